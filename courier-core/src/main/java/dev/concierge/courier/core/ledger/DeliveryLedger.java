@@ -1,0 +1,34 @@
+package dev.concierge.courier.core.ledger;
+
+import java.util.List;
+
+/**
+ * The record of what was delivered where, when and with what answer, and of what each sink still owes.
+ *
+ * <p>Thread-safe: each sink's pipeline thread records its own settlements concurrently with the others.
+ */
+public interface DeliveryLedger extends AutoCloseable {
+
+    /**
+     * Opens the backlog of one sink, with what it still owed when the ledger was last closed (nothing, for
+     * a ledger that does not persist). Called once per sink.
+     *
+     * @param byteBudget the most bytes of waiting samples to keep; past it the oldest are dropped
+     */
+    SinkBacklog openBacklog(String sink, long byteBudget);
+
+    /** Records one settlement. */
+    void record(DeliveryRecord record);
+
+    /** The most recent records, newest last, at most {@code limit}. */
+    List<DeliveryRecord> recent(int limit);
+
+    /** Running totals for one sink since the ledger was opened. */
+    LedgerTotals totals(String sink);
+
+    /** Makes everything recorded so far durable (a no-op for a ledger that keeps nothing). */
+    void sync();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package dev.concierge.courier.core.model;
+
+/**
+ * What kind of metric a sample was read from. The lower-case {@link #keyPrefix()} is the key prefix
+ * operators know from the reference courier: {@code timer[app.requests.p99]}.
+ */
+public enum MetricType {
+    COUNTER("counter"),
+    GAUGE("gauge"),
+    HISTOGRAM("histogram"),
+    METER("meter"),
+    TIMER("timer"),
+    SUMMARY("summary"),
+    UNTYPED("untyped");
+
+    private final String keyPrefix;
+
+    MetricType(String keyPrefix) {
+        this.keyPrefix = keyPrefix;
+    }
+
+    /** The lower-case name used in Zabbix keys and Graphite paths. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.concierge.courier.core.model;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One value read from a source, immutable and safe to share between threads and sinks.
+ *
+ * @param name        the metric name as the source exposes it ({@code app.requests}, {@code node_cpu_seconds_total})
+ * @param labels      the metric's labels; empty for sources without labels (Dropwizard)
+ * @param type        what kind of metric the value came from
+ * @param field       the field within the metric where the source has one ({@code p99}, {@code m1_rate},
+ *                    {@code count}); null when the metric has a single value
+ * @param value       the value
+ * @param epochSecond the timestamp's whole seconds since the epoch
+ * @param nanos       the timestamp's nanoseconds within the second, 0..999,999,999
+ * @param host        the host the value belongs to (a Zabbix host name, a Graphite path element)
+ * @param source      the name of the configured source that produced it
+ */
+public record Sample(String name, Labels labels, MetricType type, String field, SampleValue value,
+                     long epochSecond, int nanos, String host, String source) {
+
+    public Sample {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(source, "source");
+        if (nanos < 0 || nanos > 999_999_999) {
+            throw new IllegalArgumentException("nanos: " + nanos + " (expected: 0..999999999)");
+        }
+    }
+
+    /** A sample without labels, timestamped at {@code at}. */
+    public static Sample of(String name, MetricType type, String field, SampleValue value, Instant at,
+                            String host, String source) {
+        return new Sample(name, Labels.empty(), type, field, value, at.getEpochSecond(), at.getNano(), host,
+                source);
+    }
+
+    public Instant timestamp() {
+        return Instant.ofEpochSecond(epochSecond, nanos);
+    }
+
+    /** {@code name.field}, or {@code name} when there is no field. */
+    public String qualifiedName() {
+        return field == null ? name : name + '.' + field;
+    }
+
+    /**
+     * A rough estimate of the heap this sample holds, used for byte budgets. It counts one byte per
+     * character (most names are Latin-1 compact strings) plus object headers.
+     */
+    public int estimatedBytes() {
+        int bytes = 96 + 40 + name.length() + 40 + host.length() + 40 + source.length() + labels.estimatedBytes();
+        if (field != null) {
+            bytes += 40 + field.length();
+        }
+        if (value instanceof SampleValue.Text text) {
+            bytes += 40 + text.value().length();
+        }
+        return bytes;
+    }
+}

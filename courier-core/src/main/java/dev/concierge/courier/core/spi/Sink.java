@@ -1,0 +1,36 @@
+package dev.concierge.courier.core.spi;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A destination. The pipeline owns batching, retry, backoff, ledger records and drop accounting; a sink
+ * only turns one batch into one attempt and reports how it went.
+ *
+ * <p>{@link #send} is called from one pipeline thread at a time, with at most {@link #maxInFlight()}
+ * batches outstanding. The sink never retries by itself.
+ */
+public interface Sink extends AutoCloseable {
+
+    /** The configured name, unique among sinks; the ledger and the accounting key on it. */
+    String name();
+
+    /** The most samples one batch may hold. */
+    int maxBatchSize();
+
+    /** How many batches may be outstanding at once (the Zabbix trapper takes one request per connection). */
+    default int maxInFlight() {
+        return 1;
+    }
+
+    /**
+     * Starts one delivery attempt. Must not block: the I/O happens elsewhere and completes the stage.
+     * The stage must complete (normally, with an outcome) within the sink's own timeouts; completing
+     * exceptionally is treated as {@link DeliveryOutcome.Retry}.
+     */
+    CompletionStage<DeliveryOutcome> send(Batch batch);
+
+    /** Releases connections and threads. Called once, after the last outcome. */
+    @Override
+    default void close() {
+    }
+}
