@@ -1,0 +1,66 @@
+package dev.concierge.courier.core.naming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import org.junit.jupiter.api.Test;
+
+class NamingTest {
+
+    private static Sample sample(String name, Labels labels, MetricType type, String field, SampleValue value) {
+        return new Sample(name, labels, type, field, value, 1_717_171_717L, 5, "app-01.example", "app");
+    }
+
+    @Test
+    void zabbixKeyFollowsTheReferenceCourier() {
+        Sample p99 = sample("app.requests", Labels.empty(), MetricType.TIMER, "p99", SampleValue.of(0.24));
+        Sample count = sample("jobs.active", Labels.empty(), MetricType.COUNTER, null, SampleValue.of(3L));
+
+        assertThat(ZabbixKeys.render(p99)).isEqualTo("timer[app.requests.p99]");
+        assertThat(ZabbixKeys.render(count)).isEqualTo("counter[jobs.active]");
+    }
+
+    @Test
+    void zabbixKeyCarriesLabelsSortedAndQuotesWhatTheGrammarRequires() {
+        Sample s = sample("http_requests", Labels.of("path", "/a,b", "code", "200"), MetricType.COUNTER, null,
+                SampleValue.of(1L));
+
+        assertThat(ZabbixKeys.render(s)).isEqualTo("counter[http_requests,code=200,\"path=/a,b\"]");
+    }
+
+    @Test
+    void zabbixKeyEscapesQuotesInsideQuotedParameters() {
+        Sample s = sample("x", Labels.of("q", "say \"hi\", ok"), MetricType.GAUGE, null, SampleValue.of(1L));
+
+        assertThat(ZabbixKeys.render(s)).isEqualTo("gauge[x,\"q=say \\\"hi\\\", ok\"]");
+    }
+
+    @Test
+    void graphitePathReplacesInvalidCharactersAndKeepsNameDots() {
+        Sample s = sample("app.requests", Labels.of("path", "/a b"), MetricType.TIMER, "p99", SampleValue.of(1L));
+
+        assertThat(GraphitePaths.render(s)).isEqualTo("app-01_example.timer.app.requests.p99._a_b");
+    }
+
+    @Test
+    void influxLineEscapesAndTypesValues() {
+        Sample integer = sample("jobs active", Labels.of("a=b", "c d"), MetricType.COUNTER, null, SampleValue.of(3L));
+        Sample text = sample("app", Labels.empty(), MetricType.GAUGE, "state", SampleValue.of("say \"ok\""));
+
+        assertThat(InfluxLines.render(integer))
+                .isEqualTo("jobs\\ active,host=app-01.example,type=counter,a\\=b=c\\ d value=3i 1717171717");
+        assertThat(InfluxLines.render(text))
+                .isEqualTo("app,host=app-01.example,type=gauge state=\"say \\\"ok\\\"\" 1717171717");
+    }
+
+    @Test
+    void decimalsRenderWithoutTrailingZeroWhenIntegral() {
+        assertThat(SampleValue.of(42.0).render()).isEqualTo("42");
+        assertThat(SampleValue.of(0.25).render()).isEqualTo("0.25");
+        assertThat(SampleValue.of(-3.0).render()).isEqualTo("-3");
+        assertThat(SampleValue.of(1e20).render()).isEqualTo("1.0E20");
+    }
+}
