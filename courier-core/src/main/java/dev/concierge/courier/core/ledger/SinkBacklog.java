@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * {@link #requeue}. Only {@link #settle} makes the ledger forget a sample, so an implementation that
  * persists appends and settlements survives a crash with at most the in-flight batches resent.
  */
-public interface SinkBacklog extends AutoCloseable {
+public interface SinkBacklog {
 
     /**
      * Accepts one sample for this sink. When the budget is exceeded the oldest waiting samples are evicted
@@ -42,6 +42,10 @@ public interface SinkBacklog extends AutoCloseable {
     /** Samples waiting to be taken (not in flight). */
     long waitingSamples();
 
-    @Override
-    void close();
+    /**
+     * Closes the backlog when the sink stops. What it cannot keep for the next start (everything, for a
+     * backlog that does not persist) is reported to {@code dropped} as one
+     * {@link DeliveryRecord.Outcome#DROPPED} record.
+     */
+    void close(Consumer<DeliveryRecord> dropped);
 }

@@ -1,0 +1,62 @@
+package dev.concierge.courier.core.pipeline;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Running counts for one sink. Written by the sink's pipeline thread, read by anyone. */
+public final class SinkStats {
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+    final AtomicLong pending = new AtomicLong();
+    final AtomicLong batches = new AtomicLong();
+    final AtomicLong retries = new AtomicLong();
+    final AtomicLong consecutiveFailures = new AtomicLong();
+    final AtomicReference<String> lastError = new AtomicReference<>();
+
+    /** Samples accepted into this sink's backlog. */
+    public long received() {
+        return received.get();
+    }
+
+    /** Samples the destination accepted. */
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /** Samples the destination refused for good. */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Samples the courier discarded (backlog budget, shutdown without a durable ledger). */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Samples owed: waiting or in flight. */
+    public long pending() {
+        return pending.get();
+    }
+
+    /** Batches settled. */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Attempts that ended in a retryable failure. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Failed attempts since the last success; above 0 the sink is backing off. */
+    public long consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    /** The last retryable failure's detail, or null. */
+    public String lastError() {
+        return lastError.get();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.concierge.courier.core.pipeline;
+
+import dev.concierge.courier.core.ledger.DeliveryLedger;
+import dev.concierge.courier.core.ledger.DeliveryRecord;
+import dev.concierge.courier.core.ledger.SinkBacklog;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.ring.RingReader;
+import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.Sink;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that serves one sink: it moves samples from the ring into the sink's backlog, sends
+ * batches of whatever is waiting (up to the sink's maximum, never held for a time window), and settles
+ * each batch by the sink's outcome. Because it never waits on the destination, a sink that is down or
+ * slow only grows its own backlog and never holds the ring, or another sink, back.
+ *
+ * <p>Outcomes arrive on the sink's I/O threads and are handed to this thread through a queue, so the
+ * backlog, the attempt counts and the backoff state are touched by this thread only.
+ */
+final class SinkWorker implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
+    private static final int INTAKE_CHUNK = 4096;
+    private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Completion(Batch batch, DeliveryOutcome outcome) {
+    }
+
+    private final Sink sink;
+    private final Backoff backoff;
+    private final RingReader reader;
+    private final SinkBacklog backlog;
+    private final DeliveryLedger ledger;
+    private final SinkStats stats;
+    private final Clock clock;
+
+    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final Map<Long, Integer> attempts = new HashMap<>();
+    private final Consumer<Sample> intake;
+    private final Consumer<DeliveryRecord> evictions;
+    private int inFlight;
+    private long nextAttemptNanos;
+
+    private volatile boolean intakeOpen = true;
+    private volatile long drainDeadlineNanos = Long.MAX_VALUE;
+    private volatile boolean stopping;
+
+    SinkWorker(SinkSpec spec, RingReader reader, DeliveryLedger ledger, SinkStats stats, Clock clock) {
+        this.sink = spec.sink();
+        this.backoff = spec.backoff();
+        this.reader = reader;
+        this.backlog = ledger.openBacklog(sink.name(), spec.backlogBytes());
+        this.ledger = ledger;
+        this.stats = stats;
+        this.clock = clock;
+        this.evictions = this::recordEviction;
+        this.intake = sample -> {
+            backlog.append(sample, evictions);
+            stats.received.incrementAndGet();
+        };
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                boolean progressed = intake() > 0;
+                progressed |= settleCompletions();
+                progressed |= dispatch();
+                stats.pending.set(backlog.pendingSamples());
+                if (stopping && finished()) {
+                    break;
+                }
+                if (!progressed) {
+                    awaitWork();
+                }
+            }
+        } catch (Throwable t) {
+            log.error("sink {}: pipeline thread failed; samples stay in its backlog", sink.name(), t);
+        } finally {
+            backlog.close(evictions);
+            stats.pending.set(backlog.pendingSamples());
+        }
+    }
+
+    /** Stops taking new samples from the ring after draining it, and ends once the backlog is sent or the deadline passes. */
+    void drainAndStop(long deadlineNanos) {
+        drainDeadlineNanos = deadlineNanos;
+        stopping = true;
+        reader.wakeUp();
+    }
+
+    private boolean finished() {
+        if (intakeOpen && reader.lag() == 0) {
+            intakeOpen = false;
+        }
+        boolean empty = !intakeOpen && backlog.pendingSamples() == 0;
+        return empty || System.nanoTime() - drainDeadlineNanos >= 0;
+    }
+
+    private int intake() {
+        if (!intakeOpen) {
+            return 0;
+        }
+        return reader.drainTo(intake, INTAKE_CHUNK);
+    }
+
+    private boolean dispatch() {
+        boolean sent = false;
+        while (inFlight < sink.maxInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
+            Batch batch = backlog.takeBatch(sink.maxBatchSize());
+            if (batch == null) {
+                break;
+            }
+            attempts.merge(batch.id(), 1, Integer::sum);
+            inFlight++;
+            sent = true;
+            CompletionStage<DeliveryOutcome> stage;
+            try {
+                stage = sink.send(batch);
+            } catch (RuntimeException e) {
+                completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send failed: " + e)));
+                continue;
+            }
+            stage.whenComplete((outcome, error) -> {
+                DeliveryOutcome settled = outcome != null ? outcome
+                        : DeliveryOutcome.Retry.of(error == null ? "no outcome" : error.toString());
+                completions.add(new Completion(batch, settled));
+                reader.wakeUp();
+            });
+        }
+        return sent;
+    }
+
+    private boolean settleCompletions() {
+        boolean any = false;
+        Completion completion;
+        while ((completion = completions.poll()) != null) {
+            any = true;
+            inFlight--;
+            settle(completion.batch(), completion.outcome());
+        }
+        return any;
+    }
+
+    private void settle(Batch batch, DeliveryOutcome outcome) {
+        int tries = attempts.getOrDefault(batch.id(), 1);
+        if (outcome instanceof DeliveryOutcome.Retry retry) {
+            backlog.requeue(batch);
+            long failures = stats.consecutiveFailures.incrementAndGet();
+            stats.retries.incrementAndGet();
+            stats.lastError.set(retry.detail());
+            Duration delay = backoff.delayAfter((int) Math.min(Integer.MAX_VALUE, failures));
+            if (retry.retryAfter() != null && retry.retryAfter().compareTo(delay) > 0) {
+                delay = retry.retryAfter();
+            }
+            nextAttemptNanos = System.nanoTime() + delay.toNanos();
+            log.warn("sink {}: batch {} of {} samples not delivered (attempt {}): {}; next attempt in {} ms",
+                    sink.name(), batch.id(), batch.size(), tries, retry.detail(), delay.toMillis());
+            return;
+        }
+        stats.consecutiveFailures.set(0);
+        attempts.remove(batch.id());
+        backlog.settle(batch);
+        stats.batches.incrementAndGet();
+        int accepted;
+        int rejected;
+        DeliveryRecord.Outcome settled;
+        if (outcome instanceof DeliveryOutcome.Delivered) {
+            accepted = batch.size();
+            rejected = 0;
+            settled = DeliveryRecord.Outcome.DELIVERED;
+        } else if (outcome instanceof DeliveryOutcome.PartiallyRejected partial) {
+            rejected = Math.min(batch.size(), partial.rejected());
+            accepted = batch.size() - rejected;
+            settled = DeliveryRecord.Outcome.PARTIALLY_REJECTED;
+        } else {
+            accepted = 0;
+            rejected = batch.size();
+            settled = DeliveryRecord.Outcome.REJECTED;
+        }
+        stats.delivered.addAndGet(accepted);
+        stats.rejected.addAndGet(rejected);
+        if (rejected > 0) {
+            log.warn("sink {}: batch {}: destination refused {} of {} samples for good: {}", sink.name(),
+                    batch.id(), rejected, batch.size(), outcome.detail());
+        } else {
+            log.debug("sink {}: batch {} of {} samples delivered: {}", sink.name(), batch.id(), batch.size(),
+                    outcome.detail());
+        }
+        ledger.record(record(batch, accepted, rejected, settled, tries, outcome.detail()));
+    }
+
+    private DeliveryRecord record(Batch batch, int accepted, int rejected, DeliveryRecord.Outcome outcome,
+                                  int tries, String detail) {
+        Instant oldest = null;
+        Instant newest = null;
+        for (Sample sample : batch.samples()) {
+            Instant at = sample.timestamp();
+            oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
+            newest = newest == null || at.isAfter(newest) ? at : newest;
+        }
+        return new DeliveryRecord(sink.name(), batch.id(), batch.size(), accepted, rejected, 0, outcome, tries,
+                clock.instant(), oldest, newest, detail);
+    }
+
+    private void recordEviction(DeliveryRecord record) {
+        stats.dropped.addAndGet(record.dropped());
+        log.warn("sink {}: dropped {} samples from {} to {}: {}", sink.name(), record.dropped(),
+                record.oldestSample(), record.newestSample(), record.detail());
+        ledger.record(record);
+    }
+
+    private void awaitWork() throws InterruptedException {
+        long waitNanos = IDLE_WAIT_NANOS;
+        if (backlog.waitingSamples() > 0 && inFlight < sink.maxInFlight()) {
+            waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - System.nanoTime()));
+        }
+        if (stopping) {
+            waitNanos = Math.max(0, Math.min(waitNanos, drainDeadlineNanos - System.nanoTime()));
+        }
+        if (waitNanos > 0 && completions.isEmpty()) {
+            reader.awaitAvailable(waitNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}

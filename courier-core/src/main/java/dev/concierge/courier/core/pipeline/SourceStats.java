@@ -1,0 +1,44 @@
+package dev.concierge.courier.core.pipeline;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Running counts for one source. Written by the pipeline, read by anyone. */
+public final class SourceStats {
+    final AtomicLong runs = new AtomicLong();
+    final AtomicLong overlapsSkipped = new AtomicLong();
+    final AtomicLong failures = new AtomicLong();
+    final AtomicLong accepted = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    final AtomicReference<String> lastError = new AtomicReference<>();
+
+    /** Collect runs started. */
+    public long runs() {
+        return runs.get();
+    }
+
+    /** Runs skipped because the previous one was still going. */
+    public long overlapsSkipped() {
+        return overlapsSkipped.get();
+    }
+
+    /** Runs that ended in an error. */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** Samples the ring took. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** Samples dropped because the ring was full. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** The last run's error, or null after a successful run. */
+    public String lastError() {
+        return lastError.get();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.concierge.courier.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.concierge.courier.core.ledger.DeliveryRecord;
+import dev.concierge.courier.core.ledger.DeliveryRecord.Outcome;
+import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
+import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.testing.ListSource;
+import dev.concierge.courier.core.testing.RecordingSink;
+import dev.concierge.courier.core.testing.Samples;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PipelineTest {
+    private static final Backoff NO_WAIT = failures -> Duration.ZERO;
+    private static final Duration LONG_INTERVAL = Duration.ofHours(1);
+
+    private final InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(Clock.systemUTC(), 1000);
+    private Pipeline pipeline;
+
+    @AfterEach
+    void stop() {
+        if (pipeline != null) {
+            pipeline.stop(Duration.ofSeconds(2));
+        }
+    }
+
+    private Pipeline start(List<ScheduledSource> sources, List<SinkSpec> sinks) {
+        pipeline = Pipeline.create(MultiProducerBroadcastRing.create(1024, 1 << 20), ledger, sources, sinks,
+                Clock.systemUTC());
+        pipeline.start();
+        return pipeline;
+    }
+
+    private static ScheduledSource once(ListSource source) {
+        return new ScheduledSource(source, LONG_INTERVAL);
+    }
+
+    @Test
+    void deliversEverySampleToEverySink() {
+        List<Sample> samples = Samples.counters("app", 250);
+        RecordingSink zabbix = new RecordingSink("zabbix", 100, 1);
+        RecordingSink graphite = new RecordingSink("graphite", 7, 3);
+
+        start(List.of(once(new ListSource("app", run -> run == 0 ? samples : List.of()))),
+                List.of(new SinkSpec(zabbix, NO_WAIT, 1 << 20), new SinkSpec(graphite, NO_WAIT, 1 << 20)));
+
+        await().until(() -> pipeline.sinkStats().get("graphite").delivered() == 250
+                && pipeline.sinkStats().get("zabbix").delivered() == 250);
+        assertThat(zabbix.samplesSent()).containsExactlyElementsOf(samples);
+        assertThat(graphite.samplesSent()).containsExactlyInAnyOrderElementsOf(samples);
+        assertThat(zabbix.sent()).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(100));
+        assertThat(graphite.sent()).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(7));
+        assertThat(ledger.totals("zabbix").accepted()).isEqualTo(250);
+        assertThat(pipeline.sourceStats().get("app").accepted()).isEqualTo(250);
+    }
+
+    @Test
+    void retriesAfterBackoffAndRecordsTheAttempts() {
+        AtomicInteger calls = new AtomicInteger();
+        RecordingSink flaky = new RecordingSink("flaky").answering(batch -> calls.incrementAndGet() <= 2
+                ? DeliveryOutcome.Retry.of("connection refused")
+                : new DeliveryOutcome.Delivered("processed: 3"));
+        List<Duration> delaysAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Backoff recordingBackoff = failures -> {
+            delaysAsked.add(Duration.ofMillis(failures));
+            return Duration.ofMillis(failures);
+        };
+
+        start(List.of(once(new ListSource("app", run -> run == 0 ? Samples.counters("x", 3) : List.of()))),
+                List.of(new SinkSpec(flaky, recordingBackoff, 1 << 20)));
+
+        await().until(() -> pipeline.sinkStats().get("flaky").delivered() == 3);
+        assertThat(delaysAsked).containsExactly(Duration.ofMillis(1), Duration.ofMillis(2));
+        assertThat(flaky.sent()).hasSize(3).allSatisfy(batch -> assertThat(batch.samples())
+                .containsExactlyElementsOf(Samples.counters("x", 3)));
+        DeliveryRecord record = ledger.recent(10).get(0);
+        assertThat(record.outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(record.attempts()).isEqualTo(3);
+        assertThat(record.detail()).isEqualTo("processed: 3");
+        assertThat(pipeline.sinkStats().get("flaky").retries()).isEqualTo(2);
+        assertThat(pipeline.sinkStats().get("flaky").consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void honoursRetryAfterWhenLongerThanTheBackoff() {
+        AtomicInteger calls = new AtomicInteger();
+        RecordingSink limited = new RecordingSink("limited").answering(batch -> calls.incrementAndGet() == 1
+                ? new DeliveryOutcome.Retry("429", Duration.ofMillis(300))
+                : new DeliveryOutcome.Delivered("ok"));
+
+        start(List.of(once(new ListSource("app", run -> run == 0 ? Samples.counters("x", 1) : List.of()))),
+                List.of(new SinkSpec(limited, NO_WAIT, 1 << 20)));
+
+        await().until(() -> pipeline.sinkStats().get("limited").retries() == 1);
+        long retriedAt = System.nanoTime();
+        await().until(() -> pipeline.sinkStats().get("limited").delivered() == 1);
+        assertThat(System.nanoTime() - retriedAt).isGreaterThanOrEqualTo(Duration.ofMillis(250).toNanos());
+    }
+
+    @Test
+    void settlesRejectedRowsWithoutResendingThem() {
+        RecordingSink picky = new RecordingSink("picky").answering(batch ->
+                new DeliveryOutcome.PartiallyRejected(batch.size() - 1, 1, "processed: 4; failed: 1"));
+
+        start(List.of(once(new ListSource("app", run -> run == 0 ? Samples.counters("x", 5) : List.of()))),
+                List.of(new SinkSpec(picky, NO_WAIT, 1 << 20)));
+
+        await().until(() -> pipeline.sinkStats().get("picky").batches() == 1);
+        assertThat(picky.sent()).hasSize(1);
+        assertThat(pipeline.sinkStats().get("picky").rejected()).isEqualTo(1);
+        assertThat(pipeline.sinkStats().get("picky").delivered()).isEqualTo(4);
+        assertThat(ledger.recent(1).get(0).outcome()).isEqualTo(Outcome.PARTIALLY_REJECTED);
+        assertThat(ledger.recent(1).get(0).rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aSinkThatNeverAnswersDoesNotHoldBackAnother() {
+        RecordingSink dead = new RecordingSink("dead", 10, 1).holdReplies();
+        RecordingSink healthy = new RecordingSink("healthy", 10, 1);
+
+        start(List.of(new ScheduledSource(new ListSource("app", run -> Samples.counters("run" + run, 50)),
+                        Duration.ofMillis(20))),
+                List.of(new SinkSpec(dead, NO_WAIT, 1 << 20), new SinkSpec(healthy, NO_WAIT, 1 << 20)));
+
+        await().until(() -> pipeline.sinkStats().get("healthy").delivered() >= 500);
+        assertThat(dead.sent()).hasSize(1);
+        assertThat(pipeline.sinkStats().get("dead").pending()).isGreaterThan(0);
+        dead.releaseAll(new DeliveryOutcome.Delivered("late"));
+    }
+
+    @Test
+    void dropsTheOldestPastTheBacklogBudgetAndRecordsTheRange() {
+        RecordingSink down = new RecordingSink("down", 1, 1).answering(batch -> DeliveryOutcome.Retry.of("down"));
+        List<Sample> samples = Samples.counters("x", 100);
+        long budget = 10L * samples.get(0).estimatedBytes();
+
+        start(List.of(once(new ListSource("app", run -> run == 0 ? samples : List.of()))),
+                List.of(new SinkSpec(down, failures -> Duration.ofHours(1), budget)));
+
+        await().until(() -> pipeline.sinkStats().get("down").received() == 100);
+        SinkStats stats = pipeline.sinkStats().get("down");
+        assertThat(stats.dropped() + stats.pending()).isEqualTo(100);
+        assertThat(stats.pending()).isLessThanOrEqualTo(11);
+        List<DeliveryRecord> drops = ledger.recent(1000).stream()
+                .filter(r -> r.outcome() == Outcome.DROPPED).toList();
+        assertThat(drops.stream().mapToInt(DeliveryRecord::dropped).sum()).isEqualTo(stats.dropped());
+        assertThat(drops.get(0).oldestSample()).isEqualTo(samples.get(1).timestamp());
+    }
+
+    @Test
+    void skipsAndCountsACollectThatWouldOverlapThePreviousOne() {
+        CountDownLatch slow = new CountDownLatch(1);
+        ListSource source = new ListSource("slow", run -> Samples.counters("x", 1)).blockOn(slow);
+
+        start(List.of(new ScheduledSource(source, Duration.ofMillis(10))),
+                List.of(new SinkSpec(new RecordingSink("sink"), NO_WAIT, 1 << 20)));
+
+        await().until(() -> pipeline.sourceStats().get("slow").overlapsSkipped() >= 3);
+        assertThat(source.runs()).isEqualTo(1);
+        slow.countDown();
+        await().until(() -> source.runs() >= 2);
+    }
+
+    @Test
+    void stopSendsWhatIsOwedThenClosesSinksAndSources() {
+        RecordingSink sink = new RecordingSink("sink", 10, 1);
+        ListSource source = new ListSource("app", run -> run == 0 ? Samples.counters("x", 95) : List.of());
+        start(List.of(once(source)), List.of(new SinkSpec(sink, NO_WAIT, 1 << 20)));
+        await().until(() -> pipeline.sourceStats().get("app").accepted() == 95);
+
+        pipeline.stop(Duration.ofSeconds(5));
+
+        assertThat(sink.samplesSent()).hasSize(95);
+        assertThat(sink.closed()).isTrue();
+        assertThat(source.closed()).isTrue();
+    }
+
+    @Test
+    void stopRecordsWhatCouldNotBeSentBeforeTheDeadline() {
+        RecordingSink dead = new RecordingSink("dead", 10, 1).holdReplies();
+        start(List.of(once(new ListSource("app", run -> run == 0 ? Samples.counters("x", 30) : List.of()))),
+                List.of(new SinkSpec(dead, NO_WAIT, 1 << 20)));
+        await().until(() -> pipeline.sinkStats().get("dead").received() == 30);
+
+        pipeline.stop(Duration.ofMillis(200));
+
+        DeliveryRecord last = ledger.recent(1).get(0);
+        assertThat(last.outcome()).isEqualTo(Outcome.DROPPED);
+        assertThat(last.dropped()).isEqualTo(30);
+        assertThat(last.detail()).contains("shutdown");
+        assertThat(pipeline.sinkStats().get("dead").dropped()).isEqualTo(30);
+    }
+
+    @Test
+    void countsWhatTheRingRefusedAgainstTheSource() {
+        Sample sample = Samples.counter("x", 1, 1_700_000_000L);
+        // A byte budget smaller than one sample: the ring refuses everything.
+        pipeline = Pipeline.create(MultiProducerBroadcastRing.create(16, sample.estimatedBytes() - 1), ledger,
+                List.of(once(new ListSource("burst", run -> run == 0 ? List.of(sample, sample, sample) : List.of()))),
+                List.of(new SinkSpec(new RecordingSink("sink"), NO_WAIT, 1 << 20)), Clock.systemUTC());
+        pipeline.start();
+
+        await().until(() -> pipeline.sourceStats().get("burst").refused() == 3);
+        assertThat(pipeline.sourceStats().get("burst").accepted()).isZero();
+        assertThat(pipeline.sinkStats().get("sink").received()).isZero();
+    }
+}

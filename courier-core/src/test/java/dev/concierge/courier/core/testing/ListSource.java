@@ -1,0 +1,67 @@
+package dev.concierge.courier.core.testing;
+
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * A source that emits {@code samplesForRun.apply(run)} on its n-th collect (0-based). With
+ * {@link #blockOn(CountDownLatch)} each collect waits for the latch first, like a slow endpoint.
+ */
+public final class ListSource implements Source {
+    private final String name;
+    private final IntFunction<List<Sample>> samplesForRun;
+    private final AtomicInteger runs = new AtomicInteger();
+    private volatile CountDownLatch gate;
+    private volatile boolean closed;
+
+    public ListSource(String name, IntFunction<List<Sample>> samplesForRun) {
+        this.name = name;
+        this.samplesForRun = samplesForRun;
+    }
+
+    public ListSource blockOn(CountDownLatch gate) {
+        this.gate = gate;
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void collect(Emitter out) throws SourceException {
+        int run = runs.getAndIncrement();
+        CountDownLatch current = gate;
+        if (current != null) {
+            try {
+                current.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SourceException("interrupted");
+            }
+        }
+        for (Sample sample : samplesForRun.apply(run)) {
+            out.offer(sample);
+        }
+    }
+
+    public int runs() {
+        return runs.get();
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
