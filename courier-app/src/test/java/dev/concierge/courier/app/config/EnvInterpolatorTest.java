@@ -15,7 +15,8 @@ class EnvInterpolatorTest {
     private final List<String> problems = new ArrayList<>();
 
     private String interpolate(String text) {
-        return interpolator.interpolate(text, (found, expected) -> problems.add(found + " (expected: " + expected + ")"));
+        return interpolator.interpolate(text,
+                (found, expected) -> problems.add(found + " (expected: " + expected + ")"));
     }
 
     @Test
