@@ -9,11 +9,12 @@ import java.util.Objects;
  *   <li>{@code ${NAME}}: the variable's value; a problem if it is not set (an empty value is used as is);</li>
  *   <li>{@code ${NAME:-default}}: the default when the variable is unset or empty;</li>
  *   <li>{@code ${NAME:?message}}: a problem carrying {@code message} when the variable is unset or empty;</li>
- *   <li>{@code $$}: a literal {@code $}. A {@code $} not followed by {@code {} or {@code $} is kept as is, so
- *       {@code pa$word} needs no escaping; only {@code $${} does.</li>
+ *   <li>{@code $$}: a literal {@code $}. A {@code $} not followed by <code>&#123;</code> or {@code $} is kept
+ *       as is, so {@code pa$word} needs no escaping; only <code>$$&#123;</code> does.</li>
  * </ul>
- * Names are {@code [A-Za-z_][A-Za-z0-9_]*}. A default or message runs to the first {@code }}; references do
- * not nest, and substituted values are not interpolated again, so a value can never expand itself.
+ * Names are {@code [A-Za-z_][A-Za-z0-9_]*}. A default or message runs to the first <code>&#125;</code>;
+ * references do not nest, and substituted values are not interpolated again, so a value can never expand
+ * itself.
  *
  * <p>Immutable and thread-safe.
  */
