@@ -1,0 +1,36 @@
+package dev.concierge.courier.app.config;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as configuration writes them: a whole number and one unit, {@code ms}, {@code s}, {@code m},
+ * {@code h} or {@code d}: {@code 250ms}, {@code 10s}, {@code 1m}, {@code 1h}, {@code 2d}. A bare number is
+ * refused because {@code timeout: 10} could mean seconds or milliseconds depending on who wrote it.
+ */
+final class DurationSyntax {
+    static final String EXPECTED = "a duration with a unit such as 10s, 250ms, 1m, 1h or 2d";
+
+    private static final Pattern FORM = Pattern.compile("([0-9]{1,12})(ms|s|m|h|d)");
+
+    private DurationSyntax() {
+    }
+
+    static Duration parse(String text) {
+        Matcher m = FORM.matcher(text);
+        if (!m.matches()) {
+            throw new InvalidValueException(text, EXPECTED);
+        }
+        long amount = Long.parseLong(m.group(1)); // at most 12 digits: no overflow even in milliseconds of days
+        ChronoUnit unit = switch (m.group(2)) {
+            case "ms" -> ChronoUnit.MILLIS;
+            case "s" -> ChronoUnit.SECONDS;
+            case "m" -> ChronoUnit.MINUTES;
+            case "h" -> ChronoUnit.HOURS;
+            default -> ChronoUnit.DAYS;
+        };
+        return Duration.of(amount, unit);
+    }
+}
