@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
@@ -47,7 +48,11 @@ final class SinkWorker implements Runnable {
     private final Clock clock;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    // Attempts so far of each batch in flight, by batch id.
     private final Map<Long, Integer> attempts = new HashMap<>();
+    // Failed attempts of requeued samples, keyed by the head sample of the failed batch (by identity):
+    // a requeued batch comes back as a new batch starting with the same sample object.
+    private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
     private final Consumer<Sample> intake;
     private final Consumer<DeliveryRecord> evictions;
     private int inFlight;
@@ -124,7 +129,8 @@ final class SinkWorker implements Runnable {
             if (batch == null) {
                 break;
             }
-            attempts.merge(batch.id(), 1, Integer::sum);
+            Integer failedBefore = failedHeads.remove(batch.samples().get(0));
+            attempts.put(batch.id(), failedBefore == null ? 1 : failedBefore + 1);
             inFlight++;
             sent = true;
             CompletionStage<DeliveryOutcome> stage;
@@ -156,23 +162,22 @@ final class SinkWorker implements Runnable {
     }
 
     private void settle(Batch batch, DeliveryOutcome outcome) {
-        int tries = attempts.getOrDefault(batch.id(), 1);
+        Integer attempted = attempts.remove(batch.id());
+        int tries = attempted == null ? 1 : attempted;
         if (outcome instanceof DeliveryOutcome.Retry retry) {
             backlog.requeue(batch);
+            failedHeads.put(batch.samples().get(0), tries);
             long failures = stats.consecutiveFailures.incrementAndGet();
             stats.retries.incrementAndGet();
             stats.lastError.set(retry.detail());
-            Duration delay = backoff.delayAfter((int) Math.min(Integer.MAX_VALUE, failures));
-            if (retry.retryAfter() != null && retry.retryAfter().compareTo(delay) > 0) {
-                delay = retry.retryAfter();
-            }
+            Duration delay = delayBeforeRetry(backoff.delayAfter((int) Math.min(Integer.MAX_VALUE, failures)),
+                    retry.retryAfter());
             nextAttemptNanos = System.nanoTime() + delay.toNanos();
             log.warn("sink {}: batch {} of {} samples not delivered (attempt {}): {}; next attempt in {} ms",
                     sink.name(), batch.id(), batch.size(), tries, retry.detail(), delay.toMillis());
             return;
         }
         stats.consecutiveFailures.set(0);
-        attempts.remove(batch.id());
         backlog.settle(batch);
         stats.batches.incrementAndGet();
         int accepted;
@@ -214,6 +219,11 @@ final class SinkWorker implements Runnable {
         }
         return new DeliveryRecord(sink.name(), batch.id(), batch.size(), accepted, rejected, 0, outcome, tries,
                 clock.instant(), oldest, newest, detail);
+    }
+
+    /** The backoff's delay, or the destination's own {@code Retry-After} hint when that is longer. */
+    static Duration delayBeforeRetry(Duration backoffDelay, Duration retryAfter) {
+        return retryAfter != null && retryAfter.compareTo(backoffDelay) > 0 ? retryAfter : backoffDelay;
     }
 
     private void recordEviction(DeliveryRecord record) {

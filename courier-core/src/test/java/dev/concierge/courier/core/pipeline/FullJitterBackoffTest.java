@@ -45,4 +45,13 @@ class FullJitterBackoffTest {
         assertThatThrownBy(() -> FullJitterBackoff.of(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.5))
                 .hasMessage("multiplier: 0.5 (expected: >= 1.0)");
     }
+
+    @Test
+    void aDestinationsRetryAfterWinsOnlyWhenLongerThanTheBackoff() {
+        Duration backoff = Duration.ofSeconds(2);
+
+        assertThat(SinkWorker.delayBeforeRetry(backoff, null)).isEqualTo(backoff);
+        assertThat(SinkWorker.delayBeforeRetry(backoff, Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(30));
+        assertThat(SinkWorker.delayBeforeRetry(backoff, Duration.ofSeconds(1))).isEqualTo(backoff);
+    }
 }
