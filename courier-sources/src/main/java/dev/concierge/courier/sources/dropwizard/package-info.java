@@ -1,6 +1,10 @@
 /**
  * The Dropwizard Metrics source: reads the JSON that {@code metrics-json}'s {@code MetricsModule} writes
  * (served by {@code MetricsServlet}, or dumped to a file) and turns it into samples.
+ * {@link dev.concierge.courier.sources.dropwizard.DropwizardJsonSource} is the source,
+ * {@link dev.concierge.courier.sources.dropwizard.DropwizardConfig} its configuration (documented in
+ * {@code sample.yaml} beside this package's classes), and
+ * {@link dev.concierge.courier.sources.dropwizard.DropwizardJsonParser} the document parser.
  *
  * <p>Conventions of this package:
  * <ul>
