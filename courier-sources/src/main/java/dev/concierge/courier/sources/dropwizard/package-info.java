@@ -5,6 +5,9 @@
  * {@link dev.concierge.courier.sources.dropwizard.DropwizardConfig} its configuration (documented in
  * {@code sample.yaml} beside this package's classes), and
  * {@link dev.concierge.courier.sources.dropwizard.DropwizardJsonParser} the document parser.
+ * {@link dev.concierge.courier.sources.dropwizard.DropwizardDiscovery} writes Zabbix LLD JSON from the
+ * names {@link dev.concierge.courier.sources.dropwizard.DropwizardMetricNames} reads, on a path light enough
+ * for an agent UserParameter.
  *
  * <p>Conventions of this package:
  * <ul>
