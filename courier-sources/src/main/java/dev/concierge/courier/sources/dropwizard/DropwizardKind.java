@@ -1,6 +1,7 @@
 package dev.concierge.courier.sources.dropwizard;
 
 import dev.concierge.courier.core.model.MetricType;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,7 +27,7 @@ public enum DropwizardKind {
                    Set<String> textFields) {
         this.sectionName = sectionName;
         this.typeName = typeName;
-        this.macro = "{#" + typeName.toUpperCase(java.util.Locale.ROOT) + "}";
+        this.macro = "{#" + typeName.toUpperCase(Locale.ROOT) + "}";
         this.metricType = metricType;
         this.numericFields = numericFields;
         this.textFields = textFields;

@@ -31,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>Status: anything outside 2xx is an error naming the status; redirects are followed, except from
  *       https to http.</li>
  * </ul>
+ *
+ * <p>{@link #close()} does nothing: Java 17's {@code HttpClient} has no close, and its threads are daemons
+ * that end once the client is no longer reachable.
  */
 public final class HttpFetcher implements DocumentFetcher {
     private final HttpClient client;
