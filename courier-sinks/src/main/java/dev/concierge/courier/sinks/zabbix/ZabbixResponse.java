@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,7 +72,7 @@ public record ZabbixResponse(String response, String info, Counts counts) {
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("reply: " + preview(json) + " (expected: JSON; "
-                    + e.getMessage() + ")", e);
+                    + message(e) + ")", e);
         }
         if (response == null) {
             throw new IllegalArgumentException("response: missing in " + preview(json)
@@ -117,5 +118,10 @@ public record ZabbixResponse(String response, String info, Counts counts) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Jackson's message without its multi-line source location. */
+    private static String message(IOException e) {
+        return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
     }
 }

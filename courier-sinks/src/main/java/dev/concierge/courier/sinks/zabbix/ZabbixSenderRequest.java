@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.naming.ZabbixKeys;
@@ -109,7 +110,7 @@ public final class ZabbixSenderRequest {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("request: not JSON (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("request: not JSON (" + message(e) + ")", e);
         }
         if (!"sender data".equals(request)) {
             throw new IllegalArgumentException("request: " + request + " (expected: sender data)");
@@ -221,5 +222,10 @@ public final class ZabbixSenderRequest {
     @Override
     public String toString() {
         return "ZabbixSenderRequest(" + rows.size() + " rows, clock " + clock + "." + ns + ")";
+    }
+
+    /** Jackson's message without its multi-line source location. */
+    private static String message(IOException e) {
+        return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
     }
 }
