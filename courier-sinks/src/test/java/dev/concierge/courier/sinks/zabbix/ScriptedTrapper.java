@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -27,6 +28,7 @@ final class ScriptedTrapper implements AutoCloseable {
     private final ServerSocket server;
     private final Function<String, byte[]> script;
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<byte[]> frames = new CopyOnWriteArrayList<>();
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
@@ -46,6 +48,11 @@ final class ScriptedTrapper implements AutoCloseable {
     /** The JSON of every request read, in order. */
     List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** Every request frame read, byte for byte, in order. */
+    List<byte[]> frames() {
+        return List.copyOf(frames);
     }
 
     /** A Zabbix frame around {@code json}, flags 0x01. */
@@ -77,7 +84,9 @@ final class ScriptedTrapper implements AutoCloseable {
     private void serve(Socket socket) {
         try {
             InputStream in = socket.getInputStream();
-            String request = readFrame(in);
+            byte[] frame = readFrame(in);
+            frames.add(frame);
+            String request = new String(frame, 13, frame.length - 13, StandardCharsets.UTF_8);
             requests.add(request);
             byte[] answer = script.apply(request);
             if (answer == HOLD) {
@@ -98,14 +107,15 @@ final class ScriptedTrapper implements AutoCloseable {
         }
     }
 
-    private static String readFrame(InputStream in) throws IOException {
+    // Plain frames only: ZBXD, flags, LE32 datalen, LE32 reserved, payload.
+    private static byte[] readFrame(InputStream in) throws IOException {
         DataInputStream data = new DataInputStream(in);
         byte[] header = new byte[13];
         data.readFully(header);
         int length = ByteBuffer.wrap(header, 5, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        byte[] payload = new byte[length];
-        data.readFully(payload);
-        return new String(payload, StandardCharsets.UTF_8);
+        byte[] frame = Arrays.copyOf(header, 13 + length);
+        data.readFully(frame, 13, length);
+        return frame;
     }
 
     private static void closeQuietly(Socket socket) {
