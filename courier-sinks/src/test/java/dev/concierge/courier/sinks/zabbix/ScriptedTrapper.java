@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -29,6 +30,8 @@ final class ScriptedTrapper implements AutoCloseable {
     private final Function<String, byte[]> script;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<byte[]> frames = new CopyOnWriteArrayList<>();
+    private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicInteger mostUnanswered = new AtomicInteger();
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
@@ -48,6 +51,11 @@ final class ScriptedTrapper implements AutoCloseable {
     /** The JSON of every request read, in order. */
     List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The most requests read and not yet answered at any one time. */
+    int mostUnanswered() {
+        return mostUnanswered.get();
     }
 
     /** Every request frame read, byte for byte, in order. */
@@ -88,7 +96,10 @@ final class ScriptedTrapper implements AutoCloseable {
             frames.add(frame);
             String request = new String(frame, 13, frame.length - 13, StandardCharsets.UTF_8);
             requests.add(request);
+            mostUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
             byte[] answer = script.apply(request);
+            // Counted as answered before the answer leaves, so the client cannot see a slot free up first.
+            unanswered.decrementAndGet();
             if (answer == HOLD) {
                 held.add(socket);
                 return;

@@ -13,7 +13,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -154,5 +157,34 @@ class ZabbixSinkFailureTest {
         // web-01 once, db-01 twice: the answered frame was not sent again.
         assertThat(trapper.requests()).hasSize(3);
         assertThat(trapper.requests().stream().filter(r -> r.contains("web-01"))).hasSize(1);
+    }
+
+    @Test
+    void keepsAtMostMaxInFlightConnectionsAcrossConcurrentBatches() throws Exception {
+        // Connections meet in pairs: each waits for a second one to be open before it is answered.
+        CyclicBarrier pairs = new CyclicBarrier(2);
+        trapper = new ScriptedTrapper(request -> {
+            try {
+                pairs.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                pairs.reset();
+            }
+            return ScriptedTrapper.success(1, 0, 1);
+        });
+        sink = ZabbixSink.create(ZabbixSinkConfig.of("zabbix-test", "127.0.0.1", trapper.port()).withMaxInFlight(2));
+        List<CompletableFuture<DeliveryOutcome>> outcomes = new ArrayList<>();
+        for (int b = 0; b < 3; b++) {
+            List<Sample> samples = new ArrayList<>();
+            for (int h = 0; h < 4; h++) {
+                samples.add(sample("host-" + b + "-" + h, "up", SampleValue.of(1L), 1, 0));
+            }
+            outcomes.add(sink.send(new Batch(b, samples)).toCompletableFuture());
+        }
+
+        for (CompletableFuture<DeliveryOutcome> outcome : outcomes) {
+            assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(DeliveryOutcome.Delivered.class);
+        }
+        assertThat(trapper.requests()).hasSize(12);
+        assertThat(trapper.mostUnanswered()).isEqualTo(2);
     }
 }
