@@ -1,0 +1,231 @@
+package dev.concierge.courier.sinks.zabbix;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.naming.ZabbixKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@code sender data} request (PROTOCOLS.md §1.4), immutable:
+ * <pre>
+ * {"request":"sender data","data":[{"host":..,"key":..,"value":"..","clock":s,"ns":n},...],"clock":s,"ns":n}
+ * </pre>
+ * Values are always JSON strings, as zabbix_sender writes them. Every row carries {@code clock} and
+ * {@code ns}: without {@code ns} the server numbers rows by position, so the same item and second in two
+ * requests collide on the history key and the second value is silently dropped (PEERS.md, "Always send ns").
+ */
+public final class ZabbixSenderRequest {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
+
+    /**
+     * One value for one item.
+     *
+     * @param host  the technical host name
+     * @param key   the item key, exactly as configured
+     * @param value the value as text; the server converts it to the item's type
+     * @param clock Unix seconds
+     * @param ns    nanoseconds within the second, 0..999,999,999
+     */
+    public record Row(String host, String key, String value, long clock, int ns) {
+        public Row {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            if (ns < 0 || ns > 999_999_999) {
+                throw new IllegalArgumentException("ns: " + ns + " (expected: 0..999999999)");
+            }
+        }
+
+        /**
+         * The row for {@code sample}: its key from {@link ZabbixKeys#render}, its value rendered as text and
+         * its timestamp.
+         *
+         * @param host the host to send it for; null means the sample's own host
+         */
+        public static Row of(Sample sample, String host) {
+            return new Row(host != null ? host : sample.host(), ZabbixKeys.render(sample), sample.value().render(),
+                    sample.epochSecond(), sample.nanos());
+        }
+    }
+
+    private final List<Row> rows;
+    private final long clock;
+    private final int ns;
+
+    private ZabbixSenderRequest(List<Row> rows, long clock, int ns) {
+        this.rows = rows;
+        this.clock = clock;
+        this.ns = ns;
+    }
+
+    /**
+     * A request for {@code rows}, ordered by time (stable for equal timestamps).
+     *
+     * @param sentAt the top-level {@code clock}/{@code ns}; servers only log its difference to their clock
+     */
+    public static ZabbixSenderRequest of(List<Row> rows, Instant sentAt) {
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort(BY_TIME);
+        return new ZabbixSenderRequest(List.copyOf(sorted), sentAt.getEpochSecond(), sentAt.getNano());
+    }
+
+    /**
+     * Reads a {@code sender data} request as a trapper does, keeping the rows in their order on the wire.
+     * Unknown fields are skipped; a row without {@code clock} gets {@code receivedAt}, as the server gives it
+     * its own receive time.
+     *
+     * @throws IllegalArgumentException when the payload is not JSON, not a {@code sender data} request, or
+     *                                  a row lacks {@code host}, {@code key} or {@code value}
+     */
+    public static ZabbixSenderRequest parse(byte[] json, Instant receivedAt) {
+        String request = null;
+        List<Row> rows = null;
+        long clock = receivedAt.getEpochSecond();
+        int ns = receivedAt.getNano();
+        try (JsonParser p = JSON.createParser(json)) {
+            expect(p, p.nextToken(), JsonToken.START_OBJECT, "request");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken token = p.nextToken();
+                switch (field) {
+                    case "request" -> request = p.getValueAsString();
+                    case "data" -> rows = parseRows(p, token, receivedAt);
+                    case "clock" -> clock = parseLong(p, "clock");
+                    case "ns" -> ns = (int) parseLong(p, "ns");
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("request: not JSON (" + message(e) + ")", e);
+        }
+        if (!"sender data".equals(request)) {
+            throw new IllegalArgumentException("request: " + request + " (expected: sender data)");
+        }
+        if (rows == null) {
+            throw new IllegalArgumentException("data: missing (expected: an array of rows)");
+        }
+        return new ZabbixSenderRequest(List.copyOf(rows), clock, ns);
+    }
+
+    private static List<Row> parseRows(JsonParser p, JsonToken token, Instant receivedAt) throws IOException {
+        expect(p, token, JsonToken.START_ARRAY, "data");
+        List<Row> rows = new ArrayList<>();
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            expect(p, token, JsonToken.START_OBJECT, "data[" + rows.size() + "]");
+            String host = null;
+            String key = null;
+            String value = null;
+            long clock = receivedAt.getEpochSecond();
+            long ns = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "host" -> host = p.getValueAsString();
+                    case "key" -> key = p.getValueAsString();
+                    case "value" -> value = p.getValueAsString();
+                    case "clock" -> clock = parseLong(p, "clock");
+                    case "ns" -> ns = parseLong(p, "ns");
+                    default -> p.skipChildren();
+                }
+            }
+            if (host == null || key == null || value == null) {
+                throw new IllegalArgumentException("data[" + rows.size() + "]: host " + host + ", key " + key
+                        + ", value " + value + " (expected: host, key and value as strings)");
+            }
+            rows.add(new Row(host, key, value, clock, (int) ns));
+        }
+        return rows;
+    }
+
+    // zabbix_sender writes numbers; the server also reads numeric strings.
+    private static long parseLong(JsonParser p, String field) throws IOException {
+        String text = p.getValueAsString();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + ": " + text + " (expected: an integer)", e);
+        }
+    }
+
+    private static void expect(JsonParser p, JsonToken actual, JsonToken expected, String field) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(field + ": " + actual + " at " + p.currentLocation().offsetDescription()
+                    + " (expected: " + expected + ")");
+        }
+    }
+
+    /** The rows, in the order they are written. */
+    public List<Row> rows() {
+        return rows;
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    /** The top-level {@code clock}. */
+    public long clock() {
+        return clock;
+    }
+
+    /** The top-level {@code ns}. */
+    public int ns() {
+        return ns;
+    }
+
+    /** The request as UTF-8 JSON, without a trailing newline. */
+    public byte[] toJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 96 * rows.size());
+        writeTo(out);
+        return out.toByteArray();
+    }
+
+    /** Writes the request as UTF-8 JSON to {@code out}, which stays open. */
+    public void writeTo(OutputStream out) {
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("request", "sender data");
+            g.writeArrayFieldStart("data");
+            for (Row row : rows) {
+                g.writeStartObject();
+                g.writeStringField("host", row.host());
+                g.writeStringField("key", row.key());
+                g.writeStringField("value", row.value());
+                g.writeNumberField("clock", row.clock());
+                g.writeNumberField("ns", row.ns());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("clock", clock);
+            g.writeNumberField("ns", ns);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ZabbixSenderRequest(" + rows.size() + " rows, clock " + clock + "." + ns + ")";
+    }
+
+    /** Jackson's message without its multi-line source location. */
+    private static String message(IOException e) {
+        return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
+    }
+}

@@ -1,0 +1,355 @@
+package dev.concierge.courier.sinks.zabbix;
+
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends batches to a Zabbix server or proxy with the sender protocol (PROTOCOLS.md §1), on Netty.
+ *
+ * <p><b>Frames.</b> A batch becomes one or more frames: one host per frame (a proxy group routes a request by
+ * its first row's host), at most {@code max_rows_per_frame} rows each, rows ordered by time. Each frame is
+ * one TCP connection, since the trapper closes after its reply; at most {@code max_in_flight} connections
+ * are open at once across all batches, the rest wait their turn. Non-finite decimals are skipped: Zabbix
+ * has no representation for them. They are counted as rejected in the outcome and in
+ * {@link #nonFiniteSkipped()}.
+ *
+ * <p><b>Outcome of a batch.</b>
+ * <ul>
+ *   <li>Every frame {@code success} with {@code failed: 0}: {@link DeliveryOutcome.Delivered} carrying the
+ *       server's info.</li>
+ *   <li>Every frame answered, some rows failed or skipped, or some frames refused with
+ *       {@code response: failed}: {@link DeliveryOutcome.PartiallyRejected} with the counts. Failed rows are
+ *       never resent: unknown hosts and keys do not fix themselves.</li>
+ *   <li>Every frame refused with {@code response: failed}: {@link DeliveryOutcome.Rejected} with the info.</li>
+ *   <li>Any frame with an unknown outcome (connection refused or timed out, no reply within the read
+ *       timeout, reset, input ended before a complete reply, a reply that is not a Zabbix frame or not
+ *       JSON, counts that do not add up to the rows sent, server shutting down):
+ *       {@link DeliveryOutcome.Retry}, for the whole batch, and a WARN line naming the server and cause.</li>
+ * </ul>
+ *
+ * <p><b>Partial retries.</b> The outcome has no way to settle part of a batch, and losing rows is worse than
+ * sending them twice, so one frame needing a retry makes the batch a Retry. To keep the duplicates bounded,
+ * the sink remembers, per batch id, which frames (by their exact rows) the server already answered; when
+ * the pipeline sends the same batch again those frames are not sent again and their earlier counts go into
+ * the final outcome. This memory holds the last {@value #SETTLED_BATCHES_REMEMBERED} retried batches; a batch
+ * that falls out of it, or comes back with other rows, is simply sent in full. A duplicate that does reach
+ * Zabbix carries the same {@code clock} and {@code ns}, so the history table's key drops it.
+ *
+ * <p><b>Threads.</b> {@link #send} does not block: it renders the JSON on the caller's thread and the I/O runs
+ * on the sink's own Netty event loop, which {@link #close} shuts down. The returned stage always completes
+ * normally, within the connect timeout plus the read timeout of each frame's turn.
+ */
+public final class ZabbixSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(ZabbixSink.class);
+
+    /** A sender-data reply is about 100 bytes; anything near this limit is not a reply. */
+    static final int MAX_REPLY_BYTES = 64 * 1024;
+    static final int SETTLED_BATCHES_REMEMBERED = 64;
+
+    private static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
+
+    private final ZabbixSinkConfig config;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final LongAdder nonFiniteSkipped = new LongAdder();
+
+    private final Object slotLock = new Object();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by slotLock
+    private int active; // guarded by slotLock
+
+    // batch id -> frames (by rows) already answered in an earlier attempt; guarded by itself
+    private final Map<Long, Map<List<Row>, ZabbixFrameResult>> settled = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Map<List<Row>, ZabbixFrameResult>> eldest) {
+            return size() > SETTLED_BATCHES_REMEMBERED;
+        }
+    };
+
+    private volatile boolean closed;
+
+    private ZabbixSink(ZabbixSinkConfig config) {
+        this.config = config;
+        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("zabbix-sink-" + config.name(), true));
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true);
+    }
+
+    /** A sink with its own event loop thread; nothing is connected until the first {@link #send}. */
+    public static ZabbixSink create(ZabbixSinkConfig config) {
+        ZabbixSink sink = new ZabbixSink(config);
+        LOG.info("Zabbix sink {}: server {}, host {}, {} rows per frame, {} connections, connect timeout {}, "
+                        + "read timeout {}, compression {}", config.name(), config.server(),
+                config.host() == null ? "from each sample" : config.host(), config.maxRowsPerFrame(),
+                config.maxInFlight(), config.connectTimeout(), config.readTimeout(), config.compression());
+        return sink;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    /** Enough rows to fill every connection once with a single host's frames. */
+    @Override
+    public int maxBatchSize() {
+        return config.maxRowsPerFrame() * config.maxInFlight();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return config.maxInFlight();
+    }
+
+    /** Non-finite decimals skipped since the sink was created. */
+    public long nonFiniteSkipped() {
+        return nonFiniteSkipped.sum();
+    }
+
+    @Override
+    public CompletionStage<DeliveryOutcome> send(Batch batch) {
+        if (closed) {
+            return CompletableFuture.completedFuture(DeliveryOutcome.Retry.of("sink " + config.name() + " is closed"));
+        }
+        List<Row> rows = new ArrayList<>(batch.size());
+        int skipped = 0;
+        for (Sample sample : batch.samples()) {
+            if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
+                skipped++;
+            } else {
+                rows.add(Row.of(sample, config.host()));
+            }
+        }
+        if (skipped > 0) {
+            nonFiniteSkipped.add(skipped);
+            LOG.debug("Zabbix sink {}: batch {} skips {} non-finite values", config.name(), batch.id(), skipped);
+        }
+        if (rows.isEmpty()) {
+            return CompletableFuture.completedFuture(new DeliveryOutcome.PartiallyRejected(0, skipped,
+                    "all " + skipped + " values non-finite, none sent"));
+        }
+        List<List<Row>> frames = frames(rows);
+        Map<List<Row>, ZabbixFrameResult> earlier = settledEarlier(batch.id());
+        Instant now = Instant.now();
+        List<CompletableFuture<ZabbixFrameResult>> results = new ArrayList<>(frames.size());
+        for (List<Row> frame : frames) {
+            ZabbixFrameResult answered = earlier.get(frame);
+            results.add(answered != null ? CompletableFuture.completedFuture(answered)
+                    : exchange(ZabbixSenderRequest.of(frame, now)));
+        }
+        final int skippedRows = skipped;
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> combine(batch.id(), frames, results.stream().map(CompletableFuture::join).toList(),
+                        skippedRows));
+    }
+
+    /** One host per frame, hosts in order of first appearance, rows by time, at most max rows each. */
+    private List<List<Row>> frames(List<Row> rows) {
+        Map<String, List<Row>> byHost = new LinkedHashMap<>();
+        for (Row row : rows) {
+            byHost.computeIfAbsent(row.host(), h -> new ArrayList<>()).add(row);
+        }
+        List<List<Row>> frames = new ArrayList<>();
+        int max = config.maxRowsPerFrame();
+        for (List<Row> hostRows : byHost.values()) {
+            hostRows.sort(BY_TIME);
+            for (int from = 0; from < hostRows.size(); from += max) {
+                frames.add(List.copyOf(hostRows.subList(from, Math.min(hostRows.size(), from + max))));
+            }
+        }
+        return frames;
+    }
+
+    private CompletableFuture<ZabbixFrameResult> exchange(ZabbixSenderRequest request) {
+        byte[] json = request.toJson();
+        int rows = request.size();
+        String host = request.rows().get(0).host();
+        CompletableFuture<ZabbixFrameResult> result = new CompletableFuture<>();
+        acquireSlot(new Waiting(() -> connect(json, rows, result), result, rows));
+        return result.whenComplete((r, e) -> {
+            releaseSlot();
+            if (r != null && r.kind() == ZabbixFrameResult.Kind.RETRY) {
+                LOG.warn("Zabbix sink {}: {} rows for host {} not delivered to {}: {}", config.name(), rows, host,
+                        config.server(), r.detail());
+            }
+        });
+    }
+
+    private void connect(byte[] json, int rows, CompletableFuture<ZabbixFrameResult> result) {
+        try {
+            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(
+                            new ZabbixFrameDecoder(MAX_REPLY_BYTES),
+                            new ZabbixFrameEncoder(config.compression()),
+                            new ZabbixExchangeHandler(json, rows, config.readTimeout(), result));
+                }
+            });
+            b.connect(config.serverHost(), config.serverPort()).addListener((ChannelFuture f) -> {
+                if (!f.isSuccess()) {
+                    result.complete(ZabbixFrameResult.retry(rows, "connect: "
+                            + ZabbixExchangeHandler.describe(f.cause())));
+                }
+            });
+        } catch (RuntimeException e) {
+            // A rejected task after close(), or a bootstrap error: the frame did not leave.
+            result.complete(ZabbixFrameResult.retry(rows, "connect: " + ZabbixExchangeHandler.describe(e)));
+        }
+    }
+
+    /** A frame waiting for a connection slot. */
+    private record Waiting(Runnable start, CompletableFuture<ZabbixFrameResult> result, int rows) {
+    }
+
+    private void acquireSlot(Waiting frame) {
+        synchronized (slotLock) {
+            if (active >= config.maxInFlight()) {
+                waiting.add(frame);
+                return;
+            }
+            active++;
+        }
+        frame.start().run();
+    }
+
+    private void releaseSlot() {
+        Waiting next;
+        synchronized (slotLock) {
+            next = waiting.poll();
+            if (next == null) {
+                active--;
+            }
+        }
+        if (next != null) {
+            next.start().run(); // the slot passes straight to the next frame
+        }
+    }
+
+    private DeliveryOutcome combine(long batchId, List<List<Row>> frames, List<ZabbixFrameResult> results,
+                                    int skipped) {
+        int processed = 0;
+        int failed = 0;
+        int refusedRows = 0;
+        int refusedFrames = 0;
+        int retryFrames = 0;
+        String firstRetry = null;
+        String firstRefusal = null;
+        String lastInfo = null;
+        for (ZabbixFrameResult r : results) {
+            switch (r.kind()) {
+                case PROCESSED -> {
+                    processed += r.processed();
+                    failed += r.failed();
+                    lastInfo = r.detail();
+                }
+                case REJECTED -> {
+                    refusedFrames++;
+                    refusedRows += r.rows();
+                    firstRefusal = firstRefusal == null ? r.detail() : firstRefusal;
+                }
+                case RETRY -> {
+                    retryFrames++;
+                    firstRetry = firstRetry == null ? r.detail() : firstRetry;
+                }
+            }
+        }
+        if (retryFrames > 0) {
+            rememberSettled(batchId, frames, results);
+            String which = frames.size() == 1 ? "" : retryFrames + " of " + frames.size() + " frames: ";
+            return DeliveryOutcome.Retry.of(config.server() + ": " + which + firstRetry);
+        }
+        forgetSettled(batchId);
+        String skippedNote = skipped == 0 ? "" : "; skipped " + skipped + " non-finite values";
+        if (refusedFrames == frames.size()) {
+            return new DeliveryOutcome.Rejected(firstRefusal + skippedNote);
+        }
+        String detail = frames.size() == 1 ? lastInfo
+                : frames.size() + " frames, processed: " + processed + "; failed: " + failed + "; total: "
+                + (processed + failed) + (refusedFrames == 0 ? ""
+                : "; " + refusedFrames + " frames of " + refusedRows + " rows refused: " + firstRefusal);
+        int rejected = failed + refusedRows + skipped;
+        if (rejected > 0) {
+            return new DeliveryOutcome.PartiallyRejected(processed, rejected, detail + skippedNote);
+        }
+        return new DeliveryOutcome.Delivered(detail);
+    }
+
+    private Map<List<Row>, ZabbixFrameResult> settledEarlier(long batchId) {
+        synchronized (settled) {
+            Map<List<Row>, ZabbixFrameResult> frames = settled.get(batchId);
+            return frames == null ? Map.of() : new HashMap<>(frames);
+        }
+    }
+
+    private void rememberSettled(long batchId, List<List<Row>> frames, List<ZabbixFrameResult> results) {
+        Map<List<Row>, ZabbixFrameResult> answered = new HashMap<>();
+        for (int i = 0; i < frames.size(); i++) {
+            if (results.get(i).kind() != ZabbixFrameResult.Kind.RETRY) {
+                answered.put(frames.get(i), results.get(i));
+            }
+        }
+        synchronized (settled) {
+            if (answered.isEmpty()) {
+                settled.remove(batchId);
+            } else {
+                settled.put(batchId, answered);
+            }
+        }
+    }
+
+    private void forgetSettled(long batchId) {
+        synchronized (settled) {
+            settled.remove(batchId);
+        }
+    }
+
+    /** Shuts the event loop down, waiting up to a few seconds; frames still waiting for a slot end as Retry. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        List<Waiting> left;
+        synchronized (slotLock) {
+            left = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Waiting frame : left) {
+            frame.result().complete(ZabbixFrameResult.retry(frame.rows(), "sink closed before the frame was sent"));
+        }
+        LOG.info("Zabbix sink {}: closed", config.name());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.concierge.courier.sinks.zabbix;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The configuration of one Zabbix sink; the keys of {@code sample.yaml} beside this package. Immutable;
+ * {@link #of} applies the defaults, which live here and nowhere else.
+ *
+ * @param name            the sink's name, unique among sinks
+ * @param serverHost      the Zabbix server or proxy to send to
+ * @param serverPort      its trapper port, 10051 by default
+ * @param host            the Zabbix host name to send every value for; null = each sample's own host
+ * @param maxRowsPerFrame the most rows in one request (one TCP connection)
+ * @param maxInFlight     the most connections open at once, across all batches
+ * @param connectTimeout  how long to wait for the TCP connection
+ * @param readTimeout     how long to wait, once connected, for the whole reply
+ * @param compression     send zlib-compressed frames (flag 0x03) when that makes them shorter
+ */
+public record ZabbixSinkConfig(String name, String serverHost, int serverPort, String host, int maxRowsPerFrame,
+                               int maxInFlight, Duration connectTimeout, Duration readTimeout,
+                               boolean compression) {
+
+    /** {@code ZBX_DEFAULT_SERVER_PORT}. */
+    public static final int DEFAULT_SERVER_PORT = 10051;
+    public static final int DEFAULT_MAX_ROWS_PER_FRAME = 1000;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+    /** zabbix_sender's connect timeout. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
+    public static final boolean DEFAULT_COMPRESSION = false;
+
+    /** Rows per frame above this make one request take long enough to risk the server's timeouts. */
+    static final int MAX_ROWS_PER_FRAME = 100_000;
+    static final int MAX_IN_FLIGHT = 256;
+
+    /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
+    public ZabbixSinkConfig {
+        List<String> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add("name: " + quote(name) + " (expected: a non-empty name)");
+        }
+        if (serverHost == null || serverHost.isBlank()) {
+            problems.add("server: host " + quote(serverHost) + " (expected: a host name or address)");
+        }
+        if (serverPort < 1 || serverPort > 65535) {
+            problems.add("server: port " + serverPort + " (expected: 1..65535)");
+        }
+        if (host != null && (host.isBlank() || host.length() > 128)) {
+            problems.add("host: " + quote(host) + " (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN)");
+        }
+        if (maxRowsPerFrame < 1 || maxRowsPerFrame > MAX_ROWS_PER_FRAME) {
+            problems.add("max_rows_per_frame: " + maxRowsPerFrame + " (expected: 1.." + MAX_ROWS_PER_FRAME + ")");
+        }
+        if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
+            problems.add("max_in_flight: " + maxInFlight + " (expected: 1.." + MAX_IN_FLIGHT + ")");
+        }
+        checkTimeout(problems, "connect_timeout", connectTimeout);
+        checkTimeout(problems, "read_timeout", readTimeout);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("zabbix sink " + quote(name) + ": " + String.join("; ", problems));
+        }
+    }
+
+    /** A configuration with every default: port, each sample's own host, 1000 rows, 4 connections, 3 s, 15 s, no zlib. */
+    public static ZabbixSinkConfig of(String name, String serverHost, int serverPort) {
+        return new ZabbixSinkConfig(name, serverHost, serverPort, null, DEFAULT_MAX_ROWS_PER_FRAME,
+                DEFAULT_MAX_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_COMPRESSION);
+    }
+
+    /** A copy that sends every value for {@code host}; null = each sample's own host. */
+    public ZabbixSinkConfig withHost(String host) {
+        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+                connectTimeout, readTimeout, compression);
+    }
+
+    public ZabbixSinkConfig withMaxRowsPerFrame(int maxRowsPerFrame) {
+        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+                connectTimeout, readTimeout, compression);
+    }
+
+    public ZabbixSinkConfig withMaxInFlight(int maxInFlight) {
+        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+                connectTimeout, readTimeout, compression);
+    }
+
+    public ZabbixSinkConfig withTimeouts(Duration connectTimeout, Duration readTimeout) {
+        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+                connectTimeout, readTimeout, compression);
+    }
+
+    public ZabbixSinkConfig withCompression(boolean compression) {
+        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+                connectTimeout, readTimeout, compression);
+    }
+
+    /** {@code host:port}, as in the {@code server} key. */
+    public String server() {
+        return serverHost + ":" + serverPort;
+    }
+
+    private static void checkTimeout(List<String> problems, String key, Duration timeout) {
+        // The upper bound is zabbix_sender's -t range (1-300 s).
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofSeconds(300)) > 0) {
+            problems.add(key + ": " + timeout + " (expected: > 0 and <= 300s)");
+        }
+    }
+
+    private static String quote(String s) {
+        return s == null ? "null" : '"' + s + '"';
+    }
+}

@@ -1,0 +1,68 @@
+package dev.concierge.courier.sinks.zabbix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+class ZabbixSinkConfigTest {
+
+    private static Map<String, Object> sampleYaml() throws IOException {
+        try (InputStream in = ZabbixSinkConfig.class.getResourceAsStream("sample.yaml")) {
+            assertThat(in).as("sample.yaml beside the package").isNotNull();
+            return new Yaml().load(in);
+        }
+    }
+
+    private static Duration duration(Object text) {
+        String s = text.toString();
+        assertThat(s).matches("\\d+s");
+        return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+    }
+
+    @Test
+    void sampleYamlDocumentsEveryKeyWithTheDefaults() throws IOException {
+        Map<String, Object> yaml = sampleYaml();
+
+        assertThat(yaml).containsOnlyKeys("name", "type", "server", "host", "max_rows_per_frame", "max_in_flight",
+                "connect_timeout", "read_timeout", "compression");
+        assertThat(yaml.get("type")).isEqualTo("zabbix");
+        String[] server = yaml.get("server").toString().split(":");
+        ZabbixSinkConfig defaults = ZabbixSinkConfig.of(yaml.get("name").toString(), server[0],
+                Integer.parseInt(server[1]));
+        ZabbixSinkConfig fromYaml = new ZabbixSinkConfig(yaml.get("name").toString(), server[0],
+                Integer.parseInt(server[1]), (String) yaml.get("host"), (Integer) yaml.get("max_rows_per_frame"),
+                (Integer) yaml.get("max_in_flight"), duration(yaml.get("connect_timeout")),
+                duration(yaml.get("read_timeout")), (Boolean) yaml.get("compression"));
+        assertThat(fromYaml).isEqualTo(defaults);
+        assertThat(fromYaml.server()).isEqualTo("zabbix.example.org:10051");
+    }
+
+    @Test
+    void defaultsLiveInOnePlace() {
+        ZabbixSinkConfig c = ZabbixSinkConfig.of("z", "127.0.0.1", ZabbixSinkConfig.DEFAULT_SERVER_PORT);
+
+        assertThat(c.host()).isNull();
+        assertThat(c.maxRowsPerFrame()).isEqualTo(1000);
+        assertThat(c.maxInFlight()).isEqualTo(4);
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.compression()).isFalse();
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        assertThatThrownBy(() -> new ZabbixSinkConfig("z", "", 0, " ", 0, 0, Duration.ZERO, null, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("zabbix sink \"z\": server: host \"\" (expected: a host name or address); "
+                        + "server: port 0 (expected: 1..65535); "
+                        + "host: \" \" (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN); "
+                        + "max_rows_per_frame: 0 (expected: 1..100000); max_in_flight: 0 (expected: 1..256); "
+                        + "connect_timeout: PT0S (expected: > 0 and <= 300s); read_timeout: null (expected: > 0 and <= 300s)");
+    }
+}

@@ -1,0 +1,246 @@
+package dev.concierge.courier.sources.dropwizard;
+
+import dev.concierge.courier.sources.fetch.ByteSize;
+import dev.concierge.courier.sources.fetch.DocumentFetcher;
+import dev.concierge.courier.sources.fetch.DurationText;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The configuration of one Dropwizard source (config {@code type: dropwizard}); see {@code sample.yaml}
+ * beside this class. Every instance is valid: the constructor reports every problem at once.
+ *
+ * @param name     the source name, stamped on every sample ({@code name})
+ * @param url      the metrics endpoint, http or https ({@code url}); null when {@code file} is set
+ * @param file     a file holding a metrics-json document ({@code file}); null when {@code url} is set
+ * @param interval how often to collect ({@code interval}, default {@value #DEFAULT_INTERVAL_TEXT})
+ * @param timeout  the longest one fetch may take, connect included ({@code timeout}, default
+ *                 {@value #DEFAULT_TIMEOUT_TEXT}); at most {@code interval}, so scrapes cannot stack
+ * @param maxBytes the largest document accepted ({@code max_size}, default {@value #DEFAULT_MAX_SIZE_TEXT})
+ * @param host     the host stamped on every sample, e.g. the Zabbix host ({@code host}, default: this
+ *                 machine's host name)
+ */
+public record DropwizardConfig(String name, URI url, Path file, Duration interval, Duration timeout, long maxBytes,
+                               String host) {
+
+    /** The config {@code type} naming this plugin. */
+    public static final String TYPE = "dropwizard";
+    static final String DEFAULT_INTERVAL_TEXT = "10s";
+    static final String DEFAULT_TIMEOUT_TEXT = "5s";
+    static final String DEFAULT_MAX_SIZE_TEXT = "16MiB";
+    public static final Duration DEFAULT_INTERVAL = DurationText.parse(DEFAULT_INTERVAL_TEXT);
+    public static final Duration DEFAULT_TIMEOUT = DurationText.parse(DEFAULT_TIMEOUT_TEXT);
+    public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT);
+
+    // Stand-ins for a url or file that did not parse, so that the "exactly one" rule is not reported too.
+    private static final URI UNPARSED_URL = URI.create("http://unparsed.invalid/");
+    private static final Path UNPARSED_FILE = Path.of("unparsed");
+    private static final Set<String> KEYS = Set.of("name", "type", "url", "file", "interval", "timeout", "max_size",
+            "host");
+
+    public DropwizardConfig {
+        List<String> problems = check(name, url, file, interval, timeout, maxBytes, host);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(describe(name, problems));
+        }
+    }
+
+    /** A source reading {@code url} with every other setting at its default. */
+    public static DropwizardConfig ofUrl(String name, URI url) {
+        return new DropwizardConfig(name, url, null, DEFAULT_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES, defaultHost());
+    }
+
+    /** A source reading {@code file} with every other setting at its default. */
+    public static DropwizardConfig ofFile(String name, Path file) {
+        return new DropwizardConfig(name, null, file, DEFAULT_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES, defaultHost());
+    }
+
+    public DropwizardConfig withInterval(Duration interval) {
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+    }
+
+    public DropwizardConfig withTimeout(Duration timeout) {
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+    }
+
+    public DropwizardConfig withMaxBytes(long maxBytes) {
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+    }
+
+    public DropwizardConfig withHost(String host) {
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+    }
+
+    /** Where documents come from: the URL or the file path, as error messages name it. */
+    public String location() {
+        return url != null ? url.toString() : file.toString();
+    }
+
+    /**
+     * Binds one source's settings as a YAML or JSON reader produced them: snake_case keys, durations and
+     * sizes as strings with units ({@code "10s"}, {@code "16MiB"}). Absent keys take their defaults.
+     *
+     * @throws IllegalArgumentException listing every problem, one per line, each as
+     *                                  {@code key: what was found (expected: what is allowed)}
+     */
+    public static DropwizardConfig fromSettings(Map<String, ?> settings) {
+        List<String> problems = new ArrayList<>();
+        for (String key : settings.keySet()) {
+            if (!KEYS.contains(key)) {
+                problems.add(key + ": unknown key (expected: one of " + String.join(", ", KEYS.stream().sorted().toList())
+                        + ")");
+            }
+        }
+        Object type = settings.get("type");
+        if (type != null && !TYPE.equals(type)) {
+            problems.add("type: " + quoted(type) + " (expected: \"" + TYPE + "\")");
+        }
+        String name = text(settings, "name", null, problems);
+        String urlText = text(settings, "url", null, problems);
+        String fileText = text(settings, "file", null, problems);
+        URI url = null;
+        if (urlText != null) {
+            try {
+                url = new URI(urlText);
+            } catch (URISyntaxException e) {
+                problems.add("url: " + quoted(urlText) + " (expected: a URL: " + e.getReason() + ")");
+                url = UNPARSED_URL;
+            }
+        }
+        Path file = null;
+        if (fileText != null) {
+            try {
+                file = Path.of(fileText);
+            } catch (InvalidPathException e) {
+                problems.add("file: " + quoted(fileText) + " (expected: a path: " + e.getReason() + ")");
+                file = UNPARSED_FILE;
+            }
+        }
+        Duration interval = duration(settings, "interval", DEFAULT_INTERVAL, problems);
+        Duration timeout = duration(settings, "timeout", DEFAULT_TIMEOUT, problems);
+        long maxBytes = DEFAULT_MAX_BYTES;
+        String maxSize = text(settings, "max_size", null, problems);
+        if (maxSize != null) {
+            try {
+                maxBytes = ByteSize.parse(maxSize);
+            } catch (IllegalArgumentException e) {
+                problems.add("max_size: " + e.getMessage());
+            }
+        }
+        String host = settings.containsKey("host") ? text(settings, "host", null, problems) : defaultHost();
+        // Report the record's own rules too, except for keys already reported as unreadable.
+        List<String> unreadable = problems.stream().map(p -> p.substring(0, p.indexOf(':'))).toList();
+        for (String problem : check(name, url, file, interval, timeout, maxBytes, host)) {
+            if (!unreadable.contains(problem.substring(0, problem.indexOf(':')))) {
+                problems.add(problem);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(describe(name, problems));
+        }
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+    }
+
+    /**
+     * This machine's host name, resolved once. Falls back to {@code localhost} when the name does not
+     * resolve, which is what a Zabbix agent configured without {@code Hostname} would also struggle with.
+     */
+    public static String defaultHost() {
+        return LocalHost.NAME;
+    }
+
+    @Override
+    public String toString() {
+        return "dropwizard source " + name + ": " + location() + " every " + format(interval) + ", timeout "
+                + format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
+    }
+
+    private static List<String> check(String name, URI url, Path file, Duration interval, Duration timeout,
+                                      long maxBytes, String host) {
+        List<String> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add("name: " + quoted(name) + " (expected: a non-blank name)");
+        }
+        if ((url == null) == (file == null)) {
+            problems.add("url, file: " + (url == null ? "neither" : "both") + " set (expected: exactly one)");
+        }
+        if (url != null && !"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+            problems.add("url: " + url + " (expected: an http or https URL)");
+        }
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            problems.add("interval: " + format(interval) + " (expected: > 0)");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            problems.add("timeout: " + format(timeout) + " (expected: > 0)");
+        } else if (interval != null && timeout.compareTo(interval) > 0) {
+            problems.add("timeout: " + format(timeout) + " (expected: at most the interval, " + format(interval) + ")");
+        }
+        if (maxBytes < 1 || maxBytes > DocumentFetcher.LARGEST_CAP) {
+            problems.add("max_size: " + ByteSize.format(maxBytes) + " (expected: 1B.."
+                    + ByteSize.format(DocumentFetcher.LARGEST_CAP) + ")");
+        }
+        if (host == null || host.isBlank()) {
+            problems.add("host: " + quoted(host) + " (expected: a non-blank host name)");
+        }
+        return problems;
+    }
+
+    private static String text(Map<String, ?> settings, String key, String absent, List<String> problems) {
+        Object value = settings.get(key);
+        if (value == null) {
+            return absent;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        problems.add(key + ": " + value + " (expected: a string)");
+        return absent;
+    }
+
+    private static Duration duration(Map<String, ?> settings, String key, Duration absent, List<String> problems) {
+        Object value = settings.get(key);
+        if (value == null) {
+            return absent;
+        }
+        try {
+            return DurationText.parse(value.toString());
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+            return absent;
+        }
+    }
+
+    private static String describe(String name, List<String> problems) {
+        return "invalid " + TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name) + ":\n  "
+                + String.join("\n  ", problems);
+    }
+
+    private static String format(Duration d) {
+        return d == null ? "missing" : DurationText.format(d);
+    }
+
+    private static String quoted(Object value) {
+        return value == null ? "missing" : "\"" + value + "\"";
+    }
+
+    private static final class LocalHost {
+        static final String NAME = resolve();
+
+        private static String resolve() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
+        }
+    }
+}

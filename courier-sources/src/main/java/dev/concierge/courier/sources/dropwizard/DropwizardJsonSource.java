@@ -1,0 +1,124 @@
+package dev.concierge.courier.sources.dropwizard;
+
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.sources.fetch.DocumentFetcher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects a Dropwizard metrics-json document from a URL or a file and offers its samples.
+ *
+ * <p>Each collect fetches the document (bounded by the configured timeout and size cap), parses it whole,
+ * and only then offers the samples, so a failed or malformed fetch offers nothing and the next collect
+ * starts afresh. Every sample of one collect carries the same timestamp: the clock's instant when the
+ * document had arrived, which is when the values were read. Threading as {@link Source} says: collect runs
+ * on the pipeline's scheduler thread, never concurrently with itself; the counters may be read from any
+ * thread.
+ */
+public final class DropwizardJsonSource implements Source {
+    private static final Logger LOG = LoggerFactory.getLogger(DropwizardJsonSource.class);
+
+    private final DropwizardConfig config;
+    private final DocumentFetcher fetcher;
+    private final Clock clock;
+    private final DropwizardJsonParser parser;
+    private final AtomicLong droppedSamples = new AtomicLong();
+    private boolean warnedAboutDrops;
+
+    /** A source with its own fetcher (and HTTP client, for a URL), stamping samples from the UTC system clock. */
+    public static DropwizardJsonSource create(DropwizardConfig config) {
+        return create(config, Clock.systemUTC());
+    }
+
+    /** A source with its own fetcher, stamping samples from {@code clock}. */
+    public static DropwizardJsonSource create(DropwizardConfig config, Clock clock) {
+        DocumentFetcher fetcher = config.url() != null
+                ? DocumentFetcher.http(config.url(), config.timeout(), config.maxBytes())
+                : DocumentFetcher.file(config.file(), config.maxBytes());
+        return new DropwizardJsonSource(config, fetcher, clock);
+    }
+
+    /** A source reading through {@code fetcher}, which it owns from now on and closes in {@link #close()}. */
+    public DropwizardJsonSource(DropwizardConfig config, DocumentFetcher fetcher, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.parser = new DropwizardJsonParser(config.name(), config.host());
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    public DropwizardConfig config() {
+        return config;
+    }
+
+    /**
+     * Fetches, parses, then offers every sample.
+     *
+     * @throws SourceException when the document could not be fetched or is malformed; the message starts
+     *                         with the URL or path. Nothing was offered.
+     */
+    @Override
+    public void collect(Emitter out) throws SourceException {
+        byte[] document = fetcher.fetch();
+        Instant at = clock.instant();
+        DropwizardDocument parsed = parser.parse(document, fetcher.location(), at);
+        int dropped = 0;
+        for (Sample sample : parsed.samples()) {
+            if (!out.offer(sample)) {
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            droppedSamples.addAndGet(dropped);
+            if (!warnedAboutDrops) {
+                warnedAboutDrops = true;
+                LOG.warn("Source {}: the ring was full, {} of {} samples dropped (further drops are logged at debug)",
+                        config.name(), dropped, parsed.samples().size());
+            } else {
+                LOG.debug("Source {}: the ring was full, {} of {} samples dropped", config.name(), dropped,
+                        parsed.samples().size());
+            }
+        }
+    }
+
+    /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */
+    public long nonFiniteValues() {
+        return parser.nonFiniteValues();
+    }
+
+    /** Gauges skipped so far because their {@code getValue()} threw. */
+    public long gaugeErrors() {
+        return parser.gaugeErrors();
+    }
+
+    /** Values skipped so far because their JSON type cannot be a sample (null, arrays, objects, wrong types). */
+    public long unsupportedValues() {
+        return parser.unsupportedValues();
+    }
+
+    /** Samples the emitter refused so far because the ring was full. */
+    public long droppedSamples() {
+        return droppedSamples.get();
+    }
+
+    @Override
+    public void close() {
+        fetcher.close();
+    }
+
+    @Override
+    public String toString() {
+        return config.toString();
+    }
+}

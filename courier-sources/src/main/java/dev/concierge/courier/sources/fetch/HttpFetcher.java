@@ -1,0 +1,152 @@
+package dev.concierge.courier.sources.fetch;
+
+import dev.concierge.courier.core.spi.SourceException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An HTTP GET of one URL with {@code Accept: application/json}, bounded in time and size.
+ *
+ * <ul>
+ *   <li>Time: {@code timeout} bounds the connect and, separately, the whole exchange from sending the
+ *       request to the last body byte. The JDK client's own request timeout stops at the response headers,
+ *       so the whole-exchange deadline is enforced here and the exchange is cancelled when it passes.</li>
+ *   <li>Size: a Content-Length above the cap is refused before any body byte is read; a body without
+ *       one is abandoned as soon as it crosses the cap.</li>
+ *   <li>Status: anything outside 2xx is an error naming the status; redirects are followed, except from
+ *       https to http.</li>
+ * </ul>
+ *
+ * <p>{@link #close()} does nothing: Java 17's {@code HttpClient} has no close, and its threads are daemons
+ * that end once the client is no longer reachable.
+ */
+public final class HttpFetcher implements DocumentFetcher {
+    private final HttpClient client;
+    private final URI url;
+    private final Duration timeout;
+    private final long maxBytes;
+    private final HttpRequest request;
+
+    /**
+     * A fetcher with its own client. HTTP/1.1 only: scrape targets are plain HTTP/1.1 servers, and the
+     * h2c upgrade headers the JDK client would otherwise send confuse some of them.
+     */
+    public static HttpFetcher create(URI url, Duration timeout, long maxBytes) {
+        checkArguments(url, timeout, maxBytes);
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        return new HttpFetcher(client, url, timeout, maxBytes);
+    }
+
+    /** A fetcher on a client the caller owns (and closes); {@link #close()} leaves it alone. */
+    public HttpFetcher(HttpClient client, URI url, Duration timeout, long maxBytes) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.url = Objects.requireNonNull(url, "url");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.maxBytes = maxBytes;
+        checkArguments(url, timeout, maxBytes);
+        this.request = HttpRequest.newBuilder(url)
+                .GET()
+                .header("Accept", "application/json")
+                .timeout(timeout)
+                .build();
+    }
+
+    private static void checkArguments(URI url, Duration timeout, long maxBytes) {
+        String scheme = url.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+            throw new IllegalArgumentException("url: " + url + " (expected: an http or https URL)");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout: " + DurationText.format(timeout) + " (expected: > 0)");
+        }
+        if (maxBytes < 1 || maxBytes > LARGEST_CAP) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: 1.." + LARGEST_CAP + ")");
+        }
+    }
+
+    @Override
+    public String location() {
+        return url.toString();
+    }
+
+    @Override
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    @Override
+    public byte[] fetch() throws SourceException {
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request, this::subscriberFor);
+        try {
+            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS).body();
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new SourceException(url + ": timed out after " + DurationText.format(timeout), e);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new SourceException(url + ": interrupted", e);
+        } catch (ExecutionException | CancellationException e) {
+            throw failure(e);
+        }
+    }
+
+    private HttpResponse.BodySubscriber<byte[]> subscriberFor(HttpResponse.ResponseInfo response) {
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            return BoundedBodySubscriber.refusing(new FetchRefusedException("HTTP status " + status + " (expected: 2xx)"));
+        }
+        OptionalLong contentLength = response.headers().firstValueAsLong("Content-Length");
+        if (contentLength.isPresent() && contentLength.getAsLong() > maxBytes) {
+            return BoundedBodySubscriber.refusing(new FetchRefusedException("body exceeds " + ByteSize.format(maxBytes)
+                    + " cap (Content-Length: " + contentLength.getAsLong() + ")"));
+        }
+        return new BoundedBodySubscriber(maxBytes, contentLength.orElse(-1));
+    }
+
+    private SourceException failure(Exception thrown) {
+        Throwable cause = thrown;
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String what;
+        if (cause instanceof FetchRefusedException) {
+            what = cause.getMessage();
+        } else if (cause instanceof HttpConnectTimeoutException) {
+            what = "connect timed out after " + DurationText.format(timeout);
+        } else if (cause instanceof HttpTimeoutException) {
+            what = "timed out after " + DurationText.format(timeout);
+        } else if (cause instanceof ConnectException) {
+            what = "connection refused";
+        } else if (cause instanceof IOException && cause.getMessage() != null) {
+            what = cause.getMessage();
+        } else {
+            what = cause.toString();
+        }
+        return new SourceException(url + ": " + what, cause);
+    }
+
+    @Override
+    public String toString() {
+        return "HttpFetcher[" + url + ", timeout " + DurationText.format(timeout) + ", cap " + ByteSize.format(maxBytes) + "]";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.concierge.courier.sources.dropwizard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import dev.concierge.courier.core.spi.SourceException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The discovery path runs as a Zabbix UserParameter on a cold JVM, so it must stay light: this runs it in
+ * a class loader that holds only this module's classes, courier-core's and jackson-core, with no SLF4J
+ * at all, and checks what it loaded.
+ */
+class DiscoveryClassLoadingTest {
+
+    @Test
+    void discoveryLoadsNeitherLoggingNorSampleParsingNorFetching() throws Exception {
+        byte[] document = DropwizardJsonParserTest.resource("protocols-example.json");
+        try (InspectableLoader loader = new InspectableLoader(location(DropwizardDiscovery.class),
+                location(SourceException.class), location(JsonFactory.class))) {
+            Class<?> namesClass = loader.loadClass(DropwizardMetricNames.class.getName());
+            Class<?> kindClass = loader.loadClass(DropwizardKind.class.getName());
+            Class<?> discoveryClass = loader.loadClass(DropwizardDiscovery.class.getName());
+            Class<?> formatClass = loader.loadClass(DropwizardDiscovery.Format.class.getName());
+
+            Object names = namesClass.getMethod("read", InputStream.class, String.class)
+                    .invoke(null, new ByteArrayInputStream(document), "stdin");
+            Method write = discoveryClass.getMethod("write", namesClass, kindClass, formatClass, OutputStream.class);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            write.invoke(null, names, null, formatClass.getEnumConstants()[0], out);
+
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("[{\"{#TYPE}\":\"counter\"");
+            assertThat(loader.loaded(DropwizardJsonParser.class.getName())).isFalse();
+            assertThat(loader.loaded("dev.concierge.courier.core.model.Sample")).isFalse();
+            assertThat(loader.loaded("dev.concierge.courier.sources.fetch.HttpFetcher")).isFalse();
+        }
+    }
+
+    private static URL location(Class<?> type) {
+        return type.getProtectionDomain().getCodeSource().getLocation();
+    }
+
+    /** Loads from its own URLs first, so classes are not shared with the test's loader. */
+    private static final class InspectableLoader extends URLClassLoader {
+        InspectableLoader(URL... urls) {
+            super(urls, ClassLoader.getPlatformClassLoader());
+        }
+
+        boolean loaded(String name) {
+            return findLoadedClass(name) != null;
+        }
+    }
+}

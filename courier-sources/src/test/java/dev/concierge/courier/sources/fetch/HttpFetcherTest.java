@@ -1,0 +1,203 @@
+package dev.concierge.courier.sources.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.sources.LoopbackHttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HttpFetcherTest {
+    private static final long CAP = 16L << 20;
+    private static final long FIFTY_MB = 50_000_000L;
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private LoopbackHttpServer server;
+
+    @AfterEach
+    void stopServer() {
+        release.countDown();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void fetchesWholeBodyAndAsksForJson() throws Exception {
+        AtomicReference<String> accept = new AtomicReference<>();
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            accept.set(exchange.getRequestHeaders().getFirst("Accept"));
+            byte[] body = "{\"counters\":{}}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+
+        try (HttpFetcher fetcher = HttpFetcher.create(server.uri("/metrics"), Duration.ofSeconds(5), CAP)) {
+            assertThat(new String(fetcher.fetch(), StandardCharsets.UTF_8)).isEqualTo("{\"counters\":{}}");
+        }
+        assertThat(accept.get()).isEqualTo("application/json");
+    }
+
+    @Test
+    void fetchesChunkedBodyLargerThanOneBuffer() throws Exception {
+        byte[] body = new byte[300_000];
+        Arrays.fill(body, (byte) ' ');
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+
+        byte[] fetched = HttpFetcher.create(server.uri("/metrics"), Duration.ofSeconds(5), CAP).fetch();
+
+        assertThat(fetched).hasSize(body.length);
+    }
+
+    @Test
+    void acceptsBodyOfExactlyTheCap() throws Exception {
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(new byte[1024]);
+            }
+        });
+
+        assertThat(HttpFetcher.create(server.uri("/metrics"), Duration.ofSeconds(5), 1024).fetch()).hasSize(1024);
+    }
+
+    @Test
+    void abandonsChunkedBodyAsSoonAsItCrossesTheCap() {
+        AtomicLong written = new AtomicLong();
+        CountDownLatch handlerDone = new CountDownLatch(1);
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            try (OutputStream out = exchange.getResponseBody()) {
+                exchange.sendResponseHeaders(200, 0);
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) ' ');
+                while (written.get() < FIFTY_MB) {
+                    out.write(chunk);
+                    written.addAndGet(chunk.length);
+                }
+            } catch (IOException expected) {
+                // the client hung up
+            } finally {
+                handlerDone.countDown();
+            }
+        });
+        URI url = server.uri("/metrics");
+
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(20), CAP).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": body exceeds 16MiB cap");
+
+        awaitQuietly(handlerDone);
+        // What the server got rid of: the cap, plus what loopback socket buffers absorbed (a few MiB).
+        assertThat(written.get()).isLessThan(CAP + (16L << 20));
+    }
+
+    @Test
+    void refusesOversizedContentLengthBeforeReadingTheBody() {
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            try (OutputStream out = exchange.getResponseBody()) {
+                exchange.sendResponseHeaders(200, FIFTY_MB);
+                out.write(new byte[1024]);
+                awaitQuietly(release);
+            }
+        });
+        URI url = server.uri("/metrics");
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(20), CAP).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": body exceeds 16MiB cap (Content-Length: 50000000)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void timesOutWhenServerAcceptsAndNeverAnswers() {
+        server = LoopbackHttpServer.start("/metrics", exchange -> awaitQuietly(release));
+        URI url = server.uri("/metrics");
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofMillis(300), CAP).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": timed out after 300ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void timesOutWhenBodyStallsAfterHeaders() {
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"gauges\":".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            awaitQuietly(release);
+        });
+        URI url = server.uri("/metrics");
+
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofMillis(300), CAP).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": timed out after 300ms");
+    }
+
+    @Test
+    void reportsStatusOutside2xxWithTheUrl() {
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            byte[] body = "oops".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(500, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        URI url = server.uri("/metrics");
+
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(5), CAP).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": HTTP status 500 (expected: 2xx)");
+    }
+
+    @Test
+    void reportsConnectionRefused() throws IOException {
+        URI url;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            url = URI.create("http://127.0.0.1:" + closed.getLocalPort() + "/metrics");
+        }
+
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(5), CAP).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": connection refused");
+    }
+
+    @Test
+    void rejectsNonHttpUrlAndBadLimitsAtConstruction() {
+        assertThatThrownBy(() -> HttpFetcher.create(URI.create("ftp://x/metrics"), Duration.ofSeconds(1), CAP))
+                .hasMessage("url: ftp://x/metrics (expected: an http or https URL)");
+        assertThatThrownBy(() -> HttpFetcher.create(URI.create("http://x/"), Duration.ZERO, CAP))
+                .hasMessage("timeout: 0s (expected: > 0)");
+        assertThatThrownBy(() -> HttpFetcher.create(URI.create("http://x/"), Duration.ofSeconds(1), 0))
+                .hasMessageStartingWith("maxBytes: 0 (expected: 1..");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
