@@ -27,10 +27,13 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two ways to get one:
  * <ul>
- *   <li>{@link #start()}: a private instance, about 20 s to start; the caller must {@link #close()} it.</li>
+ *   <li>{@link #start()}: a private instance; the caller must {@link #close()} it.</li>
  *   <li>{@link #shared()}: one lazily started instance per JVM, stopped by a shutdown hook. Test classes
  *       that run one after another in the same surefire fork then pay the start-up once. {@code close()}
  *       on the shared instance does nothing, so it is safe in try-with-resources. Tests sharing it must
@@ -60,9 +63,14 @@ import org.slf4j.LoggerFactory;
  * <p>Constraints of the machine, not of this class: it must run as root (it runs PostgreSQL as user
  * {@code postgres} and the server drops to user {@code zabbix}), and the Debian frontend reads its database
  * settings only from {@code /etc/zabbix/zabbix.conf.php}. So only one instance can exist per machine at a
- * time: a second {@code start()} in the same JVM fails at once, another JVM waits on a lock file for up to
- * ten minutes. The previous {@code zabbix.conf.php}, if any, is restored on close (and on the next start
- * after a JVM that was killed before it could restore it).
+ * time. In one JVM, {@code start()} first stops an idle shared instance (the next {@code shared()} starts a
+ * fresh one) and fails at once if a private one is still open; so test classes must not run in parallel.
+ * Another JVM waits on a lock file for up to ten minutes. The previous {@code zabbix.conf.php}, if any, is
+ * restored on close (and on the next start after a JVM that was killed before it could restore it).
+ *
+ * <p>Start-up is about 5 s once a machine has imported the Zabbix schema; the first start imports it
+ * (20-30 s on 2 busy cores) and keeps a stopped copy of that cluster under
+ * {@code /var/tmp/concierge-courier-zabbix-schema} for later starts.
  *
  * <p>Missing packages are a failure, not a skip: CI installs them with the script. If start-up fails, every
  * process already started is stopped and the exception carries the tail of the relevant log.
@@ -113,6 +121,10 @@ public final class RealZabbixServer implements AutoCloseable {
             Path.of(System.getProperty("java.io.tmpdir"), "concierge-courier-zabbix-frontend.lock");
     private static final String FRONTEND_CONFIG_MARKER = "// Written by the Concierge Courier RealZabbixServer test fixture.";
 
+    private static final List<String> DUMPS = List.of("schema.sql.gz", "images.sql.gz", "data.sql.gz");
+    private static final Path TEMPLATE_ROOT = Path.of("/var/tmp/concierge-courier-zabbix-schema");
+    private static final String TEMPLATE_FORMAT = "2";
+
     private static final String DB_NAME = "zabbix";
     private static final String DB_USER = "zabbix";
     private static final String DB_PASSWORD = "courier-test";
@@ -157,6 +169,7 @@ public final class RealZabbixServer implements AutoCloseable {
     private FileLock frontendLock;
     private boolean frontendConfigWritten;
     private boolean postgresStarted;
+    private boolean schemaImported;
     private long serverPid = -1;
     private Process php;
 
@@ -172,7 +185,8 @@ public final class RealZabbixServer implements AutoCloseable {
     }
 
     /**
-     * Starts a private instance; blocks for about 20 s. The caller owns it and must {@link #close()} it.
+     * Starts a private instance, stopping an idle {@link #shared()} one first; blocks for the start-up. The
+     * caller owns it and must {@link #close()} it.
      *
      * @throws IllegalStateException if a binary is missing, another instance is running in this JVM, or any
      *     step fails; the message carries the tail of the log of the failing step
@@ -189,6 +203,10 @@ public final class RealZabbixServer implements AutoCloseable {
         synchronized (INSTANCE_GUARD) {
             if (shared != null) {
                 return shared;
+            }
+            if (running != null) {
+                throw new IllegalStateException("a RealZabbixServer is already running in this JVM (state dir "
+                        + running.stateDir + "); close it first");
             }
             if (sharedFailure != null) {
                 throw new IllegalStateException("the shared RealZabbixServer failed to start earlier in this JVM",
@@ -207,9 +225,17 @@ public final class RealZabbixServer implements AutoCloseable {
     private static RealZabbixServer start(boolean isShared) {
         RealZabbixServer server = new RealZabbixServer(isShared);
         synchronized (INSTANCE_GUARD) {
+            if (running != null && running == shared && !isShared) {
+                // Test classes run one after another, so the shared instance is idle now; shared() starts
+                // a new one when it is next asked for.
+                log.info("Stopping the shared instance to start a private one");
+                shared.removeShutdownHook();
+                shared = null;
+                running.stop();
+            }
             if (running != null) {
                 throw new IllegalStateException("a RealZabbixServer is already running in this JVM (state dir "
-                        + running.stateDir + "); close it first or use RealZabbixServer.shared()");
+                        + running.stateDir + "); close it first");
             }
             running = server;
         }
@@ -406,12 +432,16 @@ public final class RealZabbixServer implements AutoCloseable {
         if (isShared) {
             return;
         }
+        removeShutdownHook();
+        stop();
+    }
+
+    private void removeShutdownHook() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // The hook is running or about to; stop() is idempotent.
         }
-        stop();
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -426,7 +456,7 @@ public final class RealZabbixServer implements AutoCloseable {
                 throw new IllegalStateException(binary + " is missing; run scripts/install-test-deps.sh as root");
             }
         }
-        for (String dump : List.of("schema.sql.gz", "images.sql.gz", "data.sql.gz")) {
+        for (String dump : DUMPS) {
             if (!Files.isReadable(SCHEMA_DIR.resolve(dump))) {
                 throw new IllegalStateException(SCHEMA_DIR.resolve(dump)
                         + " is missing; run scripts/install-test-deps.sh as root");
@@ -447,7 +477,7 @@ public final class RealZabbixServer implements AutoCloseable {
         startFrontend();
         prepareApi();
         long t4 = System.nanoTime();
-        log.info("Zabbix server ready in {} ms (postgres {} ms, schema import {} ms, zabbix_server {} ms, API {} ms):"
+        log.info("Zabbix server ready in {} ms (postgres {} ms, database {} ms, zabbix_server {} ms, API {} ms):"
                         + " trapper 127.0.0.1:{}, API {}, PostgreSQL 127.0.0.1:{}",
                 millis(t4 - t0), millis(t1 - t0), millis(t2 - t1), millis(t3 - t2), millis(t4 - t3),
                 trapperPort, apiUrl(), pgPort);
@@ -508,32 +538,80 @@ public final class RealZabbixServer implements AutoCloseable {
         postgresDir = stateDir.resolve("postgres");
         pgData = postgresDir.resolve("data");
         pgLog = postgresDir.resolve("postgres.log");
-        Path socketDir = postgresDir.resolve("socket");
-        Files.createDirectories(socketDir);
+        Files.createDirectories(postgresDir.resolve("socket"));
         chown(postgresDir, "postgres");
-        chown(socketDir, "postgres");
+        chown(postgresDir.resolve("socket"), "postgres");
         pgPort = freePort();
 
-        runAs("postgres", List.of(pgBin.resolve("initdb").toString(), "-D", pgData.toString(), "-U", "postgres",
-                "-E", "UTF8", "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"));
+        Path template = schemaTemplate().resolve("data");
+        if (Files.isDirectory(template)) {
+            log.info("Copying the imported cluster from {}", template);
+            // cp -a keeps the owner postgres and mode 0700 that the server insists on.
+            run(List.of("cp", "-a", template.toString(), pgData.toString()));
+            schemaImported = true;
+        } else {
+            runAs("postgres", List.of(pgBin.resolve("initdb").toString(), "-D", pgData.toString(),
+                    "-U", "postgres", "-E", "UTF8", "--locale=C", "--auth-local=trust",
+                    "--auth-host=scram-sha-256", "--no-sync"));
+        }
+        pgCtlStart();
+    }
+
+    private void pgCtlStart() throws IOException, InterruptedException {
+        // Settings go on the command line, not into postgresql.conf, so a copied cluster needs no edits.
         // Throw-away data: durability off makes the schema import several times faster.
-        String settings = String.join("\n",
-                "",
-                "listen_addresses = '127.0.0.1'",
-                "port = " + pgPort,
-                "unix_socket_directories = '" + socketDir + "'",
-                "max_connections = 100",
-                "fsync = off",
-                "synchronous_commit = off",
-                "full_page_writes = off",
-                "");
-        Files.writeString(pgData.resolve("postgresql.conf"), settings, StandardOpenOption.APPEND);
+        String options = String.join(" ",
+                "-c listen_addresses=127.0.0.1",
+                "-p " + pgPort,
+                "-k " + postgresDir.resolve("socket"),
+                "-c max_connections=100",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                // minimal WAL skips logging the rows of tables created in the import's own transaction,
+                // and a small min_wal_size keeps the saved copy of the cluster small.
+                "-c wal_level=minimal",
+                "-c max_wal_senders=0",
+                "-c min_wal_size=32MB",
+                "-c max_wal_size=256MB");
         runAs("postgres", List.of(pgBin.resolve("pg_ctl").toString(), "-D", pgData.toString(),
-                "-l", pgLog.toString(), "-w", "-t", "60", "start"));
+                "-l", pgLog.toString(), "-o", options, "-w", "-t", "60", "start"));
         postgresStarted = true;
     }
 
+    private void pgCtlStop() throws IOException, InterruptedException {
+        runAs("postgres", List.of(pgBin.resolve("pg_ctl").toString(), "-D", pgData.toString(),
+                "-m", "fast", "-w", "-t", "60", "stop"));
+        postgresStarted = false;
+    }
+
+    /**
+     * Where a cleanly stopped cluster with the freshly imported schema is kept, so that only the first start
+     * on a machine pays for the import (12-30 s on 2 shared cores). The key changes with the PostgreSQL
+     * version and the packaged dumps. Creation is serialised by the frontend lock, and the directory is
+     * renamed into place only when complete. Delete {@link #TEMPLATE_ROOT} to force a fresh import.
+     */
+    private Path schemaTemplate() throws IOException {
+        StringBuilder identity = new StringBuilder(TEMPLATE_FORMAT).append('|').append(pgBin)
+                .append('|').append(DB_USER).append(':').append(DB_PASSWORD);
+        for (String dump : DUMPS) {
+            Path file = SCHEMA_DIR.resolve(dump);
+            identity.append('|').append(dump).append(':').append(Files.size(file)).append(':')
+                    .append(Files.getLastModifiedTime(file).toMillis());
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+            return TEMPLATE_ROOT.resolve(HexFormat.of().formatHex(digest, 0, 8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void createDatabase() throws IOException, InterruptedException {
+        if (schemaImported) {
+            return;
+        }
         Path socketDir = postgresDir.resolve("socket");
         runAs("postgres", List.of(psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
                 "-h", socketDir.toString(), "-p", Integer.toString(pgPort), "-U", "postgres", "-d", "postgres",
@@ -541,7 +619,7 @@ public final class RealZabbixServer implements AutoCloseable {
                 "-c", "CREATE DATABASE " + DB_NAME + " OWNER " + DB_USER + " ENCODING 'UTF8' TEMPLATE template0"));
         // schema, images, data in this order; double.sql and history_pk_prepare.sql are upgrade scripts.
         ByteSink importer = stdin -> {
-            for (String dump : List.of("schema.sql.gz", "images.sql.gz", "data.sql.gz")) {
+            for (String dump : DUMPS) {
                 try (InputStream in = new GZIPInputStream(Files.newInputStream(SCHEMA_DIR.resolve(dump)), 1 << 16)) {
                     in.transferTo(stdin);
                 }
@@ -550,6 +628,24 @@ public final class RealZabbixServer implements AutoCloseable {
         run(List.of(psql(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
                 "-h", "127.0.0.1", "-p", Integer.toString(pgPort), "-U", DB_USER, "-d", DB_NAME, "-f", "-"),
                 Map.of("PGPASSWORD", DB_PASSWORD), importer);
+        schemaImported = true;
+        saveSchemaTemplate();
+    }
+
+    private void saveSchemaTemplate() throws IOException, InterruptedException {
+        Path template = schemaTemplate();
+        Path partial = TEMPLATE_ROOT.resolve(template.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        pgCtlStop();
+        try {
+            Files.createDirectories(partial);
+            run(List.of("cp", "-a", pgData.toString(), partial.resolve("data").toString()));
+            Files.move(partial, template, StandardCopyOption.ATOMIC_MOVE);
+            log.info("Saved the imported cluster to {} for later starts", template);
+        } catch (IOException e) {
+            log.warn("Could not save the imported cluster to {}; every start will import again", template, e);
+            run(List.of("rm", "-rf", partial.toString()));
+        }
+        pgCtlStart();
     }
 
     private void startZabbixServer() throws IOException, InterruptedException {
@@ -718,11 +814,7 @@ public final class RealZabbixServer implements AutoCloseable {
         String label = php != null ? "php -S log" : serverConf != null ? "zabbix server log" : "postgres log";
         IllegalStateException failure = new IllegalStateException("RealZabbixServer failed to start: "
                 + cause.getMessage() + (relevantLog == null ? "" : "\n" + tail(label, relevantLog)), cause);
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running or about to; stop() is idempotent.
-        }
+        removeShutdownHook();
         try {
             stop();
         } catch (RuntimeException stopFailure) {
@@ -833,8 +925,7 @@ public final class RealZabbixServer implements AutoCloseable {
             return;
         }
         try {
-            runAs("postgres", List.of(pgBin.resolve("pg_ctl").toString(), "-D", pgData.toString(),
-                    "-m", "fast", "-w", "-t", "60", "stop"));
+            pgCtlStop();
         } catch (IOException e) {
             if (postgresStarted) {
                 throw e;
