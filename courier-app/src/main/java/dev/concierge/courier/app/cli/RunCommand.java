@@ -1,0 +1,46 @@
+package dev.concierge.courier.app.cli;
+
+import dev.concierge.courier.app.config.ConfigException;
+import dev.concierge.courier.app.wiring.Courier;
+import dev.concierge.courier.app.wiring.CourierConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code courier run --config courier.yaml}: the daemon. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the courier with a configuration file until SIGTERM or Ctrl-C.")
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
+    Path config;
+
+    @Option(names = "--check", description = "validate the configuration, print what would run, and exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CourierConfig loaded;
+        try {
+            loaded = CourierConfig.load(config);
+        } catch (ConfigException e) {
+            System.err.println("courier: configuration " + config + " has problems:");
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (check) {
+            System.out.println("configuration OK: " + loaded.summary());
+            return 0;
+        }
+        StopSignal stop = StopSignal.install();
+        try (Courier courier = Courier.start(loaded)) {
+            stop.await(null);
+            log.info("{} received, stopping", stop.name());
+        }
+        return 0;
+    }
+}

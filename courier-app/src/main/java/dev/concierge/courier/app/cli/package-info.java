@@ -1,0 +1,2 @@
+/** The subcommands of {@code courier}: {@code run}, {@code demo} and {@code discover}. */
+package dev.concierge.courier.app.cli;

@@ -1,0 +1,103 @@
+package dev.concierge.courier.app.wiring;
+
+import dev.concierge.courier.app.config.ByteSize;
+import dev.concierge.courier.app.config.ConfigException;
+import dev.concierge.courier.app.config.ConfigNode;
+import dev.concierge.courier.app.config.ConfigProblems;
+import dev.concierge.courier.app.config.YamlConfigParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The whole configuration, validated. {@link #load} reports every problem in the file at once, each with
+ * its line and column, and never returns a half-valid configuration.
+ *
+ * @param dataDir          where the courier keeps its state ({@code data_dir})
+ * @param ringSlots        the ring's slot count ({@code ring.slots}, a power of two)
+ * @param ringBytes        the ring's byte budget ({@code ring.size})
+ * @param shutdownDeadline how long a stop may spend sending what is owed ({@code shutdown_deadline})
+ */
+public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
+                            List<SourceDefinition> sources, List<SinkDefinition> sinks) {
+    static final int DEFAULT_RING_SLOTS = 65_536;
+    static final ByteSize DEFAULT_RING_SIZE = ByteSize.parse("64MiB");
+    static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(5);
+
+    public CourierConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        sources = List.copyOf(sources);
+        sinks = List.copyOf(sinks);
+    }
+
+    public static CourierConfig load(Path file) throws ConfigException {
+        return load(new YamlConfigParser(), file);
+    }
+
+    /** Loads with the given parser (and so the given environment for {@code ${VAR}}). */
+    public static CourierConfig load(YamlConfigParser parser, Path file) throws ConfigException {
+        ConfigProblems problems = new ConfigProblems();
+        ConfigNode root = parser.parse(file, problems);
+        CourierConfig config = bind(root, problems);
+        problems.throwIfAny();
+        return config;
+    }
+
+    static CourierConfig bind(ConfigNode root, ConfigProblems problems) {
+        root.expectKeys(problems, "data_dir", "ring", "shutdown_deadline", "sources", "sinks");
+        String dataDir = root.requiredString("data_dir", problems);
+        ConfigNode ring = root.optionalMapping("ring", problems);
+        ring.expectKeys(problems, "slots", "size");
+        int slots = ring.optionalInt("slots", 1024, 1 << 24, DEFAULT_RING_SLOTS, problems);
+        if (Integer.bitCount(slots) != 1) {
+            problems.add(ring.child("slots").orElse(ring), Integer.toString(slots), "a power of two");
+        }
+        ByteSize ringSize = ring.optionalSize("size", DEFAULT_RING_SIZE, problems);
+        Duration deadline = root.optionalDuration("shutdown_deadline", DEFAULT_SHUTDOWN_DEADLINE, problems);
+
+        List<SourceDefinition> sources = new ArrayList<>();
+        Set<String> sourceNames = new HashSet<>();
+        for (ConfigNode node : root.requiredList("sources", problems)) {
+            SourceDefinition source = BuiltInSources.bind(node, problems);
+            if (source != null && !sourceNames.add(source.name())) {
+                problems.add(node.child("name").orElse(node), source.name() + " used twice", "a unique source name");
+            }
+            sources.add(source);
+        }
+        List<SinkDefinition> sinks = new ArrayList<>();
+        Set<String> sinkNames = new HashSet<>();
+        for (ConfigNode node : root.requiredList("sinks", problems)) {
+            SinkDefinition sink = BuiltInSinks.bind(node, problems);
+            if (sink != null && !sinkNames.add(sink.name())) {
+                problems.add(node.child("name").orElse(node), sink.name() + " used twice", "a unique sink name");
+            }
+            sinks.add(sink);
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks);
+    }
+
+    /** One line for the start-up log: what will run. */
+    public String summary() {
+        StringBuilder line = new StringBuilder();
+        line.append(sources.size()).append(" source(s) [");
+        for (int i = 0; i < sources.size(); i++) {
+            SourceDefinition source = sources.get(i);
+            line.append(i == 0 ? "" : ", ").append(source.name()).append(": ").append(source.type()).append(' ')
+                    .append(source.summary());
+        }
+        line.append("], ").append(sinks.size()).append(" sink(s) [");
+        for (int i = 0; i < sinks.size(); i++) {
+            SinkDefinition sink = sinks.get(i);
+            line.append(i == 0 ? "" : ", ").append(sink.name()).append(": ").append(sink.type()).append(' ')
+                    .append(sink.summary());
+        }
+        return line.append("], data_dir ").append(dataDir).toString();
+    }
+}
