@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Measures `courier discover` from a cold JVM, as a Zabbix agent runs a UserParameter: a new process per
+# call, on the JDK 17 default and on Temurin 25 when present. Needs hyperfine (Debian package).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$root/courier-app/target/courier.jar"
+[[ -f "$jar" ]] || (cd "$root" && mvn -B -q -DskipTests -pl courier-app -am package)
+command -v hyperfine >/dev/null || { echo "bench-discover: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# A realistic document: 400 timers, 200 meters, 200 counters, 200 gauges, 100 histograms.
+python3 - "$work/metrics.json" <<'PY'
+import json, sys
+timer = {"count": 42, "max": 0.25, "mean": 0.05, "min": 0.001, "p50": 0.04, "p75": 0.06, "p95": 0.2, "p98": 0.22,
+         "p99": 0.24, "p999": 0.25, "stddev": 0.03, "m15_rate": 0.9, "m1_rate": 1.2, "m5_rate": 1.0,
+         "mean_rate": 1.1, "duration_units": "seconds", "rate_units": "calls/second"}
+hist = {k: v for k, v in timer.items() if k not in ("duration_units", "rate_units", "m15_rate", "m1_rate", "m5_rate", "mean_rate")}
+meter = {"count": 42, "m15_rate": 0.9, "m1_rate": 1.2, "m5_rate": 1.0, "mean_rate": 1.1, "units": "events/second"}
+doc = {"version": "4.0.0",
+       "gauges": {f"app.gauge.{i}": {"value": i} for i in range(200)},
+       "counters": {f"app.counter.{i}": {"count": i} for i in range(200)},
+       "histograms": {f"app.histogram.{i}": hist for i in range(100)},
+       "meters": {f"app.meter.{i}": meter for i in range(200)},
+       "timers": {f"app.timer.{i}": timer for i in range(400)}}
+json.dump(doc, open(sys.argv[1], "w"))
+PY
+echo "document: $(wc -c < "$work/metrics.json") bytes, 1100 metrics"
+
+runs=(--command-name "discover --kind timers (JDK 17)"
+      "$root/bin/courier discover --file $work/metrics.json --kind timers")
+if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+  runs+=(--command-name "discover --kind timers (Temurin 25)"
+         "JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 $root/bin/courier discover --file $work/metrics.json --kind timers")
+fi
+runs+=(--command-name "java -version (JVM start alone, JDK 17)" "java -Xshare:auto -XX:TieredStopAtLevel=1 -version")
+hyperfine --warmup 2 --runs "${RUNS:-15}" --export-markdown "${OUT:-/dev/stdout}" "${runs[@]}"
