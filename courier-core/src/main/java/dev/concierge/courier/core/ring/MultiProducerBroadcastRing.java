@@ -126,6 +126,9 @@ public final class MultiProducerBroadcastRing implements SampleRing {
 
     // Reserves bytes, then claims a sequence; the bytes go back if no slot is free. -1 when full.
     private long reserveAndClaim(int bytes) {
+        if (claimed - reclaimed > mask) {
+            return -1; // full by slots: refuse without writing to lines the readers and other producers share
+        }
         long used;
         do {
             used = bytesInUse;
