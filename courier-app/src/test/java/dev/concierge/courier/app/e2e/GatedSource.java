@@ -10,15 +10,17 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Wraps a source so that the test decides how many of the pipeline's scheduled collects reach it: a tick
- * without a permit returns at once, offering nothing. Schedule it at a short interval and {@link #allow}
- * collects one by one. Remembers every sample the ring accepted, in order.
+ * Wraps a source so that the test decides when the pipeline's collects reach it: a collect waits for a
+ * permit from {@link #allow}, so the pipeline skips (and counts) the ticks in between rather than
+ * running empty collects that would clear the source's last error. Remembers every sample the ring
+ * accepted, in order. Call {@link #finish} before stopping the pipeline, so no collect is left waiting.
  */
 final class GatedSource implements Source {
     private final Source delegate;
     private final Semaphore permits = new Semaphore(0);
     private final AtomicInteger collects = new AtomicInteger();
     private final List<Sample> accepted = new CopyOnWriteArrayList<>();
+    private volatile boolean finished;
 
     GatedSource(Source delegate) {
         this.delegate = delegate;
@@ -27,6 +29,12 @@ final class GatedSource implements Source {
     /** Lets {@code count} more collects through to the wrapped source. */
     void allow(int count) {
         permits.release(count);
+    }
+
+    /** Ends the waiting: this and every later collect returns at once without reading anything. */
+    void finish() {
+        finished = true;
+        permits.release();
     }
 
     /** Collects of the wrapped source that have ended, successfully or not. */
@@ -46,7 +54,14 @@ final class GatedSource implements Source {
 
     @Override
     public void collect(Emitter out) throws SourceException {
-        if (!permits.tryAcquire()) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (finished) {
+            permits.release();
             return;
         }
         try {

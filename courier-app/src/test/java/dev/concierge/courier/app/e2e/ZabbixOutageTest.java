@@ -45,6 +45,7 @@ class ZabbixOutageTest {
 
     private final InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(Clock.systemUTC(), 10_000);
     private final Deque<AutoCloseable> peers = new ArrayDeque<>();
+    private GatedSource source;
     private Pipeline pipeline;
 
     /** Whatever answers on the port while the server is down; nothing at all for a refused connection. */
@@ -55,6 +56,9 @@ class ZabbixOutageTest {
 
     @AfterEach
     void stopEverything() throws Exception {
+        if (source != null) {
+            source.finish();
+        }
         if (pipeline != null) {
             pipeline.stop(Duration.ofSeconds(2));
         }
@@ -82,8 +86,8 @@ class ZabbixOutageTest {
         int port = freePort();
         List<ZabbixTrapperReceiver> receivers = new ArrayList<>();
         receivers.add(receiver(port));
-        GatedSource source = new GatedSource(new SequenceSource("app"));
-        start(source, port);
+        source = new GatedSource(new SequenceSource("app"));
+        start(port);
         SinkStats stats = pipeline.sinkStats().get(SINK);
 
         // Before: the server is up and takes what is collected.
@@ -129,11 +133,11 @@ class ZabbixOutageTest {
         assertThat(pipeline.sourceStats().get("app").refused()).isZero();
     }
 
-    private void start(Source source, int port) {
+    private void start(int port) {
         ZabbixSink sink = ZabbixSink.create(ZabbixSinkConfig.of(SINK, "127.0.0.1", port)
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(200)));
         pipeline = Pipeline.create(MultiProducerBroadcastRing.create(1024, 1 << 20), ledger,
-                List.of(new ScheduledSource(source, Duration.ofMillis(20))),
+                List.of(new ScheduledSource(source, Duration.ofMillis(100))),
                 List.of(new SinkSpec(sink, FullJitterBackoff.of(Duration.ofMillis(10), Duration.ofMillis(100), 2),
                         1 << 20)),
                 Clock.systemUTC());
