@@ -50,8 +50,10 @@ final class SinkWorker implements Runnable {
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     // Attempts so far of each batch in flight, by batch id.
     private final Map<Long, Integer> attempts = new HashMap<>();
-    // Failed attempts of requeued samples, keyed by the head sample of the failed batch (by identity):
-    // a requeued batch comes back as a new batch starting with the same sample object.
+    // Failed attempts of requeued samples, keyed by the head sample of the failed batch (by identity). A
+    // requeued batch comes back inside a new batch, but not necessarily first: when several batches in
+    // flight fail, each is put back at the front in turn and they are taken again as one. So every sample
+    // of a new batch is looked up, and every entry found is removed.
     private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
     private final Consumer<Sample> intake;
     private final Consumer<DeliveryRecord> evictions;
@@ -129,8 +131,7 @@ final class SinkWorker implements Runnable {
             if (batch == null) {
                 break;
             }
-            Integer failedBefore = failedHeads.remove(batch.samples().get(0));
-            attempts.put(batch.id(), failedBefore == null ? 1 : failedBefore + 1);
+            attempts.put(batch.id(), takeFailedAttempts(batch) + 1);
             inFlight++;
             sent = true;
             CompletionStage<DeliveryOutcome> stage;
@@ -148,6 +149,21 @@ final class SinkWorker implements Runnable {
             });
         }
         return sent;
+    }
+
+    /** The most failed attempts of any sample in {@code batch}, forgotten from now on. */
+    private int takeFailedAttempts(Batch batch) {
+        if (failedHeads.isEmpty()) {
+            return 0;
+        }
+        int most = 0;
+        for (Sample sample : batch.samples()) {
+            Integer failed = failedHeads.remove(sample);
+            if (failed != null && failed > most) {
+                most = failed;
+            }
+        }
+        return most;
     }
 
     private boolean settleCompletions() {

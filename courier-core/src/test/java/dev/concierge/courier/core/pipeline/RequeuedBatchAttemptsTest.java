@@ -1,0 +1,123 @@
+package dev.concierge.courier.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.concierge.courier.core.ledger.DeliveryRecord;
+import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
+import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.testing.Samples;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attempt counts when batches in flight fail out of order and come back merged: the merged batch's
+ * record counts the sends of its most-tried sample, whichever sample leads the batch.
+ */
+class RequeuedBatchAttemptsTest {
+    private final InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(Clock.systemUTC(), 100);
+    private final Queue<Sample> toEmit = new ConcurrentLinkedQueue<>();
+    private final AnsweredByHandSink sink = new AnsweredByHandSink();
+    private Pipeline pipeline;
+
+    @AfterEach
+    void stop() {
+        sink.sends.forEach(send -> send.reply.complete(new DeliveryOutcome.Delivered("ok")));
+        pipeline.stop(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aMergedRetryCountsTheSendsOfItsMostTriedSample() {
+        Sample older = Samples.counter("older", 1, 1_700_000_000L);
+        Sample newer = Samples.counter("newer", 2, 1_700_000_001L);
+        // After the second consecutive failure, wait until the third puts the newer batch back.
+        Backoff backoff = failures -> failures == 2 ? Duration.ofHours(1) : Duration.ZERO;
+        pipeline = Pipeline.create(MultiProducerBroadcastRing.create(64, 1 << 20), ledger,
+                List.of(new ScheduledSource(new QueueSource(), Duration.ofMillis(10))),
+                List.of(new SinkSpec(sink, backoff, 1 << 20)), Clock.systemUTC());
+        pipeline.start();
+        SinkStats stats = pipeline.sinkStats().get("by-hand");
+
+        toEmit.add(older);
+        await().until(() -> sink.sends.size() == 1);
+        toEmit.add(newer);
+        await().until(() -> sink.sends.size() == 2);
+        sink.answer(0, DeliveryOutcome.Retry.of("first send of older"));
+        await().until(() -> sink.sends.size() == 3);
+        assertThat(sink.sends.get(2).batch.samples()).containsExactly(older);
+        sink.answer(2, DeliveryOutcome.Retry.of("second send of older"));
+        await().until(() -> stats.retries() == 2);
+        sink.answer(1, DeliveryOutcome.Retry.of("first send of newer"));
+        await().until(() -> sink.sends.size() == 4);
+        assertThat(sink.sends.get(3).batch.samples()).containsExactlyInAnyOrder(older, newer);
+        sink.answer(3, new DeliveryOutcome.Delivered("processed: 2"));
+
+        await().until(() -> ledger.totals("by-hand").accepted() == 2);
+        DeliveryRecord record = ledger.recent(1).get(0);
+        assertThat(record.attempts()).as("sends of the older sample").isEqualTo(3);
+    }
+
+    /** Emits what the test queued since the last collect. */
+    private final class QueueSource implements Source {
+        @Override
+        public String name() {
+            return "queue";
+        }
+
+        @Override
+        public void collect(Emitter out) {
+            Sample sample;
+            while ((sample = toEmit.poll()) != null) {
+                out.offer(sample);
+            }
+        }
+    }
+
+    /** Two batches in flight at most; each reply waits until the test gives it. */
+    private static final class AnsweredByHandSink implements Sink {
+        record Send(Batch batch, CompletableFuture<DeliveryOutcome> reply) {
+        }
+
+        final List<Send> sends = new CopyOnWriteArrayList<>();
+
+        void answer(int send, DeliveryOutcome outcome) {
+            sends.get(send).reply.complete(outcome);
+        }
+
+        @Override
+        public String name() {
+            return "by-hand";
+        }
+
+        @Override
+        public int maxBatchSize() {
+            return 100;
+        }
+
+        @Override
+        public int maxInFlight() {
+            return 2;
+        }
+
+        @Override
+        public CompletionStage<DeliveryOutcome> send(Batch batch) {
+            CompletableFuture<DeliveryOutcome> reply = new CompletableFuture<>();
+            sends.add(new Send(batch, reply));
+            return reply;
+        }
+    }
+}
