@@ -5,15 +5,11 @@ import dev.concierge.courier.sources.fetch.DocumentFetcher;
 import dev.concierge.courier.sources.fetch.DurationText;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The configuration of one Dropwizard source (config {@code type: dropwizard}); see {@code sample.yaml}
@@ -40,12 +36,6 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
     public static final Duration DEFAULT_INTERVAL = DurationText.parse(DEFAULT_INTERVAL_TEXT);
     public static final Duration DEFAULT_TIMEOUT = DurationText.parse(DEFAULT_TIMEOUT_TEXT);
     public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT);
-
-    // Stand-ins for a url or file that did not parse, so that the "exactly one" rule is not reported too.
-    private static final URI UNPARSED_URL = URI.create("http://unparsed.invalid/");
-    private static final Path UNPARSED_FILE = Path.of("unparsed");
-    private static final Set<String> KEYS = Set.of("name", "type", "url", "file", "interval", "timeout", "max_size",
-            "host");
 
     public DropwizardConfig {
         List<String> problems = check(name, url, file, interval, timeout, maxBytes, host);
@@ -83,71 +73,6 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
     /** Where documents come from: the URL or the file path, as error messages name it. */
     public String location() {
         return url != null ? url.toString() : file.toString();
-    }
-
-    /**
-     * Binds one source's settings as a YAML or JSON reader produced them: snake_case keys, durations and
-     * sizes as strings with units ({@code "10s"}, {@code "16MiB"}). Absent keys take their defaults.
-     *
-     * @throws IllegalArgumentException listing every problem, one per line, each as
-     *                                  {@code key: what was found (expected: what is allowed)}
-     */
-    public static DropwizardConfig fromSettings(Map<String, ?> settings) {
-        List<String> problems = new ArrayList<>();
-        for (String key : settings.keySet()) {
-            if (!KEYS.contains(key)) {
-                problems.add(key + ": unknown key (expected: one of " + String.join(", ", KEYS.stream().sorted().toList())
-                        + ")");
-            }
-        }
-        Object type = settings.get("type");
-        if (type != null && !TYPE.equals(type)) {
-            problems.add("type: " + quoted(type) + " (expected: \"" + TYPE + "\")");
-        }
-        String name = text(settings, "name", null, problems);
-        String urlText = text(settings, "url", null, problems);
-        String fileText = text(settings, "file", null, problems);
-        URI url = null;
-        if (urlText != null) {
-            try {
-                url = new URI(urlText);
-            } catch (URISyntaxException e) {
-                problems.add("url: " + quoted(urlText) + " (expected: a URL: " + e.getReason() + ")");
-                url = UNPARSED_URL;
-            }
-        }
-        Path file = null;
-        if (fileText != null) {
-            try {
-                file = Path.of(fileText);
-            } catch (InvalidPathException e) {
-                problems.add("file: " + quoted(fileText) + " (expected: a path: " + e.getReason() + ")");
-                file = UNPARSED_FILE;
-            }
-        }
-        Duration interval = duration(settings, "interval", DEFAULT_INTERVAL, problems);
-        Duration timeout = duration(settings, "timeout", DEFAULT_TIMEOUT, problems);
-        long maxBytes = DEFAULT_MAX_BYTES;
-        String maxSize = text(settings, "max_size", null, problems);
-        if (maxSize != null) {
-            try {
-                maxBytes = ByteSize.parse(maxSize);
-            } catch (IllegalArgumentException e) {
-                problems.add("max_size: " + e.getMessage());
-            }
-        }
-        String host = settings.containsKey("host") ? text(settings, "host", null, problems) : defaultHost();
-        // Report the record's own rules too, except for keys already reported as unreadable.
-        List<String> unreadable = problems.stream().map(p -> p.substring(0, p.indexOf(':'))).toList();
-        for (String problem : check(name, url, file, interval, timeout, maxBytes, host)) {
-            if (!unreadable.contains(problem.substring(0, problem.indexOf(':')))) {
-                problems.add(problem);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(describe(name, problems));
-        }
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
     }
 
     /**
@@ -192,31 +117,6 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
             problems.add("host: " + quoted(host) + " (expected: a non-blank host name)");
         }
         return problems;
-    }
-
-    private static String text(Map<String, ?> settings, String key, String absent, List<String> problems) {
-        Object value = settings.get(key);
-        if (value == null) {
-            return absent;
-        }
-        if (value instanceof String s) {
-            return s;
-        }
-        problems.add(key + ": " + value + " (expected: a string)");
-        return absent;
-    }
-
-    private static Duration duration(Map<String, ?> settings, String key, Duration absent, List<String> problems) {
-        Object value = settings.get(key);
-        if (value == null) {
-            return absent;
-        }
-        try {
-            return DurationText.parse(value.toString());
-        } catch (IllegalArgumentException e) {
-            problems.add(key + ": " + e.getMessage());
-            return absent;
-        }
     }
 
     private static String describe(String name, List<String> problems) {
