@@ -124,7 +124,7 @@ final class SinkWorker implements Runnable {
 
     private boolean dispatch() {
         boolean sent = false;
-        while (inFlight < sink.maxInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
+        while (inFlight < allowedInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
             Batch batch = backlog.takeBatch(sink.maxBatchSize());
             if (batch == null) {
                 break;
@@ -148,6 +148,15 @@ final class SinkWorker implements Runnable {
             });
         }
         return sent;
+    }
+
+    /**
+     * The sink's own limit while it delivers; one batch while it is failing. After a failure the next attempt
+     * is a single probe, like a half-open circuit breaker: a dead destination costs one connection per backoff
+     * period, and full concurrency returns with the first success.
+     */
+    private int allowedInFlight() {
+        return stats.consecutiveFailures.get() > 0 ? 1 : sink.maxInFlight();
     }
 
     private boolean settleCompletions() {
@@ -235,7 +244,7 @@ final class SinkWorker implements Runnable {
 
     private void awaitWork() throws InterruptedException {
         long waitNanos = IDLE_WAIT_NANOS;
-        if (backlog.waitingSamples() > 0 && inFlight < sink.maxInFlight()) {
+        if (backlog.waitingSamples() > 0 && inFlight < allowedInFlight()) {
             waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - System.nanoTime()));
         }
         if (stopping) {
