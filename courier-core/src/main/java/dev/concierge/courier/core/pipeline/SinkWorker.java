@@ -126,7 +126,7 @@ final class SinkWorker implements Runnable {
 
     private boolean dispatch() {
         boolean sent = false;
-        while (inFlight < sink.maxInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
+        while (inFlight < allowedInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
             Batch batch = backlog.takeBatch(sink.maxBatchSize());
             if (batch == null) {
                 break;
@@ -164,6 +164,15 @@ final class SinkWorker implements Runnable {
             }
         }
         return most;
+    }
+
+    /**
+     * The sink's own limit while it delivers; one batch while it is failing. After a failure the next attempt
+     * is a single probe, like a half-open circuit breaker: a dead destination costs one connection per backoff
+     * period, and full concurrency returns with the first success.
+     */
+    private int allowedInFlight() {
+        return stats.consecutiveFailures.get() > 0 ? 1 : sink.maxInFlight();
     }
 
     private boolean settleCompletions() {
@@ -251,7 +260,7 @@ final class SinkWorker implements Runnable {
 
     private void awaitWork() throws InterruptedException {
         long waitNanos = IDLE_WAIT_NANOS;
-        if (backlog.waitingSamples() > 0 && inFlight < sink.maxInFlight()) {
+        if (backlog.waitingSamples() > 0 && inFlight < allowedInFlight()) {
             waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - System.nanoTime()));
         }
         if (stopping) {

@@ -8,13 +8,18 @@ import dev.concierge.courier.core.ledger.DeliveryRecord.Outcome;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
+import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.testing.ListSource;
 import dev.concierge.courier.core.testing.RecordingSink;
 import dev.concierge.courier.core.testing.Samples;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -70,7 +75,7 @@ class PipelineTest {
         RecordingSink flaky = new RecordingSink("flaky").answering(batch -> calls.incrementAndGet() <= 2
                 ? DeliveryOutcome.Retry.of("connection refused")
                 : new DeliveryOutcome.Delivered("processed: 3"));
-        List<Duration> delaysAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Duration> delaysAsked = new CopyOnWriteArrayList<>();
         Backoff recordingBackoff = failures -> {
             delaysAsked.add(Duration.ofMillis(failures));
             return Duration.ofMillis(failures);
@@ -89,6 +94,61 @@ class PipelineTest {
         assertThat(record.detail()).isEqualTo("processed: 3");
         assertThat(pipeline.sinkStats().get("flaky").retries()).isEqualTo(2);
         assertThat(pipeline.sinkStats().get("flaky").consecutiveFailures()).isZero();
+    }
+
+    /** A sink whose replies the test completes by hand, counting how many are outstanding at once. */
+    private static final class HandAnsweredSink implements Sink {
+        final List<CompletableFuture<DeliveryOutcome>> replies = new CopyOnWriteArrayList<>();
+        final AtomicInteger outstanding = new AtomicInteger();
+        final AtomicInteger mostOutstanding = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "hand";
+        }
+
+        @Override
+        public int maxBatchSize() {
+            return 1;
+        }
+
+        @Override
+        public int maxInFlight() {
+            return 4;
+        }
+
+        @Override
+        public CompletionStage<DeliveryOutcome> send(Batch batch) {
+            mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+            CompletableFuture<DeliveryOutcome> reply = new CompletableFuture<>();
+            replies.add(reply);
+            return reply.whenComplete((outcome, error) -> outstanding.decrementAndGet());
+        }
+    }
+
+    @Test
+    void probesAFailingDestinationWithOneBatchAtATime() {
+        HandAnsweredSink sink = new HandAnsweredSink();
+        start(List.of(once(new ListSource("app", run -> run == 0 ? Samples.counters("x", 20) : List.of()))),
+                List.of(new SinkSpec(sink, NO_WAIT, 1 << 20)));
+        await().until(() -> sink.replies.size() == 4);
+        assertThat(sink.mostOutstanding.get()).isEqualTo(4);
+
+        // Four failures; from then on the destination is only probed, one batch at a time.
+        sink.mostOutstanding.set(0);
+        sink.replies.forEach(reply -> reply.complete(DeliveryOutcome.Retry.of("connection refused")));
+        for (int probe = 4; probe < 10; probe++) {
+            int sent = probe + 1;
+            await().until(() -> sink.replies.size() == sent);
+            sink.replies.get(probe).complete(DeliveryOutcome.Retry.of("connection refused"));
+        }
+        assertThat(sink.mostOutstanding.get()).isEqualTo(1);
+
+        // The first success restores full concurrency.
+        await().until(() -> sink.replies.size() == 11);
+        sink.replies.get(10).complete(new DeliveryOutcome.Delivered("ok"));
+        await().until(() -> sink.outstanding.get() == 4);
+        sink.replies.forEach(reply -> reply.complete(new DeliveryOutcome.Delivered("ok")));
     }
 
     @Test
