@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,10 @@ final class InMemorySinkBacklog implements SinkBacklog {
     private final Clock clock;
 
     private final ArrayDeque<Sample> waiting = new ArrayDeque<>();
+    // Batches put back after a failed attempt, by batch id: batches are taken oldest first, so id order is
+    // sample order even when batches in flight fail out of order.
+    private final TreeMap<Long, ArrayDeque<Sample>> requeued = new TreeMap<>();
+    private long requeuedSamples;
     private final Map<Long, Batch> inFlight = new LinkedHashMap<>();
     private long waitingBytes;
     private long inFlightSamples;
@@ -46,24 +51,20 @@ final class InMemorySinkBacklog implements SinkBacklog {
             return;
         }
         List<Sample> lost = new ArrayList<>();
-        while (waitingBytes > byteBudget && !waiting.isEmpty()) {
-            Sample oldest = waiting.removeFirst();
-            waitingBytes -= oldest.estimatedBytes();
-            lost.add(oldest);
+        while (waitingBytes > byteBudget && waitingSamples() > 0) {
+            lost.add(pollOldest());
         }
         evicted.accept(dropRecord(lost, "backlog over its budget of " + byteBudget + " bytes; oldest dropped"));
     }
 
     @Override
     public Batch takeBatch(int max) {
-        if (waiting.isEmpty()) {
+        if (waitingSamples() == 0) {
             return null;
         }
-        List<Sample> samples = new ArrayList<>(Math.min(max, waiting.size()));
-        while (samples.size() < max && !waiting.isEmpty()) {
-            Sample sample = waiting.removeFirst();
-            waitingBytes -= sample.estimatedBytes();
-            samples.add(sample);
+        List<Sample> samples = new ArrayList<>((int) Math.min(max, waitingSamples()));
+        while (samples.size() < max && waitingSamples() > 0) {
+            samples.add(pollOldest());
         }
         Batch batch = new Batch(nextBatchId++, samples);
         inFlight.put(batch.id(), batch);
@@ -77,11 +78,28 @@ final class InMemorySinkBacklog implements SinkBacklog {
             throw new IllegalStateException("batch " + batch.id() + " of sink " + sink + " is not in flight");
         }
         inFlightSamples -= batch.size();
-        List<Sample> samples = batch.samples();
-        for (int i = samples.size() - 1; i >= 0; i--) {
-            waiting.addFirst(samples.get(i));
-            waitingBytes += samples.get(i).estimatedBytes();
+        requeued.put(batch.id(), new ArrayDeque<>(batch.samples()));
+        requeuedSamples += batch.size();
+        for (Sample sample : batch.samples()) {
+            waitingBytes += sample.estimatedBytes();
         }
+    }
+
+    /** Removes and returns the oldest waiting sample: requeued batches first, by batch id. */
+    private Sample pollOldest() {
+        Sample oldest;
+        if (requeuedSamples > 0) {
+            ArrayDeque<Sample> first = requeued.firstEntry().getValue();
+            oldest = first.removeFirst();
+            if (first.isEmpty()) {
+                requeued.pollFirstEntry();
+            }
+            requeuedSamples--;
+        } else {
+            oldest = waiting.removeFirst();
+        }
+        waitingBytes -= oldest.estimatedBytes();
+        return oldest;
     }
 
     @Override
@@ -94,7 +112,7 @@ final class InMemorySinkBacklog implements SinkBacklog {
 
     @Override
     public long pendingSamples() {
-        return waiting.size() + inFlightSamples;
+        return waitingSamples() + inFlightSamples;
     }
 
     @Override
@@ -104,7 +122,7 @@ final class InMemorySinkBacklog implements SinkBacklog {
 
     @Override
     public long waitingSamples() {
-        return waiting.size();
+        return requeuedSamples + waiting.size();
     }
 
     @Override
@@ -117,8 +135,11 @@ final class InMemorySinkBacklog implements SinkBacklog {
         for (Batch batch : inFlight.values()) {
             owed.addAll(batch.samples());
         }
+        requeued.values().forEach(owed::addAll);
         owed.addAll(waiting);
         inFlight.clear();
+        requeued.clear();
+        requeuedSamples = 0;
         waiting.clear();
         inFlightSamples = 0;
         waitingBytes = 0;

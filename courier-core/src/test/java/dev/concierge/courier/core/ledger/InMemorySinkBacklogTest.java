@@ -34,6 +34,35 @@ class InMemorySinkBacklogTest {
     }
 
     @Test
+    void batchesThatFailOutOfOrderComeBackOldestFirst() {
+        InMemorySinkBacklog backlog = backlog(1 << 20);
+        List<Sample> samples = Samples.counters("x", 6);
+        samples.forEach(s -> backlog.append(s, dropped::add));
+        Batch first = backlog.takeBatch(2);
+        Batch second = backlog.takeBatch(2);
+
+        backlog.requeue(second);
+        backlog.requeue(first);
+
+        assertThat(backlog.takeBatch(3).samples()).containsExactly(samples.get(0), samples.get(1), samples.get(2));
+        assertThat(backlog.takeBatch(10).samples()).containsExactly(samples.get(3), samples.get(4), samples.get(5));
+    }
+
+    @Test
+    void evictionTakesRequeuedSamplesFirstBecauseTheyAreTheOldest() {
+        List<Sample> samples = Samples.counters("x", 4);
+        InMemorySinkBacklog backlog = backlog(3L * samples.get(0).estimatedBytes());
+        samples.subList(0, 3).forEach(s -> backlog.append(s, dropped::add));
+        backlog.requeue(backlog.takeBatch(2));
+
+        backlog.append(samples.get(3), dropped::add);
+
+        assertThat(dropped).singleElement().satisfies(r -> assertThat(r.oldestSample())
+                .isEqualTo(samples.get(0).timestamp()));
+        assertThat(backlog.takeBatch(10).samples()).containsExactly(samples.get(1), samples.get(2), samples.get(3));
+    }
+
+    @Test
     void settledBatchesAreForgotten() {
         InMemorySinkBacklog backlog = backlog(1 << 20);
         Samples.counters("x", 3).forEach(s -> backlog.append(s, dropped::add));
