@@ -66,21 +66,30 @@ public final class FileSinkBacklog implements SinkBacklog {
     private record Entry(long seq, Sample sample, int frameBytes, boolean onDisk) {
     }
 
+    /** Opens segment files; tests substitute one that fails on demand. */
+    interface SegmentChannels {
+        SegmentChannels DEFAULT = FileChannel::open;
+
+        FileChannel open(Path path, StandardOpenOption... options) throws IOException;
+    }
+
     private static final class Segment {
         final long baseSeq;
         final Path path;
+        final SegmentChannels channels;
         long size;
         int records;
         FileChannel channel;
 
-        Segment(long baseSeq, Path path) {
+        Segment(long baseSeq, Path path, SegmentChannels channels) {
             this.baseSeq = baseSeq;
             this.path = path;
+            this.channels = channels;
         }
 
         FileChannel channel() throws IOException {
             if (channel == null) {
-                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = channels.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
             return channel;
         }
@@ -106,6 +115,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     private final int syncEveryAppends;
     private final Clock clock;
     private final Consumer<DeliveryRecord> report;
+    private final SegmentChannels channels;
     private final CompactWriter frame = new CompactWriter();
 
     // Waiting samples, oldest first, in three runs: memory (seq < every disk seq), then the disk-only run
@@ -148,7 +158,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     private boolean closed;
 
     private FileSinkBacklog(String sink, Path dir, long byteBudget, FileDeliveryLedger.Options options, Clock clock,
-                            Consumer<DeliveryRecord> report) {
+                            Consumer<DeliveryRecord> report, SegmentChannels channels) {
         this.sink = sink;
         this.dir = dir;
         this.byteBudget = byteBudget;
@@ -158,6 +168,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         this.syncEveryAppends = options.syncEveryAppends();
         this.clock = clock;
         this.report = report;
+        this.channels = channels;
     }
 
     /**
@@ -166,11 +177,17 @@ public final class FileSinkBacklog implements SinkBacklog {
      */
     static FileSinkBacklog open(String sink, Path dir, long byteBudget, FileDeliveryLedger.Options options,
                                 Clock clock, Consumer<DeliveryRecord> report) throws IOException {
+        return open(sink, dir, byteBudget, options, clock, report, SegmentChannels.DEFAULT);
+    }
+
+    static FileSinkBacklog open(String sink, Path dir, long byteBudget, FileDeliveryLedger.Options options,
+                                Clock clock, Consumer<DeliveryRecord> report, SegmentChannels channels)
+            throws IOException {
         if (byteBudget < 1) {
             throw new IllegalArgumentException("byteBudget: " + byteBudget + " (expected: >= 1)");
         }
         Files.createDirectories(dir);
-        FileSinkBacklog backlog = new FileSinkBacklog(sink, dir, byteBudget, options, clock, report);
+        FileSinkBacklog backlog = new FileSinkBacklog(sink, dir, byteBudget, options, clock, report, channels);
         backlog.recover();
         return backlog;
     }
@@ -306,7 +323,7 @@ public final class FileSinkBacklog implements SinkBacklog {
                     log.warn("sink {}: ignoring {}, not a segment name", sink, file);
                     continue;
                 }
-                found.add(new Segment(Long.parseLong(digits), file));
+                found.add(new Segment(Long.parseLong(digits), file, channels));
             }
         }
         found.sort((a, b) -> Long.compare(a.baseSeq, b.baseSeq));
@@ -623,8 +640,8 @@ public final class FileSinkBacklog implements SinkBacklog {
                 active.release();
             }
         }
-        Segment segment = new Segment(seq, dir.resolve(String.format("%020d", seq) + SEGMENT_SUFFIX));
-        segment.channel = FileChannel.open(segment.path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        Segment segment = new Segment(seq, dir.resolve(String.format("%020d", seq) + SEGMENT_SUFFIX), channels);
+        segment.channel = channels.open(segment.path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         segments.add(segment);
         active = segment;
@@ -687,13 +704,18 @@ public final class FileSinkBacklog implements SinkBacklog {
                 forceDirectory(dir);
                 dirtyDir = false;
             }
-            if (cursor != durableCursor) {
+        } catch (IOException e) {
+            failedIo("sync", e);
+        }
+        // The cursor covers settled samples only, so it need not wait for the data to be durable.
+        if (cursor != durableCursor) {
+            try {
                 writeCursor(cursor);
                 durableCursor = cursor;
                 deleteSettledSegments();
+            } catch (IOException e) {
+                failedIo("write the cursor of", e);
             }
-        } catch (IOException e) {
-            failedIo("sync", e);
         }
     }
 
