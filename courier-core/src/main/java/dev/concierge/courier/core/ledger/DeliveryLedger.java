@@ -23,7 +23,10 @@ public interface DeliveryLedger extends AutoCloseable {
     /** The most recent records, newest last, at most {@code limit}. */
     List<DeliveryRecord> recent(int limit);
 
-    /** Running totals for one sink since the ledger was opened. */
+    /**
+     * Running totals for one sink since the ledger was opened, or, for a ledger that persists its records,
+     * since its data was created.
+     */
     LedgerTotals totals(String sink);
 
     /** Makes everything recorded so far durable (a no-op for a ledger that keeps nothing). */

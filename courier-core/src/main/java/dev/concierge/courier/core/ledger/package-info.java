@@ -1,6 +1,23 @@
 /**
  * The delivery ledger: each sink's backlog of samples still owed and the record of every settlement.
- * {@link dev.concierge.courier.core.ledger.InMemoryDeliveryLedger} keeps both in memory; a durable
- * implementation keeps the same contract on disk.
+ * {@link dev.concierge.courier.core.ledger.InMemoryDeliveryLedger} keeps both in memory;
+ * {@link dev.concierge.courier.core.ledger.FileDeliveryLedger} keeps the same contract on disk.
+ *
+ * <p>Conventions of the file ledger:
+ * <ul>
+ *   <li>Every file is a sequence of frames {@code [u32 length][u32 CRC32C][payload]}
+ *       ({@code LogFrames}); a frame that runs past the end or fails its checksum ends the good part of
+ *       the file. Opening cuts it there and reports it, as a WARN log and a {@code DROPPED} record; it
+ *       never refuses to start on damaged data and never needs a file deleted by hand.</li>
+ *   <li>A segment payload is the sample's sequence number (8 bytes) and the sample ({@code SampleCodec});
+ *       a {@code ledger.log} payload is one {@link dev.concierge.courier.core.ledger.DeliveryRecord} or a
+ *       sink's totals ({@code DeliveryRecordCodec}). Numbers are big-endian or LEB128 varints.</li>
+ *   <li>Order of durable steps: a segment is deleted only after a cursor that lies past it is durable
+ *       (temp file, fsync, rename, fsync of the directory). A crash in between leaves a redundant segment
+ *       that the next open deletes; a cursor whose data is missing anyway is reported and the backlog goes
+ *       on from the oldest data there is.</li>
+ *   <li>At least once: after a crash, samples in flight, and samples settled after an unsettled batch or
+ *       since the last sync, are sent again.</li>
+ * </ul>
  */
 package dev.concierge.courier.core.ledger;

@@ -1,0 +1,120 @@
+package dev.concierge.courier.core.ledger;
+
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+
+/**
+ * The compact binary form of a {@link Sample} in the ledger's segment files. Every field round-trips
+ * exactly: strings keep lone surrogates, doubles keep their bits (NaN payloads, {@code -0.0}).
+ *
+ * <pre>
+ * name       string
+ * labels     varint count, then count x (name string, value string)
+ * type       byte: 1 counter, 2 gauge, 3 histogram, 4 meter, 5 timer, 6 summary, 7 untyped
+ * field      varint 0 for null, else (byte length + 1) then the bytes
+ * value      byte tag: 1 integer (zigzag varlong), 2 decimal (8 bytes, IEEE 754 bits, big-endian),
+ *            3 text (string)
+ * epochSecond zigzag varlong
+ * nanos      varint
+ * host       string
+ * source     string
+ *
+ * string = varint byte length, then the UTF-8 bytes; a lone surrogate is written as its own 3-byte
+ *          sequence (WTF-8) so that any Java string comes back equal
+ * varint = unsigned LEB128
+ * </pre>
+ *
+ * <p>The primitives are {@link CompactWriter}'s and {@link CompactReader}'s.
+ */
+final class SampleCodec {
+    private static final MetricType[] TYPES = {null, MetricType.COUNTER, MetricType.GAUGE, MetricType.HISTOGRAM,
+            MetricType.METER, MetricType.TIMER, MetricType.SUMMARY, MetricType.UNTYPED};
+    private static final byte INTEGER = 1;
+    private static final byte DECIMAL = 2;
+    private static final byte TEXT = 3;
+
+    private SampleCodec() {
+    }
+
+    /** Appends {@code sample} to {@code out}. */
+    static void encode(Sample sample, CompactWriter out) {
+        out.writeString(sample.name());
+        Labels labels = sample.labels();
+        out.writeVarLong(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            out.writeString(labels.name(i));
+            out.writeString(labels.value(i));
+        }
+        out.writeByte(typeCode(sample.type()));
+        out.writeNullableString(sample.field());
+        SampleValue value = sample.value();
+        if (value instanceof SampleValue.Integer integer) {
+            out.writeByte(INTEGER);
+            out.writeZigZag(integer.value());
+        } else if (value instanceof SampleValue.Decimal decimal) {
+            out.writeByte(DECIMAL);
+            out.writeLong(Double.doubleToRawLongBits(decimal.value()));
+        } else {
+            out.writeByte(TEXT);
+            out.writeString(((SampleValue.Text) value).value());
+        }
+        out.writeZigZag(sample.epochSecond());
+        out.writeVarLong(sample.nanos());
+        out.writeString(sample.host());
+        out.writeString(sample.source());
+    }
+
+    /**
+     * Decodes one sample from the remaining bytes of {@code in}, which must hold exactly one.
+     *
+     * @throws IllegalArgumentException when the bytes are not a sample
+     */
+    static Sample decode(ByteBuffer in) {
+        try {
+            String name = CompactReader.readString(in);
+            int labelCount = CompactReader.readCount(in, "label count", in.remaining() / 2);
+            Labels labels = Labels.empty();
+            for (int i = 0; i < labelCount; i++) {
+                labels = labels.with(CompactReader.readString(in), CompactReader.readString(in));
+            }
+            int typeCode = in.get();
+            if (typeCode < 1 || typeCode >= TYPES.length) {
+                throw new IllegalArgumentException("type: " + typeCode + " (expected: 1.." + (TYPES.length - 1) + ")");
+            }
+            String field = CompactReader.readNullableString(in);
+            byte tag = in.get();
+            SampleValue value = switch (tag) {
+                case INTEGER -> SampleValue.of(CompactReader.readZigZag(in));
+                case DECIMAL -> SampleValue.of(Double.longBitsToDouble(in.getLong()));
+                case TEXT -> SampleValue.of(CompactReader.readString(in));
+                default -> throw new IllegalArgumentException("value tag: " + tag + " (expected: 1, 2 or 3)");
+            };
+            long epochSecond = CompactReader.readZigZag(in);
+            int nanos = CompactReader.readCount(in, "nanos", 999_999_999);
+            String host = CompactReader.readString(in);
+            String source = CompactReader.readString(in);
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("trailing bytes: " + in.remaining() + " (expected: 0)");
+            }
+            return new Sample(name, labels, TYPES[typeCode], field, value, epochSecond, nanos, host, source);
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("sample: truncated (expected: a complete sample)", e);
+        }
+    }
+
+    private static byte typeCode(MetricType type) {
+        return switch (type) {
+            case COUNTER -> 1;
+            case GAUGE -> 2;
+            case HISTOGRAM -> 3;
+            case METER -> 4;
+            case TIMER -> 5;
+            case SUMMARY -> 6;
+            case UNTYPED -> 7;
+        };
+    }
+}

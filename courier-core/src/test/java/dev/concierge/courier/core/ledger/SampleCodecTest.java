@@ -1,0 +1,103 @@
+package dev.concierge.courier.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SampleCodecTest {
+    private static byte[] encode(Sample sample) {
+        CompactWriter out = new CompactWriter();
+        out.reset(0);
+        SampleCodec.encode(sample, out);
+        return Arrays.copyOf(out.array(), out.length());
+    }
+
+    private static Sample roundTrip(Sample sample) {
+        return SampleCodec.decode(ByteBuffer.wrap(encode(sample)));
+    }
+
+    private static Sample sample(String name, Labels labels, MetricType type, String field, SampleValue value,
+                                 long epochSecond, int nanos) {
+        return new Sample(name, labels, type, field, value, epochSecond, nanos, "host-1", "dropwizard");
+    }
+
+    @Test
+    void roundTripsEveryValueKindExactly() {
+        List<SampleValue> values = List.of(SampleValue.of(0L), SampleValue.of(-1L), SampleValue.of(Long.MAX_VALUE),
+                SampleValue.of(Long.MIN_VALUE), SampleValue.of(0.25), SampleValue.of(-0.0), SampleValue.of(Double.NaN),
+                SampleValue.of(Double.longBitsToDouble(0x7ff8_0000_dead_beefL)), SampleValue.of(Double.NEGATIVE_INFINITY),
+                SampleValue.of(Double.MIN_VALUE), SampleValue.of(""), SampleValue.of("OK"));
+        for (SampleValue value : values) {
+            Sample sample = sample("app.requests", Labels.empty(), MetricType.GAUGE, "value", value, 1_700_000_000L, 5);
+
+            Sample back = roundTrip(sample);
+
+            assertThat(back).isEqualTo(sample);
+            if (value instanceof SampleValue.Decimal decimal) {
+                assertThat(Double.doubleToRawLongBits(((SampleValue.Decimal) back.value()).value()))
+                        .isEqualTo(Double.doubleToRawLongBits(decimal.value()));
+            }
+        }
+    }
+
+    @Test
+    void roundTripsEveryMetricTypeLabelsNullFieldAndTimestampExtremes() {
+        for (MetricType type : MetricType.values()) {
+            Sample sample = sample("node_cpu_seconds_total", Labels.of("cpu", "0", "mode", "idle", "empty", ""), type,
+                    null, SampleValue.of(42L), -62_135_596_800L, 999_999_999);
+
+            assertThat(roundTrip(sample)).isEqualTo(sample);
+        }
+        Sample far = sample("x", Labels.empty(), MetricType.COUNTER, "", SampleValue.of(1L), Long.MAX_VALUE, 0);
+        assertThat(roundTrip(far)).isEqualTo(far);
+        assertThat(roundTrip(far).field()).isEmpty();
+    }
+
+    @Test
+    void roundTripsUnicodeIncludingLoneSurrogates() {
+        String emoji = "温度 \uD83D\uDE80 ünïcödé €";
+        String lone = "a\uD800b\uDC00c\uDBFF";
+        Sample sample = new Sample(emoji, Labels.of("régión", emoji, lone, "v"), MetricType.TIMER, "p99 ✓",
+                SampleValue.of(lone), 1_700_000_000L, 123, "hôst-" + emoji, "sоurce-cyrillic-о");
+
+        assertThat(roundTrip(sample)).isEqualTo(sample);
+    }
+
+    @Test
+    void writesTheDocumentedBytes() {
+        Sample sample = new Sample("a", Labels.of("k", "v"), MetricType.COUNTER, null, SampleValue.of(-1L), 1, 2,
+                "h", "s");
+
+        assertThat(encode(sample)).containsExactly(
+                1, 'a', // name
+                1, 1, 'k', 1, 'v', // labels
+                1, // counter
+                0, // null field
+                1, 1, // integer -1, zigzag
+                2, // epochSecond 1, zigzag
+                2, // nanos
+                1, 'h', 1, 's');
+    }
+
+    @Test
+    void rejectsTruncatedAndTrailingBytes() {
+        Sample sample = sample("app.requests", Labels.of("a", "b"), MetricType.METER, "m1_rate", SampleValue.of(1.5),
+                1_700_000_000L, 0);
+        byte[] bytes = encode(sample);
+
+        for (int cut = 0; cut < bytes.length; cut++) {
+            ByteBuffer truncated = ByteBuffer.wrap(Arrays.copyOf(bytes, cut));
+            assertThatThrownBy(() -> SampleCodec.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
+        }
+        ByteBuffer longer = ByteBuffer.wrap(Arrays.copyOf(bytes, bytes.length + 1));
+        assertThatThrownBy(() -> SampleCodec.decode(longer)).hasMessageContaining("trailing bytes");
+    }
+}
