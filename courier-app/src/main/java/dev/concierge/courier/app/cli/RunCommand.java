@@ -3,6 +3,7 @@ package dev.concierge.courier.app.cli;
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -37,7 +38,14 @@ public final class RunCommand implements Callable<Integer> {
             return 0;
         }
         StopSignal stop = StopSignal.install();
-        try (Courier courier = Courier.start(loaded)) {
+        Courier courier;
+        try {
+            courier = Courier.start(loaded);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            System.err.println("courier: data_dir " + loaded.dataDir() + ": " + e.getMessage());
+            return 1;
+        }
+        try (courier) {
             stop.await(null);
             log.info("{} received, stopping", stop.name());
         }

@@ -1,7 +1,7 @@
 package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.core.ledger.DeliveryLedger;
-import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
+import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.ScheduledSource;
 import dev.concierge.courier.core.pipeline.SinkSpec;
@@ -53,9 +53,22 @@ public final class Courier implements AutoCloseable {
         return new Courier(config, pipeline);
     }
 
-    /** Starts with an in-memory ledger. */
+    /**
+     * Starts with the durable ledger in {@code data_dir}: what was still owed when the courier last stopped,
+     * or crashed, is delivered first.
+     *
+     * @throws java.io.UncheckedIOException when the data directory cannot be created or read
+     * @throws IllegalStateException        when another courier holds the data directory
+     */
     public static Courier start(CourierConfig config) {
-        return start(config, new InMemoryDeliveryLedger(Clock.systemUTC(), 10_000), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        FileDeliveryLedger ledger = FileDeliveryLedger.open(config.dataDir(), clock);
+        try {
+            return start(config, ledger, clock);
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
     }
 
     public Pipeline pipeline() {

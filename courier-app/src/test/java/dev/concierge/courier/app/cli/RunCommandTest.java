@@ -4,14 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.app.CourierMain;
+import dev.concierge.courier.core.ledger.FileDeliveryLedger;
+import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +29,16 @@ class RunCommandTest {
     Path dir;
 
     private Path config(int zabbixPort) throws IOException {
+        return config(zabbixPort, "courier.yaml");
+    }
+
+    private Path config(int zabbixPort, String fileName) throws IOException {
         Path metrics = dir.resolve("metrics.json");
         Files.writeString(metrics, """
                 {"version":"4.0.0","gauges":{},"counters":{"jobs.active":{"count":3}},"histograms":{},
                  "meters":{},"timers":{}}
                 """);
-        Path config = dir.resolve("courier.yaml");
+        Path config = dir.resolve(fileName);
         Files.writeString(config, """
                 data_dir: %s
                 sources:
@@ -44,16 +57,85 @@ class RunCommandTest {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        return startLoggingTo("courier.log", args);
+    }
+
+    private Process startLoggingTo(String logName, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CourierMain.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("courier.log").toFile()).start();
+                .redirectOutput(dir.resolve(logName).toFile()).start();
     }
 
     private String log() throws IOException {
-        return Files.readString(dir.resolve("courier.log"), StandardCharsets.UTF_8);
+        return log("courier.log");
+    }
+
+    private String log(String name) throws IOException {
+        return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
+    }
+
+    /** Samples the stopped courier left owed to the sink {@code zabbix} in its data directory. */
+    private long owedInDataDir() {
+        try (FileDeliveryLedger ledger = FileDeliveryLedger.open(dir.resolve("state"), Clock.systemUTC())) {
+            return ledger.openBacklog("zabbix", 1 << 30).pendingSamples();
+        }
+    }
+
+    /**
+     * Runs a courier whose Zabbix server is down until it has failed to deliver twice, stops it with
+     * {@code stop}, and returns how many samples it left owed in its data directory.
+     */
+    private long runAgainstADeadServerAndStop(Consumer<Process> stop, int expectedExit)
+            throws Exception {
+        int deadPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = probe.getLocalPort();
+        }
+        Process first = startLoggingTo("first.log", "run", "--config", config(deadPort, "first.yaml").toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> log("first.log").contains("(attempt 2)"));
+        stop.accept(first);
+        assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).isEqualTo(expectedExit);
+        long owed = owedInDataDir();
+        assertThat(owed).isPositive();
+        return owed;
+    }
+
+    /** Starts a courier on the same data directory and checks that it delivers exactly what was owed. */
+    private void restartAndExpectEveryOwedSample(long owed) throws Exception {
+        Instant restartedAt = Clock.systemUTC().instant();
+        Predicate<Row> owedBefore = row -> Instant.ofEpochSecond(row.clock(), row.ns())
+                .isBefore(restartedAt);
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create()) {
+            Process second = startLoggingTo("second.log", "run", "--config", config(receiver.port(), "second.yaml").toString());
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.rows().stream()
+                        .filter(owedBefore).count() >= owed);
+                assertThat(receiver.rows().stream().filter(owedBefore)
+                        .map(row -> row.clock() + "." + row.ns()).distinct().count()).isEqualTo(owed);
+            } finally {
+                second.destroy();
+                second.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void keepsWhatIsOwedAcrossSigtermAndDeliversItAtTheNextStart() throws Exception {
+        long owed = runAgainstADeadServerAndStop(Process::destroy, 0);
+
+        assertThat(log("first.log")).contains("samples still owed at stop");
+        restartAndExpectEveryOwedSample(owed);
+    }
+
+    @Test
+    void losesNothingAcceptedToKillMinus9() throws Exception {
+        long owed = runAgainstADeadServerAndStop(Process::destroyForcibly, 137);
+
+        restartAndExpectEveryOwedSample(owed);
     }
 
     @Test

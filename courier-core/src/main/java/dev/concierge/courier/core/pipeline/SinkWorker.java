@@ -97,6 +97,9 @@ final class SinkWorker implements Runnable {
         } catch (Throwable t) {
             log.error("sink {}: pipeline thread failed; samples stay in its backlog", sink.name(), t);
         } finally {
+            if (backlog.pendingSamples() > 0) {
+                log.info("sink {}: {} samples still owed at stop", sink.name(), backlog.pendingSamples());
+            }
             backlog.close(evictions);
             stats.pending.set(backlog.pendingSamples());
         }
