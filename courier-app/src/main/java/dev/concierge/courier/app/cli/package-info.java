@@ -1,2 +1,2 @@
-/** The subcommands of {@code courier}: {@code run}, {@code demo} and {@code discover}. */
+/** The subcommands of {@code courier}: {@code run}, {@code demo}, {@code discover} and {@code ledger}. */
 package dev.concierge.courier.app.cli;
