@@ -116,16 +116,16 @@ class HttpFetcherTest {
             try (OutputStream out = exchange.getResponseBody()) {
                 exchange.sendResponseHeaders(200, FIFTY_MB);
                 out.write(new byte[1024]);
+                out.flush(); // JDK 25's server buffers the headers until a flush
                 awaitQuietly(release);
             }
         });
         URI url = server.uri("/metrics");
 
-        long start = System.nanoTime();
+        // The server never finishes the body: only a refusal on the header can end this before the timeout.
         assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(20), CAP).fetch())
                 .isInstanceOf(SourceException.class)
                 .hasMessage(url + ": body exceeds 16MiB cap (Content-Length: 50000000)");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
