@@ -11,7 +11,10 @@ import dev.concierge.courier.core.pipeline.ScheduledSource;
 import dev.concierge.courier.core.pipeline.SinkSpec;
 import dev.concierge.courier.core.pipeline.SinkStats;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
+import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
@@ -43,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +70,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * reads the value back and records {@code nanoTime() - value} for every row whose emission falls inside the
  * measurement window. After the window the source goes quiet and the run waits (at most 5 s) for every
  * measured row to arrive; rows still missing then are reported, not hidden.
+ *
+ * <p>Between setups, the comparison is at the mercy of the machine: a stall of the whole JVM hits whichever
+ * setup runs at the time. So in (b) and (c) the rows are also split within the same run: those emitted while
+ * the failing sink had an attempt under way (from its {@code send} call, which renders the JSON, to its
+ * outcome, plus {@value #ATTEMPT_MARGIN_MS} ms for the worker to settle it) against all the others.
  *
  * <p><b>Why not JMH.</b> The load is open: samples arrive at a fixed rate whatever the sinks do, as metrics
  * do, and the dead sink's backlog grows the whole time. The latency is measured per row on the receiver's
@@ -144,6 +153,7 @@ public final class SinkIsolationMeasurement {
     private static final int RING_SLOTS = 65_536;
     private static final long BACKLOG_BYTES = 64L << 20;
     private static final Duration ARRIVAL_GRACE = Duration.ofSeconds(5);
+    static final long ATTEMPT_MARGIN_MS = 50;
     private static final List<String> CHILD_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true");
 
@@ -231,7 +241,7 @@ public final class SinkIsolationMeasurement {
             long skipped = 0;
             for (RoundResult r : rounds) {
                 perRound.append(perRound.length() == 0 ? "" : " / ").append(fmt(ms(r.percentile(0.99))));
-                second.append(second.length() == 0 ? "" : " / ").append(r.secondSinkNote());
+                second.append(second.length() == 0 ? "" : "; ").append(r.secondSinkNote());
                 rate += r.measured() / r.windowSeconds() / rounds.size();
                 cpu += r.cpuCores() / rounds.size();
                 gc += r.gcMillis() / (double) rounds.size();
@@ -255,10 +265,34 @@ public final class SinkIsolationMeasurement {
                     .append(" | ").append(e.getKey() == Setup.ALONE ? "n/a" : second)
                     .append(" |\n");
         }
+        t.append("\n| Setup | failing sink's attempts in window | rows emitted during an attempt | p50 / p99 / max "
+                + "ms during | rows emitted outside | p50 / p99 / max ms outside | p99 during vs outside |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Setup setup : List.of(Setup.SILENT, Setup.REFUSED)) {
+            List<RoundResult> rounds = results.get(setup);
+            if (rounds == null) {
+                continue;
+            }
+            long[] during = rounds.stream().flatMapToLong(r -> Arrays.stream(r.duringAttempts())).sorted().toArray();
+            long[] outside = rounds.stream().flatMapToLong(r -> Arrays.stream(r.outsideAttempts())).sorted().toArray();
+            t.append("| ").append(setup.label)
+                    .append(" | ").append(rounds.stream().mapToLong(RoundResult::attemptsInWindow).sum())
+                    .append(" | ").append(during.length)
+                    .append(" | ").append(threePercentiles(during))
+                    .append(" | ").append(outside.length)
+                    .append(" | ").append(threePercentiles(outside))
+                    .append(" | ").append(ratio(during, outside, 0.99))
+                    .append(" |\n");
+        }
         t.append(String.format(Locale.ROOT, "%nOffered: %.0f rows/s. Latency = emission (nanoTime as the sample is "
                 + "offered) to the row reaching the healthy receiver's listener, every row of every round pooled.",
                 params.offeredRowsPerSecond()));
         return t.toString();
+    }
+
+    private static String threePercentiles(long[] sorted) {
+        return sorted.length == 0 ? "-" : fmt(ms(percentile(sorted, 0.50))) + " / " + fmt(ms(percentile(sorted, 0.99)))
+                + " / " + fmt(ms(percentile(sorted, 1.0)));
     }
 
     private static long[] pooled(List<RoundResult> rounds) {
@@ -292,7 +326,8 @@ public final class SinkIsolationMeasurement {
     }
 
     /** One setup's round, as the fork wrote it: sorted latencies in nanoseconds and a few counts. */
-    record RoundResult(int round, long[] latencies, Properties counts) {
+    record RoundResult(int round, long[] latencies, long[] duringAttempts, long[] outsideAttempts,
+                       Properties counts) {
 
         static RoundResult read(Path out, int round) throws IOException {
             Properties counts = new Properties();
@@ -300,15 +335,31 @@ public final class SinkIsolationMeasurement {
                 counts.load(in);
             }
             long[] latencies;
+            long[] during;
+            long[] outside;
             try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                     Files.newInputStream(out.resolveSibling(out.getFileName() + ".bin"))))) {
-                latencies = new long[in.readInt()];
-                for (int i = 0; i < latencies.length; i++) {
+                int n = in.readInt();
+                latencies = new long[n];
+                during = new long[n];
+                outside = new long[n];
+                int d = 0;
+                int o = 0;
+                for (int i = 0; i < n; i++) {
                     latencies[i] = in.readLong();
+                    if (in.readBoolean()) {
+                        during[d++] = latencies[i];
+                    } else {
+                        outside[o++] = latencies[i];
+                    }
                 }
+                during = Arrays.copyOf(during, d);
+                outside = Arrays.copyOf(outside, o);
             }
             Arrays.sort(latencies);
-            return new RoundResult(round, latencies, counts);
+            Arrays.sort(during);
+            Arrays.sort(outside);
+            return new RoundResult(round, latencies, during, outside, counts);
         }
 
         long percentile(double q) {
@@ -337,6 +388,10 @@ public final class SinkIsolationMeasurement {
 
         String secondSinkNote() {
             return counts.getProperty("second_failures", "-") + " / " + counts.getProperty("second_pending", "-");
+        }
+
+        long attemptsInWindow() {
+            return Long.parseLong(counts.getProperty("attempts_in_window"));
         }
 
         long ticksSkipped() {
@@ -372,8 +427,13 @@ public final class SinkIsolationMeasurement {
                 case REFUSED -> ZabbixSinkConfig.of("second", "127.0.0.1", closedPort());
                 case TWO_HEALTHY -> ZabbixSinkConfig.of("second", "127.0.0.1", secondReceiver.port());
             };
+            AttemptTimingSink failing = null;
             if (second != null) {
-                sinks.add(new SinkSpec(ZabbixSink.create(second), backoff, BACKLOG_BYTES));
+                Sink sink = ZabbixSink.create(second);
+                if (setup == Setup.SILENT || setup == Setup.REFUSED) {
+                    sink = failing = new AttemptTimingSink(sink);
+                }
+                sinks.add(new SinkSpec(sink, backoff, BACKLOG_BYTES));
             }
             Pipeline pipeline = Pipeline.create(MultiProducerBroadcastRing.create(RING_SLOTS, RING_BYTES),
                     new InMemoryDeliveryLedger(Clock.systemUTC(), 10_000),
@@ -407,6 +467,9 @@ public final class SinkIsolationMeasurement {
             counts.setProperty("window_ms", uptimeMillis(from) + "-" + uptimeMillis(until));
             counts.setProperty("slowest", recorder.slowestEmittedAt(3));
             counts.setProperty("ticks_skipped", Long.toString(pipeline.sourceStats().get("probe").overlapsSkipped()));
+            List<long[]> attempts = failing == null ? List.of() : failing.attempts(System.nanoTime());
+            counts.setProperty("attempts_in_window", Long.toString(attempts.stream()
+                    .filter(a -> a[1] - from >= 0 && a[0] - until < 0).count()));
             SinkStats healthy = pipeline.sinkStats().get("healthy");
             counts.setProperty("healthy_retries", Long.toString(healthy.retries()));
             SinkStats secondStats = pipeline.sinkStats().get("second");
@@ -421,11 +484,16 @@ public final class SinkIsolationMeasurement {
                 counts.store(w, null);
             }
             long[] latencies = recorder.latencies();
+            long[] stamps = recorder.stamps();
+            long margin = TimeUnit.MILLISECONDS.toNanos(ATTEMPT_MARGIN_MS);
             try (DataOutputStream w = new DataOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(out.resolveSibling(out.getFileName() + ".bin"))))) {
                 w.writeInt(latencies.length);
-                for (long latency : latencies) {
-                    w.writeLong(latency);
+                for (int i = 0; i < latencies.length; i++) {
+                    long stamp = stamps[i];
+                    boolean during = attempts.stream().anyMatch(a -> stamp - a[0] >= 0 && stamp - (a[1] + margin) < 0);
+                    w.writeLong(latencies[i]);
+                    w.writeBoolean(during);
                 }
             }
         }
@@ -566,6 +634,10 @@ public final class SinkIsolationMeasurement {
             return Arrays.copyOf(latencies, count);
         }
 
+        long[] stamps() {
+            return Arrays.copyOf(stamps, count);
+        }
+
         /**
          * When the slowest rows were emitted, in milliseconds of JVM uptime (the clock of the log lines), at
          * most {@code limit} of them and one per 100 ms, slowest first: to line up with the failing sink's
@@ -592,6 +664,56 @@ public final class SinkIsolationMeasurement {
                         latencies[order[i]] / 1e6, TimeUnit.NANOSECONDS.toMillis(at - uptimeOriginNanos)));
             }
             return out.toString();
+        }
+    }
+
+    /**
+     * Passes every call to {@code sink} and notes, in {@link System#nanoTime()}, when each attempt began (the
+     * {@code send} call, which renders the request on the worker thread) and when its outcome arrived.
+     */
+    static final class AttemptTimingSink implements Sink {
+        private final Sink sink;
+        private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+
+        // ended is written on the sink's I/O thread and read by the measuring thread.
+        private record Attempt(long began, AtomicLong ended) {
+        }
+
+        AttemptTimingSink(Sink sink) {
+            this.sink = sink;
+        }
+
+        /** Every attempt as {@code [began, ended]}; one still under way ends at {@code now}. */
+        List<long[]> attempts(long now) {
+            return attempts.stream().map(a -> new long[] {a.began(),
+                    a.ended().get() == Long.MIN_VALUE ? now : a.ended().get()}).toList();
+        }
+
+        @Override
+        public String name() {
+            return sink.name();
+        }
+
+        @Override
+        public int maxBatchSize() {
+            return sink.maxBatchSize();
+        }
+
+        @Override
+        public int maxInFlight() {
+            return sink.maxInFlight();
+        }
+
+        @Override
+        public CompletionStage<DeliveryOutcome> send(Batch batch) {
+            Attempt attempt = new Attempt(System.nanoTime(), new AtomicLong(Long.MIN_VALUE));
+            attempts.add(attempt);
+            return sink.send(batch).whenComplete((outcome, error) -> attempt.ended().set(System.nanoTime()));
+        }
+
+        @Override
+        public void close() {
+            sink.close();
         }
     }
 
