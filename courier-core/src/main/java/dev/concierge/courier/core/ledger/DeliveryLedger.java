@@ -11,7 +11,8 @@ public interface DeliveryLedger extends AutoCloseable {
 
     /**
      * Opens the backlog of one sink, with what it still owed when the ledger was last closed (nothing, for
-     * a ledger that does not persist). Called once per sink.
+     * a ledger that does not persist). A sink's backlog is open at most once at a time; once closed, it
+     * may be opened again.
      *
      * @param byteBudget the most bytes of waiting samples to keep; past it the oldest are dropped
      */

@@ -215,6 +215,9 @@ public final class FileDeliveryLedger implements DeliveryLedger {
      * Opens the backlog of {@code sink} in its directory and recovers what it still owes; damage found on
      * the way is cut and recorded here as dropped.
      *
+     * <p>A backlog that was closed (its sink stopped, say for a reload) may be opened again; it resumes from
+     * what its files hold.
+     *
      * @throws IllegalStateException when the sink's backlog is already open
      * @throws UncheckedIOException  when its directory cannot be created or read
      */
@@ -223,7 +226,8 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         if (closed) {
             throw new IllegalStateException("the ledger in " + dataDir + " is closed");
         }
-        if (backlogs.containsKey(sink)) {
+        FileSinkBacklog existing = backlogs.get(sink);
+        if (existing != null && !existing.isClosed()) {
             throw new IllegalStateException("sink: " + sink + " already has an open backlog (expected: one per sink)");
         }
         totals.putIfAbsent(sink, LedgerTotals.ZERO);

@@ -535,6 +535,11 @@ public final class FileSinkBacklog implements SinkBacklog {
         log.info("sink {}: closed its backlog with {} samples owed on disk", sink, pendingSamples() - lost.size());
     }
 
+    /** Whether {@link #close} was called; a closed backlog may be opened again by its ledger. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Makes every sample appended and every settlement so far durable. */
     public synchronized void sync() {
         if (closed) {

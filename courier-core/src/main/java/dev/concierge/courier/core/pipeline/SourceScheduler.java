@@ -3,6 +3,7 @@ package dev.concierge.courier.core.pipeline;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.SourceException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -11,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,94 +20,167 @@ import org.slf4j.LoggerFactory;
  * Runs every source at its interval. A tick only starts a collect run; the run itself happens on a
  * worker thread, so a slow source never delays another's schedule. A tick that finds the previous run of
  * the same source still going is skipped and counted (a stacked scrape is how collectors run out of memory).
+ * Sources may be added and removed while it runs (a configuration reload).
  */
-final class SourceScheduler implements AutoCloseable {
+final class SourceScheduler {
     private static final Logger log = LoggerFactory.getLogger(SourceScheduler.class);
 
+    private final SampleRing ring;
     private final ScheduledExecutorService ticker;
+    // At most one collect per source runs at a time, so this pool never holds more threads than sources.
     private final ExecutorService collectors;
-    private final List<Entry> entries = new ArrayList<>();
-    private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private boolean started;
 
-    private record Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats, AtomicBoolean running) {
+    /** One scheduled source. {@code running} is guarded by the entry's monitor. */
+    private static final class Entry {
+        final ScheduledSource scheduled;
+        final RingEmitter emitter;
+        final SourceStats stats;
+        boolean running;
+        ScheduledFuture<?> tick;
+
+        Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats) {
+            this.scheduled = scheduled;
+            this.emitter = emitter;
+            this.stats = stats;
+        }
+
+        String name() {
+            return scheduled.source().name();
+        }
     }
 
-    SourceScheduler(List<ScheduledSource> sources, SampleRing ring, Map<String, SourceStats> statsOut) {
-        for (ScheduledSource scheduled : sources) {
-            String name = scheduled.source().name();
-            SourceStats stats = new SourceStats();
-            statsOut.put(name, stats);
-            entries.add(new Entry(scheduled, new RingEmitter(name, ring, stats), stats, new AtomicBoolean()));
-        }
+    SourceScheduler(SampleRing ring) {
+        this.ring = ring;
         this.ticker = Executors.newSingleThreadScheduledExecutor(named("courier-scheduler"));
-        this.collectors = Executors.newFixedThreadPool(Math.max(1, Math.min(entries.size(), 8)),
-                named("courier-source"));
+        this.collectors = Executors.newCachedThreadPool(named("courier-source"));
     }
 
-    void start() {
-        for (Entry entry : entries) {
-            long periodNanos = entry.scheduled().interval().toNanos();
-            ticks.add(ticker.scheduleAtFixedRate(() -> tick(entry), 0, periodNanos, TimeUnit.NANOSECONDS));
+    /** Adds a source; it is collected at once when the scheduler runs. Returns its stats. */
+    synchronized SourceStats add(ScheduledSource scheduled) {
+        String name = scheduled.source().name();
+        if (entries.containsKey(name)) {
+            throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
+        SourceStats stats = new SourceStats();
+        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats), stats);
+        entries.put(name, entry);
+        if (started) {
+            schedule(entry);
+        }
+        return stats;
+    }
+
+    synchronized void start() {
+        started = true;
+        entries.values().forEach(this::schedule);
+    }
+
+    private void schedule(Entry entry) {
+        long periodNanos = entry.scheduled.interval().toNanos();
+        entry.tick = ticker.scheduleAtFixedRate(() -> tick(entry), 0, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     private void tick(Entry entry) {
-        if (!entry.running().compareAndSet(false, true)) {
-            entry.stats().overlapsSkipped.incrementAndGet();
-            log.warn("source {}: previous collect still running, skipping this one",
-                    entry.scheduled().source().name());
-            return;
+        synchronized (entry) {
+            if (entry.running) {
+                entry.stats.overlapsSkipped.incrementAndGet();
+                log.warn("source {}: previous collect still running, skipping this one", entry.name());
+                return;
+            }
+            entry.running = true;
         }
         try {
             collectors.execute(() -> collect(entry));
         } catch (RuntimeException rejected) {
-            entry.running().set(false);
+            finished(entry);
         }
     }
 
     private static void collect(Entry entry) {
-        String name = entry.scheduled().source().name();
-        entry.stats().runs.incrementAndGet();
+        entry.stats.runs.incrementAndGet();
         try {
-            entry.scheduled().source().collect(entry.emitter());
-            entry.stats().lastError.set(null);
+            entry.scheduled.source().collect(entry.emitter);
+            entry.stats.lastError.set(null);
         } catch (SourceException e) {
-            entry.stats().failures.incrementAndGet();
-            entry.stats().lastError.set(e.getMessage());
-            log.warn("source {}: {}", name, e.getMessage());
+            entry.stats.failures.incrementAndGet();
+            entry.stats.lastError.set(e.getMessage());
+            log.warn("source {}: {}; trying again at the next interval", entry.name(), e.getMessage());
         } catch (Throwable t) {
             // A bug in one source must not end its schedule.
-            entry.stats().failures.incrementAndGet();
-            entry.stats().lastError.set(t.toString());
-            log.error("source {}: collect failed unexpectedly", name, t);
+            entry.stats.failures.incrementAndGet();
+            entry.stats.lastError.set(t.toString());
+            log.error("source {}: collect failed unexpectedly; trying again at the next interval", entry.name(), t);
         } finally {
-            entry.running().set(false);
+            finished(entry);
         }
     }
 
-    /** Stops ticking and waits for running collects to end, at most {@code timeoutMillis}. */
+    private static void finished(Entry entry) {
+        synchronized (entry) {
+            entry.running = false;
+            entry.notifyAll();
+        }
+    }
+
+    /**
+     * Stops scheduling one source, waits at most {@code timeoutMillis} for its running collect, and closes it.
+     *
+     * @return false when no source has that name
+     */
+    boolean remove(String name, long timeoutMillis) {
+        Entry entry;
+        synchronized (this) {
+            entry = entries.remove(name);
+        }
+        if (entry == null) {
+            return false;
+        }
+        stopAndClose(entry, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        return true;
+    }
+
+    /** Stops ticking, waits for running collects at most {@code timeoutMillis}, and closes every source. */
     void stop(long timeoutMillis) {
-        ticks.forEach(tick -> tick.cancel(false));
+        List<Entry> all;
+        synchronized (this) {
+            all = new ArrayList<>(entries.values());
+            entries.clear();
+        }
         ticker.shutdownNow();
-        collectors.shutdown();
-        try {
-            if (!collectors.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                collectors.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            collectors.shutdownNow();
-            Thread.currentThread().interrupt();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        all.forEach(entry -> cancel(entry));
+        all.forEach(entry -> stopAndClose(entry, deadline));
+        collectors.shutdownNow();
+    }
+
+    private static void cancel(Entry entry) {
+        if (entry.tick != null) {
+            entry.tick.cancel(false);
         }
     }
 
-    @Override
-    public void close() {
-        for (Entry entry : entries) {
-            try {
-                entry.scheduled().source().close();
-            } catch (Exception e) {
-                log.warn("source {}: close failed", entry.scheduled().source().name(), e);
+    private static void stopAndClose(Entry entry, long deadlineNanos) {
+        cancel(entry);
+        synchronized (entry) {
+            long left;
+            while (entry.running && (left = deadlineNanos - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(entry, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
+            if (entry.running) {
+                log.warn("source {}: collect still running at stop; closing it anyway", entry.name());
+            }
+        }
+        try {
+            entry.scheduled.source().close();
+        } catch (Exception e) {
+            log.warn("source {}: close failed", entry.name(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
@@ -414,6 +415,20 @@ class FileDeliveryLedgerTest {
             channel.read(one, offset);
             one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
             channel.write(one, offset);
+        }
+    }
+
+    @Test
+    void reopensTheBacklogOfAStoppedSinkWithWhatItOwes(@TempDir Path reopenDir) {
+        try (FileDeliveryLedger ledger = FileDeliveryLedger.open(reopenDir, Clock.systemUTC())) {
+            FileSinkBacklog first = ledger.openBacklog("zabbix", 1 << 20);
+            Samples.counters("x", 3).forEach(sample -> first.append(sample, ledger::record));
+            assertThatThrownBy(() -> ledger.openBacklog("zabbix", 1 << 20)).isInstanceOf(IllegalStateException.class);
+
+            first.close(ledger::record);
+            FileSinkBacklog second = ledger.openBacklog("zabbix", 1 << 20);
+
+            assertThat(second.takeBatch(10).samples()).containsExactlyElementsOf(Samples.counters("x", 3));
         }
     }
 }

@@ -263,4 +263,42 @@ class PipelineTest {
         assertThat(pipeline.sourceStats().get("burst").accepted()).isZero();
         assertThat(pipeline.sinkStats().get("sink").received()).isZero();
     }
+
+    @Test
+    void addsAndRemovesSinksWhileRunningWithoutTouchingTheOthers() {
+        RecordingSink steady = new RecordingSink("steady");
+        start(List.of(new ScheduledSource(new ListSource("app", run -> Samples.counters("run" + run, 5)),
+                        Duration.ofMillis(20))),
+                List.of(new SinkSpec(steady, NO_WAIT, 1 << 20)));
+        await().until(() -> pipeline.sinkStats().get("steady").delivered() >= 20);
+
+        RecordingSink added = new RecordingSink("added");
+        pipeline.addSink(new SinkSpec(added, NO_WAIT, 1 << 20));
+        await().until(() -> pipeline.sinkStats().get("added").delivered() >= 20);
+        assertThat(pipeline.removeSink("added", Duration.ofSeconds(2))).isTrue();
+
+        assertThat(added.closed()).isTrue();
+        assertThat(steady.closed()).isFalse();
+        assertThat(pipeline.sinkStats()).containsOnlyKeys("steady");
+        long before = pipeline.sinkStats().get("steady").delivered();
+        await().until(() -> pipeline.sinkStats().get("steady").delivered() > before + 20);
+    }
+
+    @Test
+    void addsAndRemovesSourcesWhileRunning() {
+        RecordingSink sink = new RecordingSink("sink");
+        ListSource first = new ListSource("first", run -> Samples.counters("first" + run, 1));
+        start(List.of(new ScheduledSource(first, Duration.ofMillis(20))), List.of(new SinkSpec(sink, NO_WAIT, 1 << 20)));
+        ListSource second = new ListSource("second", run -> Samples.counters("second" + run, 1));
+
+        pipeline.addSource(new ScheduledSource(second, Duration.ofMillis(20)));
+        await().until(() -> second.runs() >= 3);
+        assertThat(pipeline.removeSource("first", Duration.ofSeconds(2))).isTrue();
+
+        assertThat(first.closed()).isTrue();
+        int runsAfterRemoval = first.runs();
+        await().until(() -> second.runs() >= runsAfterRemoval + 5);
+        assertThat(first.runs()).isEqualTo(runsAfterRemoval);
+        assertThat(pipeline.sourceStats()).containsOnlyKeys("second");
+    }
 }
