@@ -55,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        StopSignal stop = StopSignal.install();
+        ProcessSignals signals = ProcessSignals.install(false);
         try (SampleApplication app = SampleApplication.create(0);
              ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create(0, key -> true,
                      (row, processed) -> printRow(out, row, processed))) {
@@ -77,9 +77,10 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  Ctrl-C to stop.");
             out.println();
             pipeline.start();
-            stop.await(duration);
+            String signal = signals.next(duration);
             out.println();
-            out.println(stop.name() + ": stopping (sources, ring, final sends, sinks, ledger)");
+            out.println((signal == null ? "the end of --duration" : signal)
+                    + ": stopping (sources, ring, final sends, sinks, ledger)");
             pipeline.stop(Pipeline.DEFAULT_STOP_DEADLINE);
             SinkStats stats = pipeline.sinkStats().get("zabbix");
             out.printf("delivered %d, rejected %d, dropped %d, pending %d; the receiver got %d rows in %d frames%n",

@@ -20,11 +20,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
     Path config;
 
-    @Option(names = "--check", description = "validate the configuration, print what would run, and exit")
+    @Option(names = "--check", description = "validate the configuration, print what would run, and exit"
+            + " (the same as `courier check`)")
     boolean check;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (check) {
+            CheckCommand checkOnly = new CheckCommand();
+            checkOnly.config = config;
+            return checkOnly.call();
+        }
         CourierConfig loaded;
         try {
             loaded = CourierConfig.load(config);
@@ -33,11 +39,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        if (check) {
-            System.out.println("configuration OK: " + loaded.summary());
-            return 0;
-        }
-        StopSignal stop = StopSignal.install();
+        ProcessSignals signals = ProcessSignals.install(true);
         Courier courier;
         try {
             courier = Courier.start(loaded);
@@ -46,9 +48,24 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         try (courier) {
-            stop.await(null);
-            log.info("{} received, stopping", stop.name());
+            String signal;
+            while (!ProcessSignals.isStop(signal = signals.next(null))) {
+                reload(courier);
+            }
+            log.info("{} received, stopping", signal);
         }
         return 0;
+    }
+
+    /** Re-reads the configuration; a configuration with problems is refused and the running one kept. */
+    private void reload(Courier courier) {
+        log.info("SIGHUP received, reloading {}", config);
+        try {
+            log.info("reloaded: {}", courier.reload(CourierConfig.load(config)));
+        } catch (ConfigException e) {
+            log.error("configuration {} has problems; still running the previous one:\n{}", config, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("reloading {} failed; still running what could be kept", config, e);
+        }
     }
 }

@@ -106,7 +106,7 @@ final class BuiltInSinks {
             return null;
         }
         String summary = config.server() + (host == null ? "" : " as host " + host);
-        return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(),
+        return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(), config,
                 () -> ZabbixSink.create(config));
     }
 

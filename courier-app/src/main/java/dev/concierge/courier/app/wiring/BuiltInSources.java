@@ -62,6 +62,6 @@ final class BuiltInSources {
             return null;
         }
         return new SourceDefinition(name, DropwizardConfig.TYPE, interval, config.location() + " every " + interval,
-                () -> DropwizardJsonSource.create(config));
+                config, () -> DropwizardJsonSource.create(config));
     }
 }

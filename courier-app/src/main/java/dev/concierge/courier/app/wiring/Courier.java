@@ -10,7 +10,9 @@ import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.Source;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +20,93 @@ import org.slf4j.LoggerFactory;
 public final class Courier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Courier.class);
 
-    private final CourierConfig config;
     private final Pipeline pipeline;
+    private CourierConfig config;
 
     private Courier(CourierConfig config, Pipeline pipeline) {
         this.config = config;
         this.pipeline = pipeline;
+    }
+
+    /** What a reload did, by plugin name. */
+    public record Reload(List<String> kept, List<String> started, List<String> restarted, List<String> stopped,
+                         List<String> needRestart) {
+        @Override
+        public String toString() {
+            return "kept " + kept + ", started " + started + ", restarted " + restarted + ", stopped " + stopped
+                    + (needRestart.isEmpty() ? "" : "; not applied until the courier restarts: " + needRestart);
+        }
+    }
+
+    /**
+     * Applies a new, validated configuration without a restart. Sources and sinks whose settings did not
+     * change keep running untouched, with their connections and backlogs; changed ones are stopped (a sink
+     * sends what it owes within the shutdown deadline and keeps the rest in the ledger) and started anew;
+     * removed ones are stopped; new ones are started. {@code data_dir}, {@code ring} and
+     * {@code shutdown_deadline} apply at the next restart only.
+     */
+    public synchronized Reload reload(CourierConfig next) {
+        List<String> kept = new ArrayList<>();
+        List<String> started = new ArrayList<>();
+        List<String> restarted = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
+        List<String> needRestart = new ArrayList<>();
+        if (!next.dataDir().equals(config.dataDir())) {
+            needRestart.add("data_dir");
+        }
+        if (next.ringSlots() != config.ringSlots() || next.ringBytes() != config.ringBytes()) {
+            needRestart.add("ring");
+        }
+        if (!next.shutdownDeadline().equals(config.shutdownDeadline())) {
+            needRestart.add("shutdown_deadline");
+        }
+        Map<String, SourceDefinition> oldSources = new LinkedHashMap<>();
+        config.sources().forEach(source -> oldSources.put(source.name(), source));
+        Map<String, SinkDefinition> oldSinks = new LinkedHashMap<>();
+        config.sinks().forEach(sink -> oldSinks.put(sink.name(), sink));
+
+        // Sources first, so nothing is collected for a sink that is about to go.
+        for (SourceDefinition old : oldSources.values()) {
+            SourceDefinition replacement = next.sources().stream().filter(s -> s.name().equals(old.name())).findFirst()
+                    .orElse(null);
+            if (replacement == null || !replacement.sameAs(old)) {
+                pipeline.removeSource(old.name(), config.shutdownDeadline());
+                (replacement == null ? stopped : restarted).add("source " + old.name());
+            } else {
+                kept.add("source " + old.name());
+            }
+        }
+        for (SinkDefinition old : oldSinks.values()) {
+            SinkDefinition replacement = next.sinks().stream().filter(s -> s.name().equals(old.name())).findFirst()
+                    .orElse(null);
+            if (replacement == null || !replacement.sameAs(old)) {
+                pipeline.removeSink(old.name(), config.shutdownDeadline());
+                (replacement == null ? stopped : restarted).add("sink " + old.name());
+            } else {
+                kept.add("sink " + old.name());
+            }
+        }
+        for (SinkDefinition sink : next.sinks()) {
+            SinkDefinition old = oldSinks.get(sink.name());
+            if (old == null || !sink.sameAs(old)) {
+                pipeline.addSink(new SinkSpec(sink.factory().get(), sink.backoff(), sink.backlogBytes()));
+                if (old == null) {
+                    started.add("sink " + sink.name());
+                }
+            }
+        }
+        for (SourceDefinition source : next.sources()) {
+            SourceDefinition old = oldSources.get(source.name());
+            if (old == null || !source.sameAs(old)) {
+                pipeline.addSource(new ScheduledSource(source.factory().get(), source.interval()));
+                if (old == null) {
+                    started.add("source " + source.name());
+                }
+            }
+        }
+        config = new CourierConfig(config.dataDir(), config.ringSlots(), config.ringBytes(),
+                config.shutdownDeadline(), next.sources(), next.sinks());
+        return new Reload(kept, started, restarted, stopped, needRestart);
     }
 
     /** Creates every source and sink and starts delivering. */

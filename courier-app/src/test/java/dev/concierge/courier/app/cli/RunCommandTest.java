@@ -179,10 +179,59 @@ class RunCommandTest {
     }
 
     @Test
+    void checkCommandReportsEveryProblemAndExitsTwo() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "data_dir: /tmp/x\nsources: []\nsinks:\n  - {name: z, type: zabbix}\n");
+
+        CommandOutput result = CommandOutput.run("check", "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("bad.yaml:4:5: sinks[0].server: missing (expected: host:port");
+    }
+
+    @Test
     void checkValidatesWithoutStarting() throws Exception {
         CommandOutput result = CommandOutput.run("run", "--check", "--config", config(10051).toString());
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).startsWith("configuration OK: 1 source(s) [app: dropwizard");
+    }
+
+    @Test
+    void reloadsOnSighupAndKeepsTheRunningConfigurationWhenTheNewOneIsBroken() throws Exception {
+        try (ZabbixTrapperReceiver first = ZabbixTrapperReceiver.create();
+             ZabbixTrapperReceiver second = ZabbixTrapperReceiver.create()) {
+            Path config = config(first.port());
+            Process courier = start("run", "--config", config.toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.rows().size() >= 2);
+
+            String original = Files.readString(config);
+            Files.writeString(config, original.replace("interval: 200ms", "interval: soon"));
+            signal(courier, "HUP");
+            await().atMost(Duration.ofSeconds(30)).until(() -> log().contains("still running the previous one"));
+            assertThat(log()).contains("sources[0].interval: \"soon\"");
+            int before = first.rows().size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.rows().size() > before + 2);
+
+            Files.writeString(config, original + """
+                      - name: second
+                        type: zabbix
+                        server: 127.0.0.1:%d
+                        host: app-01
+                    """.formatted(second.port()));
+            signal(courier, "HUP");
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.rows().size() >= 2);
+            assertThat(log()).contains("reloaded: kept [source app, sink zabbix], started [sink second]");
+
+            courier.destroy();
+            assertThat(courier.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(courier.exitValue()).isZero();
+        }
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
     }
 }

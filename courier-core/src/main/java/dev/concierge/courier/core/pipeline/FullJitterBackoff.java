@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.pipeline;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
@@ -51,6 +52,18 @@ public final class FullJitterBackoff implements Backoff {
     @Override
     public Duration delayAfter(int failures) {
         return Duration.ofNanos((long) (ceilingAfter(failures).toNanos() * random.getAsDouble()));
+    }
+
+    /** Equal settings are equal backoffs, whatever their source of randomness. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FullJitterBackoff other && initialNanos == other.initialNanos
+                && maxNanos == other.maxNanos && Double.compare(multiplier, other.multiplier) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(initialNanos, maxNanos, multiplier);
     }
 
     @Override

@@ -1,0 +1,44 @@
+package dev.concierge.courier.app.cli;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
+
+/**
+ * The signals a running courier answers: SIGTERM and SIGINT (Ctrl-C) stop it, SIGHUP reloads its
+ * configuration. Handling them ourselves, instead of through shutdown hooks, lets the courier stop in its
+ * written order on the main thread and then exit 0, which is what container runtimes and process
+ * supervisors expect from a clean stop.
+ */
+final class ProcessSignals {
+    static final String TERM = "SIGTERM";
+    static final String INT = "SIGINT";
+    static final String HUP = "SIGHUP";
+
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+    /** Installs handlers for {@code TERM} and {@code INT}, and for {@code HUP} when {@code reload} is true. */
+    static ProcessSignals install(boolean reload) {
+        ProcessSignals signals = new ProcessSignals();
+        for (String name : reload ? new String[] {"TERM", "INT", "HUP"} : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), s -> signals.received.add("SIG" + s.getName()));
+        }
+        return signals;
+    }
+
+    /**
+     * Waits for the next signal.
+     *
+     * @param limit how long to wait, or null for as long as it takes
+     * @return the signal's name, such as {@value #TERM}, or null when {@code limit} passed first
+     */
+    String next(Duration limit) throws InterruptedException {
+        return limit == null ? received.take() : received.poll(limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    static boolean isStop(String signal) {
+        return signal == null || TERM.equals(signal) || INT.equals(signal);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.concierge.courier.app.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.core.pipeline.SinkStats;
+import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CourierReloadTest {
+    @TempDir
+    Path dir;
+
+    private CourierConfig config(String sinks) throws Exception {
+        Path metrics = dir.resolve("metrics.json");
+        Files.writeString(metrics, """
+                {"version":"4.0.0","gauges":{},"counters":{"jobs.active":{"count":3}},"histograms":{},
+                 "meters":{},"timers":{}}
+                """);
+        Path file = dir.resolve("courier-" + System.nanoTime() + ".yaml");
+        Files.writeString(file, """
+                data_dir: %s
+                sources:
+                  - {name: app, type: dropwizard, file: %s, interval: 100ms, timeout: 100ms}
+                sinks:
+                %s
+                """.formatted(dir.resolve("state"), metrics, sinks));
+        return CourierConfig.load(new YamlConfigParser(Map.of()), file);
+    }
+
+    private static String sink(String name, ZabbixTrapperReceiver receiver, int rowsPerFrame) {
+        return "  - {name: %s, type: zabbix, server: \"127.0.0.1:%d\", host: app-01, max_rows_per_frame: %d}"
+                .formatted(name, receiver.port(), rowsPerFrame);
+    }
+
+    private static Set<Long> clocksOf(ZabbixTrapperReceiver receiver) {
+        return receiver.rows().stream().map(row -> row.clock() * 1_000_000_000L + row.ns()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void keepsUnchangedSinksRunningRestartsChangedOnesAndStartsNewOnes() throws Exception {
+        try (ZabbixTrapperReceiver a = ZabbixTrapperReceiver.create();
+             ZabbixTrapperReceiver b = ZabbixTrapperReceiver.create();
+             ZabbixTrapperReceiver c = ZabbixTrapperReceiver.create()) {
+            Courier courier = Courier.start(config(sink("a", a, 100) + "\n" + sink("b", b, 100)));
+            try {
+                await().until(() -> a.rows().size() >= 3 && b.rows().size() >= 3);
+                SinkStats untouched = courier.pipeline().sinkStats().get("a");
+
+                Courier.Reload reload = courier.reload(config(sink("a", a, 100) + "\n" + sink("b", b, 50) + "\n"
+                        + sink("c", c, 100)));
+
+                assertThat(reload.kept()).containsExactly("source app", "sink a");
+                assertThat(reload.restarted()).containsExactly("sink b");
+                assertThat(reload.started()).containsExactly("sink c");
+                assertThat(reload.stopped()).isEmpty();
+                assertThat(courier.pipeline().sinkStats().get("a")).isSameAs(untouched);
+                int aBefore = a.rows().size();
+                await().until(() -> c.rows().size() >= 3 && a.rows().size() >= aBefore + 3);
+
+                Courier.Reload removal = courier.reload(config(sink("a", a, 100)));
+                assertThat(removal.stopped()).containsExactly("sink b", "sink c");
+                assertThat(courier.pipeline().sinkStats()).containsOnlyKeys("a");
+            } finally {
+                courier.close();
+            }
+            // Every collect reached the untouched sink, and the restarted one got nothing else.
+            assertThat((long) clocksOf(a).size()).isEqualTo(courier.pipeline().sourceStats().get("app").accepted());
+            assertThat(clocksOf(a)).containsAll(clocksOf(b));
+            assertThat(courier.pipeline().ledger().totals("a").dropped()).isZero();
+            assertThat(courier.pipeline().ledger().totals("b").dropped()).isZero();
+        }
+    }
+
+    @Test
+    void saysWhatOnlyARestartApplies() throws Exception {
+        try (ZabbixTrapperReceiver a = ZabbixTrapperReceiver.create()) {
+            CourierConfig first = config(sink("a", a, 100));
+            try (Courier courier = Courier.start(first)) {
+                CourierConfig moved = new CourierConfig(dir.resolve("elsewhere"), first.ringSlots() * 2,
+                        first.ringBytes(), first.shutdownDeadline(), first.sources(), first.sinks());
+
+                Courier.Reload reload = courier.reload(moved);
+
+                assertThat(reload.needRestart()).containsExactly("data_dir", "ring");
+                assertThat(reload.kept()).containsExactly("source app", "sink a");
+            }
+        }
+    }
+}
