@@ -1,0 +1,121 @@
+package dev.concierge.courier.app.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.concierge.courier.app.CourierMain;
+import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaging files, checked as far as this machine allows: no Docker engine and no systemd as PID 1. */
+class PackagingTest {
+    private static final Path PACKAGING = Path.of("..", "packaging").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("%s exit code; output:%n%s", command, output).isZero();
+        return output;
+    }
+
+    @Test
+    void systemdUnitVerifies() throws Exception {
+        Path unit = PACKAGING.resolve("systemd/concierge-courier.service");
+        assumeThat(Path.of("/usr/bin/systemd-analyze")).as("systemd-analyze installed").exists();
+
+        String output = run(List.of("systemd-analyze", "verify", unit.toString()));
+
+        assertThat(output).doesNotContain("concierge-courier.service");
+    }
+
+    @Test
+    void dockerfilePassesTheLinter() throws Exception {
+        assumeThat(Path.of("/usr/bin/npx")).as("npx installed").exists();
+
+        String output = run(List.of("npx", "--yes", "dockerfilelint@1.8.0",
+                PACKAGING.resolve("docker/Dockerfile").toString()));
+
+        assertThat(output).contains("Issues: None found");
+    }
+
+    /** A {@code courier} launcher for the co-process script that runs this build's classes. */
+    private Path courierLauncher() throws IOException {
+        Path launcher = dir.resolve("courier");
+        Files.writeString(launcher, "#!/usr/bin/env bash\nexec '%s' -cp '%s' %s \"$@\"\n".formatted(
+                Path.of(System.getProperty("java.home"), "bin", "java"), System.getProperty("java.class.path"),
+                CourierMain.class.getName()));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return launcher;
+    }
+
+    private Path courierConfig(int port) throws IOException {
+        Path metrics = dir.resolve("metrics.json");
+        Files.writeString(metrics, "{\"version\":\"4.0.0\",\"gauges\":{},\"counters\":{\"jobs\":{\"count\":1}},"
+                + "\"histograms\":{},\"meters\":{},\"timers\":{}}");
+        Path config = dir.resolve("courier.yaml");
+        Files.writeString(config, """
+                data_dir: %s
+                sources:
+                  - {name: app, type: dropwizard, file: %s, interval: 200ms, timeout: 200ms}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: "127.0.0.1:%d", host: app-01}
+                """.formatted(dir.resolve("state"), metrics, port));
+        return config;
+    }
+
+    private Process coProcess(Path config, String... application) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                PACKAGING.resolve("co-process/run-with-courier.sh").toString(), config.toString()));
+        command.addAll(List.of(application));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("co-process.log").toFile());
+        builder.environment().put("COURIER", courierLauncher().toString());
+        return builder.start();
+    }
+
+    @Test
+    void coProcessStopsTheCourierWhenTheApplicationExitsAndKeepsItsStatus() throws Exception {
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create()) {
+            Path gate = dir.resolve("app-may-exit");
+            Process wrapper = coProcess(courierConfig(receiver.port()), "bash", "-c",
+                    "while [ ! -e '" + gate + "' ]; do sleep 0.1; done; exit 3");
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.rows().size() >= 2);
+
+            Files.createFile(gate);
+
+            assertThat(wrapper.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(wrapper.exitValue()).isEqualTo(3);
+            assertThat(Files.readString(dir.resolve("co-process.log"))).contains("SIGTERM received, stopping")
+                    .contains("courier stopped");
+        }
+    }
+
+    @Test
+    void coProcessForwardsSigtermToBoth() throws Exception {
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create()) {
+            Process wrapper = coProcess(courierConfig(receiver.port()), "sleep", "300");
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.rows().size() >= 2);
+
+            wrapper.destroy(); // SIGTERM to the wrapper
+
+            assertThat(wrapper.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(wrapper.exitValue()).isEqualTo(143); // the application's status: killed by SIGTERM
+            assertThat(Files.readString(dir.resolve("co-process.log"))).contains("courier stopped");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs an application with the courier beside it as a co-process, sharing its lifetime:
+#   run-with-courier.sh <courier.yaml> <application command...>
+# SIGTERM and SIGINT go to both; SIGHUP goes to the courier (configuration reload). When the application
+# exits, the courier is stopped (it sends what it owes, keeps the rest in data_dir) and the script exits
+# with the application's status. If the courier dies, the application keeps running and the courier is
+# not restarted here: use a supervisor for that.
+set -uo pipefail
+if [[ $# -lt 2 ]]; then
+  echo "usage: $0 <courier.yaml> <application command...>" >&2
+  exit 64
+fi
+config="$1"; shift
+courier="${COURIER:-$(dirname "$0")/../../bin/courier}"
+
+"$courier" run --config "$config" &
+courier_pid=$!
+"$@" &
+app_pid=$!
+
+forward() {
+  kill "-$1" "$app_pid" 2>/dev/null
+  kill "-$1" "$courier_pid" 2>/dev/null
+}
+trap 'forward TERM' TERM
+trap 'forward INT' INT
+trap 'kill -HUP "$courier_pid" 2>/dev/null' HUP
+
+# wait returns early when a trapped signal arrives; keep waiting until the application has exited.
+app_status=0
+while kill -0 "$app_pid" 2>/dev/null; do
+  wait "$app_pid"
+  app_status=$?
+done
+kill -TERM "$courier_pid" 2>/dev/null
+while kill -0 "$courier_pid" 2>/dev/null; do
+  wait "$courier_pid"
+done
+exit "$app_status"
