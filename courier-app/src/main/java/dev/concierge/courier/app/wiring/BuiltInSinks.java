@@ -6,8 +6,11 @@ import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.HostPort;
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
+import dev.concierge.courier.sinks.file.FileSink;
+import dev.concierge.courier.sinks.file.FileSinkConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +36,8 @@ final class BuiltInSinks {
     private record Delivery(Backoff backoff, long backlogBytes) {
     }
 
-    private static final Map<String, Binder> BINDERS = Map.of("zabbix", BuiltInSinks::zabbix);
+    private static final Map<String, Binder> BINDERS = Map.of("zabbix", BuiltInSinks::zabbix,
+            "file", BuiltInSinks::file);
 
     private BuiltInSinks() {
     }
@@ -108,6 +112,39 @@ final class BuiltInSinks {
         String summary = config.server() + (host == null ? "" : " as host " + host);
         return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(), config,
                 () -> ZabbixSink.create(config));
+    }
+
+    private static SinkDefinition file(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {
+        int before = problems.count();
+        expectKeys(node, problems, "path", "host", "fsync", "max_batch_size", "rotate_size");
+        String path = node.requiredString("path", problems);
+        String host = node.optionalString("host", null, problems);
+        String fsync = node.optionalChoice("fsync", FileSinkConfig.Fsync.configNames(),
+                FileSinkConfig.DEFAULT_FSYNC.configName(), problems);
+        int maxBatchSize = node.optionalInt("max_batch_size", 1, 100_000, FileSinkConfig.DEFAULT_MAX_BATCH_SIZE,
+                problems);
+        ByteSize rotateSize = node.optionalSize("rotate_size", null, problems);
+        if (rotateSize != null && rotateSize.bytes() == 0) {
+            ConfigNode at = node.child("rotate_size").orElse(node);
+            problems.add(at, '"' + at.text() + '"', "more than 0, or absent for no rotation");
+        }
+        if (path != null && !path.startsWith("/")) {
+            ConfigNode at = node.child("path").orElse(node);
+            problems.add(at, '"' + path + '"', "an absolute path to a file");
+        }
+        if (problems.count() > before) {
+            return null;
+        }
+        // Path.of refuses a NUL with InvalidPathException, an IllegalArgumentException: reported like the rest.
+        FileSinkConfig config = Plugins.build(node, problems, () -> new FileSinkConfig(name, Path.of(path), host,
+                FileSinkConfig.Fsync.ofConfigName(fsync), maxBatchSize,
+                rotateSize == null ? FileSinkConfig.DEFAULT_ROTATE_SIZE : rotateSize.bytes()));
+        if (config == null) {
+            return null;
+        }
+        String summary = config.path() + (host == null ? "" : " as host " + host);
+        return new SinkDefinition(name, "file", summary, delivery.backoff(), delivery.backlogBytes(),
+                () -> FileSink.create(config));
     }
 
     private static void expectKeys(ConfigNode node, ConfigProblems problems, String... pluginKeys) {

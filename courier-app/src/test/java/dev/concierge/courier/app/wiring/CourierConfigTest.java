@@ -136,4 +136,51 @@ class CourierConfigTest {
                 .hasMessageContaining("courier.yaml:3:5: sources[0]: timeout: 30s (expected: at most the interval, 5s)")
                 .hasMessageContaining("sinks[1].name: zabbix used twice (expected: a unique sink name)");
     }
+
+    @Test
+    void bindsAFileSinkWithEveryKey() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - name: spool
+                    type: file
+                    path: /var/spool/courier/values.txt
+                    host: app-01
+                    fsync: none
+                    max_batch_size: 250
+                    rotate_size: 64MiB
+                    backoff: {initial: 1s, max: 30s}
+                """);
+
+        CourierConfig config = load(file, Map.of());
+
+        assertThat(config.sinks()).singleElement().satisfies(sink -> {
+            assertThat(sink.type()).isEqualTo("file");
+            assertThat(sink.summary()).isEqualTo("/var/spool/courier/values.txt as host app-01");
+        });
+    }
+
+    @Test
+    void reportsEveryProblemOfAFileSinkAtOnce() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - {name: f, type: file, fsync: always, max_batch_size: 0, rotate_size: 0KiB, pth: /x}
+                  - {name: g, type: file, path: relative.txt}
+                  - {name: h, type: file, path: /tmp/values.txt, host: "-"}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessageContaining("sinks[0].path: missing (expected: a non-empty string)")
+                .hasMessageContaining("sinks[0].fsync: \"always\" (expected: one of every_batch, none)")
+                .hasMessageContaining("sinks[0].max_batch_size: \"0\" (expected: an integer from 1 to 100000)")
+                .hasMessageContaining("sinks[0].rotate_size: \"0KiB\" (expected: more than 0, or absent for no rotation)")
+                .hasMessageContaining("sinks[0].pth: unknown key")
+                .hasMessageContaining("courier.yaml:6:33: sinks[1].path: \"relative.txt\" (expected: an absolute path to a file)")
+                .hasMessageContaining("sinks[2]: file sink \"h\": host: \"-\" (expected: absent, or 1..128 characters");
+    }
 }

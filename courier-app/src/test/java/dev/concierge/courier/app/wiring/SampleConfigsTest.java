@@ -60,4 +60,18 @@ class SampleConfigsTest {
             assertThat(s.summary()).isEqualTo("zabbix.example.org:10051");
         });
     }
+
+    @Test
+    void fileSampleBinds() throws Exception {
+        String sink = resource("/dev/concierge/courier/sinks/file/sample.yaml");
+
+        CourierConfig config = bind("data_dir: /tmp/courier\nsources:\n  - {name: a, type: dropwizard, file: /m.json}\n"
+                + "sinks:\n" + indentedAsListEntry(sink) + "\n");
+
+        assertThat(config.sinks()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("zabbix-file");
+            assertThat(s.type()).isEqualTo("file");
+            assertThat(s.summary()).isEqualTo("/var/spool/courier/zabbix-values.txt");
+        });
+    }
 }
