@@ -60,4 +60,19 @@ class SampleConfigsTest {
             assertThat(s.summary()).isEqualTo("zabbix.example.org:10051");
         });
     }
+
+    @Test
+    void httpSampleBinds() throws Exception {
+        String sink = resource("/dev/concierge/courier/sinks/http/sample.yaml");
+
+        CourierConfig config = bind("data_dir: /tmp/courier\nsources:\n  - {name: a, type: dropwizard, file: /m.json}\n"
+                + "sinks:\n" + indentedAsListEntry(sink) + "\n");
+
+        assertThat(config.sinks()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("influx-main");
+            assertThat(s.type()).isEqualTo("http");
+            assertThat(s.summary()).isEqualTo("influx to http://influx.example.org:8086/write?db=courier&precision=s");
+            assertThat(s.backlogBytes()).isEqualTo(64L << 20);
+        });
+    }
 }
