@@ -38,6 +38,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -224,7 +225,7 @@ class HttpSinkFailureTest {
     void sendsABearerTokenAndNeverShowsIt() throws Exception {
         server.stubFor(post("/ingest").willReturn(aResponse().withStatus(204)));
         HttpSinkConfig config = config("bearer").withAuth(new HttpAuth.Bearer(Secret.of("tok-123-secret")))
-                .withHeaders(java.util.Map.of("X-Api-Key", "key-456-secret"));
+                .withHeaders(Map.of("X-Api-Key", "key-456-secret"));
 
         DeliveryOutcome outcome;
         try (CapturedStderr logs = new CapturedStderr()) {

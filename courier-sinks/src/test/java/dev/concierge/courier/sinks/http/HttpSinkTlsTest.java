@@ -3,6 +3,7 @@ package dev.concierge.courier.sinks.http;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -13,6 +14,7 @@ import dev.concierge.courier.core.testing.Samples;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +62,7 @@ class HttpSinkTlsTest {
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -96,7 +98,7 @@ class HttpSinkTlsTest {
     void failsAtCreationWhenTheTrustStorePasswordIsWrong() {
         HttpTrustStore wrong = new HttpTrustStore(trustStore, Secret.of("not-the-password"), "PKCS12");
 
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> sendWith(wrong))
+        assertThatIllegalArgumentException().isThrownBy(() -> sendWith(wrong))
                 .withMessageStartingWith("tls.trust_store: " + trustStore)
                 .withMessageNotContaining("not-the-password");
     }
