@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.config;
 
+import dev.concierge.courier.core.spi.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

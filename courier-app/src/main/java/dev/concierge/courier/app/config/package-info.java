@@ -47,7 +47,7 @@
  *       Bare numbers are refused for both, so no one has to guess the unit.</li>
  *   <li>Every problem reads {@code <file>:<line>:<column>: <path>: <found> (expected: <allowed>)}. A missing key
  *       is reported at its mapping, an unknown or duplicate key at the key, a bad value at the value.</li>
- *   <li>Tokens, pre-shared keys and passwords are read as {@link dev.concierge.courier.app.config.Secret},
+ *   <li>Tokens, pre-shared keys and passwords are read as {@link dev.concierge.courier.core.spi.Secret},
  *       whose {@code toString()} masks them, and problems never quote them.</li>
  *   <li>The parser and nodes are thread-safe; a {@code ConfigProblems} belongs to one load on one thread.</li>
  * </ul>

@@ -6,22 +6,32 @@ import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.HostPort;
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
+import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.sinks.file.FileSink;
 import dev.concierge.courier.sinks.file.FileSinkConfig;
+import dev.concierge.courier.sinks.http.HttpAuth;
+import dev.concierge.courier.sinks.http.HttpSink;
+import dev.concierge.courier.sinks.http.HttpSinkConfig;
+import dev.concierge.courier.sinks.http.HttpTrustStore;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The catalog of sink types, and the delivery settings every sink shares ({@code backoff},
  * {@code backlog_size}). Adding a sink is one binder method here plus its package in courier-sinks.
  */
 final class BuiltInSinks {
+    private static final Logger LOG = LoggerFactory.getLogger(BuiltInSinks.class);
     static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofMillis(500);
     static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(60);
     static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
@@ -37,7 +47,7 @@ final class BuiltInSinks {
     }
 
     private static final Map<String, Binder> BINDERS = Map.of("zabbix", BuiltInSinks::zabbix,
-            "file", BuiltInSinks::file);
+            "file", BuiltInSinks::file, "http", BuiltInSinks::http);
 
     private BuiltInSinks() {
     }
@@ -145,6 +155,78 @@ final class BuiltInSinks {
         String summary = config.path() + (host == null ? "" : " as host " + host);
         return new SinkDefinition(name, "file", summary, delivery.backoff(), delivery.backlogBytes(),
                 () -> FileSink.create(config));
+
+    private static SinkDefinition http(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {
+        int before = problems.count();
+        expectKeys(node, problems, "url", "format", "gzip", "headers", "auth", "tls", "connect_timeout",
+                "read_timeout", "max_in_flight", "max_batch_size");
+        URI url = node.requiredUrl("url", problems);
+        List<String> formats = Arrays.stream(HttpSinkConfig.Format.values()).map(HttpSinkConfig.Format::configName)
+                .toList();
+        HttpSinkConfig.Format format = HttpSinkConfig.Format.byConfigName(node.optionalChoice("format", formats,
+                HttpSinkConfig.DEFAULT_FORMAT.configName(), problems));
+        boolean gzip = node.optionalBoolean("gzip", HttpSinkConfig.DEFAULT_GZIP, problems);
+        ConfigNode headersNode = node.optionalMapping("headers", problems);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header : headersNode.keys()) {
+            headers.put(header, headersNode.optionalString(header, "", problems));
+        }
+        HttpAuth auth = httpAuth(node.optionalMapping("auth", problems), problems);
+        HttpTrustStore trustStore = trustStore(node.optionalMapping("tls", problems), problems);
+        Duration connect = node.optionalDuration("connect_timeout", HttpSinkConfig.DEFAULT_CONNECT_TIMEOUT, problems);
+        Duration read = node.optionalDuration("read_timeout", HttpSinkConfig.DEFAULT_READ_TIMEOUT, problems);
+        int inFlight = node.optionalInt("max_in_flight", 1, 64, HttpSinkConfig.DEFAULT_MAX_IN_FLIGHT, problems);
+        int batch = node.optionalInt("max_batch_size", 1, 100_000, HttpSinkConfig.DEFAULT_MAX_BATCH_SIZE, problems);
+        if (problems.count() > before) {
+            return null;
+        }
+        HttpSinkConfig config = Plugins.build(node, problems, () -> new HttpSinkConfig(name, url, format, gzip,
+                headers, auth, trustStore, connect, read, inFlight, batch));
+        if (config == null) {
+            return null;
+        }
+        for (String warning : config.warnings()) {
+            LOG.warn("{}: {}: {}", node.position(), node.path(), warning);
+        }
+        String summary = config.format().configName() + " to " + config.endpoint();
+        return new SinkDefinition(name, "http", summary, delivery.backoff(), delivery.backlogBytes(),
+                () -> HttpSink.create(config));
+    }
+
+    /** {@code auth: {type: basic, user, password}} or {@code {type: bearer, token}}; null when absent. */
+    private static HttpAuth httpAuth(ConfigNode auth, ConfigProblems problems) {
+        if (auth.keys().isEmpty()) {
+            return null;
+        }
+        auth.expectKeys(problems, "type", "user", "password", "token");
+        String type = auth.requiredChoice("type", List.of("basic", "bearer"), problems);
+        if ("basic".equals(type)) {
+            String user = auth.requiredString("user", problems);
+            Secret password = auth.requiredSecret("password", problems);
+            auth.child("token").ifPresent(token -> problems.add(token, "a token", "no token with type basic"));
+            return user == null || password == null ? null : new HttpAuth.Basic(user, password);
+        }
+        if ("bearer".equals(type)) {
+            Secret token = auth.requiredSecret("token", problems);
+            for (String key : List.of("user", "password")) {
+                auth.child(key).ifPresent(node -> problems.add(node, "a " + key, "no " + key + " with type bearer"));
+            }
+            return token == null ? null : new HttpAuth.Bearer(token);
+        }
+        return null;
+    }
+
+    /** {@code tls: {trust_store, trust_store_password, trust_store_type}}; null when absent. */
+    private static HttpTrustStore trustStore(ConfigNode tls, ConfigProblems problems) {
+        if (tls.keys().isEmpty()) {
+            return null;
+        }
+        tls.expectKeys(problems, "trust_store", "trust_store_password", "trust_store_type");
+        String path = tls.requiredString("trust_store", problems);
+        Secret password = tls.optionalSecret("trust_store_password", null, problems);
+        String type = tls.optionalChoice("trust_store_type", List.of("PKCS12", "JKS"), HttpTrustStore.DEFAULT_TYPE,
+                problems);
+        return path == null ? null : new HttpTrustStore(Path.of(path), password, type);
     }
 
     private static void expectKeys(ConfigNode node, ConfigProblems problems, String... pluginKeys) {

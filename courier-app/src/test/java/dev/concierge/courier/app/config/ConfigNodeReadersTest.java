@@ -2,6 +2,7 @@ package dev.concierge.courier.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.concierge.courier.core.spi.Secret;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;

@@ -183,4 +183,60 @@ class CourierConfigTest {
                 .hasMessageContaining("courier.yaml:6:33: sinks[1].path: \"relative.txt\" (expected: an absolute path to a file)")
                 .hasMessageContaining("sinks[2]: file sink \"h\": host: \"-\" (expected: absent, or 1..128 characters");
     }
+
+    @Test
+    void reportsEveryHttpSinkProblemAtOnceWithoutQuotingItsSecrets() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - name: influx
+                    type: http
+                    url: ftp://influx/write
+                    format: xml
+                    headers: {Content-Length: "9"}
+                    auth: {type: bearer, password: hunter2}
+                    tls: {trust_store_type: PEM}
+                    max_in_flight: 0
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("courier.yaml:7:10: sinks[0].url")
+                .hasMessageContaining("sinks[0].format")
+                .hasMessageContaining("sinks[0].auth.token")
+                .hasMessageContaining("sinks[0].auth.password")
+                .hasMessageContaining("sinks[0].tls.trust_store")
+                .hasMessageContaining("sinks[0].tls.trust_store_type")
+                .hasMessageContaining("sinks[0].max_in_flight")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
+
+    @Test
+    void bindsAnHttpSinkWithAuthTlsAndHeaders() throws Exception {
+        Path store = Files.writeString(dir.resolve("trust.p12"), "not parsed at bind time");
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - name: collector
+                    type: http
+                    url: https://collector.example.org/v1/metrics?token=abc
+                    gzip: true
+                    headers: {X-Team: ops}
+                    auth: {type: bearer, token: "${TOKEN}"}
+                    tls: {trust_store: %s, trust_store_password: "${STORE_PW}"}
+                    max_batch_size: 500
+                """.formatted(store));
+
+        CourierConfig config = load(file, Map.of("TOKEN", "t0ken-value", "STORE_PW", "st0re-pw"));
+
+        assertThat(config.sinks()).singleElement().satisfies(sink -> {
+            assertThat(sink.type()).isEqualTo("http");
+            assertThat(sink.summary()).isEqualTo("json to https://collector.example.org/v1/metrics?token=******");
+        });
+        assertThat(config.summary()).doesNotContain("t0ken-value", "st0re-pw", "abc");
+    }
 }

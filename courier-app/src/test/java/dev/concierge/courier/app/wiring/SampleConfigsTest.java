@@ -65,6 +65,9 @@ class SampleConfigsTest {
     void fileSampleBinds() throws Exception {
         String sink = resource("/dev/concierge/courier/sinks/file/sample.yaml");
 
+    void httpSampleBinds() throws Exception {
+        String sink = resource("/dev/concierge/courier/sinks/http/sample.yaml");
+
         CourierConfig config = bind("data_dir: /tmp/courier\nsources:\n  - {name: a, type: dropwizard, file: /m.json}\n"
                 + "sinks:\n" + indentedAsListEntry(sink) + "\n");
 
@@ -72,6 +75,11 @@ class SampleConfigsTest {
             assertThat(s.name()).isEqualTo("zabbix-file");
             assertThat(s.type()).isEqualTo("file");
             assertThat(s.summary()).isEqualTo("/var/spool/courier/zabbix-values.txt");
+
+            assertThat(s.name()).isEqualTo("influx-main");
+            assertThat(s.type()).isEqualTo("http");
+            assertThat(s.summary()).isEqualTo("influx to http://influx.example.org:8086/write?db=courier&precision=s");
+            assertThat(s.backlogBytes()).isEqualTo(64L << 20);
         });
     }
 }

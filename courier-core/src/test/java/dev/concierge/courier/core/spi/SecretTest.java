@@ -1,4 +1,4 @@
-package dev.concierge.courier.app.config;
+package dev.concierge.courier.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

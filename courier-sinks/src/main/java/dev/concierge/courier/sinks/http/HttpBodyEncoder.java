@@ -1,0 +1,35 @@
+package dev.concierge.courier.sinks.http;
+
+import dev.concierge.courier.core.model.Sample;
+import java.util.List;
+
+/**
+ * Writes one batch into one request body. Implementations are stateless and thread-safe; samples a format
+ * cannot carry are left out and counted, never thrown on.
+ */
+interface HttpBodyEncoder {
+
+    /** The {@code Content-Type} of the bodies this encoder writes. */
+    String contentType();
+
+    /** The body for {@code samples}, in their order. */
+    EncodedBody encode(List<Sample> samples);
+
+    /** The encoder for {@code format}. */
+    static HttpBodyEncoder of(HttpSinkConfig.Format format) {
+        return switch (format) {
+            case JSON -> new JsonBodyEncoder();
+            case INFLUX -> new InfluxBodyEncoder();
+        };
+    }
+
+    /**
+     * One request body, uncompressed.
+     *
+     * @param bytes   the body; empty when no sample could be written
+     * @param written how many samples it holds
+     * @param skipped how many were left out (non-finite decimals)
+     */
+    record EncodedBody(byte[] bytes, int written, int skipped) {
+    }
+}

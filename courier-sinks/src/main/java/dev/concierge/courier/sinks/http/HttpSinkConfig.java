@@ -1,0 +1,257 @@
+package dev.concierge.courier.sinks.http;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration of one HTTP sink; the keys of {@code sample.yaml} beside this package. Immutable;
+ * {@link #of} applies the defaults, which live here and nowhere else.
+ *
+ * @param name           the sink's name, unique among sinks
+ * @param url            where every batch is POSTed, {@code http} or {@code https}
+ * @param format         how a batch is written into the request body
+ * @param gzip           compress the body and send {@code Content-Encoding: gzip}
+ * @param headers        extra request headers, in order; values may hold API keys, so {@link #toString()}
+ *                       shows only the names
+ * @param auth           the {@code Authorization} the sink sends; null = none
+ * @param trustStore     the certificates an https URL is checked against; null = the JVM's default trust
+ * @param connectTimeout how long to wait for the TCP connection (and TLS handshake)
+ * @param readTimeout    how long to wait, once the request is written, for the whole response
+ * @param maxInFlight    the most requests outstanding at once
+ * @param maxBatchSize   the most samples in one request
+ */
+public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, Map<String, String> headers,
+                             HttpAuth auth, HttpTrustStore trustStore, Duration connectTimeout,
+                             Duration readTimeout, int maxInFlight, int maxBatchSize) {
+
+    /** The body formats, by their config name. */
+    public enum Format {
+        /** A JSON array of sample objects; see the package documentation for the schema. */
+        JSON("json", "application/json"),
+        /** InfluxDB line protocol, one line per sample, seconds timestamps. */
+        INFLUX("influx", "text/plain; charset=utf-8");
+
+        private final String configName;
+        private final String contentType;
+
+        Format(String configName, String contentType) {
+            this.configName = configName;
+            this.contentType = contentType;
+        }
+
+        /** The value of the {@code format} key. */
+        public String configName() {
+            return configName;
+        }
+
+        public String contentType() {
+            return contentType;
+        }
+
+        /** The format named {@code name} in config, or null. */
+        public static Format byConfigName(String name) {
+            for (Format f : values()) {
+                if (f.configName.equals(name)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
+    public static final Format DEFAULT_FORMAT = Format.JSON;
+    public static final boolean DEFAULT_GZIP = false;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+    /** InfluxDB's docs suggest batches of about 5,000 lines; 1,000 keeps a JSON request well under 1 MiB. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
+
+    static final int MAX_IN_FLIGHT = 64;
+    static final int MAX_BATCH_SIZE = 100_000;
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+
+    /**
+     * Headers the sink sets itself, or that the JDK HTTP client refuses to take from a caller
+     * ({@code jdk.internal.net.http.common.Utils#DISALLOWED_HEADERS_SET}).
+     */
+    static final Set<String> RESERVED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade",
+            "content-encoding", "content-type");
+
+    // RFC 9110 §5.6.2 token.
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern PRECISION = Pattern.compile("(?:^|&)precision=([^&]*)");
+
+    /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} per line */
+    public HttpSinkConfig {
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        List<String> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add("name: " + quote(name) + " (expected: a non-empty name)");
+        }
+        checkUrl(problems, url, format, trustStore);
+        if (format == null) {
+            problems.add("format: null (expected: json or influx)");
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String key = header.getKey();
+            if (key == null || !TOKEN.matcher(key).matches()) {
+                problems.add("headers: name " + quote(key) + " (expected: an HTTP header name, RFC 9110 token)");
+            } else if (RESERVED_HEADERS.contains(key.toLowerCase(Locale.ROOT))) {
+                problems.add("headers." + key + ": set by the sink (expected: none of " + String.join(", ",
+                        RESERVED_HEADERS.stream().sorted().toList()) + ")");
+            } else if (auth != null && key.equalsIgnoreCase("authorization")) {
+                problems.add("headers." + key + ": set together with auth (expected: one of the two)");
+            }
+            String value = header.getValue();
+            if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                // Never quote the value: headers carry API keys.
+                problems.add("headers." + key + ": a value with a line break or none (expected: one line of text)");
+            }
+        }
+        if (auth instanceof HttpAuth.Basic basic && (basic.user().isEmpty() || basic.user().indexOf(':') >= 0)) {
+            problems.add("auth.user: " + quote(basic.user()) + " (expected: a non-empty user name without ':', RFC 7617)");
+        }
+        if (trustStore != null && !Files.isReadable(trustStore.path())) {
+            problems.add("tls.trust_store: " + trustStore.path() + " (expected: a readable key store file)");
+        }
+        checkTimeout(problems, "connect_timeout", connectTimeout);
+        checkTimeout(problems, "read_timeout", readTimeout);
+        if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
+            problems.add("max_in_flight: " + maxInFlight + " (expected: 1.." + MAX_IN_FLIGHT + ")");
+        }
+        if (maxBatchSize < 1 || maxBatchSize > MAX_BATCH_SIZE) {
+            problems.add("max_batch_size: " + maxBatchSize + " (expected: 1.." + MAX_BATCH_SIZE + ")");
+        }
+        if (!problems.isEmpty()) {
+            // One problem per line, so the configuration layer reports each at the sink's entry.
+            throw new IllegalArgumentException("http sink " + quote(name) + ":\n" + String.join("\n", problems));
+        }
+    }
+
+    /** A configuration with every default: JSON, no gzip, no headers, no auth, JVM trust, 5 s, 10 s, 4, 1000. */
+    public static HttpSinkConfig of(String name, URI url) {
+        return new HttpSinkConfig(name, url, DEFAULT_FORMAT, DEFAULT_GZIP, Map.of(), null, null,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_BATCH_SIZE);
+    }
+
+    public HttpSinkConfig withFormat(Format format) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    public HttpSinkConfig withGzip(boolean gzip) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    public HttpSinkConfig withHeaders(Map<String, String> headers) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    public HttpSinkConfig withAuth(HttpAuth auth) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    public HttpSinkConfig withTrustStore(HttpTrustStore trustStore) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    public HttpSinkConfig withTimeouts(Duration connectTimeout, Duration readTimeout) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    public HttpSinkConfig withMaxInFlight(int maxInFlight) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    public HttpSinkConfig withMaxBatchSize(int maxBatchSize) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize);
+    }
+
+    /**
+     * Settings that work but are probably not what the operator meant, one line each, for a WARN at load
+     * time: an influx URL without {@code precision=s} makes InfluxDB read the seconds timestamps as
+     * nanoseconds and store every point in January 1970 (PEERS.md, InfluxDB).
+     */
+    public List<String> warnings() {
+        if (format == Format.INFLUX && precisionOf(url) == null) {
+            return List.of("url: " + endpoint() + " has no precision=s (expected: precision=s, since influx lines carry "
+                    + "seconds timestamps and InfluxDB otherwise reads them as nanoseconds)");
+        }
+        return List.of();
+    }
+
+    /**
+     * The URL as log lines and summaries show it: query values other than InfluxDB's harmless ones
+     * ({@code db}, {@code precision}, ...) masked, since {@code p=} carries a password.
+     */
+    public String endpoint() {
+        return HttpEndpoint.redacted(url);
+    }
+
+    /** Header names only, as header values often hold API keys; secrets and secret-looking query values masked. */
+    @Override
+    public String toString() {
+        return "HttpSinkConfig[name=" + name + ", url=" + endpoint() + ", format=" + format
+                + ", gzip=" + gzip + ", headers=" + headers.keySet() + ", auth=" + auth + ", trustStore=" + trustStore
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", maxInFlight="
+                + maxInFlight + ", maxBatchSize=" + maxBatchSize + "]";
+    }
+
+    private static void checkUrl(List<String> problems, URI url, Format format, HttpTrustStore trustStore) {
+        String scheme = url == null || url.getScheme() == null ? null : url.getScheme().toLowerCase(Locale.ROOT);
+        if (url == null || !url.isAbsolute() || url.getHost() == null
+                || !("http".equals(scheme) || "https".equals(scheme))) {
+            problems.add("url: " + url + " (expected: an http or https URL with a host)");
+            return;
+        }
+        if (url.getRawUserInfo() != null) {
+            // Never quote it: it is a password.
+            problems.add("url: credentials in the URL (expected: auth.user and auth.password)");
+        }
+        if (trustStore != null && !"https".equals(scheme)) {
+            problems.add("tls: a trust store for " + HttpEndpoint.redacted(url) + " (expected: an https URL)");
+        }
+        String precision = precisionOf(url);
+        if (format == Format.INFLUX && precision != null && !precision.equals("s")) {
+            problems.add("url: precision=" + precision + " (expected: precision=s, since influx lines carry "
+                    + "seconds timestamps)");
+        }
+    }
+
+    private static String precisionOf(URI url) {
+        String query = url == null ? null : url.getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        Matcher m = PRECISION.matcher(query);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static void checkTimeout(List<String> problems, String key, Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            problems.add(key + ": " + timeout + " (expected: > 0 and <= " + MAX_TIMEOUT.toMinutes() + "m)");
+        }
+    }
+
+    private static String quote(String s) {
+        return s == null ? "null" : '"' + s + '"';
+    }
+}
