@@ -33,7 +33,7 @@ final class GraphiteLineReceiver implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final Channel server;
 
-    private GraphiteLineReceiver() {
+    private GraphiteLineReceiver(int port) {
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -58,11 +58,16 @@ final class GraphiteLineReceiver implements AutoCloseable {
                                 });
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress("127.0.0.1", port)).syncUninterruptibly().channel();
     }
 
     static GraphiteLineReceiver start() {
-        return new GraphiteLineReceiver();
+        return new GraphiteLineReceiver(0);
+    }
+
+    /** A receiver on {@code port}, which an earlier receiver of this test held and released. */
+    static GraphiteLineReceiver startOn(int port) {
+        return new GraphiteLineReceiver(port);
     }
 
     int port() {
