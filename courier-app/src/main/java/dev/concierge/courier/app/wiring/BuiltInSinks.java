@@ -6,12 +6,15 @@ import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.HostPort;
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
+import dev.concierge.courier.sinks.graphite.GraphiteSink;
+import dev.concierge.courier.sinks.graphite.GraphiteSinkConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,7 +36,8 @@ final class BuiltInSinks {
     private record Delivery(Backoff backoff, long backlogBytes) {
     }
 
-    private static final Map<String, Binder> BINDERS = Map.of("zabbix", BuiltInSinks::zabbix);
+    private static final Map<String, Binder> BINDERS = Map.of("zabbix", BuiltInSinks::zabbix,
+            "graphite", BuiltInSinks::graphite);
 
     private BuiltInSinks() {
     }
@@ -108,6 +112,73 @@ final class BuiltInSinks {
         String summary = config.server() + (host == null ? "" : " as host " + host);
         return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(),
                 () -> ZabbixSink.create(config));
+    }
+
+    private static SinkDefinition graphite(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {
+        int before = problems.count();
+        expectKeys(node, problems, "server", "servers", "mode", "template", "tags", "prefix", "connect_timeout",
+                "write_timeout", "max_batch_size");
+        List<HostPort> servers = graphiteServers(node, problems);
+        List<String> modes = List.of(GraphiteSinkConfig.Mode.FAILOVER.configName(),
+                GraphiteSinkConfig.Mode.HASH.configName());
+        String mode = node.optionalChoice("mode", modes, GraphiteSinkConfig.DEFAULT_MODE.configName(), problems);
+        String template = node.optionalString("template", GraphiteSinkConfig.DEFAULT_TEMPLATE, problems);
+        boolean tags = node.optionalBoolean("tags", GraphiteSinkConfig.DEFAULT_TAGS, problems);
+        String prefix = node.optionalString("prefix", GraphiteSinkConfig.DEFAULT_PREFIX, problems);
+        Duration connect = node.optionalDuration("connect_timeout", GraphiteSinkConfig.DEFAULT_CONNECT_TIMEOUT,
+                problems);
+        Duration write = node.optionalDuration("write_timeout", GraphiteSinkConfig.DEFAULT_WRITE_TIMEOUT, problems);
+        int batch = node.optionalInt("max_batch_size", 1, 100_000, GraphiteSinkConfig.DEFAULT_MAX_BATCH_SIZE,
+                problems);
+        if (problems.count() > before) {
+            return null;
+        }
+        GraphiteSinkConfig config = Plugins.build(node, problems, () -> new GraphiteSinkConfig(name,
+                servers.stream().map(s -> GraphiteSinkConfig.Server.of(s.host(), s.port())).toList(),
+                GraphiteSinkConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), template, tags, prefix, connect,
+                write, batch));
+        if (config == null) {
+            return null;
+        }
+        String summary = config.serverList() + (servers.size() > 1 ? " (" + mode + ")" : "");
+        return new SinkDefinition(name, "graphite", summary, delivery.backoff(), delivery.backlogBytes(),
+                () -> GraphiteSink.create(config));
+    }
+
+    /** {@code server: host:port} or {@code servers: [host:port, ...]}, exactly one of them. */
+    private static List<HostPort> graphiteServers(ConfigNode node, ConfigProblems problems) {
+        boolean single = node.child("server").isPresent();
+        boolean list = node.child("servers").isPresent();
+        if (single && list) {
+            problems.add(node, "both server and servers", "exactly one of them");
+            return List.of();
+        }
+        if (single) {
+            HostPort server = node.requiredHostPort("server", GraphiteSinkConfig.DEFAULT_PORT, problems);
+            return server == null ? List.of() : List.of(server);
+        }
+        if (!list) {
+            problems.add(node, "neither server nor servers", "exactly one of them");
+            return List.of();
+        }
+        List<HostPort> servers = new ArrayList<>();
+        List<ConfigNode> elements = node.requiredList("servers", problems);
+        if (elements.isEmpty() && node.child("servers").get().isList()) {
+            problems.add(node.child("servers").get(), "an empty list", "at least one host:port");
+        }
+        for (ConfigNode element : elements) {
+            if (!element.isScalar() || element.isNull()) {
+                problems.add(element, element.isNull() ? "null" : "a " + element.kind().name().toLowerCase(Locale.ROOT),
+                        "host:port such as graphite.example.org:2003");
+                continue;
+            }
+            try {
+                servers.add(HostPort.parse(element.text(), GraphiteSinkConfig.DEFAULT_PORT));
+            } catch (IllegalArgumentException e) {
+                problems.add(element, '"' + element.text() + '"', "host:port such as graphite.example.org:2003");
+            }
+        }
+        return servers;
     }
 
     private static void expectKeys(ConfigNode node, ConfigProblems problems, String... pluginKeys) {

@@ -60,4 +60,18 @@ class SampleConfigsTest {
             assertThat(s.summary()).isEqualTo("zabbix.example.org:10051");
         });
     }
+
+    @Test
+    void graphiteSampleBinds() throws Exception {
+        String sink = resource("/dev/concierge/courier/sinks/graphite/sample.yaml");
+
+        CourierConfig config = bind("data_dir: /tmp/courier\nsources:\n  - {name: a, type: dropwizard, file: /m.json}\n"
+                + "sinks:\n" + indentedAsListEntry(sink) + "\n");
+
+        assertThat(config.sinks()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("graphite-main");
+            assertThat(s.type()).isEqualTo("graphite");
+            assertThat(s.summary()).isEqualTo("graphite-a.example.org:2003, graphite-b.example.org:2003 (failover)");
+        });
+    }
 }
