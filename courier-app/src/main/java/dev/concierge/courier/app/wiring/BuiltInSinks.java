@@ -8,6 +8,8 @@ import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.sinks.file.FileSink;
+import dev.concierge.courier.sinks.graphite.GraphiteSink;
+import dev.concierge.courier.sinks.graphite.GraphiteSinkConfig;
 import dev.concierge.courier.sinks.file.FileSinkConfig;
 import dev.concierge.courier.sinks.http.HttpAuth;
 import dev.concierge.courier.sinks.http.HttpSink;
@@ -17,6 +19,7 @@ import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +50,7 @@ final class BuiltInSinks {
     }
 
     private static final Map<String, Binder> BINDERS = Map.of("zabbix", BuiltInSinks::zabbix,
-            "file", BuiltInSinks::file, "http", BuiltInSinks::http);
+            "file", BuiltInSinks::file, "http", BuiltInSinks::http, "graphite", BuiltInSinks::graphite);
 
     private BuiltInSinks() {
     }
@@ -153,8 +156,9 @@ final class BuiltInSinks {
             return null;
         }
         String summary = config.path() + (host == null ? "" : " as host " + host);
-        return new SinkDefinition(name, "file", summary, delivery.backoff(), delivery.backlogBytes(),
+        return new SinkDefinition(name, "file", summary, delivery.backoff(), delivery.backlogBytes(), config,
                 () -> FileSink.create(config));
+    }
 
     private static SinkDefinition http(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {
         int before = problems.count();
@@ -189,7 +193,7 @@ final class BuiltInSinks {
             LOG.warn("{}: {}: {}", node.position(), node.path(), warning);
         }
         String summary = config.format().configName() + " to " + config.endpoint();
-        return new SinkDefinition(name, "http", summary, delivery.backoff(), delivery.backlogBytes(),
+        return new SinkDefinition(name, "http", summary, delivery.backoff(), delivery.backlogBytes(), config,
                 () -> HttpSink.create(config));
     }
 
@@ -233,5 +237,36 @@ final class BuiltInSinks {
         List<String> known = new ArrayList<>(COMMON_KEYS);
         known.addAll(Arrays.asList(pluginKeys));
         node.expectKeys(problems, known.toArray(String[]::new));
+    }
+
+    private static SinkDefinition graphite(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {
+        int before = problems.count();
+        expectKeys(node, problems, "server", "servers", "mode", "template", "tags", "prefix", "connect_timeout",
+                "write_timeout", "max_batch_size");
+        List<HostPort> servers = graphiteServers(node, problems);
+        List<String> modes = List.of(GraphiteSinkConfig.Mode.FAILOVER.configName(),
+                GraphiteSinkConfig.Mode.HASH.configName());
+        String mode = node.optionalChoice("mode", modes, GraphiteSinkConfig.DEFAULT_MODE.configName(), problems);
+        String template = node.optionalString("template", GraphiteSinkConfig.DEFAULT_TEMPLATE, problems);
+        boolean tags = node.optionalBoolean("tags", GraphiteSinkConfig.DEFAULT_TAGS, problems);
+        String prefix = node.optionalString("prefix", GraphiteSinkConfig.DEFAULT_PREFIX, problems);
+        Duration connect = node.optionalDuration("connect_timeout", GraphiteSinkConfig.DEFAULT_CONNECT_TIMEOUT,
+                problems);
+        Duration write = node.optionalDuration("write_timeout", GraphiteSinkConfig.DEFAULT_WRITE_TIMEOUT, problems);
+        int batch = node.optionalInt("max_batch_size", 1, 100_000, GraphiteSinkConfig.DEFAULT_MAX_BATCH_SIZE,
+                problems);
+        if (problems.count() > before) {
+            return null;
+        }
+        GraphiteSinkConfig config = Plugins.build(node, problems, () -> new GraphiteSinkConfig(name,
+                servers.stream().map(s -> GraphiteSinkConfig.Server.of(s.host(), s.port())).toList(),
+                GraphiteSinkConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), template, tags, prefix, connect,
+                write, batch));
+        if (config == null) {
+            return null;
+        }
+        String summary = config.serverList() + (servers.size() > 1 ? " (" + mode + ")" : "");
+        return new SinkDefinition(name, "graphite", summary, delivery.backoff(), delivery.backlogBytes(), config,
+                () -> GraphiteSink.create(config));
     }
 }

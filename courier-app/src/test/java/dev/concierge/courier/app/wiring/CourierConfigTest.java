@@ -239,4 +239,60 @@ class CourierConfigTest {
         });
         assertThat(config.summary()).doesNotContain("t0ken-value", "st0re-pw", "abc");
     }
+
+    @Test
+    void bindsAGraphiteSinkWithOneServerOrAList() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - {name: one, type: graphite, server: carbon.example.org}
+                  - name: two
+                    type: graphite
+                    servers: [10.0.0.1, "10.0.0.2:2103"]
+                    mode: hash
+                    template: "{label:job}.{name}"
+                    tags: true
+                    prefix: dc1.courier
+                    write_timeout: 2s
+                    max_batch_size: 500
+                """);
+
+        CourierConfig config = load(file, Map.of());
+
+        assertThat(config.sinks()).extracting(SinkDefinition::summary)
+                .containsExactly("carbon.example.org:2003", "10.0.0.1:2003, 10.0.0.2:2103 (hash)");
+    }
+
+    @Test
+    void reportsEveryGraphiteProblemAtOnce() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - {name: none, type: graphite}
+                  - {name: both, type: graphite, server: a, servers: [b]}
+                  - name: bad
+                    type: graphite
+                    servers: ["c:99999", [x]]
+                    mode: random
+                    tags: yes
+                    write_timeout: 10
+                  - {name: template, type: graphite, server: d, template: "{host}.{nmae}", prefix: "a..b"}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sinks[0]: neither server nor servers (expected: exactly one of them)")
+                .hasMessageContaining("sinks[1]: both server and servers (expected: exactly one of them)")
+                .hasMessageContaining("sinks[2].servers[0]: \"c:99999\" (expected: host:port")
+                .hasMessageContaining("sinks[2].servers[1]: a list (expected: host:port")
+                .hasMessageContaining("sinks[2].mode: \"random\" (expected: one of failover, hash)")
+                .hasMessageContaining("sinks[2].tags: \"yes\" (expected: true or false)")
+                .hasMessageContaining("sinks[2].write_timeout: \"10\"")
+                .hasMessageContaining("template: {nmae} (expected: one of {host}")
+                .hasMessageContaining("prefix: \"a..b\" (expected: empty, or dot-separated elements");
+    }
 }

@@ -35,6 +35,14 @@ class SampleConfigsTest {
                 .map(line -> "    " + line).collect(Collectors.joining("\n")).replaceFirst("^    ", "  - ");
     }
 
+    /** Binds a sink's sample (one mapping) as the only sink of a configuration. */
+    private static SinkDefinition sinkSample(String path) throws Exception {
+        CourierConfig config = bind("data_dir: /tmp/courier\nsources:\n  - {name: a, type: dropwizard, file: /m.json}\n"
+                + "sinks:\n" + indentedAsListEntry(resource(path)) + "\n");
+        assertThat(config.sinks()).hasSize(1);
+        return config.sinks().get(0);
+    }
+
     @Test
     void dropwizardSampleBinds() throws Exception {
         String sources = resource("/dev/concierge/courier/sources/dropwizard/sample.yaml");
@@ -50,36 +58,37 @@ class SampleConfigsTest {
 
     @Test
     void zabbixSampleBinds() throws Exception {
-        String sink = resource("/dev/concierge/courier/sinks/zabbix/sample.yaml");
+        SinkDefinition sink = sinkSample("/dev/concierge/courier/sinks/zabbix/sample.yaml");
 
-        CourierConfig config = bind("data_dir: /tmp/courier\nsources:\n  - {name: a, type: dropwizard, file: /m.json}\n"
-                + "sinks:\n" + indentedAsListEntry(sink) + "\n");
-
-        assertThat(config.sinks()).singleElement().satisfies(s -> {
-            assertThat(s.name()).isEqualTo("zabbix-main");
-            assertThat(s.summary()).isEqualTo("zabbix.example.org:10051");
-        });
+        assertThat(sink.name()).isEqualTo("zabbix-main");
+        assertThat(sink.summary()).isEqualTo("zabbix.example.org:10051");
     }
 
     @Test
     void fileSampleBinds() throws Exception {
-        String sink = resource("/dev/concierge/courier/sinks/file/sample.yaml");
+        SinkDefinition sink = sinkSample("/dev/concierge/courier/sinks/file/sample.yaml");
 
+        assertThat(sink.name()).isEqualTo("zabbix-file");
+        assertThat(sink.type()).isEqualTo("file");
+        assertThat(sink.summary()).isEqualTo("/var/spool/courier/zabbix-values.txt");
+    }
+
+    @Test
     void httpSampleBinds() throws Exception {
-        String sink = resource("/dev/concierge/courier/sinks/http/sample.yaml");
+        SinkDefinition sink = sinkSample("/dev/concierge/courier/sinks/http/sample.yaml");
 
-        CourierConfig config = bind("data_dir: /tmp/courier\nsources:\n  - {name: a, type: dropwizard, file: /m.json}\n"
-                + "sinks:\n" + indentedAsListEntry(sink) + "\n");
+        assertThat(sink.name()).isEqualTo("influx-main");
+        assertThat(sink.type()).isEqualTo("http");
+        assertThat(sink.summary()).isEqualTo("influx to http://influx.example.org:8086/write?db=courier&precision=s");
+        assertThat(sink.backlogBytes()).isEqualTo(64L << 20);
+    }
 
-        assertThat(config.sinks()).singleElement().satisfies(s -> {
-            assertThat(s.name()).isEqualTo("zabbix-file");
-            assertThat(s.type()).isEqualTo("file");
-            assertThat(s.summary()).isEqualTo("/var/spool/courier/zabbix-values.txt");
+    @Test
+    void graphiteSampleBinds() throws Exception {
+        SinkDefinition sink = sinkSample("/dev/concierge/courier/sinks/graphite/sample.yaml");
 
-            assertThat(s.name()).isEqualTo("influx-main");
-            assertThat(s.type()).isEqualTo("http");
-            assertThat(s.summary()).isEqualTo("influx to http://influx.example.org:8086/write?db=courier&precision=s");
-            assertThat(s.backlogBytes()).isEqualTo(64L << 20);
-        });
+        assertThat(sink.name()).isEqualTo("graphite-main");
+        assertThat(sink.type()).isEqualTo("graphite");
+        assertThat(sink.summary()).isEqualTo("graphite-a.example.org:2003, graphite-b.example.org:2003 (failover)");
     }
 }
