@@ -269,4 +269,40 @@ final class BuiltInSinks {
         return new SinkDefinition(name, "graphite", summary, delivery.backoff(), delivery.backlogBytes(), config,
                 () -> GraphiteSink.create(config));
     }
+
+    /** {@code server: host:port} or {@code servers: [host:port, ...]}, exactly one of them. */
+    private static List<HostPort> graphiteServers(ConfigNode node, ConfigProblems problems) {
+        boolean single = node.child("server").isPresent();
+        boolean list = node.child("servers").isPresent();
+        if (single && list) {
+            problems.add(node, "both server and servers", "exactly one of them");
+            return List.of();
+        }
+        if (single) {
+            HostPort server = node.requiredHostPort("server", GraphiteSinkConfig.DEFAULT_PORT, problems);
+            return server == null ? List.of() : List.of(server);
+        }
+        if (!list) {
+            problems.add(node, "neither server nor servers", "exactly one of them");
+            return List.of();
+        }
+        List<HostPort> servers = new ArrayList<>();
+        List<ConfigNode> elements = node.requiredList("servers", problems);
+        if (elements.isEmpty() && node.child("servers").get().isList()) {
+            problems.add(node.child("servers").get(), "an empty list", "at least one host:port");
+        }
+        for (ConfigNode element : elements) {
+            if (!element.isScalar() || element.isNull()) {
+                problems.add(element, element.isNull() ? "null" : "a " + element.kind().name().toLowerCase(Locale.ROOT),
+                        "host:port such as graphite.example.org:2003");
+                continue;
+            }
+            try {
+                servers.add(HostPort.parse(element.text(), GraphiteSinkConfig.DEFAULT_PORT));
+            } catch (IllegalArgumentException e) {
+                problems.add(element, '"' + element.text() + '"', "host:port such as graphite.example.org:2003");
+            }
+        }
+        return servers;
+    }
 }
