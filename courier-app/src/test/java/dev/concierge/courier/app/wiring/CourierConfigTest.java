@@ -136,4 +136,48 @@ class CourierConfigTest {
                 .hasMessageContaining("courier.yaml:3:5: sources[0]: timeout: 30s (expected: at most the interval, 5s)")
                 .hasMessageContaining("sinks[1].name: zabbix used twice (expected: a unique sink name)");
     }
+
+    @Test
+    void reportsEveryConsulProblemAndNeverQuotesTheToken() throws Exception {
+        Path file = write("""
+                data_dir: /var/lib/courier
+                sources:
+                  - name: discovery
+                    type: consul
+                    token: ${CONSUL_TOKEN}
+                    services: [web]
+                    wait: 11m
+                    instance_host: hostname
+                    scrape: {timeout: 30s, colour: blue}
+                    register: {ttl: 30s, deregister_critical_after: 30s}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: 127.0.0.1}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of("CONSUL_TOKEN", "a1b2-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("instance_host")
+                .hasMessageContaining("colour")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("a1b2-secret"));
+
+        Path fixed = write("""
+                data_dir: /var/lib/courier
+                sources:
+                  - name: discovery
+                    type: consul
+                    token: ${CONSUL_TOKEN}
+                    services: [web]
+                    wait: 11m
+                    scrape: {timeout: 30s}
+                    register: {ttl: 30s, deregister_critical_after: 30s}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: 127.0.0.1}
+                """);
+        assertThatThrownBy(() -> load(fixed, Map.of("CONSUL_TOKEN", "a1b2-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("wait: 11m (expected: whole seconds from 1s to 10m)")
+                .hasMessageContaining("scrape.timeout: 30s (expected: at most the interval, 10s)")
+                .hasMessageContaining("register.deregister_critical_after: 30s (expected: at least 1m")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("a1b2-secret"));
+    }
 }
