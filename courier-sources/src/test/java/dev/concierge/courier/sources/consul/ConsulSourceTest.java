@@ -380,4 +380,23 @@ class ConsulSourceTest {
         assertThat(Set.copyOf(source.targets())).singleElement()
                 .satisfies(t -> assertThat(t.url()).hasToString("http://127.0.0.1:" + appB.port() + "/metrics"));
     }
+
+    @Test
+    void watchesTheServicesThatCarryTheConfiguredTag() {
+        consul.stubFor(get(urlPathEqualTo("/v1/catalog/services")).willReturn(aResponse().withStatus(200)
+                .withHeader("X-Consul-Index", "40").withFixedDelay((int) HOLD.toMillis())
+                .withBody("{\"consul\":[],\"web\":[\"v1\",\"metrics\"],\"postgresql\":[\"primary\"]}")));
+        consul.stubFor(health().willReturn(answer(9, b()).withFixedDelay((int) HOLD.toMillis())));
+        ConsulConfig base = config(null, null);
+        ConsulConfig byTag = new ConsulConfig(base.name(), base.agent(), null, List.of(), "metrics",
+                base.blockingWait(), base.readTimeout(), base.connectTimeout(), base.minQueryInterval(),
+                base.backoffInitial(), base.backoffMax(), base.interval(), base.host(), base.instanceHost(),
+                base.scrape(), null);
+        ConsulSource source = create(byTag);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(scrapedCounters(collect(source))).containsOnly(Map.entry("node-b", "22")));
+        assertThat(consul.findAll(anyRequestedFor(urlPathMatching("/v1/health/service/.*"))))
+                .allSatisfy(r -> assertThat(r.getUrl()).startsWith(HEALTH));
+    }
 }
