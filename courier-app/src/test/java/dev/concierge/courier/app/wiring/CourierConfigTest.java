@@ -295,4 +295,48 @@ class CourierConfigTest {
                 .hasMessageContaining("template: {nmae} (expected: one of {host}")
                 .hasMessageContaining("prefix: \"a..b\" (expected: empty, or dot-separated elements");
     }
+
+    @Test
+    void reportsEveryConsulProblemAndNeverQuotesTheToken() throws Exception {
+        Path file = write("""
+                data_dir: /var/lib/courier
+                sources:
+                  - name: discovery
+                    type: consul
+                    token: ${CONSUL_TOKEN}
+                    services: [web]
+                    wait: 11m
+                    instance_host: hostname
+                    scrape: {timeout: 30s, colour: blue}
+                    register: {ttl: 30s, deregister_critical_after: 30s}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: 127.0.0.1}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of("CONSUL_TOKEN", "a1b2-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("instance_host")
+                .hasMessageContaining("colour")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("a1b2-secret"));
+
+        Path fixed = write("""
+                data_dir: /var/lib/courier
+                sources:
+                  - name: discovery
+                    type: consul
+                    token: ${CONSUL_TOKEN}
+                    services: [web]
+                    wait: 11m
+                    scrape: {timeout: 30s}
+                    register: {ttl: 30s, deregister_critical_after: 30s}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: 127.0.0.1}
+                """);
+        assertThatThrownBy(() -> load(fixed, Map.of("CONSUL_TOKEN", "a1b2-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("wait: 11m (expected: whole seconds from 1s to 10m)")
+                .hasMessageContaining("scrape.timeout: 30s (expected: at most the interval, 10s)")
+                .hasMessageContaining("register.deregister_critical_after: 30s (expected: at least 1m")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("a1b2-secret"));
+    }
 }

@@ -57,6 +57,21 @@ class SampleConfigsTest {
     }
 
     @Test
+    void consulSampleBinds() throws Exception {
+        String sources = resource("/dev/concierge/courier/sources/consul/sample.yaml");
+
+        CourierConfig config = bind("data_dir: /tmp/courier\n" + sources
+                + "\nsinks:\n  - {name: zabbix, type: zabbix, server: 127.0.0.1}\n");
+
+        assertThat(config.sources()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("consul-web");
+            assertThat(s.type()).isEqualTo("consul");
+            assertThat(s.interval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(s.summary()).isEqualTo("http://127.0.0.1:8500 services [orders, payments] and tag metrics every PT10S");
+        });
+    }
+
+    @Test
     void zabbixSampleBinds() throws Exception {
         SinkDefinition sink = sinkSample("/dev/concierge/courier/sinks/zabbix/sample.yaml");
 

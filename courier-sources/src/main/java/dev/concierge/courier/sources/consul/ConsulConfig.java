@@ -1,0 +1,323 @@
+package dev.concierge.courier.sources.consul;
+
+import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
+import dev.concierge.courier.sources.fetch.ByteSize;
+import dev.concierge.courier.sources.fetch.DocumentFetcher;
+import dev.concierge.courier.sources.fetch.DurationText;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration of one Consul source (config {@code type: consul}); see {@code sample.yaml} beside this
+ * class. Every instance is valid: the constructor reports every problem at once.
+ *
+ * @param name             the source name, stamped on every sample ({@code name})
+ * @param agent            the local agent's HTTP API, {@code http://127.0.0.1:8500} by default ({@code agent})
+ * @param token            the ACL token, sent only as the {@code X-Consul-Token} header; null for the agent's
+ *                         default token ({@code token})
+ * @param services         service names to watch ({@code services})
+ * @param tag              also watch every catalog service carrying this tag; null for none ({@code tag})
+ * @param blockingWait     how long one blocking query may be held ({@code wait}, default
+ *                         {@value #DEFAULT_WAIT_TEXT}, 1s..10m, whole seconds)
+ * @param readTimeout      socket read timeout of blocking queries ({@code read_timeout}); more than
+ *                         {@code wait + wait/16}, default {@code wait + wait/16 + 10s}
+ * @param connectTimeout   TCP connect timeout to the agent ({@code connect_timeout}, default
+ *                         {@value #DEFAULT_CONNECT_TIMEOUT_TEXT}); also the read timeout of agent calls
+ * @param minQueryInterval refill period of the per-watch token bucket of 2 queries
+ *                         ({@code min_query_interval}, default {@value #DEFAULT_MIN_QUERY_INTERVAL_TEXT})
+ * @param backoffInitial   first retry delay ceiling after a failed query ({@code backoff.initial})
+ * @param backoffMax       largest retry delay ceiling ({@code backoff.max})
+ * @param interval         how often health samples are emitted and targets scraped ({@code interval})
+ * @param host             host of the per-service counts ({@code host}, default: this machine's name)
+ * @param instanceHost     host of an instance's samples: its Consul node name or its service ID
+ *                         ({@code instance_host}, default {@code node})
+ * @param scrape           how passing instances are scraped ({@code scrape})
+ * @param register         self-registration in the local agent; null when not configured ({@code register})
+ */
+public record ConsulConfig(String name, URI agent, ConsulToken token, List<String> services, String tag,
+                           Duration blockingWait, Duration readTimeout, Duration connectTimeout,
+                           Duration minQueryInterval, Duration backoffInitial, Duration backoffMax,
+                           Duration interval, String host, InstanceHost instanceHost, Scrape scrape,
+                           Registration register) {
+
+    /** The config {@code type} naming this plugin. */
+    public static final String TYPE = "consul";
+    static final String DEFAULT_WAIT_TEXT = "5m";
+    static final String DEFAULT_CONNECT_TIMEOUT_TEXT = "5s";
+    static final String DEFAULT_MIN_QUERY_INTERVAL_TEXT = "5s";
+    public static final URI DEFAULT_AGENT = URI.create("http://127.0.0.1:8500");
+    public static final Duration DEFAULT_WAIT = DurationText.parse(DEFAULT_WAIT_TEXT);
+    public static final Duration MAX_WAIT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = DurationText.parse(DEFAULT_CONNECT_TIMEOUT_TEXT);
+    public static final Duration DEFAULT_MIN_QUERY_INTERVAL = DurationText.parse(DEFAULT_MIN_QUERY_INTERVAL_TEXT);
+    public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+    /** Added to {@code wait + wait/16} for the default read timeout: room for a slow network and a busy agent. */
+    public static final Duration READ_TIMEOUT_MARGIN = Duration.ofSeconds(10);
+
+    // Consul service names and tags: letters, digits, '-', '_', '.' (DNS-friendly); anything else is
+    // refused here rather than sent in a path (a "%0a" is rejected by Consul even when encoded).
+    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+    /** Whose name an instance's samples carry as their host. */
+    public enum InstanceHost {
+        /** The Consul node name ({@code Node.Node}): one Zabbix host per machine. */
+        NODE("node"),
+        /** The service instance ID ({@code Service.ID}): one host per instance, unique per agent. */
+        SERVICE_ID("service_id");
+
+        private final String configName;
+
+        InstanceHost(String configName) {
+            this.configName = configName;
+        }
+
+        /** The value as configuration writes it. */
+        public String configName() {
+            return configName;
+        }
+
+        /** The configuration values, for the binder's choice. */
+        public static List<String> configNames() {
+            return List.of(NODE.configName, SERVICE_ID.configName);
+        }
+
+        public static InstanceHost ofConfigName(String name) {
+            return NODE.configName.equals(name) ? NODE : SERVICE_ID;
+        }
+    }
+
+    /**
+     * How a passing instance is scraped. An instance chooses its own type with service meta
+     * {@value #META_TYPE} or a tag {@code metrics=<type>}, its path with meta {@value #META_PATH} and its port
+     * with meta {@value #META_PORT}; what it does not say comes from here.
+     *
+     * @param type        default scrape type, a {@link ScrapeTargetFactory} name such as {@code dropwizard};
+     *                    {@value #NONE} scrapes only instances that name a type themselves ({@code type})
+     * @param path        default metrics path ({@code path}, default {@code /metrics})
+     * @param scheme      {@code http} or {@code https} ({@code scheme}, default {@code http})
+     * @param timeout     one scrape's limit ({@code timeout}, default 5s); at most the source's interval
+     * @param maxBytes    largest document accepted ({@code max_size}, default 16MiB)
+     * @param concurrency how many targets are scraped at once ({@code concurrency}, default 4)
+     */
+    public record Scrape(String type, String path, String scheme, Duration timeout, long maxBytes, int concurrency) {
+        public static final String NONE = "none";
+        public static final String META_TYPE = "metrics";
+        public static final String META_PATH = "metrics_path";
+        public static final String META_PORT = "metrics_port";
+        public static final String TAG_TYPE_PREFIX = "metrics=";
+        public static final String DEFAULT_PATH = "/metrics";
+        public static final String DEFAULT_SCHEME = "http";
+        public static final int DEFAULT_CONCURRENCY = 4;
+
+        /** Dropwizard scraping of {@code /metrics} over http with the Dropwizard source's limits. */
+        public static Scrape defaults() {
+            return new Scrape(DropwizardConfig.TYPE, DEFAULT_PATH, DEFAULT_SCHEME, DropwizardConfig.DEFAULT_TIMEOUT,
+                    DropwizardConfig.DEFAULT_MAX_BYTES, DEFAULT_CONCURRENCY);
+        }
+    }
+
+    /**
+     * The courier's own entry in the local agent, with a TTL check kept passing every {@code ttl / 3} while
+     * the source is healthy.
+     *
+     * @param name                    service name ({@code name}, default {@value #DEFAULT_NAME})
+     * @param id                      service ID, unique on the agent ({@code id}, default {@code <name>-<host>})
+     * @param checkId                 the TTL check's ID ({@code check_id}, default {@code <id>:ttl})
+     * @param address                 advertised address; null lets the agent use its node address ({@code address})
+     * @param port                    advertised port; 0 for none ({@code port})
+     * @param tags                    service tags ({@code tags})
+     * @param meta                    service meta ({@code meta})
+     * @param ttl                     the TTL of the check ({@code ttl}, default 30s)
+     * @param deregisterCriticalAfter how long the check may stay critical before the agent removes the
+     *                                service, at least 1m ({@code deregister_critical_after}, default 10m)
+     */
+    public record Registration(String name, String id, String checkId, String address, int port, List<String> tags,
+                               Map<String, String> meta, Duration ttl, Duration deregisterCriticalAfter) {
+        public static final String DEFAULT_NAME = "concierge-courier";
+        public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_DEREGISTER_CRITICAL_AFTER = Duration.ofMinutes(10);
+        /** Consul's floor for DeregisterCriticalServiceAfter (agent/service.mdx); its reaper runs every 30 s. */
+        public static final Duration MIN_DEREGISTER_CRITICAL_AFTER = Duration.ofMinutes(1);
+
+        public Registration {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+            meta = meta == null ? Map.of() : Map.copyOf(meta);
+        }
+
+        /** The default service ID for a courier on {@code host}. */
+        public static String defaultId(String name, String host) {
+            return name + "-" + host;
+        }
+
+        /** The default check ID for service {@code id}. */
+        public static String defaultCheckId(String id) {
+            return id + ":ttl";
+        }
+
+        /** How often the check is passed: a third of the TTL, so two passes may be lost before it expires. */
+        public Duration heartbeat() {
+            return ttl.dividedBy(3);
+        }
+    }
+
+    public ConsulConfig {
+        services = services == null ? List.of() : List.copyOf(services);
+        if (readTimeout == null && blockingWait != null) {
+            readTimeout = defaultReadTimeout(blockingWait);
+        }
+        List<String> problems = check(name, agent, services, tag, blockingWait, readTimeout, connectTimeout,
+                minQueryInterval, backoffInitial, backoffMax, interval, host, instanceHost, scrape, register);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(describe(name, problems));
+        }
+    }
+
+    /** {@code wait + wait/16 + }{@link #READ_TIMEOUT_MARGIN}: the agent adds up to wait/16 of jitter (blocking.mdx). */
+    public static Duration defaultReadTimeout(Duration wait) {
+        return wait.plus(wait.dividedBy(16)).plus(READ_TIMEOUT_MARGIN);
+    }
+
+    /** The wait in whole seconds, as consul-api's {@code QueryParams} takes it. */
+    public long waitSeconds() {
+        return blockingWait.toSeconds();
+    }
+
+    @Override
+    public String toString() {
+        return "consul source " + name + ": agent " + agent + (token == null ? "" : " with token " + token)
+                + ", services " + services + (tag == null ? "" : ", tag " + tag) + ", wait "
+                + DurationText.format(blockingWait) + ", every " + DurationText.format(interval) + ", scrape " + scrape.type()
+                + (register == null ? "" : ", registers " + register.id());
+    }
+
+    private static List<String> check(String name, URI agent, List<String> services, String tag, Duration wait,
+                                      Duration readTimeout, Duration connectTimeout, Duration minQueryInterval,
+                                      Duration backoffInitial, Duration backoffMax, Duration interval, String host,
+                                      InstanceHost instanceHost, Scrape scrape, Registration register) {
+        List<String> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add("name: " + quoted(name) + " (expected: a non-blank name)");
+        }
+        if (agent == null || !("http".equalsIgnoreCase(agent.getScheme()) || "https".equalsIgnoreCase(agent.getScheme()))
+                || agent.getHost() == null) {
+            problems.add("agent: " + quoted(agent) + " (expected: an http or https URL such as http://127.0.0.1:8500)");
+        } else if (agent.getRawQuery() != null || agent.getRawUserInfo() != null) {
+            problems.add("agent: a query or user info in the URL (expected: scheme, host, port and path only; "
+                    + "the token goes in `token`)");
+        }
+        if (services.isEmpty() && tag == null) {
+            problems.add("services, tag: neither set (expected: at least one service name, or a tag)");
+        }
+        for (String service : services) {
+            if (service == null || !SERVICE_NAME.matcher(service).matches()) {
+                problems.add("services: " + quoted(service) + " (expected: letters, digits, '-', '_' or '.')");
+            }
+        }
+        if (tag != null && !SERVICE_NAME.matcher(tag).matches()) {
+            problems.add("tag: " + quoted(tag) + " (expected: letters, digits, '-', '_' or '.')");
+        }
+        if (wait == null || wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(MAX_WAIT) > 0
+                || wait.toNanos() % 1_000_000_000L != 0) {
+            problems.add("wait: " + format(wait) + " (expected: whole seconds from 1s to 10m)");
+        } else if (readTimeout == null || readTimeout.compareTo(wait.plus(wait.dividedBy(16))) <= 0) {
+            problems.add("read_timeout: " + format(readTimeout) + " (expected: more than wait + wait/16 = "
+                    + format(wait.plus(wait.dividedBy(16))) + ")");
+        }
+        positive(problems, "connect_timeout", connectTimeout);
+        positive(problems, "min_query_interval", minQueryInterval);
+        positive(problems, "backoff.initial", backoffInitial);
+        positive(problems, "interval", interval);
+        if (backoffMax == null || (backoffInitial != null && backoffMax.compareTo(backoffInitial) < 0)) {
+            problems.add("backoff.max: " + format(backoffMax) + " (expected: at least backoff.initial, "
+                    + format(backoffInitial) + ")");
+        }
+        if (host == null || host.isBlank()) {
+            problems.add("host: " + quoted(host) + " (expected: a non-blank host name)");
+        }
+        if (instanceHost == null) {
+            problems.add("instance_host: missing (expected: one of " + String.join(", ", InstanceHost.configNames()) + ")");
+        }
+        if (scrape == null) {
+            problems.add("scrape: missing (expected: scrape settings)");
+        } else {
+            checkScrape(problems, scrape, interval);
+        }
+        if (register != null) {
+            checkRegistration(problems, register);
+        }
+        return problems;
+    }
+
+    private static void checkScrape(List<String> problems, Scrape scrape, Duration interval) {
+        if (scrape.type() == null || scrape.type().isBlank()) {
+            problems.add("scrape.type: " + quoted(scrape.type()) + " (expected: a scrape type or none)");
+        }
+        if (scrape.path() == null || !scrape.path().startsWith("/")) {
+            problems.add("scrape.path: " + quoted(scrape.path()) + " (expected: a path starting with /)");
+        }
+        if (!"http".equals(scrape.scheme()) && !"https".equals(scrape.scheme())) {
+            problems.add("scrape.scheme: " + quoted(scrape.scheme()) + " (expected: http or https)");
+        }
+        if (scrape.timeout() == null || scrape.timeout().isNegative() || scrape.timeout().isZero()) {
+            problems.add("scrape.timeout: " + format(scrape.timeout()) + " (expected: > 0)");
+        } else if (interval != null && scrape.timeout().compareTo(interval) > 0) {
+            problems.add("scrape.timeout: " + format(scrape.timeout()) + " (expected: at most the interval, "
+                    + format(interval) + ")");
+        }
+        if (scrape.maxBytes() < 1 || scrape.maxBytes() > DocumentFetcher.LARGEST_CAP) {
+            problems.add("scrape.max_size: " + ByteSize.format(scrape.maxBytes()) + " (expected: 1B.."
+                    + ByteSize.format(DocumentFetcher.LARGEST_CAP) + ")");
+        }
+        if (scrape.concurrency() < 1 || scrape.concurrency() > 64) {
+            problems.add("scrape.concurrency: " + scrape.concurrency() + " (expected: 1..64)");
+        }
+    }
+
+    private static void checkRegistration(List<String> problems, Registration register) {
+        if (register.name() == null || !SERVICE_NAME.matcher(register.name()).matches()) {
+            problems.add("register.name: " + quoted(register.name()) + " (expected: letters, digits, '-', '_' or '.')");
+        }
+        if (register.id() == null || register.id().isBlank()) {
+            problems.add("register.id: " + quoted(register.id()) + " (expected: a non-blank service ID)");
+        }
+        if (register.checkId() == null || register.checkId().isBlank()) {
+            problems.add("register.check_id: " + quoted(register.checkId()) + " (expected: a non-blank check ID)");
+        }
+        if (register.port() < 0 || register.port() > 65535) {
+            problems.add("register.port: " + register.port() + " (expected: 1..65535, or 0 for none)");
+        }
+        if (register.ttl() == null || register.ttl().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("register.ttl: " + format(register.ttl()) + " (expected: at least 1s)");
+        }
+        if (register.deregisterCriticalAfter() == null
+                || register.deregisterCriticalAfter().compareTo(Registration.MIN_DEREGISTER_CRITICAL_AFTER) < 0) {
+            problems.add("register.deregister_critical_after: " + format(register.deregisterCriticalAfter())
+                    + " (expected: at least 1m, Consul's minimum)");
+        }
+    }
+
+    private static void positive(List<String> problems, String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            problems.add(key + ": " + format(value) + " (expected: > 0)");
+        }
+    }
+
+    private static String describe(String name, List<String> problems) {
+        return "invalid " + TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name) + ":\n  "
+                + String.join("\n  ", problems);
+    }
+
+    static String format(Duration d) {
+        return d == null ? "missing" : DurationText.format(d);
+    }
+
+    private static String quoted(Object value) {
+        return value == null ? "missing" : "\"" + value + "\"";
+    }
+}

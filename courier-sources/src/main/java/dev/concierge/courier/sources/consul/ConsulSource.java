@@ -1,0 +1,406 @@
+package dev.concierge.courier.sources.consul;
+
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.pipeline.Backoff;
+import dev.concierge.courier.core.pipeline.FullJitterBackoff;
+import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Discovers service instances in Consul, scrapes every passing one, and reports the services' health as
+ * samples.
+ *
+ * <p>On creation it starts watching (see {@link ConsulDiscovery}: one blocking-query thread per service) and,
+ * when configured, registers the courier in the local agent (see {@link ConsulRegistration}). Each
+ * {@link #collect} then, on the pipeline's scheduler thread:
+ * <ol>
+ *   <li>offers the health samples of every service whose latest query succeeded:
+ *       {@value #PASSING_METRIC} (1 or 0) per instance, with labels {@code service}, {@code instance} and
+ *       {@code node}, under the instance's host; and {@value #INSTANCES_METRIC} per state
+ *       ({@code passing}, {@code warning}, {@code critical}), with labels {@code service} and {@code state},
+ *       under the configured {@code host};</li>
+ *   <li>brings the scrape targets in line with the passing instances: an instance that stopped passing is
+ *       closed and no longer scraped, a new one gets a source from its type's {@link ScrapeTargetFactory};</li>
+ *   <li>scrapes every target, up to {@code scrape.concurrency} at once, each bounded by
+ *       {@code scrape.timeout}, and offers the samples of those that answered. A target that fails is logged
+ *       when it starts and stops failing, and counted; it does not fail the collect.</li>
+ * </ol>
+ *
+ * <p>{@link #close()} is called once by the pipeline as the last step of its shutdown (after the sources were
+ * stopped and the sinks drained): it deregisters the courier, stops the watches, closes the HTTP clients and
+ * every target source.
+ */
+public final class ConsulSource implements Source {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsulSource.class);
+
+    /** Per instance: 1 while every check of the instance passes, else 0. */
+    public static final String PASSING_METRIC = "consul.service.passing";
+    /** Per service and state: how many instances are in that state. */
+    public static final String INSTANCES_METRIC = "consul.service.instances";
+
+    private final ConsulConfig config;
+    private final ScrapeTargets scrapeTypes;
+    private final Clock clock;
+    private final ConsulAgentConnection connection;
+    private final ConsulDiscovery discovery;
+    private final ConsulRegistration registration;
+    private final ExecutorService scrapers;
+    private final long createdNanos = System.nanoTime();
+    private volatile long lastCollectNanos;
+    private volatile boolean collected;
+
+    // Collect thread only.
+    private final Map<ScrapeTarget, Target> targets = new LinkedHashMap<>();
+    private final Set<String> warnedOnce = new HashSet<>();
+    private boolean warnedAboutDrops;
+
+    private final AtomicLong scrapeFailures = new AtomicLong();
+    private final AtomicLong droppedSamples = new AtomicLong();
+    private final AtomicLong skippedInstances = new AtomicLong();
+
+    private static final class Target {
+        final Source source;
+        boolean failing;
+
+        Target(Source source) {
+            this.source = source;
+        }
+    }
+
+    private ConsulSource(ConsulConfig config, ScrapeTargets scrapeTypes, Clock clock) {
+        this.config = config;
+        this.scrapeTypes = scrapeTypes;
+        this.clock = clock;
+        this.connection = ConsulAgentConnection.create(config);
+        Backoff backoff = FullJitterBackoff.of(config.backoffInitial(), config.backoffMax(), 2.0);
+        this.discovery = new ConsulDiscovery(config, connection.watch(), backoff, System::nanoTime);
+        this.registration = config.register() == null ? null
+                : new ConsulRegistration(config.register(), connection, this::healthy);
+        AtomicInteger threads = new AtomicInteger();
+        this.scrapers = Executors.newFixedThreadPool(config.scrape().concurrency(), r -> {
+            Thread t = new Thread(r, "consul-scrape-" + config.name() + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A source with the built-in scrape types, stamping samples from the UTC system clock. */
+    public static ConsulSource create(ConsulConfig config) {
+        return create(config, ScrapeTargets.builtIn(), Clock.systemUTC());
+    }
+
+    /**
+     * Starts watching and, when configured, the self-registration heartbeat. Nothing here waits for the
+     * agent: an agent that is down is retried by the watches and the heartbeat.
+     */
+    public static ConsulSource create(ConsulConfig config, ScrapeTargets scrapeTypes, Clock clock) {
+        ConsulSource source = new ConsulSource(Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(scrapeTypes, "scrapeTypes"), Objects.requireNonNull(clock, "clock"));
+        source.discovery.start();
+        if (source.registration != null) {
+            source.registration.start();
+        }
+        return source;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    public ConsulConfig config() {
+        return config;
+    }
+
+    @Override
+    public void collect(Emitter out) throws SourceException {
+        lastCollectNanos = System.nanoTime();
+        collected = true;
+        Instant at = clock.instant();
+        Map<String, ServiceSnapshot> snapshots = discovery.snapshots();
+        List<Sample> samples = new ArrayList<>();
+        for (ServiceSnapshot snapshot : snapshots.values()) {
+            if (snapshot.current()) {
+                healthSamples(snapshot, at, samples);
+            }
+        }
+        offer(samples, out);
+        reconcile(snapshots);
+        scrape(out);
+    }
+
+    private void healthSamples(ServiceSnapshot snapshot, Instant at, List<Sample> out) {
+        for (ServiceInstance instance : snapshot.instances()) {
+            Labels labels = Labels.of("service", instance.service(), "instance", instance.id(), "node", instance.node());
+            out.add(new Sample(PASSING_METRIC, labels, MetricType.GAUGE, null,
+                    SampleValue.of(instance.state() == HealthState.PASSING ? 1L : 0L), at.getEpochSecond(),
+                    at.getNano(), hostOf(instance), config.name()));
+        }
+        for (HealthState state : HealthState.values()) {
+            Labels labels = Labels.of("service", snapshot.service(), "state", state.label());
+            out.add(new Sample(INSTANCES_METRIC, labels, MetricType.GAUGE, null, SampleValue.of(snapshot.count(state)),
+                    at.getEpochSecond(), at.getNano(), config.host(), config.name()));
+        }
+    }
+
+    private String hostOf(ServiceInstance instance) {
+        return config.instanceHost() == ConsulConfig.InstanceHost.NODE ? instance.node() : instance.id();
+    }
+
+    /** Closes targets whose instance stopped passing, creates those of newly passing instances. */
+    private void reconcile(Map<String, ServiceSnapshot> snapshots) {
+        Set<ScrapeTarget> wanted = new HashSet<>();
+        Map<String, ScrapeTarget> byHost = new HashMap<>();
+        for (ServiceSnapshot snapshot : snapshots.values()) {
+            for (ServiceInstance instance : snapshot.passing()) {
+                ScrapeTarget target = targetOf(instance);
+                if (target == null) {
+                    continue;
+                }
+                wanted.add(target);
+                ScrapeTarget sameHost = byHost.putIfAbsent(target.host(), target);
+                if (sameHost != null && warnOnce("host " + target.host())) {
+                    LOG.warn("consul source {}: {} and {} share host {}; their samples mix (set instance_host: service_id "
+                            + "to keep them apart)", config.name(), sameHost.instanceId(), target.instanceId(), target.host());
+                }
+            }
+        }
+        targets.entrySet().removeIf(e -> {
+            if (wanted.contains(e.getKey())) {
+                return false;
+            }
+            LOG.info("consul source {}: no longer scraping {}", config.name(), e.getKey());
+            closeQuietly(e.getValue().source);
+            return true;
+        });
+        for (ScrapeTarget target : wanted) {
+            if (targets.containsKey(target)) {
+                continue;
+            }
+            try {
+                Source source = scrapeTypes.factory(target.type()).create(target);
+                targets.put(target, new Target(source));
+                LOG.info("consul source {}: scraping {}", config.name(), target);
+            } catch (RuntimeException e) {
+                skippedInstances.incrementAndGet();
+                if (warnOnce("create " + target)) {
+                    LOG.warn("consul source {}: cannot scrape {}: {}", config.name(), target, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The scrape target of a passing instance, or null (logged once, counted) when it has none. */
+    ScrapeTarget targetOf(ServiceInstance instance) {
+        String type = instance.meta().get(ConsulConfig.Scrape.META_TYPE);
+        if (type == null) {
+            type = instance.tags().stream().filter(t -> t.startsWith(ConsulConfig.Scrape.TAG_TYPE_PREFIX))
+                    .map(t -> t.substring(ConsulConfig.Scrape.TAG_TYPE_PREFIX.length())).findFirst()
+                    .orElse(config.scrape().type());
+        }
+        if (ConsulConfig.Scrape.NONE.equals(type)) {
+            return null;
+        }
+        if (scrapeTypes.factory(type) == null) {
+            return skip(instance, "scrape type " + type + " (expected: one of " + scrapeTypes.types() + " or none)");
+        }
+        int port = instance.port();
+        String portText = instance.meta().get(ConsulConfig.Scrape.META_PORT);
+        if (portText != null) {
+            try {
+                port = Integer.parseInt(portText.strip());
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+        }
+        if (port < 1 || port > 65535) {
+            return skip(instance, "port " + (portText != null ? portText : instance.port()) + " (expected: 1..65535)");
+        }
+        if (instance.address().isEmpty()) {
+            return skip(instance, "no address (expected: Service.Address or Node.Address)");
+        }
+        String path = instance.meta().getOrDefault(ConsulConfig.Scrape.META_PATH, config.scrape().path());
+        if (!path.startsWith("/")) {
+            return skip(instance, "metrics path " + path + " (expected: a path starting with /)");
+        }
+        String host = instance.address().indexOf(':') >= 0 ? "[" + instance.address() + "]" : instance.address();
+        URI url;
+        try {
+            url = new URI(config.scrape().scheme() + "://" + host + ":" + port + path);
+        } catch (URISyntaxException e) {
+            return skip(instance, "URL " + e.getInput() + " (expected: a valid URL)");
+        }
+        return new ScrapeTarget(config.name(), instance.service(), instance.id(), type, url, hostOf(instance),
+                config.interval(), config.scrape().timeout(), config.scrape().maxBytes());
+    }
+
+    private ScrapeTarget skip(ServiceInstance instance, String why) {
+        skippedInstances.incrementAndGet();
+        if (warnOnce("skip " + instance.service() + "/" + instance.id() + " " + why)) {
+            LOG.warn("consul source {}: not scraping instance {} of {}: {}", config.name(), instance.id(),
+                    instance.service(), why);
+        }
+        return null;
+    }
+
+    private boolean warnOnce(String key) {
+        return warnedOnce.add(key);
+    }
+
+    private void scrape(Emitter out) {
+        List<Map.Entry<ScrapeTarget, Target>> running = new ArrayList<>(targets.entrySet());
+        List<CompletableFuture<List<Sample>>> results = new ArrayList<>(running.size());
+        for (Map.Entry<ScrapeTarget, Target> entry : running) {
+            Source source = entry.getValue().source;
+            results.add(CompletableFuture.supplyAsync(() -> {
+                List<Sample> collected = new ArrayList<>();
+                try {
+                    source.collect(collected::add);
+                } catch (SourceException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+                return collected;
+            }, scrapers));
+        }
+        for (int i = 0; i < running.size(); i++) {
+            ScrapeTarget target = running.get(i).getKey();
+            Target state = running.get(i).getValue();
+            try {
+                offer(results.get(i).join(), out);
+                if (state.failing) {
+                    state.failing = false;
+                    LOG.info("consul source {}: {} answers again", config.name(), target);
+                }
+            } catch (RuntimeException e) {
+                scrapeFailures.incrementAndGet();
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                if (!state.failing) {
+                    state.failing = true;
+                    LOG.warn("consul source {}: scraping {} failed: {} (logged again when it recovers)", config.name(),
+                            target.instanceId(), cause.getMessage());
+                } else {
+                    LOG.debug("consul source {}: scraping {} failed: {}", config.name(), target.instanceId(),
+                            cause.getMessage());
+                }
+            }
+        }
+    }
+
+    private void offer(List<Sample> samples, Emitter out) {
+        int dropped = 0;
+        for (Sample sample : samples) {
+            if (!out.offer(sample)) {
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            droppedSamples.addAndGet(dropped);
+            if (!warnedAboutDrops) {
+                warnedAboutDrops = true;
+                LOG.warn("Source {}: the ring was full, {} of {} samples dropped (further drops are logged at debug)",
+                        config.name(), dropped, samples.size());
+            } else {
+                LOG.debug("Source {}: the ring was full, {} of {} samples dropped", config.name(), dropped,
+                        samples.size());
+            }
+        }
+    }
+
+    /**
+     * Whether the heartbeat may pass the TTL check: a collect started within three intervals (before the first
+     * collect, within three intervals of creation). A pipeline that stopped collecting lets the check fail.
+     */
+    boolean healthy() {
+        long since = System.nanoTime() - (collected ? lastCollectNanos : createdNanos);
+        return since <= config.interval().multipliedBy(3).toNanos();
+    }
+
+    /** The targets being scraped now. Collect thread only; for tests and diagnostics. */
+    List<ScrapeTarget> targets() {
+        return List.copyOf(targets.keySet());
+    }
+
+    /** Scrapes that failed so far. */
+    public long scrapeFailures() {
+        return scrapeFailures.get();
+    }
+
+    /** Samples the emitter refused so far because the ring was full. */
+    public long droppedSamples() {
+        return droppedSamples.get();
+    }
+
+    /** Passing instances that could not be scraped (no port, unknown type, bad path), counted per collect. */
+    public long skippedInstances() {
+        return skippedInstances.get();
+    }
+
+    /** Failed blocking queries so far, over every watch. */
+    public long queryFailures() {
+        return discovery.failures();
+    }
+
+    /** Times an index went backwards and a watch started over. */
+    public long indexResets() {
+        return discovery.resets();
+    }
+
+    /** Failed agent calls of the self-registration so far; 0 without registration. */
+    public long registrationFailures() {
+        return registration == null ? 0 : registration.failures();
+    }
+
+    /**
+     * Deregisters (when registered), stops the watches, closes both HTTP clients (which ends queries in
+     * flight), the scrape threads and every target source. Called once, after the last collect.
+     */
+    @Override
+    public void close() {
+        if (registration != null) {
+            registration.close();
+        }
+        discovery.stop();
+        connection.close();
+        discovery.join(Duration.ofSeconds(2));
+        scrapers.shutdownNow();
+        targets.values().forEach(t -> closeQuietly(t.source));
+        targets.clear();
+    }
+
+    private void closeQuietly(Source source) {
+        try {
+            source.close();
+        } catch (Exception e) {
+            LOG.warn("consul source {}: closing a target source failed", config.name(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.toString();
+    }
+}

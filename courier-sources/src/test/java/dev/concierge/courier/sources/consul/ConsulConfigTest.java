@@ -1,0 +1,71 @@
+package dev.concierge.courier.sources.consul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsulConfigTest {
+
+    private static ConsulConfig config(URI agent, List<String> services, Duration wait, Duration readTimeout,
+                                       ConsulConfig.Registration register) {
+        return new ConsulConfig("consul", agent, ConsulToken.of("secret-token"), services, null, wait, readTimeout,
+                ConsulConfig.DEFAULT_CONNECT_TIMEOUT, ConsulConfig.DEFAULT_MIN_QUERY_INTERVAL,
+                ConsulConfig.DEFAULT_BACKOFF_INITIAL, ConsulConfig.DEFAULT_BACKOFF_MAX, ConsulConfig.DEFAULT_INTERVAL,
+                "courier-01", ConsulConfig.InstanceHost.NODE, ConsulConfig.Scrape.defaults(), register);
+    }
+
+    @Test
+    void readTimeoutDefaultsToTheWaitPlusTheAgentsJitterPlusAMargin() {
+        ConsulConfig config = config(ConsulConfig.DEFAULT_AGENT, List.of("web"), Duration.ofMinutes(5), null, null);
+
+        // 5m + 5m/16 (18.75s) + 10s
+        assertThat(config.readTimeout()).isEqualTo(Duration.ofMinutes(5).plusMillis(18_750).plusSeconds(10));
+        assertThat(config.waitSeconds()).isEqualTo(300);
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        ConsulConfig.Registration register = new ConsulConfig.Registration("courier", "", "c:ttl", null, 0, List.of(),
+                Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> config(URI.create("http://127.0.0.1:8500/?token=abc"), List.of("web", "bad name"),
+                Duration.ofMinutes(5), Duration.ofMinutes(5), register))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("agent: a query or user info in the URL")
+                .hasMessageContaining("services: \"bad name\"")
+                .hasMessageContaining("read_timeout: 5m (expected: more than wait + wait/16 = 318750ms)")
+                .hasMessageContaining("register.id: \"\"")
+                .hasMessageContaining("register.deregister_critical_after: 30s (expected: at least 1m");
+    }
+
+    @Test
+    void refusesAWaitAboveConsulsMaximum() {
+        assertThatThrownBy(() -> config(ConsulConfig.DEFAULT_AGENT, List.of("web"), Duration.ofMinutes(11), null, null))
+                .hasMessageContaining("wait: 11m (expected: whole seconds from 1s to 10m)");
+    }
+
+    @Test
+    void neverShowsTheToken() {
+        ConsulConfig config = config(ConsulConfig.DEFAULT_AGENT, List.of("web"), Duration.ofMinutes(5), null, null);
+
+        assertThat(config.toString()).doesNotContain("secret-token").contains(ConsulToken.MASK);
+        assertThat(config.token()).hasToString(ConsulToken.MASK);
+    }
+
+    @Test
+    void refusesATokenThatWouldSplitTheHeader() {
+        assertThatThrownBy(() -> ConsulToken.of("abc\r\nX-Other: 1"))
+                .hasMessage("token: a control character at position 3 (expected: printable characters only)");
+    }
+
+    @Test
+    void encodesPathSegments() {
+        assertThat(ConsulAgentConnection.pathSegment("courier-01:ttl")).isEqualTo("courier-01%3Attl");
+        assertThat(ConsulAgentConnection.pathSegment("a b/c")).isEqualTo("a%20b%2Fc");
+    }
+}
