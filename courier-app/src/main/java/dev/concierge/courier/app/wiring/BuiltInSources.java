@@ -109,7 +109,8 @@ final class BuiltInSources {
         }
         String summary = config.agent() + " services " + config.services()
                 + (config.tag() == null ? "" : " and tag " + config.tag()) + " every " + interval;
-        return new SourceDefinition(name, ConsulConfig.TYPE, interval, summary, () -> ConsulSource.create(config));
+        return new SourceDefinition(name, ConsulConfig.TYPE, interval, summary, config,
+                () -> ConsulSource.create(config));
     }
 
     private static ConsulConfig.Scrape consulScrape(ConfigNode scrape, ConfigProblems problems) {
