@@ -7,6 +7,7 @@ import dev.concierge.courier.core.spi.Secret;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class HttpSinkConfigTest {
     @Test
     void reportsEveryProblemAtOnceOnePerLine() {
         assertThatIllegalArgumentException().isThrownBy(() -> new HttpSinkConfig(" ",
-                        URI.create("ftp://host/x"), null, false, Map.of("Host", "h", "X-Key", "a\nb"), null,
+                        URI.create("ftp://host/x"), null, false, headersInOrder("Host", "h", "X-Key", "a\nb"), null,
                         new HttpTrustStore(Path.of("/nonexistent/trust.p12"), null, null), Duration.ZERO,
                         Duration.ofHours(1), 0, 100_001))
                 .satisfies(e -> assertThat(e.getMessage().lines()).containsExactly(
@@ -84,5 +85,14 @@ class HttpSinkConfigTest {
         assertThat(config.toString())
                 .contains("http://h:8086/write?db=c&u=******&p=******&precision=s", "X-Api-Key", "courier")
                 .doesNotContain("hunter2", "pa55", "k3y");
+    }
+
+    /** Headers in the order given, as a configuration file lists them. */
+    private static Map<String, String> headersInOrder(String... namesAndValues) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            headers.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return headers;
     }
 }
