@@ -5,6 +5,8 @@ import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
+import dev.concierge.courier.sources.prometheus.PrometheusConfig;
+import dev.concierge.courier.sources.prometheus.PrometheusScrapeSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,9 @@ final class BuiltInSources {
         SourceDefinition bind(ConfigNode node, String name, ConfigProblems problems);
     }
 
-    private static final Map<String, Binder> BINDERS = Map.of(DropwizardConfig.TYPE, BuiltInSources::dropwizard);
+    private static final Map<String, Binder> BINDERS = Map.of(
+            DropwizardConfig.TYPE, BuiltInSources::dropwizard,
+            PrometheusConfig.TYPE, BuiltInSources::prometheus);
 
     private BuiltInSources() {
     }
@@ -63,5 +67,26 @@ final class BuiltInSources {
         }
         return new SourceDefinition(name, DropwizardConfig.TYPE, interval, config.location() + " every " + interval,
                 () -> DropwizardJsonSource.create(config));
+    }
+
+    private static SourceDefinition prometheus(ConfigNode node, String name, ConfigProblems problems) {
+        int before = problems.count();
+        node.expectKeys(problems, "name", "type", "url", "interval", "timeout", "max_size", "host");
+        URI url = node.requiredUrl("url", problems);
+        Duration interval = node.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL, problems);
+        Duration timeout = node.optionalDuration("timeout", PrometheusConfig.DEFAULT_TIMEOUT, problems);
+        ByteSize maxSize = node.optionalSize("max_size", ByteSize.ofBytes(PrometheusConfig.DEFAULT_MAX_BYTES),
+                problems);
+        String host = node.optionalString("host", null, problems);
+        if (problems.count() > before) {
+            return null;
+        }
+        PrometheusConfig config = Plugins.build(node, problems, () -> new PrometheusConfig(name, url, interval,
+                timeout, maxSize.bytes(), host == null ? PrometheusConfig.defaultHost() : host));
+        if (config == null) {
+            return null;
+        }
+        return new SourceDefinition(name, PrometheusConfig.TYPE, interval, config.url() + " every " + interval,
+                () -> PrometheusScrapeSource.create(config));
     }
 }

@@ -49,6 +49,19 @@ class SampleConfigsTest {
     }
 
     @Test
+    void prometheusSampleBinds() throws Exception {
+        String sources = resource("/dev/concierge/courier/sources/prometheus/sample.yaml");
+
+        CourierConfig config = bind("data_dir: /tmp/courier\n" + sources
+                + "\nsinks:\n  - {name: zabbix, type: zabbix, server: 127.0.0.1}\n");
+
+        assertThat(config.sources()).extracting(SourceDefinition::name).containsExactly("node", "prometheus-self");
+        assertThat(config.sources()).extracting(SourceDefinition::type).containsOnly("prometheus");
+        assertThat(config.sources()).extracting(SourceDefinition::interval)
+                .containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    @Test
     void zabbixSampleBinds() throws Exception {
         String sink = resource("/dev/concierge/courier/sinks/zabbix/sample.yaml");
 
