@@ -1,48 +1,58 @@
 #!/usr/bin/env bash
-# Installs the real peers that the integration tests start themselves (see PEERS.md):
-# Zabbix server 6.0 with PostgreSQL, its PHP JSON-RPC frontend and zabbix_sender; InfluxDB 1.6 for the
-# HTTP sink; Graphite's carbon-cache with the whisper tools that read its files back.
+# Installs the real peers that the integration tests start themselves (see PEERS.md): Zabbix server 6.0
+# with PostgreSQL, its PHP JSON-RPC frontend and zabbix_sender; InfluxDB 1.6 for the HTTP sink; Graphite's
+# carbon-cache with the whisper tools that read its files back; the Prometheus node exporter and
+# Prometheus (real text payloads to scrape) and the Python Prometheus client (an independent parser to
+# compare ours with); Chromium, to test the status page as a person sees it.
 #
-# Idempotent: when every package is already installed it only says so and exits.
-# Packages are installed with a temporary policy-rc.d that forbids starting daemons,
-# because the tests start private instances on free ports and nothing may hold the defaults.
+# Idempotent: when every package and the file the tests run from it are present, it only says so.
+# Packages are installed with a temporary policy-rc.d that forbids starting daemons, because the tests
+# start private instances on free ports and nothing may hold the defaults.
 # Needs root (CI runs as root; elsewhere run it with sudo).
 set -euo pipefail
 
-packages=(zabbix-server-pgsql zabbix-agent postgresql zabbix-frontend-php php-pgsql php-cli php8.2-cgi influxdb
-  graphite-carbon python3-whisper)
-# What the tests execute; a package can be "installed" while a binary is missing after a manual removal.
-binaries=(/usr/sbin/zabbix_server /usr/bin/zabbix_sender /usr/bin/php /usr/bin/psql /usr/bin/influxd
-  /usr/bin/carbon-cache /usr/bin/whisper-fetch)
+# package=file the tests execute from it (a package can be "installed" while that file is gone).
+needs=(
+  zabbix-server-pgsql=/usr/sbin/zabbix_server
+  zabbix-agent=/usr/bin/zabbix_sender
+  postgresql=/usr/bin/psql
+  zabbix-frontend-php=/usr/share/zabbix/api_jsonrpc.php
+  php-pgsql=/usr/bin/php
+  php-cli=/usr/bin/php
+  php8.2-cgi=/usr/bin/php-cgi8.2
+  influxdb=/usr/bin/influxd
+  graphite-carbon=/usr/bin/carbon-cache
+  python3-whisper=/usr/bin/whisper-fetch
+  prometheus-node-exporter=/usr/bin/prometheus-node-exporter
+  prometheus=/usr/bin/prometheus
+  python3-prometheus-client=/usr/lib/python3/dist-packages/prometheus_client/__init__.py
+  chromium=/usr/bin/chromium
+)
 
 missing=()
-reinstall=0
-for p in "${packages[@]}"; do
-  if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed$'; then
-    missing+=("$p")
+broken=()
+for need in "${needs[@]}"; do
+  package="${need%%=*}"
+  file="${need#*=}"
+  if ! dpkg -s "$package" 2>/dev/null | grep -q '^Status: install ok installed$'; then
+    missing+=("$package")
+  elif [[ ! -e "$file" ]]; then
+    echo "install-test-deps: $package is installed but $file is missing"
+    broken+=("$package")
   fi
 done
-for b in "${binaries[@]}"; do
-  if [[ ! -x "$b" ]]; then
-    echo "install-test-deps: $b is missing"
-    missing=("${packages[@]}")
-    reinstall=1
-    break
-  fi
-done
-if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && [[ ! " ${missing[*]} " =~ " postgresql " ]]; then
   echo "install-test-deps: no /usr/lib/postgresql/*/bin/initdb"
-  missing=("${packages[@]}")
-  reinstall=1
+  broken+=(postgresql)
 fi
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "install-test-deps: all present: ${packages[*]}"
+if [[ ${#missing[@]} -eq 0 && ${#broken[@]} -eq 0 ]]; then
+  echo "install-test-deps: all present (${#needs[@]} packages)"
   exit 0
 fi
 
 if [[ $(id -u) -ne 0 ]]; then
-  echo "install-test-deps: must run as root to install: ${missing[*]}" >&2
+  echo "install-test-deps: must run as root to install: ${missing[*]} ${broken[*]}" >&2
   exit 1
 fi
 
@@ -64,11 +74,14 @@ trap remove_policy EXIT
 
 echo "install-test-deps: apt-get update"
 apt-get update
-# A package that dpkg calls installed but whose binary is gone is only repaired by --reinstall.
-flags=(-y)
-if [[ $reinstall -eq 1 ]]; then
-  flags+=(--reinstall)
+export DEBIAN_FRONTEND=noninteractive
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "install-test-deps: apt-get install ${missing[*]}"
+  apt-get install -y "${missing[@]}"
 fi
-echo "install-test-deps: apt-get install ${flags[*]} ${missing[*]}"
-DEBIAN_FRONTEND=noninteractive apt-get install "${flags[@]}" "${missing[@]}"
+if [[ ${#broken[@]} -gt 0 ]]; then
+  # A package that dpkg calls installed but whose file is gone is only repaired by --reinstall.
+  echo "install-test-deps: apt-get install --reinstall ${broken[*]}"
+  apt-get install -y --reinstall "${broken[@]}"
+fi
 echo "install-test-deps: done"

@@ -9,6 +9,8 @@ import dev.concierge.courier.sources.consul.ConsulSource;
 import dev.concierge.courier.sources.consul.ConsulToken;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
+import dev.concierge.courier.sources.prometheus.PrometheusConfig;
+import dev.concierge.courier.sources.prometheus.PrometheusScrapeSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +27,9 @@ final class BuiltInSources {
         SourceDefinition bind(ConfigNode node, String name, ConfigProblems problems);
     }
 
-    private static final Map<String, Binder> BINDERS = Map.of(DropwizardConfig.TYPE, BuiltInSources::dropwizard,
+    private static final Map<String, Binder> BINDERS = Map.of(
+            DropwizardConfig.TYPE, BuiltInSources::dropwizard,
+            PrometheusConfig.TYPE, BuiltInSources::prometheus,
             ConsulConfig.TYPE, BuiltInSources::consul);
 
     private BuiltInSources() {
@@ -148,5 +152,26 @@ final class BuiltInSources {
                 ConsulConfig.Registration.DEFAULT_DEREGISTER_CRITICAL_AFTER, problems);
         return new ConsulConfig.Registration(serviceName, id, checkId, address, port, tags, meta, ttl,
                 deregisterAfter);
+    }
+
+    private static SourceDefinition prometheus(ConfigNode node, String name, ConfigProblems problems) {
+        int before = problems.count();
+        node.expectKeys(problems, "name", "type", "url", "interval", "timeout", "max_size", "host");
+        URI url = node.requiredUrl("url", problems);
+        Duration interval = node.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL, problems);
+        Duration timeout = node.optionalDuration("timeout", PrometheusConfig.DEFAULT_TIMEOUT, problems);
+        ByteSize maxSize = node.optionalSize("max_size", ByteSize.ofBytes(PrometheusConfig.DEFAULT_MAX_BYTES),
+                problems);
+        String host = node.optionalString("host", null, problems);
+        if (problems.count() > before) {
+            return null;
+        }
+        PrometheusConfig config = Plugins.build(node, problems, () -> new PrometheusConfig(name, url, interval,
+                timeout, maxSize.bytes(), host == null ? PrometheusConfig.defaultHost() : host));
+        if (config == null) {
+            return null;
+        }
+        return new SourceDefinition(name, PrometheusConfig.TYPE, interval, config.url() + " every " + interval,
+                () -> PrometheusScrapeSource.create(config));
     }
 }

@@ -93,4 +93,67 @@ class DiscoverCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("bogus (expected: timers, meters, counters, gauges or histograms)");
     }
+
+    private static final String EXPOSITION = """
+            # TYPE node_cpu_seconds_total counter
+            node_cpu_seconds_total{cpu="0",mode="idle"} 1.5
+            node_cpu_seconds_total{cpu="0",mode="user"} 2
+            # TYPE node_load1 gauge
+            node_load1 0.25
+            """;
+
+    @Test
+    void printsOneRowPerSeriesOfAPrometheusFamily() throws IOException {
+        Path file = Files.writeString(dir.resolve("metrics.prom"), EXPOSITION);
+
+        CommandOutput result = CommandOutput.run("discover", "--type", "prometheus", "--file", file.toString(),
+                "--family", "node_cpu_seconds_total");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out().strip()).isEqualTo("["
+                + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"0\",\"{#MODE}\":\"idle\"},"
+                + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"0\",\"{#MODE}\":\"user\"}]");
+    }
+
+    @Test
+    void readsAPrometheusUrlWithEverySeriesWithoutFamily() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/metrics", exchange -> {
+            byte[] body = (EXPOSITION + "# EOF\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/openmetrics-text; version=1.0.0");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            CommandOutput result = CommandOutput.run("discover", "--type", "prometheus", "--url",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/metrics", "--format", "data");
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.out()).startsWith("{\"data\":[").contains("{\"{#NAME}\":\"node_load1\"}");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void refusesAPrometheusExpositionWithMalformedLinesRatherThanSendAPartialList() throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.prom"), EXPOSITION + "broken{ 1\n");
+
+        CommandOutput result = CommandOutput.run("discover", "--type", "prometheus", "--file", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).startsWith("courier discover: ").contains("bad.prom: 1 problems, no discovery sent: line 6");
+    }
+
+    @Test
+    void rejectsFamilyForDropwizardAndAnUnknownType() throws IOException {
+        assertThat(CommandOutput.run("discover", "--file", document().toString(), "--family", "x").exitCode())
+                .isEqualTo(2);
+        CommandOutput result = CommandOutput.run("discover", "--type", "consul", "--file", document().toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--type: consul (expected: dropwizard or prometheus)");
+    }
 }

@@ -86,7 +86,7 @@ class CourierConfigTest {
                     url: http://127.0.0.1:8081/metrics
                     interval: 10
                   - name: app
-                    type: prometheus
+                    type: carrier-pigeon
                 sinks:
                   - name: zabbix
                     type: zabbix

@@ -106,4 +106,17 @@ class SampleConfigsTest {
         assertThat(sink.type()).isEqualTo("graphite");
         assertThat(sink.summary()).isEqualTo("graphite-a.example.org:2003, graphite-b.example.org:2003 (failover)");
     }
+
+    @Test
+    void prometheusSampleBinds() throws Exception {
+        String sources = resource("/dev/concierge/courier/sources/prometheus/sample.yaml");
+
+        CourierConfig config = bind("data_dir: /tmp/courier\n" + sources
+                + "\nsinks:\n  - {name: zabbix, type: zabbix, server: 127.0.0.1}\n");
+
+        assertThat(config.sources()).extracting(SourceDefinition::name).containsExactly("node", "prometheus-self");
+        assertThat(config.sources()).extracting(SourceDefinition::type).containsOnly("prometheus");
+        assertThat(config.sources()).extracting(SourceDefinition::interval)
+                .containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
 }

@@ -40,6 +40,14 @@ public interface DocumentFetcher extends AutoCloseable {
      */
     byte[] fetch() throws SourceException;
 
+    /**
+     * Reads the document with what the transport said about it; the same limits and errors as
+     * {@link #fetch()}. Fetchers without such metadata (files) answer a null content type.
+     */
+    default FetchedDocument fetchDocument() throws SourceException {
+        return new FetchedDocument(fetch(), null);
+    }
+
     /** Releases what the fetcher holds. Fetching after close is not supported. */
     @Override
     default void close() {

@@ -1,6 +1,8 @@
 package dev.concierge.courier.sources.fetch;
 
 import dev.concierge.courier.core.spi.SourceException;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,9 +20,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.GZIPInputStream;
 
 /**
- * An HTTP GET of one URL with {@code Accept: application/json}, bounded in time and size.
+ * An HTTP GET of one URL with a fixed {@code Accept} header ({@code application/json} unless created
+ * with another), bounded in time and size.
  *
  * <ul>
  *   <li>Time: {@code timeout} bounds the connect and, separately, the whole exchange from sending the
@@ -30,6 +34,11 @@ import java.util.concurrent.TimeoutException;
  *       one is abandoned as soon as it crosses the cap.</li>
  *   <li>Status: anything outside 2xx is an error naming the status; redirects are followed, except from
  *       https to http.</li>
+ *   <li>Compression: created with {@code acceptGzip}, it sends {@code Accept-Encoding: gzip}. A body with
+ *       {@code Content-Encoding: gzip} is decompressed whether asked for or not (the JDK client does not
+ *       do it), and the size cap applies to the compressed and to the decompressed bytes, so a gzip bomb
+ *       is refused after inflating at most the cap plus one byte. A truncated or corrupt gzip body is an
+ *       error. Other encodings are refused.</li>
  * </ul>
  *
  * <p>{@link #close()} does nothing: Java 17's {@code HttpClient} has no close, and its threads are daemons
@@ -41,33 +50,50 @@ public final class HttpFetcher implements DocumentFetcher {
     private final Duration timeout;
     private final long maxBytes;
     private final HttpRequest request;
+    private static final String JSON = "application/json";
 
     /**
      * A fetcher with its own client. HTTP/1.1 only: scrape targets are plain HTTP/1.1 servers, and the
      * h2c upgrade headers the JDK client would otherwise send confuse some of them.
      */
     public static HttpFetcher create(URI url, Duration timeout, long maxBytes) {
+        return create(url, timeout, maxBytes, JSON, false);
+    }
+
+    /**
+     * A fetcher with its own client that sends {@code accept} as the {@code Accept} header and, when
+     * {@code acceptGzip}, {@code Accept-Encoding: gzip}.
+     */
+    public static HttpFetcher create(URI url, Duration timeout, long maxBytes, String accept, boolean acceptGzip) {
         checkArguments(url, timeout, maxBytes);
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
-        return new HttpFetcher(client, url, timeout, maxBytes);
+        return new HttpFetcher(client, url, timeout, maxBytes, accept, acceptGzip);
     }
 
     /** A fetcher on a client the caller owns (and closes); {@link #close()} leaves it alone. */
     public HttpFetcher(HttpClient client, URI url, Duration timeout, long maxBytes) {
+        this(client, url, timeout, maxBytes, JSON, false);
+    }
+
+    /** As {@link #create(URI, Duration, long, String, boolean)}, on a client the caller owns. */
+    public HttpFetcher(HttpClient client, URI url, Duration timeout, long maxBytes, String accept, boolean acceptGzip) {
         this.client = Objects.requireNonNull(client, "client");
         this.url = Objects.requireNonNull(url, "url");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.maxBytes = maxBytes;
         checkArguments(url, timeout, maxBytes);
-        this.request = HttpRequest.newBuilder(url)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url)
                 .GET()
-                .header("Accept", "application/json")
-                .timeout(timeout)
-                .build();
+                .header("Accept", Objects.requireNonNull(accept, "accept"))
+                .timeout(timeout);
+        if (acceptGzip) {
+            builder.header("Accept-Encoding", "gzip");
+        }
+        this.request = builder.build();
     }
 
     private static void checkArguments(URI url, Duration timeout, long maxBytes) {
@@ -95,9 +121,15 @@ public final class HttpFetcher implements DocumentFetcher {
 
     @Override
     public byte[] fetch() throws SourceException {
+        return fetchDocument().body();
+    }
+
+    @Override
+    public FetchedDocument fetchDocument() throws SourceException {
         CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request, this::subscriberFor);
+        HttpResponse<byte[]> response;
         try {
-            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS).body();
+            response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
             throw new SourceException(url + ": timed out after " + DurationText.format(timeout), e);
@@ -107,6 +139,31 @@ public final class HttpFetcher implements DocumentFetcher {
             throw new SourceException(url + ": interrupted", e);
         } catch (ExecutionException | CancellationException e) {
             throw failure(e);
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse(null);
+        String encoding = response.headers().firstValue("Content-Encoding").orElse("identity").strip();
+        if (encoding.equalsIgnoreCase("identity") || encoding.isEmpty()) {
+            return new FetchedDocument(response.body(), contentType);
+        }
+        if (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip")) {
+            return new FetchedDocument(gunzip(response.body()), contentType);
+        }
+        throw new SourceException(url + ": Content-Encoding " + encoding + " (expected: gzip or none)");
+    }
+
+    /** Inflates at most the cap plus one byte, so a body that inflates beyond the cap costs no more. */
+    private byte[] gunzip(byte[] compressed) throws SourceException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
+            byte[] body = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+            if (body.length > maxBytes) {
+                throw new SourceException(url + ": body exceeds " + ByteSize.format(maxBytes)
+                        + " cap after gzip decompression (" + compressed.length + " bytes compressed)");
+            }
+            return body;
+        } catch (EOFException e) {
+            throw new SourceException(url + ": gzip body is truncated", e);
+        } catch (IOException e) {
+            throw new SourceException(url + ": gzip body is corrupt: " + e.getMessage(), e);
         }
     }
 

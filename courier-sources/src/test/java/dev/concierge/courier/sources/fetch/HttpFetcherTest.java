@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.LoopbackHttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -191,6 +193,88 @@ class HttpFetcherTest {
                 .hasMessage("timeout: 0s (expected: > 0)");
         assertThatThrownBy(() -> HttpFetcher.create(URI.create("http://x/"), Duration.ofSeconds(1), 0))
                 .hasMessageStartingWith("maxBytes: 0 (expected: 1..");
+    }
+
+    @Test
+    void sendsTheGivenAcceptAndGzipHeadersAndReturnsTheContentType() throws Exception {
+        AtomicReference<String> accept = new AtomicReference<>();
+        AtomicReference<String> encoding = new AtomicReference<>();
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            accept.set(exchange.getRequestHeaders().getFirst("Accept"));
+            encoding.set(exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            byte[] body = "a 1\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+
+        FetchedDocument document = HttpFetcher.create(server.uri("/metrics"), Duration.ofSeconds(5), CAP, "text/plain",
+                true).fetchDocument();
+
+        assertThat(accept.get()).isEqualTo("text/plain");
+        assertThat(encoding.get()).isEqualTo("gzip");
+        assertThat(document.contentType()).isEqualTo("text/plain; version=0.0.4");
+        assertThat(new String(document.body(), StandardCharsets.UTF_8)).isEqualTo("a 1\n");
+    }
+
+    @Test
+    void decompressesAGzipBody() throws Exception {
+        byte[] plain = "metric 1\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+        server = serving(gzip(plain), "gzip");
+
+        byte[] fetched = HttpFetcher.create(server.uri("/metrics"), Duration.ofSeconds(5), CAP, "*/*", true).fetch();
+
+        assertThat(fetched).isEqualTo(plain);
+    }
+
+    @Test
+    void refusesAGzipBombOnceTheDecompressedBytesCrossTheCap() throws Exception {
+        byte[] bomb = gzip(new byte[64 << 20]); // 64 MiB of zeros in about 64 KiB
+        server = serving(bomb, "gzip");
+        URI url = server.uri("/metrics");
+
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(20), 1 << 20, "*/*", true).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": body exceeds 1MiB cap after gzip decompression (" + bomb.length + " bytes compressed)");
+    }
+
+    @Test
+    void reportsATruncatedGzipBody() throws Exception {
+        byte[] whole = gzip("metric 1\n".repeat(1000).getBytes(StandardCharsets.UTF_8));
+        server = serving(Arrays.copyOf(whole, whole.length / 2), "gzip");
+        URI url = server.uri("/metrics");
+
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(5), CAP, "*/*", true).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": gzip body is truncated");
+    }
+
+    @Test
+    void refusesAnEncodingItDoesNotKnow() {
+        server = serving(new byte[10], "br");
+        URI url = server.uri("/metrics");
+
+        assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(5), CAP, "*/*", true).fetch())
+                .isInstanceOf(SourceException.class)
+                .hasMessage(url + ": Content-Encoding br (expected: gzip or none)");
+    }
+
+    private static LoopbackHttpServer serving(byte[] body, String contentEncoding) {
+        return LoopbackHttpServer.start("/metrics", exchange -> {
+            exchange.getResponseHeaders().set("Content-Encoding", contentEncoding);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+    }
+
+    private static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(plain);
+        }
+        return out.toByteArray();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -1,0 +1,130 @@
+package dev.concierge.courier.sources.prometheus;
+
+import dev.concierge.courier.sources.fetch.ByteSize;
+import dev.concierge.courier.sources.fetch.DocumentFetcher;
+import dev.concierge.courier.sources.fetch.DurationText;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The configuration of one Prometheus scrape source (config {@code type: prometheus}); see
+ * {@code sample.yaml} beside this class. Every instance is valid: the constructor reports every problem at
+ * once.
+ *
+ * @param name     the source name, stamped on every sample ({@code name})
+ * @param url      the exporter's metrics endpoint, http or https ({@code url})
+ * @param interval how often to scrape ({@code interval}, default {@value #DEFAULT_INTERVAL_TEXT})
+ * @param timeout  the longest one scrape may take, connect included ({@code timeout}, default
+ *                 {@value #DEFAULT_TIMEOUT_TEXT}); at most {@code interval}, so scrapes cannot stack
+ * @param maxBytes the largest exposition accepted, compressed and decompressed ({@code max_size}, default
+ *                 {@value #DEFAULT_MAX_SIZE_TEXT})
+ * @param host     the host stamped on every sample, e.g. the Zabbix host ({@code host}, default: this
+ *                 machine's host name)
+ */
+public record PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host) {
+
+    /** The config {@code type} naming this plugin. */
+    public static final String TYPE = "prometheus";
+    static final String DEFAULT_INTERVAL_TEXT = "10s";
+    static final String DEFAULT_TIMEOUT_TEXT = "5s";
+    static final String DEFAULT_MAX_SIZE_TEXT = "16MiB";
+    public static final Duration DEFAULT_INTERVAL = DurationText.parse(DEFAULT_INTERVAL_TEXT);
+    public static final Duration DEFAULT_TIMEOUT = DurationText.parse(DEFAULT_TIMEOUT_TEXT);
+    public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT);
+
+    public PrometheusConfig {
+        List<String> problems = check(name, url, interval, timeout, maxBytes, host);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid " + TYPE + " source"
+                    + (name == null || name.isBlank() ? "" : " " + name) + ":\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /** A source scraping {@code url} with every other setting at its default. */
+    public static PrometheusConfig of(String name, URI url) {
+        return new PrometheusConfig(name, url, DEFAULT_INTERVAL, DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES, defaultHost());
+    }
+
+    public PrometheusConfig withInterval(Duration interval) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+    }
+
+    public PrometheusConfig withTimeout(Duration timeout) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+    }
+
+    public PrometheusConfig withMaxBytes(long maxBytes) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+    }
+
+    public PrometheusConfig withHost(String host) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+    }
+
+    /**
+     * This machine's host name, resolved once; {@code localhost} when it does not resolve. The same rule
+     * as the Dropwizard source, kept here so that plugins do not depend on each other.
+     */
+    public static String defaultHost() {
+        return LocalHost.NAME;
+    }
+
+    @Override
+    public String toString() {
+        return "prometheus source " + name + ": " + url + " every " + format(interval) + ", timeout "
+                + format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
+    }
+
+    private static List<String> check(String name, URI url, Duration interval, Duration timeout, long maxBytes,
+                                      String host) {
+        List<String> problems = new ArrayList<>();
+        if (name == null || name.isBlank()) {
+            problems.add("name: " + quoted(name) + " (expected: a non-blank name)");
+        }
+        if (url == null) {
+            problems.add("url: missing (expected: an http or https URL)");
+        } else if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+            problems.add("url: " + url + " (expected: an http or https URL)");
+        }
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            problems.add("interval: " + format(interval) + " (expected: > 0)");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            problems.add("timeout: " + format(timeout) + " (expected: > 0)");
+        } else if (interval != null && timeout.compareTo(interval) > 0) {
+            problems.add("timeout: " + format(timeout) + " (expected: at most the interval, " + format(interval) + ")");
+        }
+        if (maxBytes < 1 || maxBytes > DocumentFetcher.LARGEST_CAP) {
+            problems.add("max_size: " + ByteSize.format(maxBytes) + " (expected: 1B.."
+                    + ByteSize.format(DocumentFetcher.LARGEST_CAP) + ")");
+        }
+        if (host == null || host.isBlank()) {
+            problems.add("host: " + quoted(host) + " (expected: a non-blank host name)");
+        }
+        return problems;
+    }
+
+    private static String format(Duration d) {
+        return d == null ? "missing" : DurationText.format(d);
+    }
+
+    private static String quoted(Object value) {
+        return value == null ? "missing" : "\"" + value + "\"";
+    }
+
+    private static final class LocalHost {
+        static final String NAME = resolve();
+
+        private static String resolve() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
+        }
+    }
+}

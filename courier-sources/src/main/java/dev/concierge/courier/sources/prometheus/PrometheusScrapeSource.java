@@ -1,0 +1,168 @@
+package dev.concierge.courier.sources.prometheus;
+
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.sources.fetch.DocumentFetcher;
+import dev.concierge.courier.sources.fetch.FetchedDocument;
+import dev.concierge.courier.sources.fetch.HttpFetcher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scrapes one Prometheus or OpenMetrics endpoint and offers its samples.
+ *
+ * <p>Each collect fetches the exposition (asking for OpenMetrics first, with gzip, bounded by the
+ * configured timeout and by the size cap on both the compressed and the decompressed body), picks the
+ * parser's format from the response's {@code Content-Type}, parses it whole and only then offers the
+ * samples. Samples without a timestamp of their own carry the instant the body had arrived.
+ *
+ * <ul>
+ *   <li>Malformed lines are skipped and the rest is offered; each collect with problems logs one WARN
+ *       line with the first three (DEBUG instead while the number of problems is the same as in the
+ *       previous collect), and {@link #malformedLines()} counts them all. An exposition with problems
+ *       and not one usable sample fails the collect with a {@link SourceException}.</li>
+ *   <li>Non-finite values ({@code NaN}, {@code +Inf}, {@code -Inf}) are skipped and counted
+ *       ({@link #nonFiniteValues()}), as the Dropwizard source does: no sink stores them (Zabbix numeric
+ *       items refuse them), and a NaN quantile only means "no observations yet".</li>
+ *   <li>OpenMetrics {@code _created} samples are left out: they are creation times, not measurements.</li>
+ * </ul>
+ *
+ * <p>Threading as {@link Source} says: collect runs on the pipeline's scheduler thread, never concurrently
+ * with itself; the counters may be read from any thread.
+ */
+public final class PrometheusScrapeSource implements Source {
+    private static final Logger LOG = LoggerFactory.getLogger(PrometheusScrapeSource.class);
+    private static final int PROBLEMS_LOGGED = 3;
+
+    private final PrometheusConfig config;
+    private final DocumentFetcher fetcher;
+    private final Clock clock;
+    private final PrometheusTextParser parser = new PrometheusTextParser();
+    private final AtomicLong malformedLines = new AtomicLong();
+    private final AtomicLong nonFiniteValues = new AtomicLong();
+    private final AtomicLong droppedSamples = new AtomicLong();
+    private boolean warnedAboutDrops;
+    private int previousProblemCount;
+
+    /** A source with its own HTTP client, stamping samples from the UTC system clock. */
+    public static PrometheusScrapeSource create(PrometheusConfig config) {
+        return create(config, Clock.systemUTC());
+    }
+
+    /** A source with its own HTTP client, stamping samples from {@code clock}. */
+    public static PrometheusScrapeSource create(PrometheusConfig config, Clock clock) {
+        return new PrometheusScrapeSource(config, fetcherFor(config), clock);
+    }
+
+    /** The fetcher a source of {@code config} reads through: the Prometheus {@code Accept} header and gzip. */
+    public static DocumentFetcher fetcherFor(PrometheusConfig config) {
+        return HttpFetcher.create(config.url(), config.timeout(), config.maxBytes(), PrometheusFormat.ACCEPT, true);
+    }
+
+    /** A source reading through {@code fetcher}, which it owns from now on and closes in {@link #close()}. */
+    public PrometheusScrapeSource(PrometheusConfig config, DocumentFetcher fetcher, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    public PrometheusConfig config() {
+        return config;
+    }
+
+    /**
+     * Fetches, parses, then offers every usable sample.
+     *
+     * @throws SourceException when the exposition could not be fetched, or had problems and no usable
+     *                         sample; the message starts with the URL. Nothing was offered.
+     */
+    @Override
+    public void collect(Emitter out) throws SourceException {
+        FetchedDocument document = fetcher.fetchDocument();
+        Instant at = clock.instant();
+        PrometheusFormat format = PrometheusFormat.ofContentType(document.contentType());
+        PrometheusParseResult parsed = parser.parse(document.body(), format, at, config.host(), config.name());
+        if (parsed.hasProblems()) {
+            malformedLines.addAndGet(parsed.problemCount());
+            if (parsed.samples().isEmpty()) {
+                previousProblemCount = parsed.problemCount();
+                throw new SourceException(fetcher.location() + ": no usable sample, " + parsed.problemCount()
+                        + " problems: " + firstProblems(parsed.problems()));
+            }
+            if (parsed.problemCount() != previousProblemCount) {
+                LOG.warn("Source {}: {} lines of {} skipped ({}): {}", config.name(), parsed.problemCount(),
+                        fetcher.location(), format, firstProblems(parsed.problems()));
+            } else {
+                LOG.debug("Source {}: {} lines of {} skipped ({}): {}", config.name(), parsed.problemCount(),
+                        fetcher.location(), format, firstProblems(parsed.problems()));
+            }
+        }
+        previousProblemCount = parsed.problemCount();
+        int dropped = 0;
+        int nonFinite = 0;
+        for (Sample sample : parsed.samples()) {
+            if (sample.value() instanceof SampleValue.Decimal decimal && !decimal.isFinite()) {
+                nonFinite++;
+            } else if (!out.offer(sample)) {
+                dropped++;
+            }
+        }
+        nonFiniteValues.addAndGet(nonFinite);
+        if (dropped > 0) {
+            droppedSamples.addAndGet(dropped);
+            if (!warnedAboutDrops) {
+                warnedAboutDrops = true;
+                LOG.warn("Source {}: the ring was full, {} of {} samples dropped (further drops are logged at debug)",
+                        config.name(), dropped, parsed.samples().size());
+            } else {
+                LOG.debug("Source {}: the ring was full, {} of {} samples dropped", config.name(), dropped,
+                        parsed.samples().size());
+            }
+        }
+    }
+
+    private static String firstProblems(List<PrometheusParseProblem> problems) {
+        String shown = problems.stream().limit(PROBLEMS_LOGGED).map(PrometheusParseProblem::toString)
+                .collect(Collectors.joining("; "));
+        return problems.size() > PROBLEMS_LOGGED ? shown + "; ..." : shown;
+    }
+
+    /** Problems (mostly malformed lines) reported by the parser so far. */
+    public long malformedLines() {
+        return malformedLines.get();
+    }
+
+    /** Samples skipped so far because their value was NaN, +Inf or -Inf. */
+    public long nonFiniteValues() {
+        return nonFiniteValues.get();
+    }
+
+    /** Samples the emitter refused so far because the ring was full. */
+    public long droppedSamples() {
+        return droppedSamples.get();
+    }
+
+    @Override
+    public void close() {
+        fetcher.close();
+    }
+
+    @Override
+    public String toString() {
+        return config.toString();
+    }
+}

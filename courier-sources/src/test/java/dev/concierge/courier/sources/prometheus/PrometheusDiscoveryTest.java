@@ -1,0 +1,107 @@
+package dev.concierge.courier.sources.prometheus;
+
+import static dev.concierge.courier.sources.prometheus.PrometheusTextParserTest.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.naming.ZabbixKeys;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PrometheusDiscoveryTest {
+    private static final String NODE = """
+            # TYPE node_cpu_seconds_total counter
+            node_cpu_seconds_total{cpu="1",mode="user"} 2
+            node_cpu_seconds_total{cpu="0",mode="idle"} 1
+            node_cpu_seconds_total{cpu="0",mode="user"} 3
+            # TYPE node_load1 gauge
+            node_load1 0.5
+            # TYPE rpc histogram
+            rpc_bucket{le="1",path="/a,b"} 1
+            rpc_bucket{le="+Inf",path="/a,b"} 2
+            rpc_sum{path="/a,b"} 3
+            rpc_count{path="/a,b"} 2
+            container_up{name="db",Name="x"} 1
+            """;
+
+    @Test
+    void listsOneRowPerSeriesWithEveryLabelAsAMacroSorted() {
+        assertThat(PrometheusDiscovery.toJson(parse(NODE, PrometheusFormat.TEXT_0_0_4), "node_cpu_seconds_total",
+                PrometheusDiscovery.Format.ARRAY)).isEqualTo("["
+                + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"0\",\"{#MODE}\":\"idle\"},"
+                + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"0\",\"{#MODE}\":\"user\"},"
+                + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"1\",\"{#MODE}\":\"user\"}]");
+    }
+
+    @Test
+    void filtersByFamilyOrBySampleName() {
+        PrometheusParseResult parsed = parse(NODE, PrometheusFormat.TEXT_0_0_4);
+
+        assertThat(PrometheusDiscovery.rows(parsed, "rpc")).extracting(row -> row.get("{#NAME}"))
+                .containsExactly("rpc_bucket", "rpc_bucket", "rpc_count", "rpc_sum");
+        assertThat(PrometheusDiscovery.rows(parsed, "rpc_bucket")).containsExactly(
+                Map.of("{#NAME}", "rpc_bucket", "{#LE}", "+Inf", "{#PATH}", "/a,b"),
+                Map.of("{#NAME}", "rpc_bucket", "{#LE}", "1.0", "{#PATH}", "/a,b"));
+        assertThat(PrometheusDiscovery.rows(parsed, null)).hasSize(9);
+        assertThat(PrometheusDiscovery.toJson(parsed, "node_load1", PrometheusDiscovery.Format.DATA_OBJECT))
+                .isEqualTo("{\"data\":[{\"{#NAME}\":\"node_load1\"}]}");
+        assertThat(PrometheusDiscovery.toJson(parsed, "nothing", PrometheusDiscovery.Format.ARRAY)).isEqualTo("[]");
+    }
+
+    @Test
+    void keepsTheNameMacroForTheMetricAndSeparatesLabelsThatCollide() {
+        List<Map<String, String>> rows = PrometheusDiscovery.rows(parse(NODE, PrometheusFormat.TEXT_0_0_4), "container_up");
+
+        assertThat(rows).singleElement().isEqualTo(
+                Map.of("{#NAME}", "container_up", "{#LABEL.NAME}", "x", "{#LABEL.NAME_2}", "db"));
+        assertThat(PrometheusDiscovery.macroOf("cpu")).isEqualTo("{#CPU}");
+        assertThat(PrometheusDiscovery.macroOf("name")).isEqualTo("{#LABEL.NAME}");
+        assertThat(PrometheusDiscovery.macroOf("ünit-x")).isEqualTo("{#_NIT_X}");
+    }
+
+    /**
+     * The item prototype {@code <type>[{#NAME},k1={#K1},...]}, expanded the way Zabbix expands LLD macros in
+     * key parameters (substitute, then quote the parameter when it needs it: {@code zbx_quote_key_param}),
+     * gives the very key the sink sends for that series.
+     */
+    @Test
+    void prototypeKeysExpandToTheKeysTheSinkSends() {
+        PrometheusParseResult parsed = parse(NODE + """
+                weird{v=" leading space",w="\\"quoted",x="a]b",y="ü=1"} 1
+                """, PrometheusFormat.TEXT_0_0_4);
+
+        for (Sample sample : parsed.samples()) {
+            Map<String, String> row = PrometheusDiscovery.rows(parsed, sample.name()).stream()
+                    .filter(r -> sample.labels().names().stream()
+                            .allMatch(l -> sample.labels().get(l).equals(r.get(macroFor(r, sample, l)))))
+                    .findFirst().orElseThrow();
+            StringBuilder key = new StringBuilder(sample.type().keyPrefix()).append('[')
+                    .append(zabbixQuote(row.get("{#NAME}")));
+            for (String label : sample.labels().names()) {
+                key.append(',').append(zabbixQuote(label + "=" + row.get(macroFor(row, sample, label))));
+            }
+            assertThat(key.append(']').toString()).isEqualTo(ZabbixKeys.render(sample));
+        }
+        assertThat(ZabbixKeys.render(parsed.samples().get(parsed.samples().size() - 1)))
+                .isEqualTo("untyped[weird,v= leading space,w=\"quoted,\"x=a]b\",y=ü=1]");
+        assertThat(ZabbixKeys.render(parsed.samples().get(0)))
+                .isEqualTo("counter[node_cpu_seconds_total,cpu=1,mode=user]");
+        assertThat(ZabbixKeys.render(parsed.samples().get(4))).isEqualTo("histogram[rpc_bucket,le=1.0,\"path=/a,b\"]");
+    }
+
+    private static String macroFor(Map<String, String> row, Sample sample, String label) {
+        // {#LABEL.NAME} and {#LABEL.NAME_2} in label-name order; every other label has its plain macro
+        String macro = PrometheusDiscovery.macroOf(label);
+        List<String> same = sample.labels().names().stream().filter(l -> PrometheusDiscovery.macroOf(l).equals(macro)).toList();
+        int index = same.indexOf(label);
+        return index == 0 ? macro : macro.substring(0, macro.length() - 1) + "_" + (index + 1) + "}";
+    }
+
+    /** Zabbix's zbx_quote_key_param(param, 0) on an unquoted parameter after macro substitution. */
+    private static String zabbixQuote(String param) {
+        boolean required = param.startsWith("\"") || param.startsWith(" ") || param.startsWith("[")
+                || param.contains(",") || param.contains("]");
+        return required ? "\"" + param.replace("\"", "\\\"") + "\"" : param;
+    }
+}
