@@ -172,6 +172,6 @@ final class BuiltInSources {
             return null;
         }
         return new SourceDefinition(name, PrometheusConfig.TYPE, interval, config.url() + " every " + interval,
-                () -> PrometheusScrapeSource.create(config));
+                config, () -> PrometheusScrapeSource.create(config));
     }
 }
