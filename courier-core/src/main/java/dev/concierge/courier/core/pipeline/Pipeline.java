@@ -51,7 +51,7 @@ public final class Pipeline implements AutoCloseable {
         this.sinks = List.copyOf(sinks);
         requireUniqueNames(sources.stream().map(s -> s.source().name()).toList(), "source");
         requireUniqueNames(sinks.stream().map(s -> s.sink().name()).toList(), "sink");
-        this.scheduler = new SourceScheduler(sources, ring, sourceStats);
+        this.scheduler = new SourceScheduler(sources, ring, sourceStats, clock);
         for (SinkSpec spec : this.sinks) {
             SinkStats stats = new SinkStats();
             sinkStats.put(spec.sink().name(), stats);

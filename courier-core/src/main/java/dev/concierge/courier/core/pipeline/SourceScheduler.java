@@ -2,6 +2,7 @@ package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.SourceException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class SourceScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SourceScheduler.class);
 
+    private final Clock clock;
     private final ScheduledExecutorService ticker;
     private final ExecutorService collectors;
     private final List<Entry> entries = new ArrayList<>();
@@ -32,7 +34,8 @@ final class SourceScheduler implements AutoCloseable {
     private record Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats, AtomicBoolean running) {
     }
 
-    SourceScheduler(List<ScheduledSource> sources, SampleRing ring, Map<String, SourceStats> statsOut) {
+    SourceScheduler(List<ScheduledSource> sources, SampleRing ring, Map<String, SourceStats> statsOut, Clock clock) {
+        this.clock = clock;
         for (ScheduledSource scheduled : sources) {
             String name = scheduled.source().name();
             SourceStats stats = new SourceStats();
@@ -65,9 +68,12 @@ final class SourceScheduler implements AutoCloseable {
         }
     }
 
-    private static void collect(Entry entry) {
+    private void collect(Entry entry) {
         String name = entry.scheduled().source().name();
-        entry.stats().runs.incrementAndGet();
+        SourceStats stats = entry.stats();
+        stats.runs.incrementAndGet();
+        // Runs of one source never overlap, so the difference is exactly what this run offered.
+        long offeredBefore = stats.accepted.get() + stats.refused.get();
         try {
             entry.scheduled().source().collect(entry.emitter());
             entry.stats().lastError.set(null);
@@ -81,6 +87,8 @@ final class SourceScheduler implements AutoCloseable {
             entry.stats().lastError.set(t.toString());
             log.error("source {}: collect failed unexpectedly", name, t);
         } finally {
+            stats.lastCollectSamples.set(stats.accepted.get() + stats.refused.get() - offeredBefore);
+            stats.lastCollectEnded.set(clock.instant());
             entry.running().set(false);
         }
     }
