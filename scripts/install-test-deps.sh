@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real peers that the integration tests start themselves (see PEERS.md):
-# Zabbix server 6.0 with PostgreSQL, its PHP JSON-RPC frontend and zabbix_sender.
+# Zabbix server 6.0 with PostgreSQL, its PHP JSON-RPC frontend and zabbix_sender, and headless
+# Chromium, which loads the admin status page in its test.
 #
 # Idempotent: when every package is already installed it only says so and exits.
 # Packages are installed with a temporary policy-rc.d that forbids starting daemons,
@@ -8,7 +9,7 @@
 # Needs root (CI runs as root; elsewhere run it with sudo).
 set -euo pipefail
 
-packages=(zabbix-server-pgsql zabbix-agent postgresql zabbix-frontend-php php-pgsql php-cli php8.2-cgi)
+packages=(zabbix-server-pgsql zabbix-agent postgresql zabbix-frontend-php php-pgsql php-cli php8.2-cgi chromium)
 # What the tests execute; a package can be "installed" while a binary is missing after a manual removal.
 binaries=(/usr/sbin/zabbix_server /usr/bin/zabbix_sender /usr/bin/php /usr/bin/psql)
 
