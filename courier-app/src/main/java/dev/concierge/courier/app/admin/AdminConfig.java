@@ -7,6 +7,7 @@ import dev.concierge.courier.app.config.Secret;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -68,15 +69,13 @@ public record AdminConfig(String host, int port, Secret token) {
         int port = DEFAULT_PORT;
         String listen = admin.optionalString("listen", null, problems);
         if (listen != null) {
-            ConfigNode at = admin.child("listen").orElse(admin);
-            try {
-                var anyPort = ANY_PORT.matcher(listen);
-                HostPort parsed = anyPort.matches() ? HostPort.parse(anyPort.group(1), DEFAULT_PORT)
-                        : HostPort.parse(listen, DEFAULT_PORT);
+            HostPort parsed = parseListen(listen);
+            if (parsed == null) {
+                problems.add(admin.child("listen").orElse(admin), "\"" + listen + "\"", EXPECTED_LISTEN);
+            } else {
                 host = parsed.host();
-                port = anyPort.matches() ? 0 : parsed.port();
-            } catch (IllegalArgumentException e) {
-                problems.add(at, "\"" + listen + "\"", EXPECTED_LISTEN);
+                // HostPort holds ports from 1; 0 stands for "any free port" here only.
+                port = ANY_PORT.matcher(listen).matches() ? 0 : parsed.port();
             }
         }
         Secret token = admin.child("token").isPresent() ? admin.requiredSecret("token", problems) : null;
@@ -89,6 +88,31 @@ public record AdminConfig(String host, int port, Secret token) {
             return null;
         }
         return new AdminConfig(host, port, token);
+    }
+
+    /**
+     * The endpoint at {@code listen} ({@code host:port}, {@code host} alone for port 8080, port 0 for any
+     * free port), with {@code token} (may be null).
+     *
+     * @throws IllegalArgumentException when {@code listen} has not that form, or is not a loopback address
+     *                                  and {@code token} is null
+     */
+    public static AdminConfig of(String listen, Secret token) {
+        HostPort parsed = parseListen(listen);
+        if (parsed == null) {
+            throw new IllegalArgumentException("listen: \"" + listen + "\" (expected: " + EXPECTED_LISTEN + ")");
+        }
+        return new AdminConfig(parsed.host(), ANY_PORT.matcher(listen).matches() ? 0 : parsed.port(), token);
+    }
+
+    /** {@code listen} with a port of 0 read as the default port, or null when it is not host:port. */
+    private static HostPort parseListen(String listen) {
+        Matcher anyPort = ANY_PORT.matcher(listen);
+        try {
+            return HostPort.parse(anyPort.matches() ? anyPort.group(1) : listen, DEFAULT_PORT);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
