@@ -36,7 +36,7 @@ public final class Courier implements AutoCloseable {
     private final CourierConfig config;
     private final Pipeline pipeline;
     private final CourierMetrics metrics;
-    private AdminServer admin;
+    private volatile AdminServer admin;
     private volatile boolean ready;
     private boolean started;
     private boolean closed;

@@ -85,6 +85,8 @@ class AdminTokenTest {
                 int port = Integer.parseInt(listening.group(1));
                 await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.rows().isEmpty());
 
+                // The first refusal is the one logged at WARN: a token in the path must not reach it.
+                assertThat(status(port, "/" + TOKEN, null)).isEqualTo(401);
                 assertThat(status(port, "/health", null)).isEqualTo(200);
                 assertThat(status(port, "/metrics", null)).isEqualTo(401);
                 assertThat(status(port, "/ready", "Bearer " + TOKEN.substring(1))).isEqualTo(401);
@@ -98,7 +100,7 @@ class AdminTokenTest {
         }
 
         String written = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(written).contains("admin: refused GET /metrics from", "courier stopped")
+        assertThat(written).contains("admin: refused GET (another path) from", "courier stopped")
                 .doesNotContain(TOKEN);
     }
 
