@@ -1,5 +1,8 @@
 package dev.concierge.courier.app.cli;
 
+import dev.concierge.courier.app.admin.AdminConfig;
+import dev.concierge.courier.app.admin.AdminServer;
+import dev.concierge.courier.app.admin.CourierMetrics;
 import dev.concierge.courier.app.demo.SampleApplication;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
@@ -25,13 +28,15 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code courier demo}: a sample application serving Dropwizard JSON, an embedded Zabbix trapper
  * receiver, and the courier between them, all on loopback. Prints each value as the receiver gets it and
- * each settlement as the ledger records it, until Ctrl-C.
+ * each settlement as the ledger records it, until Ctrl-C. With {@code --admin 127.0.0.1:8080} it also serves
+ * the admin endpoint and the status page there.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Shows the courier at work on loopback: sample app -> courier -> embedded Zabbix receiver.")
@@ -52,9 +57,23 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet-values", description = "print the ledger only, not every value")
     boolean quietValues;
 
+    @Option(names = "--admin", paramLabel = "HOST:PORT",
+            description = "also serve the admin endpoint and status page there, on a loopback address"
+                    + " (port 0: any free port)")
+    String admin;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        AdminConfig adminConfig = null;
+        if (admin != null) {
+            try {
+                adminConfig = AdminConfig.of(admin, null);
+            } catch (IllegalArgumentException e) {
+                System.err.println("courier demo: --admin " + e.getMessage());
+                return 2;
+            }
+        }
         ProcessSignals signals = ProcessSignals.install(false);
         try (SampleApplication app = SampleApplication.create(0);
              ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create(0, key -> true,
@@ -74,14 +93,28 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  embedded Zabbix trapper receiver:     127.0.0.1:" + receiver.port());
             out.println("  courier: collects every " + DurationText.format(interval)
                     + ", delivers at once, records each delivery");
+            AtomicBoolean ready = new AtomicBoolean();
+            CourierMetrics metrics = CourierMetrics.create(pipeline);
+            AdminServer adminServer = null;
+            if (adminConfig != null) {
+                adminServer = AdminServer.create(adminConfig, pipeline, metrics, ready::get, Clock.systemUTC());
+                out.println("  admin endpoint and status page:       http://"
+                        + adminServer.address().getAddress().getHostAddress() + ":" + adminServer.port() + "/");
+            }
             out.println("  Ctrl-C to stop.");
             out.println();
             pipeline.start();
+            ready.set(true);
             String signal = signals.next(duration);
             out.println();
             out.println((signal == null ? "the end of --duration" : signal)
                     + ": stopping (sources, ring, final sends, sinks, ledger)");
+            ready.set(false);
             pipeline.stop(Pipeline.DEFAULT_STOP_DEADLINE);
+            if (adminServer != null) {
+                adminServer.close();
+            }
+            metrics.close();
             SinkStats stats = pipeline.sinkStats().get("zabbix");
             out.printf("delivered %d, rejected %d, dropped %d, pending %d; the receiver got %d rows in %d frames%n",
                     stats.delivered(), stats.rejected(), stats.dropped(), stats.pending(), receiver.rows().size(),

@@ -43,8 +43,12 @@ public final class RunCommand implements Callable<Integer> {
         Courier courier;
         try {
             courier = Courier.start(loaded);
-        } catch (UncheckedIOException | IllegalStateException e) {
+        } catch (UncheckedIOException e) {
             System.err.println("courier: data_dir " + loaded.dataDir() + ": " + e.getMessage());
+            return 1;
+        } catch (IllegalStateException e) {
+            // Another courier holds the data directory, or the admin endpoint cannot listen; each message says which.
+            System.err.println("courier: cannot start: " + e.getMessage());
             return 1;
         }
         try (courier) {

@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.wiring;
 
+import dev.concierge.courier.app.admin.AdminConfig;
 import dev.concierge.courier.app.config.ByteSize;
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.ConfigNode;
@@ -21,9 +22,10 @@ import java.util.Set;
  * @param ringSlots        the ring's slot count ({@code ring.slots}, a power of two)
  * @param ringBytes        the ring's byte budget ({@code ring.size})
  * @param shutdownDeadline how long a stop may spend sending what is owed ({@code shutdown_deadline})
+ * @param admin            the admin endpoint ({@code admin}), or null when the section is absent: no endpoint
  */
 public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
-                            List<SourceDefinition> sources, List<SinkDefinition> sinks) {
+                            List<SourceDefinition> sources, List<SinkDefinition> sinks, AdminConfig admin) {
     static final int DEFAULT_RING_SLOTS = 65_536;
     static final ByteSize DEFAULT_RING_SIZE = ByteSize.parse("64MiB");
     static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(5);
@@ -48,7 +50,7 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
     }
 
     static CourierConfig bind(ConfigNode root, ConfigProblems problems) {
-        root.expectKeys(problems, "data_dir", "ring", "shutdown_deadline", "sources", "sinks");
+        root.expectKeys(problems, "data_dir", "ring", "shutdown_deadline", "sources", "sinks", "admin");
         String dataDir = root.requiredString("data_dir", problems);
         ConfigNode ring = root.optionalMapping("ring", problems);
         ring.expectKeys(problems, "slots", "size");
@@ -77,10 +79,11 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
             }
             sinks.add(sink);
         }
+        AdminConfig admin = AdminConfig.bind(root, problems);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks);
+        return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks, admin);
     }
 
     /** One line for the start-up log: what will run. */
@@ -98,6 +101,11 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
             line.append(i == 0 ? "" : ", ").append(sink.name()).append(": ").append(sink.type()).append(' ')
                     .append(sink.summary());
         }
-        return line.append("], data_dir ").append(dataDir).toString();
+        line.append("], data_dir ").append(dataDir);
+        if (admin == null) {
+            return line.append(", no admin endpoint").toString();
+        }
+        return line.append(", admin on ").append(admin.listen())
+                .append(admin.requiresToken() ? " with a token" : " without a token").toString();
     }
 }

@@ -19,4 +19,21 @@ class DemoCommandTest {
                 .contains("answer=\"processed: ")
                 .containsPattern("delivered [1-9]\\d*, rejected 0, dropped 0, pending 0");
     }
+
+    @Test
+    void servesTheStatusPageOnLoopbackWhenAsked() {
+        CommandOutput result = CommandOutput.run("demo", "--interval", "300ms", "--duration", "1s", "--quiet-values",
+                "--admin", "127.0.0.1:0");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).containsPattern("admin endpoint and status page: +http://127\\.0\\.0\\.1:[1-9]\\d*/");
+    }
+
+    @Test
+    void refusesAnAdminAddressOffLoopback() {
+        CommandOutput result = CommandOutput.run("demo", "--admin", "0.0.0.0:8080");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("courier demo: --admin token: missing for 0.0.0.0");
+    }
 }

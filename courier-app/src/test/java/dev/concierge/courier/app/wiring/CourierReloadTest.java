@@ -86,7 +86,7 @@ class CourierReloadTest {
             CourierConfig first = config(sink("a", a, 100));
             try (Courier courier = Courier.start(first)) {
                 CourierConfig moved = new CourierConfig(dir.resolve("elsewhere"), first.ringSlots() * 2,
-                        first.ringBytes(), first.shutdownDeadline(), first.sources(), first.sinks());
+                        first.ringBytes(), first.shutdownDeadline(), first.sources(), first.sinks(), first.admin());
 
                 Courier.Reload reload = courier.reload(moved);
 

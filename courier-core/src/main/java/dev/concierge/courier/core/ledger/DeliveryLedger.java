@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.ledger;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The record of what was delivered where, when and with what answer, and of what each sink still owes.
@@ -20,6 +21,14 @@ public interface DeliveryLedger extends AutoCloseable {
 
     /** Records one settlement. */
     void record(DeliveryRecord record);
+
+    /**
+     * Calls {@code listener} with every record from now on, on the recording thread (a sink's pipeline
+     * thread, or the thread that closes the ledger), after the record is kept. A listener must be quick and
+     * must not call back into the ledger; one that throws is logged and the others still run. Records read
+     * back when a persistent ledger opens are not passed on. Register before the pipeline starts.
+     */
+    void addListener(Consumer<DeliveryRecord> listener);
 
     /** The most recent records, newest last, at most {@code limit}. */
     List<DeliveryRecord> recent(int limit);

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,6 +139,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
     private final ArrayDeque<DeliveryRecord> recent;
     private final Map<String, LedgerTotals> totals = new LinkedHashMap<>();
     private final Map<String, FileSinkBacklog> backlogs = new LinkedHashMap<>();
+    private final List<Consumer<DeliveryRecord>> listeners = new CopyOnWriteArrayList<>();
     private long writeErrors;
     private boolean failing;
     private boolean closed;
@@ -263,21 +266,36 @@ public final class FileDeliveryLedger implements DeliveryLedger {
      * (ERROR once, until a write succeeds again) and counted; the record is still kept in memory.
      */
     @Override
-    public synchronized void record(DeliveryRecord record) {
-        if (!closed) {
-            try {
-                ledgerLog.append(record, totals);
-                failing = false;
-            } catch (IOException e) {
-                writeErrors++;
-                if (!failing) {
-                    failing = true;
-                    log.error("cannot append to {} in {}: {}; records are kept in memory only until it recovers",
-                            LedgerLog.FILE, dataDir, e.toString());
+    public void record(DeliveryRecord record) {
+        synchronized (this) {
+            if (!closed) {
+                try {
+                    ledgerLog.append(record, totals);
+                    failing = false;
+                } catch (IOException e) {
+                    writeErrors++;
+                    if (!failing) {
+                        failing = true;
+                        log.error("cannot append to {} in {}: {}; records are kept in memory only until it recovers",
+                                LedgerLog.FILE, dataDir, e.toString());
+                    }
                 }
             }
+            remember(record);
         }
-        remember(record);
+        // Outside the lock: a listener never holds up another sink's settlement.
+        for (Consumer<DeliveryRecord> listener : listeners) {
+            try {
+                listener.accept(record);
+            } catch (RuntimeException e) {
+                log.warn("ledger listener failed on a record of sink {}", record.sink(), e);
+            }
+        }
+    }
+
+    @Override
+    public void addListener(Consumer<DeliveryRecord> listener) {
+        listeners.add(listener);
     }
 
     private void remember(DeliveryRecord record) {

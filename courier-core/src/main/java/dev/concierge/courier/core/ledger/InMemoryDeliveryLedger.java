@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     private final int recentCapacity;
     private final ArrayDeque<DeliveryRecord> recent;
     private final Map<String, LedgerTotals> totals = new ConcurrentHashMap<>();
-    private final List<Consumer<DeliveryRecord>> listeners = new ArrayList<>();
+    private final List<Consumer<DeliveryRecord>> listeners = new CopyOnWriteArrayList<>();
 
     public InMemoryDeliveryLedger(Clock clock, int recentCapacity) {
         if (recentCapacity < 1) {
@@ -33,10 +34,7 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
         this.recent = new ArrayDeque<>(recentCapacity);
     }
 
-    /**
-     * Calls {@code listener} with every record, on the recording thread, after it is recorded. Register
-     * before the pipeline starts.
-     */
+    @Override
     public void addListener(Consumer<DeliveryRecord> listener) {
         listeners.add(listener);
     }

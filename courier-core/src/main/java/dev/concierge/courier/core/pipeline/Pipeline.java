@@ -54,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
         this.ring = ring;
         this.ledger = ledger;
         this.clock = clock;
-        this.scheduler = new SourceScheduler(ring);
+        this.scheduler = new SourceScheduler(ring, clock);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.SourceException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ final class SourceScheduler {
     private static final Logger log = LoggerFactory.getLogger(SourceScheduler.class);
 
     private final SampleRing ring;
+    private final Clock clock;
     private final ScheduledExecutorService ticker;
     // At most one collect per source runs at a time, so this pool never holds more threads than sources.
     private final ExecutorService collectors;
@@ -51,8 +53,9 @@ final class SourceScheduler {
         }
     }
 
-    SourceScheduler(SampleRing ring) {
+    SourceScheduler(SampleRing ring, Clock clock) {
         this.ring = ring;
+        this.clock = clock;
         this.ticker = Executors.newSingleThreadScheduledExecutor(named("courier-scheduler"));
         this.collectors = Executors.newCachedThreadPool(named("courier-source"));
     }
@@ -98,8 +101,11 @@ final class SourceScheduler {
         }
     }
 
-    private static void collect(Entry entry) {
-        entry.stats.runs.incrementAndGet();
+    private void collect(Entry entry) {
+        SourceStats stats = entry.stats;
+        stats.runs.incrementAndGet();
+        // Runs of one source never overlap, so the difference is exactly what this run offered.
+        long offeredBefore = stats.accepted.get() + stats.refused.get();
         try {
             entry.scheduled.source().collect(entry.emitter);
             entry.stats.lastError.set(null);
@@ -113,6 +119,8 @@ final class SourceScheduler {
             entry.stats.lastError.set(t.toString());
             log.error("source {}: collect failed unexpectedly; trying again at the next interval", entry.name(), t);
         } finally {
+            stats.lastCollectSamples.set(stats.accepted.get() + stats.refused.get() - offeredBefore);
+            stats.lastCollectEnded.set(clock.instant());
             finished(entry);
         }
     }

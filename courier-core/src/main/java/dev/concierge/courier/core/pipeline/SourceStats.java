@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.pipeline;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -11,6 +12,8 @@ public final class SourceStats {
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicReference<String> lastError = new AtomicReference<>();
+    final AtomicReference<Instant> lastCollectEnded = new AtomicReference<>();
+    final AtomicLong lastCollectSamples = new AtomicLong();
 
     /** Collect runs started. */
     public long runs() {
@@ -40,5 +43,18 @@ public final class SourceStats {
     /** The last run's error, or null after a successful run. */
     public String lastError() {
         return lastError.get();
+    }
+
+    /** When the last collect run ended, successful or not, by the pipeline's clock; null before the first. */
+    public Instant lastCollectEnded() {
+        return lastCollectEnded.get();
+    }
+
+    /**
+     * Samples the last completed run offered, accepted or refused by the ring: for most sources, the number of
+     * series it read. A run that failed counts what it offered before failing.
+     */
+    public long lastCollectSamples() {
+        return lastCollectSamples.get();
     }
 }

@@ -379,6 +379,35 @@ class FileDeliveryLedgerTest {
         assertThat(ledger.totals("zabbix").accepted()).isEqualTo(4);
     }
 
+    @Test
+    void passesEveryNewRecordToItsListenersButNotThoseReadBackAtOpen() {
+        DeliveryRecord delivered = new DeliveryRecord("zabbix", 1, 2, 2, 0, 0, DeliveryRecord.Outcome.DELIVERED, 1,
+                CLOCK.instant(), null, null, "ok");
+        ledger = FileDeliveryLedger.open(dir, CLOCK);
+        ledger.record(delivered);
+        ledger.close();
+        ledger = FileDeliveryLedger.open(dir, CLOCK);
+        List<DeliveryRecord> heard = new ArrayList<>();
+        ledger.addListener(record -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        ledger.addListener(heard::add);
+
+        DeliveryRecord rejected = new DeliveryRecord("zabbix", 2, 1, 0, 1, 0, DeliveryRecord.Outcome.REJECTED, 1,
+                CLOCK.instant(), null, null, "failed: 1");
+        ledger.record(rejected);
+        FileSinkBacklog backlog = ledger.openBacklog("graphite", 1);
+        backlog.append(Samples.counter("x", 1, 1_700_000_000L), ledger::record);
+        backlog.append(Samples.counter("x", 2, 1_700_000_001L), ledger::record);
+
+        assertThat(heard).hasSizeGreaterThan(1).first().isEqualTo(rejected);
+        assertThat(heard.subList(1, heard.size())).allSatisfy(record -> {
+            assertThat(record.sink()).isEqualTo("graphite");
+            assertThat(record.outcome()).isEqualTo(DeliveryRecord.Outcome.DROPPED);
+        });
+        assertThat(ledger.recent(10)).endsWith(heard.toArray(DeliveryRecord[]::new));
+    }
+
     /** Gauges whose frames all have the same size, so that a budget is an exact count. */
     private static List<Sample> gauges(int count) {
         List<Sample> samples = new ArrayList<>(count);

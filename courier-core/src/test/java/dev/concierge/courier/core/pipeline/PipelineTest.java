@@ -16,6 +16,8 @@ import dev.concierge.courier.core.testing.RecordingSink;
 import dev.concierge.courier.core.testing.Samples;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -218,6 +220,24 @@ class PipelineTest {
         assertThat(source.runs()).isEqualTo(1);
         slow.countDown();
         await().until(() -> source.runs() >= 2);
+    }
+
+    @Test
+    void recordsWhenEachCollectEndedAndHowManySamplesItOffered() {
+        Clock fixed = Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"), ZoneOffset.UTC);
+        pipeline = Pipeline.create(MultiProducerBroadcastRing.create(1024, 1 << 20), ledger,
+                List.of(new ScheduledSource(new ListSource("app", run -> Samples.counters("x", run == 0 ? 5 : 2)),
+                        Duration.ofMillis(10))),
+                List.of(new SinkSpec(new RecordingSink("sink"), NO_WAIT, 1 << 20)), fixed);
+        SourceStats stats = pipeline.sourceStats().get("app");
+        assertThat(stats.lastCollectEnded()).isNull();
+
+        pipeline.start();
+
+        // The third run has started, so the second has ended; each run after the first offers two.
+        await().until(() -> stats.runs() >= 3);
+        assertThat(stats.lastCollectSamples()).isEqualTo(2);
+        assertThat(stats.lastCollectEnded()).isEqualTo(fixed.instant());
     }
 
     @Test
