@@ -3,7 +3,7 @@ package dev.concierge.courier.app.admin;
 import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.HostPort;
-import dev.concierge.courier.app.config.Secret;
+import dev.concierge.courier.core.spi.Secret;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;

@@ -3,7 +3,7 @@ package dev.concierge.courier.app.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.concierge.courier.app.config.Secret;
+import dev.concierge.courier.core.spi.Secret;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.app.config.ConfigException;
-import dev.concierge.courier.app.config.Secret;
 import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.wiring.CourierConfig;
+import dev.concierge.courier.core.spi.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.concierge.courier.app.config.Secret;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.app.wiring.SinkDefinition;
@@ -20,6 +19,7 @@ import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.pipeline.SinkStats;
 import dev.concierge.courier.core.pipeline.SourceStats;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.testing.ListSource;
 import dev.concierge.courier.core.testing.RecordingSink;
 import java.net.URI;
