@@ -4,7 +4,7 @@ import dev.concierge.courier.core.spi.Source;
 
 /**
  * Makes the source that scrapes one discovered instance. One factory per scrape type ({@code dropwizard},
- * and later {@code prometheus}), registered in {@link ScrapeTargets} under that name.
+ * {@code prometheus}), registered in {@link ScrapeTargets} under that name.
  *
  * <p>Called on the Consul source's collect thread when an instance starts passing (or its metrics URL
  * changes). The returned source is owned by the Consul source: its {@code collect} is called once per

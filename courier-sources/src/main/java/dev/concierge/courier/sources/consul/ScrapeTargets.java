@@ -2,6 +2,8 @@ package dev.concierge.courier.sources.consul;
 
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
+import dev.concierge.courier.sources.prometheus.PrometheusConfig;
+import dev.concierge.courier.sources.prometheus.PrometheusScrapeSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -19,9 +21,10 @@ public final class ScrapeTargets {
         this.factories = Map.copyOf(factories);
     }
 
-    /** The types this module provides: {@code dropwizard}. */
+    /** The types this module provides: {@code dropwizard} and {@code prometheus}. */
     public static ScrapeTargets builtIn() {
-        return new ScrapeTargets(Map.of(DropwizardConfig.TYPE, ScrapeTargets::dropwizard));
+        return new ScrapeTargets(Map.of(DropwizardConfig.TYPE, ScrapeTargets::dropwizard,
+                PrometheusConfig.TYPE, ScrapeTargets::prometheus));
     }
 
     /** A copy that also (or instead) maps {@code type} to {@code factory}. */
@@ -44,6 +47,11 @@ public final class ScrapeTargets {
 
     private static DropwizardJsonSource dropwizard(ScrapeTarget target) {
         return DropwizardJsonSource.create(new DropwizardConfig(target.sourceName(), target.url(), null,
+                target.interval(), target.timeout(), target.maxBytes(), target.host()));
+    }
+
+    private static PrometheusScrapeSource prometheus(ScrapeTarget target) {
+        return PrometheusScrapeSource.create(new PrometheusConfig(target.sourceName(), target.url(),
                 target.interval(), target.timeout(), target.maxBytes(), target.host()));
     }
 
