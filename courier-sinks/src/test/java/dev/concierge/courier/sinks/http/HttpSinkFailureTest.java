@@ -160,7 +160,8 @@ class HttpSinkFailureTest {
                 answered503++;
             }
         }
-        assertThat(answered503).isEqualTo(storm);
+        // Two requests in flight may both meet the same step of the storm, so a 503 may be answered twice.
+        assertThat(answered503).isGreaterThanOrEqualTo(storm);
         assertThat(delivered).isEqualTo(samples.stream().map(Sample::name).collect(Collectors.toSet()));
     }
 
