@@ -2,6 +2,7 @@ package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.app.admin.AdminServer;
 import dev.concierge.courier.app.admin.CourierMetrics;
+import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
 import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.pipeline.Pipeline;
@@ -85,6 +86,9 @@ public final class Courier implements AutoCloseable {
         if (!Objects.equals(next.admin(), config.admin())) {
             needRestart.add("admin");
         }
+        if (!Objects.equals(next.selfMetrics(), config.selfMetrics())) {
+            needRestart.add("self_metrics");
+        }
         Map<String, SourceDefinition> oldSources = new LinkedHashMap<>();
         config.sources().forEach(source -> oldSources.put(source.name(), source));
         Map<String, SinkDefinition> oldSinks = new LinkedHashMap<>();
@@ -130,7 +134,7 @@ public final class Courier implements AutoCloseable {
             }
         }
         config = new CourierConfig(config.dataDir(), config.ringSlots(), config.ringBytes(),
-                config.shutdownDeadline(), next.sources(), next.sinks(), config.admin());
+                config.shutdownDeadline(), next.sources(), next.sinks(), config.admin(), config.selfMetrics());
         metrics.track(pipeline);
         return new Reload(kept, started, restarted, stopped, needRestart);
     }
@@ -164,6 +168,10 @@ public final class Courier implements AutoCloseable {
         }
         Pipeline pipeline = Pipeline.create(MultiProducerBroadcastRing.create(config.ringSlots(), config.ringBytes()),
                 ledger, sources, sinks, clock);
+        if (config.selfMetrics() != null) {
+            pipeline.addSource(new ScheduledSource(
+                    new CourierSelfSource(pipeline, config.selfMetrics().host(), clock), config.selfMetrics().interval()));
+        }
         Courier courier = new Courier(config, pipeline);
         if (config.admin() != null) {
             try {

@@ -6,6 +6,8 @@ import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
+import dev.concierge.courier.app.selfmetrics.SelfMetricsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,12 +25,20 @@ import java.util.Set;
  * @param ringBytes        the ring's byte budget ({@code ring.size})
  * @param shutdownDeadline how long a stop may spend sending what is owed ({@code shutdown_deadline})
  * @param admin            the admin endpoint ({@code admin}), or null when the section is absent: no endpoint
+ * @param selfMetrics      the courier's own metrics as a source ({@code self_metrics}), or null: none
  */
 public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
-                            List<SourceDefinition> sources, List<SinkDefinition> sinks, AdminConfig admin) {
+                            List<SourceDefinition> sources, List<SinkDefinition> sinks, AdminConfig admin,
+                            SelfMetricsConfig selfMetrics) {
     static final int DEFAULT_RING_SLOTS = 65_536;
     static final ByteSize DEFAULT_RING_SIZE = ByteSize.parse("64MiB");
     static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(5);
+
+    /** A configuration without the courier's own metrics. */
+    public CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
+                         List<SourceDefinition> sources, List<SinkDefinition> sinks, AdminConfig admin) {
+        this(dataDir, ringSlots, ringBytes, shutdownDeadline, sources, sinks, admin, null);
+    }
 
     public CourierConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -50,7 +60,8 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
     }
 
     static CourierConfig bind(ConfigNode root, ConfigProblems problems) {
-        root.expectKeys(problems, "data_dir", "ring", "shutdown_deadline", "sources", "sinks", "admin");
+        root.expectKeys(problems, "data_dir", "ring", "shutdown_deadline", "sources", "sinks", "admin",
+                "self_metrics");
         String dataDir = root.requiredString("data_dir", problems);
         ConfigNode ring = root.optionalMapping("ring", problems);
         ring.expectKeys(problems, "slots", "size");
@@ -80,10 +91,16 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
             sinks.add(sink);
         }
         AdminConfig admin = AdminConfig.bind(root, problems);
+        SelfMetricsConfig selfMetrics = SelfMetricsConfig.bind(root, problems);
+        if (selfMetrics != null && sourceNames.contains(CourierSelfSource.NAME)) {
+            problems.add(root.child("self_metrics").orElse(root), "a source named " + CourierSelfSource.NAME,
+                    "no source of that name: self_metrics uses it");
+        }
         if (!problems.isEmpty()) {
             return null;
         }
-        return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks, admin);
+        return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks, admin,
+                selfMetrics);
     }
 
     /** One line for the start-up log: what will run. */

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * <pre>
  * name       string
  * labels     varint count, then count x (name string, value string)
- * type       byte: 1 counter, 2 gauge, 3 histogram, 4 meter, 5 timer, 6 summary, 7 untyped
+ * type       byte: 1 counter, 2 gauge, 3 histogram, 4 meter, 5 timer, 6 summary, 7 untyped, 8 discovery
  * field      varint 0 for null, else (byte length + 1) then the bytes
  * value      byte tag: 1 integer (zigzag varlong), 2 decimal (8 bytes, IEEE 754 bits, big-endian),
  *            3 text (string)
@@ -32,7 +32,7 @@ import java.nio.ByteBuffer;
  */
 final class SampleCodec {
     private static final MetricType[] TYPES = {null, MetricType.COUNTER, MetricType.GAUGE, MetricType.HISTOGRAM,
-            MetricType.METER, MetricType.TIMER, MetricType.SUMMARY, MetricType.UNTYPED};
+            MetricType.METER, MetricType.TIMER, MetricType.SUMMARY, MetricType.UNTYPED, MetricType.DISCOVERY};
     private static final byte INTEGER = 1;
     private static final byte DECIMAL = 2;
     private static final byte TEXT = 3;
@@ -115,6 +115,7 @@ final class SampleCodec {
             case TIMER -> 5;
             case SUMMARY -> 6;
             case UNTYPED -> 7;
+            case DISCOVERY -> 8;
         };
     }
 }

@@ -11,7 +11,12 @@ public enum MetricType {
     METER("meter"),
     TIMER("timer"),
     SUMMARY("summary"),
-    UNTYPED("untyped");
+    UNTYPED("untyped"),
+    /**
+     * A Zabbix low-level discovery value: the text of an LLD JSON document, sent to the trapper discovery
+     * rule whose key is {@code <name>[<field>]} (for example {@code courier.discovery[sinks]}).
+     */
+    DISCOVERY("discovery");
 
     private final String keyPrefix;
 

@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.naming;
 
 import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 
 /**
@@ -12,7 +13,10 @@ import dev.concierge.courier.core.model.Sample;
  *                                                   untyped[node_cpu_seconds_total,cpu=0,mode=idle]
  * </pre>
  *
- * A parameter is quoted ({@code "..."} with {@code \"} for a quote) when it contains {@code ,}, {@code ]},
+ * A {@link MetricType#DISCOVERY} sample is an LLD document for the rule {@code <name>[<field>]}, e.g.
+ * {@code courier.discovery[sinks]}.
+ *
+ * <p>A parameter is quoted ({@code "..."} with {@code \"} for a quote) when it contains {@code ,}, {@code ]},
  * {@code [}, {@code "} or starts with a space, which is Zabbix's item key grammar for parameters.
  */
 public final class ZabbixKeys {
@@ -21,6 +25,11 @@ public final class ZabbixKeys {
 
     public static String render(Sample sample) {
         StringBuilder key = new StringBuilder(64);
+        if (sample.type() == MetricType.DISCOVERY) {
+            key.append(sample.name()).append('[');
+            appendParameter(key, sample.field() == null ? "" : sample.field());
+            return key.append(']').toString();
+        }
         key.append(sample.type().keyPrefix()).append('[');
         appendParameter(key, sample.qualifiedName());
         Labels labels = sample.labels();

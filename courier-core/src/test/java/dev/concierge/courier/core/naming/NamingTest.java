@@ -63,4 +63,12 @@ class NamingTest {
         assertThat(SampleValue.of(-3.0).render()).isEqualTo("-3");
         assertThat(SampleValue.of(1e20).render()).isEqualTo("1.0E20");
     }
+
+    @Test
+    void discoveryValuesGoToTheirRulesKey() {
+        Sample lld = sample("courier.discovery", Labels.empty(), MetricType.DISCOVERY, "sinks",
+                SampleValue.of("[{\"{#SINK}\":\"zabbix\"}]"));
+
+        assertThat(ZabbixKeys.render(lld)).isEqualTo("courier.discovery[sinks]");
+    }
 }

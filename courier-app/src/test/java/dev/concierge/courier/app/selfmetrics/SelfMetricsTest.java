@@ -1,0 +1,87 @@
+package dev.concierge.courier.app.selfmetrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.app.wiring.Courier;
+import dev.concierge.courier.app.wiring.CourierConfig;
+import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SelfMetricsTest {
+    @TempDir
+    Path dir;
+
+    private CourierConfig config(int port, String selfMetrics, String sourceName) throws Exception {
+        Path metrics = dir.resolve("metrics.json");
+        Files.writeString(metrics, "{\"version\":\"4.0.0\",\"gauges\":{},\"counters\":{\"jobs\":{\"count\":1}},"
+                + "\"histograms\":{},\"meters\":{},\"timers\":{}}");
+        Path file = dir.resolve("courier.yaml");
+        Files.writeString(file, """
+                data_dir: %s
+                %s
+                sources:
+                  - {name: %s, type: dropwizard, file: %s, interval: 200ms, timeout: 200ms, host: app-01}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: "127.0.0.1:%d"}
+                """.formatted(dir.resolve("state"), selfMetrics, sourceName, metrics, port));
+        return CourierConfig.load(new YamlConfigParser(Map.of()), file);
+    }
+
+    private static Optional<Row> row(ZabbixTrapperReceiver receiver, String key) {
+        List<Row> rows = receiver.rows();
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            if (rows.get(i).key().equals(key)) {
+                return Optional.of(rows.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void deliversTheCouriersOwnHealthWithItsDiscoveryToItsSinks() throws Exception {
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create();
+             Courier courier = Courier.start(config(receiver.port(),
+                     "self_metrics: {interval: 200ms, host: courier-01}", "app"))) {
+            await().until(() -> row(receiver, "gauge[courier.sink.delivered,sink=zabbix]")
+                    .map(r -> Long.parseLong(r.value()) > 0).orElse(false));
+
+            assertThat(row(receiver, "courier.discovery[sinks]")).get().satisfies(r -> {
+                assertThat(r.value()).isEqualTo("[{\"{#SINK}\":\"zabbix\"}]");
+                assertThat(r.host()).isEqualTo("courier-01");
+            });
+            assertThat(row(receiver, "courier.discovery[sources]")).get().extracting(Row::value)
+                    .isEqualTo("[{\"{#SOURCE}\":\"app\"},{\"{#SOURCE}\":\"courier\"}]");
+            assertThat(row(receiver, "gauge[courier.source.failures,source=app]")).get().extracting(Row::value)
+                    .isEqualTo("0");
+            assertThat(row(receiver, "gauge[courier.sink.dropped,sink=zabbix]")).isPresent();
+            assertThat(row(receiver, "gauge[courier.ring.used_bytes]")).isPresent();
+            assertThat(row(receiver, "counter[jobs.count]")).get().extracting(Row::host).isEqualTo("app-01");
+        }
+    }
+
+    @Test
+    void isOffWithoutItsSection() throws Exception {
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create();
+             Courier courier = Courier.start(config(receiver.port(), "", "app"))) {
+            await().until(() -> receiver.rows().size() >= 3);
+
+            assertThat(receiver.rows()).noneMatch(r -> r.key().contains("courier."));
+        }
+    }
+
+    @Test
+    void refusesASourceThatTakesItsName() {
+        assertThatThrownBy(() -> config(10051, "self_metrics: {}", "courier"))
+                .hasMessageContaining("self_metrics: a source named courier (expected: no source of that name");
+    }
+}
