@@ -3,6 +3,7 @@ package dev.concierge.courier.app.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.core.spi.Secret;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -28,6 +29,8 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the admin endpoint's requests, on its event loop. Every path but {@code /health} needs the bearer
  * token when one is configured; the token is compared in constant time and never logged. Only {@code GET}
- * and {@code HEAD} are allowed. Shared by every connection; holds no per-connection state.
+ * and {@code HEAD} are allowed, but for {@code POST /reload}, which exists only when a token is configured. Shared by every connection; holds no per-connection state.
  */
 @ChannelHandler.Sharable
 final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -48,7 +51,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final String PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; "
             + "script-src 'unsafe-inline'; connect-src 'self'; img-src data:";
     private static final String BEARER = "bearer ";
-    private static final Set<String> PATHS = Set.of("/health", "/ready", "/metrics", "/ledger", "/status.json", "/");
+    private static final Set<String> PATHS = Set.of("/health", "/ready", "/metrics", "/ledger", "/status.json", "/",
+            "/reload");
 
     /** What one request is answered with. */
     private record Reply(HttpResponseStatus status, String contentType, byte[] body) {
@@ -64,6 +68,12 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final LedgerDocument ledger;
     private final ObjectMapper json;
     private final byte[] page;
+    private final ExecutorService reloads = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "courier-admin-reload");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile ConfigurationReloader reloader;
 
     AdminHttpHandler(Secret token, CourierMetrics metrics, BooleanSupplier ready, StatusDocument status,
                      LedgerDocument ledger, ObjectMapper json) {
@@ -74,6 +84,11 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         this.ledger = ledger;
         this.json = json;
         this.page = statusPage();
+    }
+
+    /** Enables {@code POST /reload} (only when a token is configured). */
+    void reloadWith(ConfigurationReloader reloader) {
+        this.reloader = reloader;
     }
 
     private static byte[] statusPage() {
@@ -102,6 +117,18 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 metrics.requestRefused(method, PATHS.contains(path) ? path : "(another path)",
                         ctx.channel().remoteAddress());
                 reply = Reply.text(HttpResponseStatus.UNAUTHORIZED, "a bearer token is required\n");
+            } else if (path.equals("/reload")) {
+                if (!request.method().equals(HttpMethod.POST)) {
+                    reply = Reply.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only POST\n");
+                } else if (token == null) {
+                    reply = Reply.text(HttpResponseStatus.FORBIDDEN,
+                            "POST /reload needs admin.token to be set; send SIGHUP instead\n");
+                } else if (reloader == null) {
+                    reply = Reply.text(HttpResponseStatus.NOT_FOUND, "this courier cannot reload\n");
+                } else {
+                    reload(ctx, request);
+                    return;
+                }
             } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
                 reply = Reply.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD\n");
             } else {
@@ -114,6 +141,41 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             }
         }
         respond(ctx, request, reply);
+    }
+
+    /** Reloads off the event loop (a changed sink may take its shutdown deadline), then answers. */
+    private void reload(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ConfigurationReloader current = reloader;
+        request.retain();
+        reloads.execute(() -> {
+            Reply reply;
+            try {
+                String summary = current.reload();
+                log.info("reloaded on POST /reload: {}", summary);
+                reply = Reply.text(HttpResponseStatus.OK, "reloaded: " + summary + "\n");
+            } catch (ConfigException e) {
+                log.error("POST /reload: the configuration has problems; still running the previous one:\n{}",
+                        e.getMessage());
+                reply = Reply.text(HttpResponseStatus.UNPROCESSABLE_ENTITY,
+                        "the configuration has problems; still running the previous one:\n" + e.getMessage() + "\n");
+            } catch (RuntimeException e) {
+                metrics.requestFailed("POST", "/reload", e);
+                reply = Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "reload failed: " + e + "\n");
+            }
+            Reply answer = reply;
+            ctx.executor().execute(() -> {
+                try {
+                    respond(ctx, request, answer);
+                } finally {
+                    request.release();
+                }
+            });
+        });
+    }
+
+    /** Stops the reload thread; a reload under way finishes first. */
+    void close() {
+        reloads.shutdown();
     }
 
     private boolean authorized(FullHttpRequest request) {
@@ -183,7 +245,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"courier\"");
         }
         if (reply.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
-            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            response.headers().set(HttpHeaderNames.ALLOW,
+                    request.uri().startsWith("/reload") ? "POST" : "GET, HEAD");
         }
         HttpUtil.setContentLength(response, reply.body().length);
         boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();

@@ -48,11 +48,13 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final AdminConfig config;
+    private final AdminHttpHandler handler;
 
-    private AdminServer(EventLoopGroup group, Channel channel, AdminConfig config) {
+    private AdminServer(EventLoopGroup group, Channel channel, AdminConfig config, AdminHttpHandler handler) {
         this.group = group;
         this.channel = channel;
         this.config = config;
+        this.handler = handler;
     }
 
     /**
@@ -91,7 +93,7 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("admin.listen " + config.listen() + ": cannot listen: "
                     + bound.cause().getMessage(), bound.cause());
         }
-        AdminServer server = new AdminServer(group, bound.channel(), config);
+        AdminServer server = new AdminServer(group, bound.channel(), config, handler);
         log.info("admin endpoint on http://{}/ ({})", server.listening(),
                 config.requiresToken() ? "bearer token required but for /health" : "no token, loopback only");
         return server;
@@ -112,9 +114,15 @@ public final class AdminServer implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port();
     }
 
+    /** Enables {@code POST /reload} with {@code reloader}; it answers 403 unless a token is configured. */
+    public void reloadWith(ConfigurationReloader reloader) {
+        handler.reloadWith(reloader);
+    }
+
     /** Stops listening, closes open connections and ends the event loop. */
     @Override
     public void close() {
+        handler.close();
         channel.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }

@@ -51,6 +51,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("courier: cannot start: " + e.getMessage());
             return 1;
         }
+        courier.reloadOnRequest(() -> courier.reload(CourierConfig.load(config)).toString());
         try (courier) {
             String signal;
             while (!ProcessSignals.isStop(signal = signals.next(null))) {

@@ -1,6 +1,7 @@
 package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.app.admin.AdminServer;
+import dev.concierge.courier.app.admin.ConfigurationReloader;
 import dev.concierge.courier.app.admin.CourierMetrics;
 import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
 import dev.concierge.courier.core.ledger.DeliveryLedger;
@@ -137,6 +138,17 @@ public final class Courier implements AutoCloseable {
                 config.shutdownDeadline(), next.sources(), next.sinks(), config.admin(), config.selfMetrics());
         metrics.track(pipeline);
         return new Reload(kept, started, restarted, stopped, needRestart);
+    }
+
+    /**
+     * Lets the admin endpoint's {@code POST /reload} (when it has a token) re-read the configuration with
+     * {@code reloader}. Without an admin endpoint this does nothing.
+     */
+    public void reloadOnRequest(ConfigurationReloader reloader) {
+        AdminServer server = admin;
+        if (server != null) {
+            server.reloadWith(reloader);
+        }
     }
 
     /**

@@ -113,4 +113,48 @@ class AdminTokenTest {
         assertThat(Files.readString(log, StandardCharsets.UTF_8))
                 .contains("admin on 127.0.0.1:0 with a token").doesNotContain(TOKEN);
     }
+
+    private HttpResponse<String> post(int port, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void reloadsOnPostWithTheTokenAndRefusesABrokenConfiguration() throws Exception {
+        Path log = dir.resolve("courier.log");
+        try (ZabbixTrapperReceiver first = ZabbixTrapperReceiver.create();
+             ZabbixTrapperReceiver second = ZabbixTrapperReceiver.create()) {
+            Path config = config(first.port());
+            Process courier = courier(log, "run", "--config", config.toString());
+            try {
+                Matcher listening = LISTENING.matcher("");
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> listening.reset(Files.readString(log, StandardCharsets.UTF_8)).find());
+                int port = Integer.parseInt(listening.group(1));
+                await().atMost(Duration.ofSeconds(30)).until(() -> !first.rows().isEmpty());
+                String original = Files.readString(config);
+
+                assertThat(post(port, "/reload", null).statusCode()).isEqualTo(401);
+                Files.writeString(config, original.replace("interval: 200ms", "interval: often"));
+                HttpResponse<String> broken = post(port, "/reload", "Bearer " + TOKEN);
+                assertThat(broken.statusCode()).isEqualTo(422);
+                assertThat(broken.body()).contains("still running the previous one", "sources[0].interval");
+
+                Files.writeString(config, original.replace("sinks:\n", "sinks:\n  - {name: second, type: zabbix, "
+                        + "server: \"127.0.0.1:" + second.port() + "\", host: app-01}\n"));
+                HttpResponse<String> reloaded = post(port, "/reload", "Bearer " + TOKEN);
+                assertThat(reloaded.statusCode()).isEqualTo(200);
+                assertThat(reloaded.body()).startsWith("reloaded: kept [source app, sink zabbix], started [sink second]");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !second.rows().isEmpty());
+            } finally {
+                courier.destroy();
+                assertThat(courier.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain(TOKEN);
+    }
 }
