@@ -288,7 +288,8 @@ public final class FileDeliveryLedger implements DeliveryLedger {
             try {
                 listener.accept(record);
             } catch (RuntimeException e) {
-                log.warn("ledger listener failed on a record of sink {}", record.sink(), e);
+                log.warn("ledger listener failed on a record of sink {}; the record is kept and the other listeners run",
+                        record.sink(), e);
             }
         }
     }
@@ -334,7 +335,8 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                 ledgerLog.sync();
             } catch (IOException e) {
                 writeErrors++;
-                log.error("cannot fsync {} in {}: {}", LedgerLog.FILE, dataDir, e.toString());
+                log.error("cannot fsync {} in {}: {}; records written so far may be lost if the machine fails, trying again"
+                        + " at the next sync", LedgerLog.FILE, dataDir, e.toString());
             }
         }
     }
@@ -363,7 +365,8 @@ public final class FileDeliveryLedger implements DeliveryLedger {
             try {
                 ledgerLog.close();
             } catch (IOException e) {
-                log.error("cannot close {} in {}: {}", LedgerLog.FILE, dataDir, e.toString());
+                log.error("cannot close {} in {}: {}; its torn tail, if any, is cut at the next start", LedgerLog.FILE, dataDir,
+                        e.toString());
             }
             try {
                 lock.release();

@@ -58,7 +58,8 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
             try {
                 listener.accept(record);
             } catch (RuntimeException e) {
-                log.warn("ledger listener failed on a record of sink {}", record.sink(), e);
+                log.warn("ledger listener failed on a record of sink {}; the record is kept and the other listeners run",
+                        record.sink(), e);
             }
         }
     }

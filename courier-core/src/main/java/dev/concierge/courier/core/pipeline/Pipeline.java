@@ -190,7 +190,7 @@ public final class Pipeline implements AutoCloseable {
             try {
                 sink.spec().sink().close();
             } catch (Exception e) {
-                log.warn("sink {}: close failed", sink.spec().sink().name(), e);
+                log.warn("sink {}: close failed; going on with the shutdown", sink.spec().sink().name(), e);
             }
         }
     }

@@ -227,7 +227,7 @@ final class SinkWorker implements Runnable {
         stats.delivered.addAndGet(accepted);
         stats.rejected.addAndGet(rejected);
         if (rejected > 0) {
-            log.warn("sink {}: batch {}: destination refused {} of {} samples for good: {}", sink.name(),
+            log.warn("sink {}: batch {}: destination refused {} of {} samples for good: {}; recorded in the ledger, not resent", sink.name(),
                     batch.id(), rejected, batch.size(), outcome.detail());
         } else {
             log.debug("sink {}: batch {} of {} samples delivered: {}", sink.name(), batch.id(), batch.size(),
@@ -256,7 +256,7 @@ final class SinkWorker implements Runnable {
 
     private void recordEviction(DeliveryRecord record) {
         stats.dropped.addAndGet(record.dropped());
-        log.warn("sink {}: dropped {} samples from {} to {}: {}", sink.name(), record.dropped(),
+        log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger", sink.name(), record.dropped(),
                 record.oldestSample(), record.newestSample(), record.detail());
         ledger.record(record);
     }

@@ -89,7 +89,7 @@ final class SourceScheduler {
         synchronized (entry) {
             if (entry.running) {
                 entry.stats.overlapsSkipped.incrementAndGet();
-                log.warn("source {}: previous collect still running, skipping this one", entry.name());
+                log.warn("source {}: previous collect still running, skipping this one; the next tick tries again", entry.name());
                 return;
             }
             entry.running = true;
@@ -188,7 +188,7 @@ final class SourceScheduler {
         try {
             entry.scheduled.source().close();
         } catch (Exception e) {
-            log.warn("source {}: close failed", entry.name(), e);
+            log.warn("source {}: close failed; going on with the rest", entry.name(), e);
         }
     }
 

@@ -194,10 +194,10 @@ public final class HttpSink implements Sink {
 
     private void log(Batch batch, DeliveryOutcome outcome) {
         if (outcome instanceof DeliveryOutcome.Retry) {
-            LOG.warn("HTTP sink {}: {} samples not delivered to {}: {}", config.name(), batch.size(), endpoint,
+            LOG.warn("HTTP sink {}: {} samples not delivered to {}: {}; they are sent again after the backoff", config.name(), batch.size(), endpoint,
                     outcome.detail());
         } else if (outcome instanceof DeliveryOutcome.Rejected) {
-            LOG.warn("HTTP sink {}: {} samples refused by {}: {}", config.name(), batch.size(), endpoint,
+            LOG.warn("HTTP sink {}: {} samples refused by {}: {}; recorded as rejected, not resent", config.name(), batch.size(), endpoint,
                     outcome.detail());
         } else {
             LOG.debug("HTTP sink {}: batch {} of {} samples to {}: {}", config.name(), batch.id(), batch.size(),

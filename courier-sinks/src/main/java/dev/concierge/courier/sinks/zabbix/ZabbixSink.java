@@ -199,7 +199,7 @@ public final class ZabbixSink implements Sink {
         return result.whenComplete((r, e) -> {
             releaseSlot();
             if (r != null && r.kind() == ZabbixFrameResult.Kind.RETRY) {
-                LOG.warn("Zabbix sink {}: {} rows for host {} not delivered to {}: {}", config.name(), rows, host,
+                LOG.warn("Zabbix sink {}: {} rows for host {} not delivered to {}: {}; they are sent again after the backoff", config.name(), rows, host,
                         config.server(), r.detail());
             }
         });

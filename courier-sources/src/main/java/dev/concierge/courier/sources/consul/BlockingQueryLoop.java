@@ -105,7 +105,7 @@ final class BlockingQueryLoop<T> implements AutoCloseable {
                 }
                 if (!(t instanceof ConsulException) && !(t instanceof JsonParseException)) {
                     // Not the agent's answer or the network: a bug, worth its stack trace; the loop goes on.
-                    LOG.error("consul {}: query failed unexpectedly", what, t);
+                    LOG.error("consul {}: query failed unexpectedly; retrying after the backoff", what, t);
                 }
                 consecutiveFailures++;
                 failures.incrementAndGet();

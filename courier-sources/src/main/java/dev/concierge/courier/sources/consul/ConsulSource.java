@@ -208,7 +208,7 @@ public final class ConsulSource implements Source {
             } catch (RuntimeException e) {
                 skippedInstances.incrementAndGet();
                 if (warnOnce("create " + target)) {
-                    LOG.warn("consul source {}: cannot scrape {}: {}", config.name(), target, e.getMessage());
+                    LOG.warn("consul source {}: cannot scrape {}: {}; skipping it until its registration changes", config.name(), target, e.getMessage());
                 }
             }
         }
@@ -395,7 +395,7 @@ public final class ConsulSource implements Source {
         try {
             source.close();
         } catch (Exception e) {
-            LOG.warn("consul source {}: closing a target source failed", config.name(), e);
+            LOG.warn("consul source {}: closing a target source failed; going on", config.name(), e);
         }
     }
 
