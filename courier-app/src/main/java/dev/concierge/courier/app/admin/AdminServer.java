@@ -68,7 +68,7 @@ public final class AdminServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         AdminHttpHandler handler = new AdminHttpHandler(config.token(), metrics, ready,
                 new StatusDocument(json, pipeline, metrics, clock),
-                new LedgerDocument(json, pipeline.ledger(), new ArrayList<>(pipeline.sinkStats().keySet())), json);
+                new LedgerDocument(json, pipeline.ledger(), () -> new ArrayList<>(pipeline.sinkStats().keySet())), json);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
             throw new IllegalStateException("admin.listen " + config.listen() + ": cannot resolve " + config.host());

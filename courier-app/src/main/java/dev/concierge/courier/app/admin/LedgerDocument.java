@@ -7,6 +7,7 @@ import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.LedgerTotals;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code /ledger}: per-sink totals and the most recent records, newest last, as the ledger holds them.
@@ -27,18 +28,19 @@ final class LedgerDocument {
 
     private final ObjectMapper json;
     private final DeliveryLedger ledger;
-    private final List<String> sinks;
+    // The sinks running now: a reload may add or remove some.
+    private final Supplier<List<String>> sinks;
 
-    LedgerDocument(ObjectMapper json, DeliveryLedger ledger, List<String> sinks) {
+    LedgerDocument(ObjectMapper json, DeliveryLedger ledger, Supplier<List<String>> sinks) {
         this.json = json;
         this.ledger = ledger;
-        this.sinks = List.copyOf(sinks);
+        this.sinks = sinks;
     }
 
     ObjectNode render(int limit) {
         ObjectNode root = json.createObjectNode();
         ObjectNode totals = root.putObject("totals");
-        for (String sink : sinks) {
+        for (String sink : sinks.get()) {
             LedgerTotals sinkTotals = ledger.totals(sink);
             ObjectNode node = totals.putObject(sink);
             node.put("batches", sinkTotals.batches());
