@@ -17,7 +17,9 @@ import dev.concierge.courier.sinks.http.HttpSinkConfig;
 import dev.concierge.courier.sinks.http.HttpTrustStore;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
+import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +106,7 @@ final class BuiltInSinks {
     private static SinkDefinition zabbix(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {
         int before = problems.count();
         expectKeys(node, problems, "server", "host", "max_rows_per_frame", "max_in_flight", "connect_timeout",
-                "read_timeout", "compression");
+                "read_timeout", "compression", "tls");
         HostPort server = node.requiredHostPort("server", ZabbixSinkConfig.DEFAULT_SERVER_PORT, problems);
         String host = node.optionalString("host", null, problems);
         int rows = node.optionalInt("max_rows_per_frame", 1, 100_000, ZabbixSinkConfig.DEFAULT_MAX_ROWS_PER_FRAME,
@@ -114,17 +116,76 @@ final class BuiltInSinks {
                 problems);
         Duration read = node.optionalDuration("read_timeout", ZabbixSinkConfig.DEFAULT_READ_TIMEOUT, problems);
         boolean compression = node.optionalBoolean("compression", ZabbixSinkConfig.DEFAULT_COMPRESSION, problems);
+        ZabbixTlsConfig tls = zabbixTls(node.optionalMapping("tls", problems), problems);
         if (problems.count() > before) {
             return null;
         }
         ZabbixSinkConfig config = Plugins.build(node, problems, () -> new ZabbixSinkConfig(name, server.host(),
-                server.port(), host, rows, inFlight, connect, read, compression));
+                server.port(), host, rows, inFlight, connect, read, compression, tls));
         if (config == null) {
             return null;
         }
-        String summary = config.server() + (host == null ? "" : " as host " + host);
+        String summary = config.server() + (host == null ? "" : " as host " + host)
+                + (tls.encrypted() ? " over TLS (" + tls.connect().configName() + ")" : "");
         return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(), config,
                 () -> ZabbixSink.create(config));
+    }
+
+    /**
+     * {@code tls: {connect, ca_file, cert_file, key_file, server_cert_issuer, server_cert_subject}}; absent =
+     * unencrypted. The files are read here, so a missing or unreadable one stops the load with the rest.
+     */
+    private static ZabbixTlsConfig zabbixTls(ConfigNode tls, ConfigProblems problems) {
+        if (tls.keys().isEmpty()) {
+            return ZabbixTlsConfig.UNENCRYPTED;
+        }
+        int before = problems.count();
+        List<String> files = List.of("ca_file", "cert_file", "key_file");
+        tls.expectKeys(problems, "connect", "ca_file", "cert_file", "key_file", "server_cert_issuer",
+                "server_cert_subject");
+        int beforeConnect = problems.count();
+        String connectName = tls.optionalChoice("connect", ZabbixTlsConfig.Connect.configNames(),
+                ZabbixTlsConfig.Connect.UNENCRYPTED.configName(), problems);
+        if (problems.count() > beforeConnect) {
+            return null; // with connect unknown, which of the other keys belong is unknown too
+        }
+        ZabbixTlsConfig.Connect mode = ZabbixTlsConfig.Connect.ofConfigName(connectName);
+        if (mode == ZabbixTlsConfig.Connect.UNENCRYPTED) {
+            for (String key : tls.keys()) {
+                if (!key.equals("connect")) {
+                    tls.child(key).ifPresent(at -> problems.add(at, "a " + key,
+                            "absent with connect unencrypted, or connect: cert"));
+                }
+            }
+            return problems.count() > before ? null : ZabbixTlsConfig.UNENCRYPTED;
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String key : files) {
+            String path = tls.requiredString(key, problems);
+            Path file = null;
+            try {
+                file = path == null || !path.startsWith("/") ? null : Path.of(path);
+            } catch (InvalidPathException e) {
+                // a NUL, reported below like a relative path
+            }
+            if (path != null && file == null) {
+                // Never echo key material pasted where its path belongs.
+                String found = path.contains("PRIVATE KEY") ? "PEM text" : '"' + path + '"';
+                problems.add(tls.child(key).orElse(tls), found, "an absolute path to a PEM file");
+            }
+            paths.add(file);
+        }
+        String issuer = tls.optionalString("server_cert_issuer", null, problems);
+        String subject = tls.optionalString("server_cert_subject", null, problems);
+        if (problems.count() > before) {
+            return null;
+        }
+        ZabbixTlsConfig config = new ZabbixTlsConfig(mode, paths.get(0), paths.get(1), paths.get(2), issuer, subject);
+        for (ZabbixTlsConfig.FileProblem problem : config.fileProblems()) {
+            problems.add(tls.child(problem.key()).orElse(tls), '"' + problem.file().toString() + '"',
+                    problem.expected());
+        }
+        return config;
     }
 
     private static SinkDefinition file(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.sinks.zabbix.TestCertificates;
+import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
+import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -238,6 +241,79 @@ class CourierConfigTest {
             assertThat(sink.summary()).isEqualTo("json to https://collector.example.org/v1/metrics?token=******");
         });
         assertThat(config.summary()).doesNotContain("t0ken-value", "st0re-pw", "abc");
+    }
+
+    @Test
+    void bindsAZabbixSinkWithCertificateTls() throws Exception {
+        TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - name: zabbix
+                    type: zabbix
+                    server: zabbix.example.org
+                    tls:
+                      connect: cert
+                      ca_file: %s
+                      cert_file: %s
+                      key_file: %s
+                      server_cert_subject: "%s"
+                """.formatted(certs.caCert(), certs.clientCert(), certs.clientPkcs1Key(),
+                TestCertificates.SERVER_SUBJECT));
+
+        CourierConfig config = load(file, Map.of());
+
+        assertThat(config.sinks()).singleElement().satisfies(sink -> {
+            assertThat(sink.summary()).isEqualTo("zabbix.example.org:10051 over TLS (cert)");
+            assertThat(sink.settings()).isInstanceOfSatisfying(ZabbixSinkConfig.class, c -> assertThat(c.tls())
+                    .isEqualTo(ZabbixTlsConfig.cert(certs.caCert(), certs.clientCert(), certs.clientPkcs1Key())
+                            .withServerCertSubject(TestCertificates.SERVER_SUBJECT)));
+        });
+    }
+
+    @Test
+    void reportsEveryZabbixTlsProblemAtOnceWithoutEchoingKeys() throws Exception {
+        TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
+        Path missing = dir.resolve("missing-ca.crt");
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - name: z0
+                    type: zabbix
+                    server: 127.0.0.1
+                    tls: {connect: cert, ca_file: ca.crt, key_file: "-----BEGIN PRIVATE KEY----- MIIEvgIBADAN"}
+                  - name: z1
+                    type: zabbix
+                    server: 127.0.0.1
+                    tls: {connect: unencrypted, ca_file: /etc/ca.crt, psk_file: /etc/zabbix.psk}
+                  - name: z2
+                    type: zabbix
+                    server: 127.0.0.1
+                    tls: {connect: psk}
+                  - name: z3
+                    type: zabbix
+                    server: 127.0.0.1
+                    tls: {connect: cert, ca_file: %s, cert_file: %s, key_file: %s}
+                """.formatted(missing, certs.clientCert(), certs.serverKey()));
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sinks[0].tls.ca_file: \"ca.crt\" (expected: an absolute path to a PEM file)")
+                .hasMessageContaining("sinks[0].tls.cert_file: missing (expected: a non-empty string)")
+                .hasMessageContaining("sinks[0].tls.key_file: PEM text (expected: an absolute path to a PEM file)")
+                .hasMessageContaining("sinks[1].tls.ca_file: a ca_file (expected: absent with connect unencrypted, "
+                        + "or connect: cert)")
+                .hasMessageContaining("sinks[1].tls.psk_file: unknown key")
+                .hasMessageContaining("sinks[2].tls.connect: \"psk\" (expected: one of unencrypted, cert)")
+                .hasMessageContaining(":20:35: sinks[3].tls.ca_file: \"" + missing
+                        + "\" (expected: a readable PEM file of CA certificates: no such file)")
+                .hasMessageContaining("sinks[3].tls.key_file: \"" + certs.serverKey()
+                        + "\" (expected: the private key of the certificate in " + certs.clientCert() + ")")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("MIIEvgIBADAN"));
     }
 
     @Test

@@ -5,15 +5,17 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request/reply exchange on one connection: writes the request frame when the connection is up,
- * waits at most the read timeout for one reply frame, classifies it, closes. Completes {@code result}
- * exactly once, always normally; runs on the channel's event loop.
+ * One request/reply exchange on one connection: writes the request frame when the connection is up (an SSL
+ * handler in front holds it until the handshake is done), waits at most the read timeout, handshake
+ * included, for one reply frame, classifies it, closes. Completes {@code result} exactly once, always
+ * normally; runs on the channel's event loop.
  */
 final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFrame> {
     private final byte[] request;
@@ -52,6 +54,16 @@ final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFram
             frameResult = ZabbixFrameResult.retry(rows, e.getMessage());
         }
         finish(ctx, frameResult);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        // Fired before the SSL handler closes the channel and before the decode error reaches exceptionCaught,
+        // so the handshake's own reason is the one reported.
+        if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+            finish(ctx, ZabbixFrameResult.retry(rows, "TLS handshake: " + describe(handshake.cause())));
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

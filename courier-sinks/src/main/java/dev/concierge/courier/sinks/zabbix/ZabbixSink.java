@@ -14,6 +14,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -27,6 +30,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +68,13 @@ import org.slf4j.LoggerFactory;
  * that falls out of it, or comes back with other rows, is simply sent in full. A duplicate that does reach
  * Zabbix carries the same {@code clock} and {@code ns}, so the history table's key drops it.
  *
+ * <p><b>TLS.</b> With {@code tls.connect: cert} every connection starts with a full TLS handshake (Zabbix
+ * offers no session resumption, PROTOCOLS.md §1.8), the sink presenting its certificate and checking the
+ * server's as {@link ZabbixTlsConfig} describes. A handshake that fails (an untrusted server certificate,
+ * an issuer or subject mismatch, the server refusing the sink's certificate) is a Retry whose detail starts
+ * with {@code TLS handshake:}: nothing was sent. A host whose "Connections from host" does not allow the
+ * connection type is a different case: Zabbix completes the handshake and counts the rows as failed.
+ *
  * <p><b>Threads.</b> {@link #send} does not block: it renders the JSON on the caller's thread and the I/O runs
  * on the sink's own Netty event loop, which {@link #close} shuts down. The returned stage always completes
  * normally, within the connect timeout plus the read timeout of each frame's turn.
@@ -76,6 +89,7 @@ public final class ZabbixSink implements Sink {
     private static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
 
     private final ZabbixSinkConfig config;
+    private final SslContext ssl; // null = unencrypted
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final LongAdder nonFiniteSkipped = new LongAdder();
@@ -96,6 +110,7 @@ public final class ZabbixSink implements Sink {
 
     private ZabbixSink(ZabbixSinkConfig config) {
         this.config = config;
+        this.ssl = config.tls().encrypted() ? config.tls().sslContext() : null;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("zabbix-sink-" + config.name(), true));
         this.bootstrap = new Bootstrap()
                 .group(group)
@@ -105,13 +120,19 @@ public final class ZabbixSink implements Sink {
                 .option(ChannelOption.TCP_NODELAY, true);
     }
 
-    /** A sink with its own event loop thread; nothing is connected until the first {@link #send}. */
+    /**
+     * A sink with its own event loop thread; nothing is connected until the first {@link #send}. Reads the
+     * TLS files, if any.
+     *
+     * @throws IllegalArgumentException when a TLS file is unusable, listing {@link ZabbixTlsConfig#fileProblems()}
+     */
     public static ZabbixSink create(ZabbixSinkConfig config) {
         ZabbixSink sink = new ZabbixSink(config);
         LOG.info("Zabbix sink {}: server {}, host {}, {} rows per frame, {} connections, connect timeout {}, "
-                        + "read timeout {}, compression {}", config.name(), config.server(),
+                        + "read timeout {}, compression {}, TLS {}", config.name(), config.server(),
                 config.host() == null ? "from each sample" : config.host(), config.maxRowsPerFrame(),
-                config.maxInFlight(), config.connectTimeout(), config.readTimeout(), config.compression());
+                config.maxInFlight(), config.connectTimeout(), config.readTimeout(), config.compression(),
+                config.tls().summary());
         return sink;
     }
 
@@ -210,6 +231,9 @@ public final class ZabbixSink implements Sink {
             Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                        ch.pipeline().addLast(sslHandler(ch));
+                    }
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
                             new ZabbixFrameEncoder(config.compression()),
@@ -226,6 +250,28 @@ public final class ZabbixSink implements Sink {
             // A rejected task after close(), or a bootstrap error: the frame did not leave.
             result.complete(ZabbixFrameResult.retry(rows, "connect: " + ZabbixExchangeHandler.describe(e)));
         }
+    }
+
+    /**
+     * TLS below the framing. SNI names the server as configured, unless that is an IP address, as
+     * zabbix_sender does; the JDK alone would leave it out for single-label names such as {@code localhost}.
+     */
+    private SslHandler sslHandler(SocketChannel ch) {
+        SslHandler handler = ssl.newHandler(ch.alloc(), config.serverHost(), config.serverPort());
+        String host = config.serverHost();
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+            SSLEngine engine = handler.engine();
+            SSLParameters parameters = engine.getSSLParameters();
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+                engine.setSSLParameters(parameters);
+            } catch (IllegalArgumentException notAnSniName) {
+                // A name SNI cannot carry (RFC 6066 §3: an ASCII host name): connect without SNI.
+            }
+        }
+        // The exchange's read timeout bounds the handshake as well; this only keeps Netty's own from firing first.
+        handler.setHandshakeTimeoutMillis(config.readTimeout().toMillis() + 1000);
+        return handler;
     }
 
     /** A frame waiting for a connection slot. */

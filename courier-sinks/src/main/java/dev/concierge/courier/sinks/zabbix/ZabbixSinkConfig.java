@@ -17,10 +17,11 @@ import java.util.List;
  * @param connectTimeout  how long to wait for the TCP connection
  * @param readTimeout     how long to wait, once connected, for the whole reply
  * @param compression     send zlib-compressed frames (flag 0x03) when that makes them shorter
+ * @param tls             how connections are secured; null = {@link ZabbixTlsConfig#UNENCRYPTED}
  */
 public record ZabbixSinkConfig(String name, String serverHost, int serverPort, String host, int maxRowsPerFrame,
                                int maxInFlight, Duration connectTimeout, Duration readTimeout,
-                               boolean compression) {
+                               boolean compression, ZabbixTlsConfig tls) {
 
     /** {@code ZBX_DEFAULT_SERVER_PORT}. */
     public static final int DEFAULT_SERVER_PORT = 10051;
@@ -37,6 +38,7 @@ public record ZabbixSinkConfig(String name, String serverHost, int serverPort, S
 
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public ZabbixSinkConfig {
+        tls = tls == null ? ZabbixTlsConfig.UNENCRYPTED : tls;
         List<String> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
             problems.add("name: " + quote(name) + " (expected: a non-empty name)");
@@ -63,36 +65,46 @@ public record ZabbixSinkConfig(String name, String serverHost, int serverPort, S
         }
     }
 
-    /** A configuration with every default: port, each sample's own host, 1000 rows, 4 connections, 3 s, 15 s, no zlib. */
+    /**
+     * A configuration with every default: each sample's own host, 1000 rows, 4 connections, 3 s, 15 s, no
+     * zlib, unencrypted.
+     */
     public static ZabbixSinkConfig of(String name, String serverHost, int serverPort) {
         return new ZabbixSinkConfig(name, serverHost, serverPort, null, DEFAULT_MAX_ROWS_PER_FRAME,
-                DEFAULT_MAX_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_COMPRESSION);
+                DEFAULT_MAX_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_COMPRESSION,
+                ZabbixTlsConfig.UNENCRYPTED);
     }
 
     /** A copy that sends every value for {@code host}; null = each sample's own host. */
     public ZabbixSinkConfig withHost(String host) {
         return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression);
+                connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withMaxRowsPerFrame(int maxRowsPerFrame) {
         return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression);
+                connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withMaxInFlight(int maxInFlight) {
         return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression);
+                connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withTimeouts(Duration connectTimeout, Duration readTimeout) {
         return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression);
+                connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withCompression(boolean compression) {
         return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression);
+                connectTimeout, readTimeout, compression, tls);
+    }
+
+    /** A copy whose connections are secured as {@code tls} says; null = unencrypted. */
+    public ZabbixSinkConfig withTls(ZabbixTlsConfig tls) {
+        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+                connectTimeout, readTimeout, compression, tls);
     }
 
     /** {@code host:port}, as in the {@code server} key. */

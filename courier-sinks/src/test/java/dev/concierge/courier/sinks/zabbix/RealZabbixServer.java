@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * packages that {@code scripts/install-test-deps.sh} installs (see PEERS.md). Everything lives in a fresh
  * temporary state directory and listens on free ports on 127.0.0.1.
  *
- * <p>Two ways to get one:
+ * <p>Three ways to get one:
  * <ul>
  *   <li>{@link #start()}: a private instance; the caller must {@link #close()} it.</li>
+ *   <li>{@link #startWithTls}: the same, with a certificate for TLS connections ({@code TLSCAFile},
+ *       {@code TLSCertFile}, {@code TLSKeyFile}); plain connections keep working on the same port.</li>
  *   <li>{@link #shared()}: one lazily started instance per JVM, stopped by a shutdown hook. Test classes
  *       that run one after another in the same surefire fork then pay the start-up once. {@code close()}
  *       on the shared instance does nothing, so it is safe in try-with-resources. Tests sharing it must
@@ -144,7 +147,12 @@ public final class RealZabbixServer implements AutoCloseable {
     private static RealZabbixServer shared;
     private static RuntimeException sharedFailure;
 
+    /** The server's own TLS files, copied into the state directory where user zabbix can read them. */
+    private record TlsFiles(Path caFile, Path certFile, Path keyFile) {
+    }
+
     private final boolean isShared;
+    private final TlsFiles tls; // null = no TLS settings
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -180,8 +188,9 @@ public final class RealZabbixServer implements AutoCloseable {
     private long requestIds;
     private boolean stopped;
 
-    private RealZabbixServer(boolean isShared) {
+    private RealZabbixServer(boolean isShared, TlsFiles tls) {
         this.isShared = isShared;
+        this.tls = tls;
     }
 
     /**
@@ -192,7 +201,20 @@ public final class RealZabbixServer implements AutoCloseable {
      *     step fails; the message carries the tail of the log of the failing step
      */
     public static RealZabbixServer start() {
-        return start(false);
+        return start(false, null);
+    }
+
+    /**
+     * Like {@link #start()}, with the server set up for certificate-based TLS: the three PEM files are copied
+     * for user zabbix and named in {@code zabbix_server.conf}. Hosts accept only unencrypted connections
+     * until their {@code tls_accept} says otherwise.
+     *
+     * @param caFile   {@code TLSCAFile}: the CA certificates client certificates must chain to
+     * @param certFile {@code TLSCertFile}: the server's certificate
+     * @param keyFile  {@code TLSKeyFile}: its private key, unencrypted
+     */
+    public static RealZabbixServer startWithTls(Path caFile, Path certFile, Path keyFile) {
+        return start(false, new TlsFiles(caFile, certFile, keyFile));
     }
 
     /**
@@ -213,7 +235,7 @@ public final class RealZabbixServer implements AutoCloseable {
                         sharedFailure);
             }
             try {
-                shared = start(true);
+                shared = start(true, null);
                 return shared;
             } catch (RuntimeException e) {
                 sharedFailure = e;
@@ -222,8 +244,8 @@ public final class RealZabbixServer implements AutoCloseable {
         }
     }
 
-    private static RealZabbixServer start(boolean isShared) {
-        RealZabbixServer server = new RealZabbixServer(isShared);
+    private static RealZabbixServer start(boolean isShared, TlsFiles tls) {
+        RealZabbixServer server = new RealZabbixServer(isShared, tls);
         synchronized (INSTANCE_GUARD) {
             if (running != null && running == shared && !isShared) {
                 // Test classes run one after another, so the shared instance is idle now; shared() starts
@@ -700,6 +722,9 @@ public final class RealZabbixServer implements AutoCloseable {
                 "Timeout=4",
                 "StatsAllowedIP=127.0.0.1",
                 "");
+        if (tls != null) {
+            conf += tlsSettings(zabbixDir);
+        }
         Files.writeString(serverConf, conf);
         Files.setPosixFilePermissions(serverConf, PosixFilePermissions.fromString("rw-r--r--"));
 
@@ -722,6 +747,25 @@ public final class RealZabbixServer implements AutoCloseable {
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    private String tlsSettings(Path zabbixDir) throws IOException {
+        Path tlsDir = zabbixDir.resolve("tls");
+        Files.createDirectories(tlsDir);
+        List<String> lines = new ArrayList<>();
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("TLSCAFile", tls.caFile());
+        files.put("TLSCertFile", tls.certFile());
+        files.put("TLSKeyFile", tls.keyFile());
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            Path copy = tlsDir.resolve(file.getKey() + ".pem");
+            Files.copy(file.getValue(), copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--------"));
+            chown(copy, "zabbix");
+            lines.add(file.getKey() + "=" + copy);
+        }
+        chown(tlsDir, "zabbix");
+        return String.join("\n", lines) + "\n";
     }
 
     private void startFrontend() throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -25,12 +26,18 @@ class ZabbixSinkConfigTest {
         return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
     }
 
+    private static ZabbixTlsConfig tls(Object section) {
+        assertThat(section).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("connect");
+        return new ZabbixTlsConfig(ZabbixTlsConfig.Connect.ofConfigName(((Map<?, ?>) section).get("connect").toString()),
+                null, null, null, null, null);
+    }
+
     @Test
     void sampleYamlDocumentsEveryKeyWithTheDefaults() throws IOException {
         Map<String, Object> yaml = sampleYaml();
 
         assertThat(yaml).containsOnlyKeys("name", "type", "server", "host", "max_rows_per_frame", "max_in_flight",
-                "connect_timeout", "read_timeout", "compression");
+                "connect_timeout", "read_timeout", "compression", "tls");
         assertThat(yaml.get("type")).isEqualTo("zabbix");
         String[] server = yaml.get("server").toString().split(":");
         ZabbixSinkConfig defaults = ZabbixSinkConfig.of(yaml.get("name").toString(), server[0],
@@ -38,7 +45,7 @@ class ZabbixSinkConfigTest {
         ZabbixSinkConfig fromYaml = new ZabbixSinkConfig(yaml.get("name").toString(), server[0],
                 Integer.parseInt(server[1]), (String) yaml.get("host"), (Integer) yaml.get("max_rows_per_frame"),
                 (Integer) yaml.get("max_in_flight"), duration(yaml.get("connect_timeout")),
-                duration(yaml.get("read_timeout")), (Boolean) yaml.get("compression"));
+                duration(yaml.get("read_timeout")), (Boolean) yaml.get("compression"), tls(yaml.get("tls")));
         assertThat(fromYaml).isEqualTo(defaults);
         assertThat(fromYaml.server()).isEqualTo("zabbix.example.org:10051");
     }
@@ -53,11 +60,13 @@ class ZabbixSinkConfigTest {
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.compression()).isFalse();
+        assertThat(c.tls()).isEqualTo(ZabbixTlsConfig.UNENCRYPTED);
+        assertThat(c.withTls(null).tls()).isEqualTo(ZabbixTlsConfig.UNENCRYPTED);
     }
 
     @Test
     void reportsEveryProblemAtOnce() {
-        assertThatThrownBy(() -> new ZabbixSinkConfig("z", "", 0, " ", 0, 0, Duration.ZERO, null, false))
+        assertThatThrownBy(() -> new ZabbixSinkConfig("z", "", 0, " ", 0, 0, Duration.ZERO, null, false, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("zabbix sink \"z\": server: host \"\" (expected: a host name or address); "
                         + "server: port 0 (expected: 1..65535); "
