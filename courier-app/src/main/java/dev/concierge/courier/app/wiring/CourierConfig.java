@@ -6,6 +6,7 @@ import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.YamlConfigParser;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
         List<SinkDefinition> sinks = new ArrayList<>();
         Set<String> sinkNames = new HashSet<>();
         for (ConfigNode node : root.requiredList("sinks", problems)) {
-            SinkDefinition sink = BuiltInSinks.bind(node, problems);
+            SinkDefinition sink = BuiltInSinks.bind(node, stateDir(dataDir), problems);
             if (sink != null && !sinkNames.add(sink.name())) {
                 problems.add(node.child("name").orElse(node), sink.name() + " used twice", "a unique sink name");
             }
@@ -84,6 +85,15 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
             return null;
         }
         return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks, admin);
+    }
+
+    /** {@code data_dir} as a path for sinks' state; null when absent or not a path (reported elsewhere). */
+    private static Path stateDir(String dataDir) {
+        try {
+            return dataDir == null ? null : Path.of(dataDir);
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     /** One line for the start-up log: what will run. */
