@@ -15,6 +15,7 @@ import dev.concierge.courier.sinks.http.HttpAuth;
 import dev.concierge.courier.sinks.http.HttpSink;
 import dev.concierge.courier.sinks.http.HttpSinkConfig;
 import dev.concierge.courier.sinks.http.HttpTrustStore;
+import dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
@@ -47,8 +48,8 @@ final class BuiltInSinks {
         SinkDefinition bind(ConfigNode node, String name, Delivery delivery, ConfigProblems problems);
     }
 
-    /** The settings the pipeline, not the plugin, applies. */
-    private record Delivery(Backoff backoff, long backlogBytes) {
+    /** The settings the pipeline, not the plugin, applies; and {@code data_dir}, null when unknown. */
+    private record Delivery(Backoff backoff, long backlogBytes, Path dataDir) {
     }
 
     private static final Map<String, Binder> BINDERS = Map.of("zabbix", BuiltInSinks::zabbix,
@@ -63,16 +64,21 @@ final class BuiltInSinks {
 
     /** Binds one {@code sinks[i]} entry; null when it has problems (recorded in {@code problems}). */
     static SinkDefinition bind(ConfigNode node, ConfigProblems problems) {
+        return bind(node, null, problems);
+    }
+
+    /** As {@link #bind(ConfigNode, ConfigProblems)}, keeping sink state (Zabbix discovery) in {@code dataDir}. */
+    static SinkDefinition bind(ConfigNode node, Path dataDir, ConfigProblems problems) {
         String name = node.requiredString("name", problems);
         String type = node.requiredChoice("type", types(), problems);
-        Delivery delivery = delivery(node, problems);
+        Delivery delivery = delivery(node, dataDir, problems);
         if (type == null) {
             return null;
         }
         return BINDERS.get(type).bind(node, name, delivery, problems);
     }
 
-    private static Delivery delivery(ConfigNode node, ConfigProblems problems) {
+    private static Delivery delivery(ConfigNode node, Path dataDir, ConfigProblems problems) {
         ConfigNode backoff = node.optionalMapping("backoff", problems);
         backoff.expectKeys(problems, "initial", "max", "multiplier");
         Duration initial = backoff.optionalDuration("initial", DEFAULT_BACKOFF_INITIAL, problems);
@@ -100,13 +106,13 @@ final class BuiltInSinks {
             max = max.compareTo(initial) < 0 ? initial : max;
         }
         ByteSize backlog = node.optionalSize("backlog_size", DEFAULT_BACKLOG_SIZE, problems);
-        return new Delivery(FullJitterBackoff.of(initial, max, multiplier), Math.max(1, backlog.bytes()));
+        return new Delivery(FullJitterBackoff.of(initial, max, multiplier), Math.max(1, backlog.bytes()), dataDir);
     }
 
     private static SinkDefinition zabbix(ConfigNode node, String name, Delivery delivery, ConfigProblems problems) {
         int before = problems.count();
         expectKeys(node, problems, "server", "host", "max_rows_per_frame", "max_in_flight", "connect_timeout",
-                "read_timeout", "compression", "tls");
+                "read_timeout", "compression", "tls", "discovery");
         HostPort server = node.requiredHostPort("server", ZabbixSinkConfig.DEFAULT_SERVER_PORT, problems);
         String host = node.optionalString("host", null, problems);
         int rows = node.optionalInt("max_rows_per_frame", 1, 100_000, ZabbixSinkConfig.DEFAULT_MAX_ROWS_PER_FRAME,
@@ -117,6 +123,7 @@ final class BuiltInSinks {
         Duration read = node.optionalDuration("read_timeout", ZabbixSinkConfig.DEFAULT_READ_TIMEOUT, problems);
         boolean compression = node.optionalBoolean("compression", ZabbixSinkConfig.DEFAULT_COMPRESSION, problems);
         ZabbixTlsConfig tls = zabbixTls(node.optionalMapping("tls", problems), problems);
+        ZabbixDiscoveryConfig discovery = zabbixDiscovery(node, name, delivery.dataDir(), problems);
         if (problems.count() > before) {
             return null;
         }
@@ -126,9 +133,35 @@ final class BuiltInSinks {
             return null;
         }
         String summary = config.server() + (host == null ? "" : " as host " + host)
-                + (tls.encrypted() ? " over TLS (" + tls.connect().configName() + ")" : "");
-        return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(), config,
-                () -> ZabbixSink.create(config));
+                + (tls.encrypted() ? " over TLS (" + tls.connect().configName() + ")" : "")
+                + (discovery == null ? "" : ", discovery on");
+        return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(),
+                Arrays.asList(config, discovery), () -> ZabbixSink.create(config, discovery));
+    }
+
+    /**
+     * {@code discovery: {enabled, min_interval, forget_after, hold, hold_max_size}}; null when absent or not
+     * enabled. The state lives in {@code <data_dir>/zabbix-discovery/<sink name>.json}.
+     */
+    private static ZabbixDiscoveryConfig zabbixDiscovery(ConfigNode sink, String name, Path dataDir,
+                                                         ConfigProblems problems) {
+        ConfigNode node = sink.optionalMapping("discovery", problems);
+        node.expectKeys(problems, "enabled", "min_interval", "forget_after", "hold", "hold_max_size");
+        boolean enabled = node.optionalBoolean("enabled", false, problems);
+        Duration minInterval = node.optionalDuration("min_interval", ZabbixDiscoveryConfig.DEFAULT_MIN_INTERVAL,
+                problems);
+        Duration forgetAfter = node.optionalDuration("forget_after", ZabbixDiscoveryConfig.DEFAULT_FORGET_AFTER,
+                problems);
+        Duration hold = node.optionalDuration("hold", ZabbixDiscoveryConfig.DEFAULT_HOLD, problems);
+        ByteSize holdSize = node.optionalSize("hold_max_size",
+                ByteSize.ofBytes(ZabbixDiscoveryConfig.DEFAULT_HOLD_MAX_BYTES), problems);
+        if (!enabled || name == null) {
+            return null;
+        }
+        Path state = dataDir == null ? null
+                : dataDir.resolve("zabbix-discovery").resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        return Plugins.build(node, problems, () -> new ZabbixDiscoveryConfig(minInterval, forgetAfter, hold,
+                holdSize.bytes(), state));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
 import dev.concierge.courier.app.selfmetrics.SelfMetricsConfig;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
         List<SinkDefinition> sinks = new ArrayList<>();
         Set<String> sinkNames = new HashSet<>();
         for (ConfigNode node : root.requiredList("sinks", problems)) {
-            SinkDefinition sink = BuiltInSinks.bind(node, problems);
+            SinkDefinition sink = BuiltInSinks.bind(node, stateDir(dataDir), problems);
             if (sink != null && !sinkNames.add(sink.name())) {
                 problems.add(node.child("name").orElse(node), sink.name() + " used twice", "a unique sink name");
             }
@@ -101,6 +102,15 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
         }
         return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks, admin,
                 selfMetrics);
+    }
+
+    /** {@code data_dir} as a path for sinks' state; null when absent or not a path (reported elsewhere). */
+    private static Path stateDir(String dataDir) {
+        try {
+            return dataDir == null ? null : Path.of(dataDir);
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     /** One line for the start-up log: what will run. */

@@ -415,4 +415,44 @@ class CourierConfigTest {
                 .hasMessageContaining("register.deregister_critical_after: 30s (expected: at least 1m")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("a1b2-secret"));
     }
+
+    @Test
+    void bindsZabbixDiscoveryWithItsStateUnderTheDataDir() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - name: zbx/main
+                    type: zabbix
+                    server: 127.0.0.1:10051
+                    discovery: {enabled: true, min_interval: 30s, forget_after: 2h, hold: 90s, hold_max_size: 1MiB}
+                  - {name: plain, type: zabbix, server: 127.0.0.1, discovery: {hold: 5m}}
+                """);
+
+        CourierConfig config = load(file, Map.of());
+
+        assertThat(config.sinks().get(0).summary()).isEqualTo("127.0.0.1:10051, discovery on");
+        assertThat((List<?>) config.sinks().get(0).settings()).element(1).isEqualTo(new ZabbixDiscoveryConfig(
+                Duration.ofSeconds(30), Duration.ofHours(2), Duration.ofSeconds(90), 1 << 20,
+                Path.of("/tmp/courier/zabbix-discovery/zbx_main.json")));
+        assertThat((List<?>) config.sinks().get(1).settings()).element(1).isNull();
+    }
+
+    @Test
+    void reportsEveryProblemOfZabbixDiscoveryAtOnce() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - {name: z, type: zabbix, server: 127.0.0.1, discovery: {enabled: yes, hold: soon, holdd: 1s}}
+                  - {name: y, type: zabbix, server: 127.0.0.1, discovery: {enabled: true, min_interval: 2h}}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessageContaining("sinks[0].discovery.hold: \"soon\"")
+                .hasMessageContaining("sinks[0].discovery.holdd: unknown key")
+                .hasMessageContaining("sinks[1].discovery: discovery.forget_after: PT1H (expected: at least min_interval, PT2H)");
+    }
 }

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,14 @@ import org.slf4j.LoggerFactory;
  * with {@code TLS handshake:}: nothing was sent. A host whose "Connections from host" does not allow the
  * connection type is a different case: Zabbix completes the handshake and counts the rows as failed.
  *
+ * <p><b>Discovery.</b> Created with a {@link ZabbixDiscoveryConfig}, the sink also feeds trapper LLD rules
+ * (keys in {@link LldSeries}) from the samples it sends, through an {@link LldTracker}: a rule's complete
+ * value goes first, each in a frame of its own, and the batch's values only once it is answered (a value
+ * frame with no trustworthy answer makes the batch a Retry). Rows of series discovered within
+ * {@code hold} go in frames of their own, so that a {@code failed} count on such a frame can only mean
+ * "no item yet"; those frames wait in an {@link LldHoldQueue} and the batch's outcome completes with their
+ * final answers. Everything else is as without discovery.
+ *
  * <p><b>Threads.</b> {@link #send} does not block: it renders the JSON on the caller's thread and the I/O runs
  * on the sink's own Netty event loop, which {@link #close} shuts down. The returned stage always completes
  * normally, within the connect timeout plus the read timeout of each frame's turn.
@@ -106,11 +116,17 @@ public final class ZabbixSink implements Sink {
         }
     };
 
+    // Automatic discovery; both null when it is off.
+    private final LldTracker lld;
+    private final LldHoldQueue hold;
+    private final Clock clock;
+
     private volatile boolean closed;
 
-    private ZabbixSink(ZabbixSinkConfig config) {
+    private ZabbixSink(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, Clock clock) {
         this.config = config;
         this.ssl = config.tls().encrypted() ? config.tls().sslContext() : null;
+        this.clock = clock;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("zabbix-sink-" + config.name(), true));
         this.bootstrap = new Bootstrap()
                 .group(group)
@@ -118,6 +134,9 @@ public final class ZabbixSink implements Sink {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true);
+        this.lld = discovery == null ? null : new LldTracker(config.name(), discovery, clock.instant());
+        this.hold = discovery == null ? null : new LldHoldQueue(config.name(), discovery.hold(),
+                discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, Instant.now())), group);
     }
 
     /**
@@ -127,12 +146,27 @@ public final class ZabbixSink implements Sink {
      * @throws IllegalArgumentException when a TLS file is unusable, listing {@link ZabbixTlsConfig#fileProblems()}
      */
     public static ZabbixSink create(ZabbixSinkConfig config) {
-        ZabbixSink sink = new ZabbixSink(config);
+        return create(config, null);
+    }
+
+    /** As {@link #create(ZabbixSinkConfig)}, with automatic discovery unless {@code discovery} is null. */
+    public static ZabbixSink create(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery) {
+        return create(config, discovery, Clock.systemUTC());
+    }
+
+    static ZabbixSink create(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, Clock clock) {
+        ZabbixSink sink = new ZabbixSink(config, discovery, clock);
         LOG.info("Zabbix sink {}: server {}, host {}, {} rows per frame, {} connections, connect timeout {}, "
                         + "read timeout {}, compression {}, TLS {}", config.name(), config.server(),
                 config.host() == null ? "from each sample" : config.host(), config.maxRowsPerFrame(),
                 config.maxInFlight(), config.connectTimeout(), config.readTimeout(), config.compression(),
                 config.tls().summary());
+        if (discovery != null) {
+            LOG.info("Zabbix sink {}: discovery on, a value per rule at most every {}, series forgotten after {}, "
+                            + "values for new series held up to {} and {} bytes, state {}", config.name(),
+                    discovery.minInterval(), discovery.forgetAfter(), discovery.hold(), discovery.holdMaxBytes(),
+                    discovery.stateFile() == null ? "in memory" : discovery.stateFile());
+        }
         return sink;
     }
 
@@ -163,12 +197,16 @@ public final class ZabbixSink implements Sink {
             return CompletableFuture.completedFuture(DeliveryOutcome.Retry.of("sink " + config.name() + " is closed"));
         }
         List<Row> rows = new ArrayList<>(batch.size());
+        List<Sample> kept = lld == null ? null : new ArrayList<>(batch.size());
         int skipped = 0;
         for (Sample sample : batch.samples()) {
             if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
                 skipped++;
             } else {
                 rows.add(Row.of(sample, config.host()));
+                if (kept != null) {
+                    kept.add(sample);
+                }
             }
         }
         if (skipped > 0) {
@@ -178,6 +216,9 @@ public final class ZabbixSink implements Sink {
         if (rows.isEmpty()) {
             return CompletableFuture.completedFuture(new DeliveryOutcome.PartiallyRejected(0, skipped,
                     "all " + skipped + " values non-finite, none sent"));
+        }
+        if (lld != null) {
+            return sendWithDiscovery(batch.id(), kept, rows, skipped);
         }
         List<List<Row>> frames = frames(rows);
         Map<List<Row>, ZabbixFrameResult> earlier = settledEarlier(batch.id());
@@ -192,6 +233,92 @@ public final class ZabbixSink implements Sink {
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> combine(batch.id(), frames, results.stream().map(CompletableFuture::join).toList(),
                         skippedRows));
+    }
+
+    /** Discovery values first, then the values: established series' frames and new series' frames apart. */
+    private CompletionStage<DeliveryOutcome> sendWithDiscovery(long batchId, List<Sample> samples, List<Row> rows,
+                                                               int skipped) {
+        List<LldTracker.Due> due = lld.observe(samples, rows, clock.instant());
+        return sendDiscovery(due).thenCompose(unanswered -> {
+            if (unanswered != null) {
+                return CompletableFuture.completedFuture(DeliveryOutcome.Retry.of(config.server()
+                        + ": discovery value not delivered ahead of the values: " + unanswered));
+            }
+            Instant at = clock.instant();
+            List<Row> established = new ArrayList<>(rows.size());
+            List<Row> fresh = new ArrayList<>();
+            for (Row row : rows) {
+                (lld.isNew(row, at) ? fresh : established).add(row);
+            }
+            List<List<Row>> frames = new ArrayList<>(frames(established));
+            int firstFresh = frames.size();
+            frames.addAll(frames(fresh));
+            Map<List<Row>, ZabbixFrameResult> earlier = settledEarlier(batchId);
+            Instant now = Instant.now();
+            List<CompletableFuture<ZabbixFrameResult>> results = new ArrayList<>(frames.size());
+            for (int i = 0; i < frames.size(); i++) {
+                List<Row> frame = frames.get(i);
+                ZabbixFrameResult answered = earlier.get(frame);
+                if (answered != null) {
+                    results.add(CompletableFuture.completedFuture(answered));
+                } else if (i < firstFresh) {
+                    results.add(exchange(ZabbixSenderRequest.of(frame, now)));
+                } else {
+                    results.add(exchange(ZabbixSenderRequest.of(frame, now)).thenCompose(r ->
+                            r.kind() == ZabbixFrameResult.Kind.PROCESSED && r.failed() > 0 ? hold.hold(frame, r)
+                                    : CompletableFuture.completedFuture(r)));
+                }
+            }
+            return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> combine(batchId, frames, results.stream().map(CompletableFuture::join).toList(),
+                            skipped));
+        });
+    }
+
+    /**
+     * Sends each due LLD value in a frame of its own, so a failed count names its rule. Completes with null
+     * when every frame was answered, else with the first frame's trouble.
+     */
+    private CompletableFuture<String> sendDiscovery(List<LldTracker.Due> due) {
+        if (due.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Instant now = Instant.now();
+        List<CompletableFuture<String>> answers = new ArrayList<>(due.size());
+        for (LldTracker.Due value : due) {
+            Row row = new Row(value.host(), value.ruleKey(), value.value(), now.getEpochSecond(), now.getNano());
+            answers.add(exchange(ZabbixSenderRequest.of(List.of(row), now)).thenApply(r -> {
+                switch (r.kind()) {
+                    case PROCESSED -> {
+                        if (r.failed() == 0) {
+                            lld.sent(value, clock.instant());
+                        } else {
+                            lld.refused(value, clock.instant(), r.detail());
+                        }
+                        return null;
+                    }
+                    case REJECTED -> {
+                        lld.refused(value, clock.instant(), r.detail());
+                        return null;
+                    }
+                    default -> {
+                        lld.unanswered(value);
+                        return r.detail();
+                    }
+                }
+            }));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> answers.stream()
+                .map(CompletableFuture::join).filter(Objects::nonNull).findFirst().orElse(null));
+    }
+
+    /** What discovery did since the sink started; all zero when it is off. */
+    public ZabbixDiscoveryStats discoveryStats() {
+        if (lld == null) {
+            return new ZabbixDiscoveryStats(0, 0, 0, 0, 0, 0, 0);
+        }
+        return new ZabbixDiscoveryStats(lld.valuesSent(), lld.valuesRefused(), hold.framesHeld(), hold.rowsResent(),
+                hold.rowsAcceptedLate(), hold.rowsRefusedAfterHold(), hold.framesOverflowed());
     }
 
     /** One host per frame, hosts in order of first appearance, rows by time, at most max rows each. */
@@ -387,6 +514,10 @@ public final class ZabbixSink implements Sink {
             return;
         }
         closed = true;
+        if (hold != null) {
+            hold.close();
+            lld.flush();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         List<Waiting> left;
         synchronized (slotLock) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.naming.ZabbixLldMacros;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,9 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -47,7 +46,6 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class PrometheusDiscovery {
-    static final String NAME_MACRO = "{#NAME}";
     private static final JsonFactory JSON = new JsonFactory();
 
     /** The LLD envelope. */
@@ -77,35 +75,17 @@ public final class PrometheusDiscovery {
         }
         List<Map<String, String>> rows = new ArrayList<>(series.size());
         for (Sample sample : series) {
-            Map<String, String> row = new LinkedHashMap<>();
-            row.put(NAME_MACRO, sample.name());
-            Labels labels = sample.labels();
-            for (int i = 0; i < labels.size(); i++) {
-                String macro = macroOf(labels.name(i));
-                String unique = macro;
-                for (int n = 2; row.containsKey(unique); n++) {
-                    unique = macro.substring(0, macro.length() - 1) + "_" + n + "}";
-                }
-                row.put(unique, labels.value(i));
-            }
-            rows.add(row);
+            rows.add(ZabbixLldMacros.ofSeries(sample.name(), sample.labels()));
         }
         return rows;
     }
 
-    /** The macro for a label name: {@code cpu} -> {@code {#CPU}}, {@code name} -> {@code {#LABEL.NAME}}. */
+    /**
+     * The macro for a label name: {@code cpu} -> {@code {#CPU}}, {@code name} -> {@code {#LABEL.NAME}}; the
+     * Zabbix sink's automatic discovery uses the same rule ({@link ZabbixLldMacros}).
+     */
     public static String macroOf(String labelName) {
-        StringBuilder macro = new StringBuilder(labelName.length() + 3).append("{#");
-        String upper = labelName.toUpperCase(Locale.ROOT);
-        if (upper.equals("NAME")) {
-            macro.append("LABEL.");
-        }
-        for (int i = 0; i < upper.length(); i++) {
-            char c = upper.charAt(i);
-            boolean allowed = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-            macro.append(allowed ? c : '_');
-        }
-        return macro.append('}').toString();
+        return ZabbixLldMacros.ofLabel(labelName);
     }
 
     /** Writes the LLD JSON of {@link #rows} as UTF-8 to {@code out}, which is flushed and left open. */
