@@ -11,13 +11,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Zabbix low-level discovery JSON (PROTOCOLS.md section 2) for the series of a Prometheus exposition: one
@@ -62,21 +63,48 @@ public final class PrometheusDiscovery {
     }
 
     /**
+     * One series as LLD sees it.
+     *
+     * @param family the family the series belongs to ({@code http_duration_seconds} for its {@code _bucket})
+     * @param row    the LLD row: {@code {#NAME}} first, then one macro per label, in label order
+     */
+    public record Series(String family, Map<String, String> row) {
+        public Series {
+            Objects.requireNonNull(family, "family");
+            row = Collections.unmodifiableMap(new LinkedHashMap<>(row));
+        }
+
+        /** Whether a family filter keeps this series: {@code filter} is its family or its sample name. */
+        public boolean matches(String filter) {
+            return filter == null || filter.equals(family) || filter.equals(row.get(NAME_MACRO));
+        }
+    }
+
+    /**
      * The LLD rows of {@code parsed}, each an ordered map from macro to value.
      *
      * @param family the family or sample name to keep, or null for every series
      */
     public static List<Map<String, String>> rows(PrometheusParseResult parsed, String family) {
-        Objects.requireNonNull(parsed, "parsed");
-        TreeSet<Sample> series = new TreeSet<>(SERIES_ORDER);
-        for (int i = 0; i < parsed.samples().size(); i++) {
-            Sample sample = parsed.samples().get(i);
-            if (family == null || family.equals(parsed.families().get(i)) || family.equals(sample.name())) {
-                series.add(sample);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (Series each : series(parsed)) {
+            if (each.matches(family)) {
+                rows.add(each.row());
             }
         }
-        List<Map<String, String>> rows = new ArrayList<>(series.size());
-        for (Sample sample : series) {
+        return rows;
+    }
+
+    /** Every series of {@code parsed} with its family, sorted and unique as the class comment says. */
+    public static List<Series> series(PrometheusParseResult parsed) {
+        Objects.requireNonNull(parsed, "parsed");
+        TreeMap<Sample, String> series = new TreeMap<>(SERIES_ORDER);
+        for (int i = 0; i < parsed.samples().size(); i++) {
+            series.putIfAbsent(parsed.samples().get(i), parsed.families().get(i));
+        }
+        List<Series> all = new ArrayList<>(series.size());
+        for (Map.Entry<Sample, String> entry : series.entrySet()) {
+            Sample sample = entry.getKey();
             Map<String, String> row = new LinkedHashMap<>();
             row.put(NAME_MACRO, sample.name());
             Labels labels = sample.labels();
@@ -88,9 +116,9 @@ public final class PrometheusDiscovery {
                 }
                 row.put(unique, labels.value(i));
             }
-            rows.add(row);
+            all.add(new Series(entry.getValue(), row));
         }
-        return rows;
+        return all;
     }
 
     /** The macro for a label name: {@code cpu} -> {@code {#CPU}}, {@code name} -> {@code {#LABEL.NAME}}. */
