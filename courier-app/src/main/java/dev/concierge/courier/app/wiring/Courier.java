@@ -2,6 +2,7 @@ package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.app.admin.AdminServer;
 import dev.concierge.courier.app.admin.CourierMetrics;
+import dev.concierge.courier.app.discovery.DiscoverySnapshotSource;
 import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.pipeline.Pipeline;
@@ -11,6 +12,7 @@ import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.Source;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,14 +41,16 @@ public final class Courier implements AutoCloseable {
     private CourierConfig config;
     private final Pipeline pipeline;
     private final CourierMetrics metrics;
+    private final Clock clock;
     private volatile AdminServer admin;
     private volatile boolean ready;
     private boolean started;
     private boolean closed;
 
-    private Courier(CourierConfig config, Pipeline pipeline) {
+    private Courier(CourierConfig config, Pipeline pipeline, Clock clock) {
         this.config = config;
         this.pipeline = pipeline;
+        this.clock = clock;
         this.metrics = CourierMetrics.create(pipeline);
     }
 
@@ -123,7 +127,8 @@ public final class Courier implements AutoCloseable {
         for (SourceDefinition source : next.sources()) {
             SourceDefinition old = oldSources.get(source.name());
             if (old == null || !source.sameAs(old)) {
-                pipeline.addSource(new ScheduledSource(source.factory().get(), source.interval()));
+                pipeline.addSource(new ScheduledSource(withSnapshot(source.factory().get(), source, config.dataDir(),
+                        clock), source.interval()));
                 if (old == null) {
                     started.add("source " + source.name());
                 }
@@ -153,7 +158,7 @@ public final class Courier implements AutoCloseable {
                 sinks.add(new SinkSpec(sink, definition.backoff(), definition.backlogBytes()));
             }
             for (SourceDefinition definition : config.sources()) {
-                Source source = definition.factory().get();
+                Source source = withSnapshot(definition.factory().get(), definition, config.dataDir(), clock);
                 sources.add(new ScheduledSource(source, definition.interval()));
             }
         } catch (RuntimeException e) {
@@ -164,7 +169,7 @@ public final class Courier implements AutoCloseable {
         }
         Pipeline pipeline = Pipeline.create(MultiProducerBroadcastRing.create(config.ringSlots(), config.ringBytes()),
                 ledger, sources, sinks, clock);
-        Courier courier = new Courier(config, pipeline);
+        Courier courier = new Courier(config, pipeline, clock);
         if (config.admin() != null) {
             try {
                 courier.admin = AdminServer.create(config.admin(), pipeline, courier.metrics, courier::isReady, clock);
@@ -175,6 +180,14 @@ public final class Courier implements AutoCloseable {
             }
         }
         return courier;
+    }
+
+    /**
+     * Every source with a discovery view keeps its snapshot in {@code data_dir/discovery} for
+     * {@code courier discover --from}; see {@link DiscoverySnapshotSource}.
+     */
+    private static Source withSnapshot(Source source, SourceDefinition definition, Path dataDir, Clock clock) {
+        return DiscoverySnapshotSource.wrap(source, dataDir, definition.interval(), clock);
     }
 
     /** Creates every source and sink and starts delivering; see {@link #create} and {@link #start}. */
