@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Measures `courier discover` from a cold JVM, as a Zabbix agent runs a UserParameter: a new process per
-# call, on the JDK 17 default and on Temurin 25 when present. Needs hyperfine (Debian package).
+# call. The same 1,100 metrics three ways: --file (the document on disk), --url (the document over HTTP
+# from 127.0.0.1) and --from (the snapshot `courier run` keeps in data_dir/discovery), on the JDK 17 default
+# and, for --file, on Temurin 25 when present. Needs hyperfine (Debian package) and python3.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/courier-app/target/courier.jar"
@@ -27,10 +29,47 @@ json.dump(doc, open(sys.argv[1], "w"))
 PY
 echo "document: $(wc -c < "$work/metrics.json") bytes, 1100 metrics"
 
-runs=(--command-name "discover --kind timers (JDK 17)"
-      "$root/bin/courier discover --file $work/metrics.json --kind timers")
+# The snapshot `courier run` would write after collecting that document (DiscoverySnapshot, format 1):
+# every metric as its unfiltered row, grouped by section. Collected now, with a 1 h interval, so it stays
+# fresh for the whole run.
+mkdir -p "$work/data/discovery"
+python3 - "$work/metrics.json" "$work/data/discovery/app.json" <<'PY'
+import datetime, json, sys
+doc = json.load(open(sys.argv[1]))
+rows = [{"group": section, "lld": {"{#TYPE}": section[:-1], "{#NAME}": name}}
+        for section in ("counters", "gauges", "histograms", "meters", "timers") for name in sorted(doc[section])]
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+json.dump({"courier_discovery": 1, "source": "app", "type": "dropwizard", "collected_at": now,
+           "interval_ms": 3600000, "incomplete": None, "groups": {}, "rows": rows}, open(sys.argv[2], "w"))
+PY
+echo "snapshot: $(wc -c < "$work/data/discovery/app.json") bytes"
+
+# The document over HTTP, as an application's admin servlet would serve it.
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3 -m http.server --bind 127.0.0.1 --directory "$work" "$port" >/dev/null 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do
+  curl -sf -o /dev/null "http://127.0.0.1:$port/metrics.json" && break
+  sleep 0.1
+done
+
+# All three must print the same list, or the comparison means nothing.
+for kind in timers gauges; do
+  diff <("$root/bin/courier" discover --file "$work/metrics.json" --kind "$kind") \
+       <("$root/bin/courier" discover --from "$work/data/discovery/app.json" --kind "$kind") >/dev/null
+  diff <("$root/bin/courier" discover --file "$work/metrics.json" --kind "$kind") \
+       <("$root/bin/courier" discover --url "http://127.0.0.1:$port/metrics.json" --kind "$kind") >/dev/null
+done
+
+runs=(--command-name "discover --file --kind timers (JDK 17)"
+      "$root/bin/courier discover --file $work/metrics.json --kind timers"
+      --command-name "discover --url --kind timers (JDK 17)"
+      "$root/bin/courier discover --url http://127.0.0.1:$port/metrics.json --kind timers"
+      --command-name "discover --from --kind timers (JDK 17)"
+      "$root/bin/courier discover --from $work/data/discovery/app.json --kind timers")
 if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
-  runs+=(--command-name "discover --kind timers (Temurin 25)"
+  runs+=(--command-name "discover --file --kind timers (Temurin 25)"
          "JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 $root/bin/courier discover --file $work/metrics.json --kind timers")
 fi
 runs+=(--command-name "java -version (JVM start alone, JDK 17)" "java -Xshare:auto -XX:TieredStopAtLevel=1 -version")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real peers that the integration tests start themselves (see PEERS.md): Zabbix server 6.0
-# with PostgreSQL, its PHP JSON-RPC frontend and zabbix_sender; InfluxDB 1.6 for the HTTP sink; Graphite's
+# with PostgreSQL (and zabbix_get, which Debian ships in zabbix-server-pgsql), its PHP JSON-RPC frontend,
+# zabbix_sender and zabbix_agentd; InfluxDB 1.6 for the HTTP sink; Graphite's
 # carbon-cache with the whisper tools that read its files back; the Prometheus node exporter and
 # Prometheus (real text payloads to scrape) and the Python Prometheus client (an independent parser to
 # compare ours with); Chromium, to test the status page as a person sees it.
@@ -14,7 +15,9 @@ set -euo pipefail
 # package=file the tests execute from it (a package can be "installed" while that file is gone).
 needs=(
   zabbix-server-pgsql=/usr/sbin/zabbix_server
+  zabbix-server-pgsql=/usr/bin/zabbix_get
   zabbix-agent=/usr/bin/zabbix_sender
+  zabbix-agent=/usr/sbin/zabbix_agentd
   postgresql=/usr/bin/psql
   zabbix-frontend-php=/usr/share/zabbix/api_jsonrpc.php
   php-pgsql=/usr/bin/php

@@ -1,6 +1,11 @@
 package dev.concierge.courier.app.cli;
 
+import dev.concierge.courier.app.discovery.DiscoverySnapshot;
+import dev.concierge.courier.app.discovery.LldJson;
 import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.sources.consul.ConsulConfig;
+import dev.concierge.courier.sources.consul.ConsulLld;
+import dev.concierge.courier.sources.consul.ConsulToken;
 import dev.concierge.courier.sources.dropwizard.DropwizardDiscovery;
 import dev.concierge.courier.sources.dropwizard.DropwizardKind;
 import dev.concierge.courier.sources.dropwizard.DropwizardMetricNames;
@@ -18,10 +23,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -29,17 +39,33 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
- * {@code courier discover}: prints Zabbix low-level discovery JSON for a Dropwizard document or a
- * Prometheus exposition, for use as a Zabbix agent {@code UserParameter}. For Dropwizard it reads only the
- * metric names, so it answers well inside the agent's 3 s timeout on a cold JVM. For Prometheus it prints
- * one row per series ({@code {#NAME}} plus one macro per label), optionally for one family, and refuses an
- * exposition with any malformed line: an LLD value is the complete list, and a partial one would make
- * Zabbix mark the missing entities as lost. Errors go to stderr with exit code 1, which Zabbix shows on
- * the rule.
+ * {@code courier discover}: prints Zabbix low-level discovery JSON, for use as a Zabbix agent
+ * {@code UserParameter}, from one of four places:
+ * <ul>
+ *   <li>a Dropwizard document ({@code --url}/{@code --file}): only the metric names are read, so it answers
+ *       well inside the agent's 3 s timeout on a cold JVM;</li>
+ *   <li>a Prometheus exposition ({@code --type prometheus}): one row per series ({@code {#NAME}} plus one
+ *       macro per label), optionally for one family; an exposition with any malformed line is refused;</li>
+ *   <li>Consul ({@code --type consul}, {@code --agent}, {@code --service}): one row per passing instance, from
+ *       one non-blocking {@code /v1/health/service/:name} query per service, with the ACL token taken from
+ *       {@value #TOKEN_VARIABLE} only (never a flag, which would show in {@code ps} and in the agent's
+ *       configuration);</li>
+ *   <li>the snapshot {@code courier run} keeps of a configured source ({@code --from}, or
+ *       {@code --data-dir} with {@code --source}): no network at all. A stale snapshot (older than
+ *       {@value DiscoverySnapshot#STALE_AFTER_INTERVALS} collect intervals, or {@code --max-age}), an
+ *       incomplete one, or a Consul service without a current answer is refused.</li>
+ * </ul>
+ * An LLD value is the complete list, and a partial or outdated one would make Zabbix mark the missing
+ * entities as lost, so every failure goes to stderr with exit code 1 and nothing on stdout. Exit code 2 is a
+ * usage error. The agent reports a non-zero exit as not supported, with the message, on the rule.
  */
 @Command(name = "discover", mixinStandardHelpOptions = true,
-        description = "Prints Zabbix LLD JSON for the metrics in a Dropwizard /metrics document or a Prometheus exposition.")
+        description = "Prints Zabbix LLD JSON for a Dropwizard document, a Prometheus exposition, Consul services,"
+                + " or the snapshot a running courier keeps of a source.")
 public final class DiscoverCommand implements Callable<Integer> {
+
+    /** The environment variable the Consul ACL token is read from, as the consul CLI does. */
+    static final String TOKEN_VARIABLE = "CONSUL_HTTP_TOKEN";
 
     static final class Location {
         @Option(names = "--url", paramLabel = "URL", description = "a Dropwizard admin or Prometheus /metrics URL")
@@ -48,13 +74,33 @@ public final class DiscoverCommand implements Callable<Integer> {
         @Option(names = "--file", paramLabel = "FILE",
                 description = "a file holding a metrics-json document or a Prometheus exposition")
         Path file;
+
+        @Option(names = "--agent", paramLabel = "URL",
+                description = "--type consul: the Consul agent's HTTP API (default: http://127.0.0.1:8500);"
+                        + " the token is read from " + TOKEN_VARIABLE)
+        URI agent;
+
+        @Option(names = "--from", paramLabel = "FILE",
+                description = "a snapshot courier run keeps: <data_dir>/discovery/<source>.json")
+        Path from;
+
+        @ArgGroup(exclusive = false)
+        SnapshotByName byName;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Location location;
+    static final class SnapshotByName {
+        @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "courier run's data_dir")
+        Path dataDir;
 
-    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "dropwizard",
-            description = "dropwizard (default) or prometheus")
+        @Option(names = "--source", required = true, paramLabel = "NAME", description = "a configured source name")
+        String source;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Location location = new Location();
+
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "dropwizard (default), prometheus or consul; with --from, the snapshot's own type")
     String type;
 
     @Option(names = "--family", paramLabel = "NAME",
@@ -65,63 +111,194 @@ public final class DiscoverCommand implements Callable<Integer> {
             description = "timers, meters, counters, gauges or histograms; default: every kind, with {#TYPE}")
     DropwizardKind kind;
 
+    @Option(names = "--service", paramLabel = "NAME",
+            description = "consul only, repeatable: a service whose passing instances to list;"
+                    + " with a snapshot, default: every watched service")
+    List<String> services = new ArrayList<>();
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "array",
             description = "array (Zabbix 4.2+, default) or data ({\"data\":[...]}, older servers)")
     String format;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
-            description = "how long to wait for the URL, connect included (default: ${DEFAULT-VALUE})")
+            description = "how long to wait for the URL or the agent, connect included (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
     @Option(names = "--max-size", paramLabel = "SIZE", defaultValue = "16MiB", converter = SizeConverter.class,
             description = "the largest document read (default: ${DEFAULT-VALUE})")
     long maxBytes;
 
+    @Option(names = "--max-age", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "with a snapshot: the oldest one answered from (default: "
+                    + DiscoverySnapshot.STALE_AFTER_INTERVALS + " of the source's collect intervals)")
+    Duration maxAge;
+
+    // Only to refuse it without echoing it: picocli would print an unknown option's value in its error.
+    @Option(names = "--token", hidden = true, paramLabel = "TOKEN")
+    String tokenFlag;
+
+    private final Map<String, String> environment;
+    private final Clock clock;
+
+    public DiscoverCommand() {
+        this(System.getenv(), Clock.systemUTC());
+    }
+
+    /** For tests: the environment the token is read from and the clock staleness is judged by. */
+    DiscoverCommand(Map<String, String> environment, Clock clock) {
+        this.environment = environment;
+        this.clock = clock;
+    }
+
     @Override
     public Integer call() throws IOException {
-        DropwizardDiscovery.Format output;
+        if (location == null) {
+            location = new Location();
+        }
+        if (tokenFlag != null) {
+            return usage("--token is not accepted, set " + TOKEN_VARIABLE + " instead (a flag shows in ps and in the "
+                    + "agent's configuration)");
+        }
+        boolean dataObject;
         switch (format.toLowerCase(Locale.ROOT)) {
-            case "array" -> output = DropwizardDiscovery.Format.ARRAY;
-            case "data" -> output = DropwizardDiscovery.Format.DATA_OBJECT;
+            case "array" -> dataObject = false;
+            case "data" -> dataObject = true;
             default -> {
-                System.err.println("courier discover: --format: " + format + " (expected: array or data)");
-                return 2;
+                return usage("--format: " + format + " (expected: array or data)");
             }
         }
-        switch (type.toLowerCase(Locale.ROOT)) {
+        if (location.from != null || location.byName != null) {
+            return snapshot(dataObject);
+        }
+        if (maxAge != null) {
+            return usage("--max-age applies to --from and --data-dir/--source only");
+        }
+        String chosen = type != null ? type.toLowerCase(Locale.ROOT) : location.agent != null ? "consul" : "dropwizard";
+        if (!chosen.equals("consul") && location.url == null && location.file == null) {
+            return usage("one of --url, --file, --from or --data-dir with --source is required");
+        }
+        String misplaced = misplacedOption(chosen);
+        if (misplaced != null) {
+            return usage(misplaced);
+        }
+        switch (chosen) {
             case "dropwizard" -> {
-                if (family != null) {
-                    System.err.println("courier discover: --family applies to --type prometheus only");
-                    return 2;
-                }
+                return dropwizard(dataObject ? DropwizardDiscovery.Format.DATA_OBJECT : DropwizardDiscovery.Format.ARRAY);
             }
             case "prometheus" -> {
-                if (kind != null) {
-                    System.err.println("courier discover: --kind applies to --type dropwizard only");
-                    return 2;
-                }
-                return prometheus(output == DropwizardDiscovery.Format.ARRAY
-                        ? PrometheusDiscovery.Format.ARRAY : PrometheusDiscovery.Format.DATA_OBJECT);
+                return prometheus(dataObject ? PrometheusDiscovery.Format.DATA_OBJECT : PrometheusDiscovery.Format.ARRAY);
+            }
+            case "consul" -> {
+                return consul(dataObject);
             }
             default -> {
-                System.err.println("courier discover: --type: " + type + " (expected: dropwizard or prometheus)");
-                return 2;
+                return usage("--type: " + type + " (expected: dropwizard, prometheus or consul)");
             }
         }
+    }
+
+    /** The first option given that {@code chosenType} does not take, as a usage message; null when none. */
+    private String misplacedOption(String chosenType) {
+        if (kind != null && !chosenType.equals("dropwizard")) {
+            return "--kind applies to --type dropwizard only";
+        }
+        if (family != null && !chosenType.equals("prometheus")) {
+            return "--family applies to --type prometheus only";
+        }
+        if (!services.isEmpty() && !chosenType.equals("consul")) {
+            return "--service applies to --type consul only";
+        }
+        if (location.agent != null && !chosenType.equals("consul")) {
+            return "--agent applies to --type consul only";
+        }
+        if ((location.url != null || location.file != null) && chosenType.equals("consul")) {
+            return "--type consul reads from --agent, not --url or --file";
+        }
+        return null;
+    }
+
+    private int dropwizard(DropwizardDiscovery.Format output) throws IOException {
         DropwizardMetricNames names;
         try (DocumentFetcher fetcher = location.url != null
                 ? DocumentFetcher.http(location.url, timeout, maxBytes)
                 : DocumentFetcher.file(location.file, maxBytes)) {
             names = DropwizardMetricNames.read(fetcher.fetch(), fetcher.location());
         } catch (SourceException e) {
-            System.err.println("courier discover: " + e.getMessage());
-            return 1;
+            return failure(e.getMessage());
         }
         OutputStream out = new BufferedOutputStream(System.out);
         DropwizardDiscovery.write(names, kind, output, out);
         out.write('\n');
         out.flush();
         return 0;
+    }
+
+    private int consul(boolean dataObject) throws IOException {
+        if (services.isEmpty()) {
+            return usage("--type consul needs at least one --service NAME");
+        }
+        ConsulToken token;
+        String value = environment.get(TOKEN_VARIABLE);
+        try {
+            token = value == null || value.isEmpty() ? null : ConsulToken.of(value);
+        } catch (IllegalArgumentException e) {
+            // The message names the position of a bad character, never the token.
+            return usage(TOKEN_VARIABLE + ": " + e.getMessage());
+        }
+        URI agent = location.agent != null ? location.agent : ConsulConfig.DEFAULT_AGENT;
+        List<Map<String, String>> rows;
+        try {
+            rows = ConsulLld.queryPassing(agent, token, timeout, services);
+        } catch (SourceException e) {
+            return failure(e.getMessage());
+        }
+        return print(rows, dataObject);
+    }
+
+    private int snapshot(boolean dataObject) throws IOException {
+        Path file = location.from != null ? location.from
+                : DiscoverySnapshot.fileFor(location.byName.dataDir.resolve(DiscoverySnapshot.DIRECTORY),
+                        location.byName.source);
+        DiscoverySnapshot snapshot;
+        try {
+            snapshot = DiscoverySnapshot.read(file);
+        } catch (NoSuchFileException e) {
+            return failure(file + ": no snapshot (courier run writes it after the source's first successful collect)");
+        } catch (IOException e) {
+            return failure(file + ": " + e.getMessage());
+        }
+        if (type != null && !type.equalsIgnoreCase(snapshot.type())) {
+            return usage("--type " + type + ", but " + file + " is a snapshot of a " + snapshot.type() + " source");
+        }
+        String misplaced = misplacedOption(snapshot.type());
+        if (misplaced != null) {
+            return usage(misplaced);
+        }
+        Duration oldest = maxAge != null ? maxAge
+                : snapshot.interval().multipliedBy(DiscoverySnapshot.STALE_AFTER_INTERVALS);
+        String refusal = snapshot.refusal(clock.instant(), oldest, services);
+        if (refusal != null) {
+            return failure(file + ": " + refusal);
+        }
+        return print(snapshot.select(kind, family, services), dataObject);
+    }
+
+    private static int print(List<Map<String, String>> rows, boolean dataObject) throws IOException {
+        OutputStream out = new BufferedOutputStream(System.out);
+        LldJson.write(rows, dataObject, out);
+        out.write('\n');
+        out.flush();
+        return 0;
+    }
+
+    private static int usage(String message) {
+        System.err.println("courier discover: " + message);
+        return 2;
+    }
+
+    private static int failure(String message) {
+        System.err.println("courier discover: " + message);
+        return 1;
     }
 
     private int prometheus(PrometheusDiscovery.Format output) throws IOException {
@@ -133,16 +310,14 @@ public final class DiscoverCommand implements Callable<Integer> {
             document = fetcher.fetchDocument();
             where = fetcher.location();
         } catch (SourceException e) {
-            System.err.println("courier discover: " + e.getMessage());
-            return 1;
+            return failure(e.getMessage());
         }
         PrometheusFormat format = location.url != null ? PrometheusFormat.ofContentType(document.contentType())
                 : formatOfFile(document.body());
         PrometheusParseResult parsed = new PrometheusTextParser().parse(document.body(), format, Instant.now(), "-", "-");
         if (parsed.hasProblems()) {
-            System.err.println("courier discover: " + where + ": " + parsed.problemCount()
-                    + " problems, no discovery sent: " + parsed.problems().get(0));
-            return 1;
+            return failure(where + ": " + parsed.problemCount() + " problems, no discovery sent: "
+                    + parsed.problems().get(0));
         }
         OutputStream out = new BufferedOutputStream(System.out);
         PrometheusDiscovery.write(parsed, family, output, out);

@@ -4,6 +4,7 @@ import dev.concierge.courier.app.admin.AdminServer;
 import dev.concierge.courier.app.admin.ConfigurationReloader;
 import dev.concierge.courier.app.admin.CourierMetrics;
 import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
+import dev.concierge.courier.app.discovery.DiscoverySnapshotSource;
 import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.pipeline.Pipeline;
@@ -13,6 +14,7 @@ import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.Source;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,14 +43,16 @@ public final class Courier implements AutoCloseable {
     private CourierConfig config;
     private final Pipeline pipeline;
     private final CourierMetrics metrics;
+    private final Clock clock;
     private volatile AdminServer admin;
     private volatile boolean ready;
     private boolean started;
     private boolean closed;
 
-    private Courier(CourierConfig config, Pipeline pipeline) {
+    private Courier(CourierConfig config, Pipeline pipeline, Clock clock) {
         this.config = config;
         this.pipeline = pipeline;
+        this.clock = clock;
         this.metrics = CourierMetrics.create(pipeline);
     }
 
@@ -128,7 +132,8 @@ public final class Courier implements AutoCloseable {
         for (SourceDefinition source : next.sources()) {
             SourceDefinition old = oldSources.get(source.name());
             if (old == null || !source.sameAs(old)) {
-                pipeline.addSource(new ScheduledSource(source.factory().get(), source.interval()));
+                pipeline.addSource(new ScheduledSource(withSnapshot(source.factory().get(), source, config.dataDir(),
+                        clock), source.interval()));
                 if (old == null) {
                     started.add("source " + source.name());
                 }
@@ -169,7 +174,7 @@ public final class Courier implements AutoCloseable {
                 sinks.add(new SinkSpec(sink, definition.backoff(), definition.backlogBytes()));
             }
             for (SourceDefinition definition : config.sources()) {
-                Source source = definition.factory().get();
+                Source source = withSnapshot(definition.factory().get(), definition, config.dataDir(), clock);
                 sources.add(new ScheduledSource(source, definition.interval()));
             }
         } catch (RuntimeException e) {
@@ -184,7 +189,7 @@ public final class Courier implements AutoCloseable {
             pipeline.addSource(new ScheduledSource(
                     new CourierSelfSource(pipeline, config.selfMetrics().host(), clock), config.selfMetrics().interval()));
         }
-        Courier courier = new Courier(config, pipeline);
+        Courier courier = new Courier(config, pipeline, clock);
         if (config.admin() != null) {
             try {
                 courier.admin = AdminServer.create(config.admin(), pipeline, courier.metrics, courier::isReady, clock);
@@ -195,6 +200,14 @@ public final class Courier implements AutoCloseable {
             }
         }
         return courier;
+    }
+
+    /**
+     * Every source with a discovery view keeps its snapshot in {@code data_dir/discovery} for
+     * {@code courier discover --from}; see {@link DiscoverySnapshotSource}.
+     */
+    private static Source withSnapshot(Source source, SourceDefinition definition, Path dataDir, Clock clock) {
+        return DiscoverySnapshotSource.wrap(source, dataDir, definition.interval(), clock);
     }
 
     /** Creates every source and sink and starts delivering; see {@link #create} and {@link #start}. */

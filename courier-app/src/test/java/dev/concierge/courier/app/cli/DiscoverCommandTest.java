@@ -152,8 +152,8 @@ class DiscoverCommandTest {
     void rejectsFamilyForDropwizardAndAnUnknownType() throws IOException {
         assertThat(CommandOutput.run("discover", "--file", document().toString(), "--family", "x").exitCode())
                 .isEqualTo(2);
-        CommandOutput result = CommandOutput.run("discover", "--type", "consul", "--file", document().toString());
+        CommandOutput result = CommandOutput.run("discover", "--type", "graphite", "--file", document().toString());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("--type: consul (expected: dropwizard or prometheus)");
+        assertThat(result.err()).contains("--type: graphite (expected: dropwizard, prometheus or consul)");
     }
 }

@@ -59,6 +59,15 @@ final class ConsulAgentConnection implements AutoCloseable {
         return new ConsulAgentConnection(watchHttp, agentHttp, config.agent());
     }
 
+    /**
+     * Clients for one-shot reads, such as {@code courier discover}: both connect and read within
+     * {@code timeout}, one connection each.
+     */
+    static ConsulAgentConnection oneShot(URI agent, ConsulToken token, Duration timeout) {
+        return new ConsulAgentConnection(httpClient(token, timeout, timeout, 1), httpClient(token, timeout, timeout, 1),
+                agent);
+    }
+
     private static CloseableHttpClient httpClient(ConsulToken token, Duration connectTimeout, Duration readTimeout,
                                                   int connections) {
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();

@@ -74,6 +74,11 @@ final class ConsulDiscovery implements AutoCloseable {
         return new TreeMap<>(snapshots);
     }
 
+    /** The services watched now, sorted, answered or not. */
+    synchronized List<String> watched() {
+        return watches.keySet().stream().sorted().toList();
+    }
+
     /** Failed queries so far, over every watch. */
     synchronized long failures() {
         long total = catalog == null ? 0 : catalog.failures();

@@ -339,6 +339,22 @@ public final class ConsulSource implements Source {
         return since <= config.interval().multipliedBy(3).toNanos();
     }
 
+    /**
+     * The LLD view of every watched service, sorted by name: its passing instances as of its latest answer,
+     * and whether that answer is current (a service not answered yet is listed, not current, with no rows).
+     * Any thread; meant to be read right after a collect.
+     */
+    public List<ConsulLld.Service> lldServices() {
+        Map<String, ServiceSnapshot> snapshots = discovery.snapshots();
+        List<ConsulLld.Service> services = new ArrayList<>();
+        for (String service : discovery.watched()) {
+            ServiceSnapshot snapshot = snapshots.get(service);
+            services.add(snapshot == null ? new ConsulLld.Service(service, false, List.of())
+                    : new ConsulLld.Service(service, snapshot.current(), ConsulLld.rows(snapshot)));
+        }
+        return services;
+    }
+
     /** The targets being scraped now. Collect thread only; for tests and diagnostics. */
     List<ScrapeTarget> targets() {
         return List.copyOf(targets.keySet());

@@ -31,6 +31,7 @@ public final class DropwizardJsonSource implements Source {
     private final DropwizardJsonParser parser;
     private final AtomicLong droppedSamples = new AtomicLong();
     private boolean warnedAboutDrops;
+    private volatile DropwizardMetricNames lastNames;
 
     /** A source with its own fetcher (and HTTP client, for a URL), stamping samples from the UTC system clock. */
     public static DropwizardJsonSource create(DropwizardConfig config) {
@@ -73,6 +74,7 @@ public final class DropwizardJsonSource implements Source {
         byte[] document = fetcher.fetch();
         Instant at = clock.instant();
         DropwizardDocument parsed = parser.parse(document, fetcher.location(), at);
+        lastNames = parsed.names();
         int dropped = 0;
         for (Sample sample : parsed.samples()) {
             if (!out.offer(sample)) {
@@ -90,6 +92,14 @@ public final class DropwizardJsonSource implements Source {
                         parsed.samples().size());
             }
         }
+    }
+
+    /**
+     * The metric names of the last document a collect parsed, every metric counted whatever its values (see
+     * {@link DropwizardMetricNames}); null before the first. Any thread.
+     */
+    public DropwizardMetricNames lastNames() {
+        return lastNames;
     }
 
     /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */

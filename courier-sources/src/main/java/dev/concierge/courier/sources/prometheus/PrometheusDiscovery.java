@@ -12,11 +12,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Zabbix low-level discovery JSON (PROTOCOLS.md section 2) for the series of a Prometheus exposition: one
@@ -46,6 +48,7 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class PrometheusDiscovery {
+    static final String NAME_MACRO = "{#NAME}";
     private static final JsonFactory JSON = new JsonFactory();
 
     /** The LLD envelope. */
@@ -60,30 +63,55 @@ public final class PrometheusDiscovery {
     }
 
     /**
+     * One series as LLD sees it.
+     *
+     * @param family the family the series belongs to ({@code http_duration_seconds} for its {@code _bucket})
+     * @param row    the LLD row: {@code {#NAME}} first, then one macro per label, in label order
+     */
+    public record Series(String family, Map<String, String> row) {
+        public Series {
+            Objects.requireNonNull(family, "family");
+            row = Collections.unmodifiableMap(new LinkedHashMap<>(row));
+        }
+
+        /** Whether a family filter keeps this series: {@code filter} is its family or its sample name. */
+        public boolean matches(String filter) {
+            return filter == null || filter.equals(family) || filter.equals(row.get(NAME_MACRO));
+        }
+    }
+
+    /**
      * The LLD rows of {@code parsed}, each an ordered map from macro to value.
      *
      * @param family the family or sample name to keep, or null for every series
      */
     public static List<Map<String, String>> rows(PrometheusParseResult parsed, String family) {
-        Objects.requireNonNull(parsed, "parsed");
-        TreeSet<Sample> series = new TreeSet<>(SERIES_ORDER);
-        for (int i = 0; i < parsed.samples().size(); i++) {
-            Sample sample = parsed.samples().get(i);
-            if (family == null || family.equals(parsed.families().get(i)) || family.equals(sample.name())) {
-                series.add(sample);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (Series each : series(parsed)) {
+            if (each.matches(family)) {
+                rows.add(each.row());
             }
-        }
-        List<Map<String, String>> rows = new ArrayList<>(series.size());
-        for (Sample sample : series) {
-            rows.add(ZabbixLldMacros.ofSeries(sample.name(), sample.labels()));
         }
         return rows;
     }
 
-    /**
-     * The macro for a label name: {@code cpu} -> {@code {#CPU}}, {@code name} -> {@code {#LABEL.NAME}}; the
-     * Zabbix sink's automatic discovery uses the same rule ({@link ZabbixLldMacros}).
-     */
+    /** Every series of {@code parsed} with its family, sorted and unique as the class comment says. */
+    public static List<Series> series(PrometheusParseResult parsed) {
+        Objects.requireNonNull(parsed, "parsed");
+        TreeMap<Sample, String> series = new TreeMap<>(SERIES_ORDER);
+        for (int i = 0; i < parsed.samples().size(); i++) {
+            series.putIfAbsent(parsed.samples().get(i), parsed.families().get(i));
+        }
+        List<Series> all = new ArrayList<>(series.size());
+        for (Map.Entry<Sample, String> entry : series.entrySet()) {
+            Sample sample = entry.getKey();
+            Map<String, String> row = ZabbixLldMacros.ofSeries(sample.name(), sample.labels());
+            all.add(new Series(entry.getValue(), row));
+        }
+        return all;
+    }
+
+    /** The macro for a label name: {@code cpu} -> {@code {#CPU}}, {@code name} -> {@code {#LABEL.NAME}}. */
     public static String macroOf(String labelName) {
         return ZabbixLldMacros.ofLabel(labelName);
     }

@@ -52,6 +52,7 @@ public final class PrometheusScrapeSource implements Source {
     private final AtomicLong droppedSamples = new AtomicLong();
     private boolean warnedAboutDrops;
     private int previousProblemCount;
+    private volatile PrometheusParseResult lastExposition;
 
     /** A source with its own HTTP client, stamping samples from the UTC system clock. */
     public static PrometheusScrapeSource create(PrometheusConfig config) {
@@ -112,6 +113,7 @@ public final class PrometheusScrapeSource implements Source {
             }
         }
         previousProblemCount = parsed.problemCount();
+        lastExposition = parsed;
         int dropped = 0;
         int nonFinite = 0;
         for (Sample sample : parsed.samples()) {
@@ -139,6 +141,15 @@ public final class PrometheusScrapeSource implements Source {
         String shown = problems.stream().limit(PROBLEMS_LOGGED).map(PrometheusParseProblem::toString)
                 .collect(Collectors.joining("; "));
         return problems.size() > PROBLEMS_LOGGED ? shown + "; ..." : shown;
+    }
+
+    /**
+     * The exposition of the last collect that offered samples, problems and non-finite values included, as
+     * {@link PrometheusDiscovery} needs it; null before the first. A collect that failed leaves it as it was.
+     * Any thread.
+     */
+    public PrometheusParseResult lastExposition() {
+        return lastExposition;
     }
 
     /** Problems (mostly malformed lines) reported by the parser so far. */

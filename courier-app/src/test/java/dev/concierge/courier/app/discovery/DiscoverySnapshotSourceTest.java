@@ -1,0 +1,93 @@
+package dev.concierge.courier.app.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.app.wiring.Courier;
+import dev.concierge.courier.app.wiring.CourierConfig;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
+import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiscoverySnapshotSourceTest {
+    private static final String DOCUMENT = """
+            {"version":"4.0.0","gauges":{"pool.broken":{"value":null}},"counters":{"jobs":{"count":3}},
+             "histograms":{},"meters":{},"timers":{"app.requests":{"count":1}}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesTheSnapshotAfterACollectAndLeavesItAloneWhenACollectFails() throws Exception {
+        Path metrics = Files.writeString(dir.resolve("metrics.json"), DOCUMENT);
+        Instant first = Instant.parse("2025-05-01T10:00:00Z");
+        Clock clock = Clock.fixed(first, ZoneOffset.UTC);
+        DropwizardJsonSource dropwizard = DropwizardJsonSource.create(new DropwizardConfig("orders", null, metrics,
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 1 << 20, "app-01"), clock);
+        List<Sample> offered = new ArrayList<>();
+        try (Source source = DiscoverySnapshotSource.wrap(dropwizard, dir, Duration.ofSeconds(10), clock)) {
+            source.collect(offered::add);
+
+            Path file = dir.resolve("discovery/orders.json");
+            DiscoverySnapshot written = DiscoverySnapshot.read(file);
+            assertThat(written.collectedAt()).isEqualTo(first);
+            assertThat(written.interval()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(written.select(null, null, List.of())).containsExactly(
+                    Map.of("{#TYPE}", "counter", "{#NAME}", "jobs"),
+                    Map.of("{#TYPE}", "gauge", "{#NAME}", "pool.broken"),
+                    Map.of("{#TYPE}", "timer", "{#NAME}", "app.requests"));
+            assertThat(offered).extracting(Sample::name).doesNotContain("pool.broken");
+            byte[] before = Files.readAllBytes(file);
+
+            Files.writeString(metrics, DOCUMENT.substring(0, 40));
+            assertThatThrownBy(() -> source.collect(offered::add)).isInstanceOf(SourceException.class);
+
+            assertThat(Files.readAllBytes(file)).isEqualTo(before);
+            try (var listing = Files.list(file.getParent())) {
+                assertThat(listing).containsExactly(file);
+            }
+        }
+    }
+
+    @Test
+    void aRunningCourierKeepsTheSnapshotOfEachSourceFresh() throws Exception {
+        Path metrics = Files.writeString(dir.resolve("metrics.json"), DOCUMENT);
+        Path config = Files.writeString(dir.resolve("courier.yaml"), """
+                data_dir: %s
+                sources:
+                  - {name: app, type: dropwizard, file: %s, interval: 100ms, timeout: 100ms}
+                sinks:
+                  - {name: spool, type: file, path: %s, fsync: none}
+                """.formatted(dir.resolve("state"), metrics, dir.resolve("spool.txt")));
+        Path snapshot = dir.resolve("state/discovery/app.json");
+
+        try (Courier courier = Courier.start(CourierConfig.load(new YamlConfigParser(Map.of()), config))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(snapshot));
+            assertThat(DiscoverySnapshot.read(snapshot).select(null, null, List.of())).hasSize(3);
+
+            Files.writeString(metrics, DOCUMENT.replace("\"jobs\"", "\"jobs\":{\"count\":1},\"retries\""));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    DiscoverySnapshot.read(snapshot).select(null, null, List.of()))
+                    .contains(Map.of("{#TYPE}", "counter", "{#NAME}", "retries")));
+            DiscoverySnapshot latest = DiscoverySnapshot.read(snapshot);
+            assertThat(latest.refusal(Instant.now(), Duration.ofSeconds(10), List.of())).isNull();
+        }
+    }
+}
