@@ -37,7 +37,7 @@ class ZabbixSinkConfigTest {
         Map<String, Object> yaml = sampleYaml();
 
         assertThat(yaml).containsOnlyKeys("name", "type", "server", "host", "max_rows_per_frame", "max_in_flight",
-                "connect_timeout", "read_timeout", "compression", "tls");
+                "connect_timeout", "read_timeout", "compression", "tls", "discovery");
         assertThat(yaml.get("type")).isEqualTo("zabbix");
         String[] server = yaml.get("server").toString().split(":");
         ZabbixSinkConfig defaults = ZabbixSinkConfig.of(yaml.get("name").toString(), server[0],
