@@ -5,6 +5,7 @@ import dev.concierge.courier.app.cli.DemoCommand;
 import dev.concierge.courier.app.cli.DiscoverCommand;
 import dev.concierge.courier.app.cli.LedgerCommand;
 import dev.concierge.courier.app.cli.RunCommand;
+import dev.concierge.courier.app.cli.SendCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "Concierge Courier 0.1.0",
         description = "Delivers application metrics to monitoring systems, every value at once, with a ledger.",
         subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, DiscoverCommand.class,
-                LedgerCommand.class})
+                LedgerCommand.class, SendCommand.class})
 public final class CourierMain implements Runnable {
 
     public static void main(String[] args) {

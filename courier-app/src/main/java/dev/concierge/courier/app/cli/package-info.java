@@ -1,2 +1,2 @@
-/** The subcommands of {@code courier}: {@code run}, {@code demo}, {@code discover} and {@code ledger}. */
+/** The subcommands of {@code courier}: {@code run}, {@code check}, {@code demo}, {@code discover}, {@code ledger} and {@code send}. */
 package dev.concierge.courier.app.cli;

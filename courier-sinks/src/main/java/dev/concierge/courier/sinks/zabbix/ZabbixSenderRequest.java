@@ -26,6 +26,7 @@ import java.util.Objects;
  * Values are always JSON strings, as zabbix_sender writes them. Every row carries {@code clock} and
  * {@code ns}: without {@code ns} the server numbers rows by position, so the same item and second in two
  * requests collide on the history key and the second value is silently dropped (PEERS.md, "Always send ns").
+ * The one exception is an {@link #untimed} request, which carries no timestamps at all.
  */
 public final class ZabbixSenderRequest {
     private static final JsonFactory JSON = new JsonFactory();
@@ -65,11 +66,13 @@ public final class ZabbixSenderRequest {
     private final List<Row> rows;
     private final long clock;
     private final int ns;
+    private final boolean timed;
 
-    private ZabbixSenderRequest(List<Row> rows, long clock, int ns) {
+    private ZabbixSenderRequest(List<Row> rows, long clock, int ns, boolean timed) {
         this.rows = rows;
         this.clock = clock;
         this.ns = ns;
+        this.timed = timed;
     }
 
     /**
@@ -80,7 +83,16 @@ public final class ZabbixSenderRequest {
     public static ZabbixSenderRequest of(List<Row> rows, Instant sentAt) {
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(BY_TIME);
-        return new ZabbixSenderRequest(List.copyOf(sorted), sentAt.getEpochSecond(), sentAt.getNano());
+        return new ZabbixSenderRequest(List.copyOf(sorted), sentAt.getEpochSecond(), sentAt.getNano(), true);
+    }
+
+    /**
+     * A request for {@code rows} in the given order that carries no timestamps at all: no row
+     * {@code clock}/{@code ns} (the rows' own are ignored) and no top-level ones, so the server stamps every
+     * value with its receive time. This is what {@code zabbix_sender} sends without {@code -T}.
+     */
+    public static ZabbixSenderRequest untimed(List<Row> rows) {
+        return new ZabbixSenderRequest(List.copyOf(rows), 0, 0, false);
     }
 
     /**
@@ -118,7 +130,7 @@ public final class ZabbixSenderRequest {
         if (rows == null) {
             throw new IllegalArgumentException("data: missing (expected: an array of rows)");
         }
-        return new ZabbixSenderRequest(List.copyOf(rows), clock, ns);
+        return new ZabbixSenderRequest(List.copyOf(rows), clock, ns, true);
     }
 
     private static List<Row> parseRows(JsonParser p, JsonToken token, Instant receivedAt) throws IOException {
@@ -178,6 +190,11 @@ public final class ZabbixSenderRequest {
         return rows.size();
     }
 
+    /** False for an {@link #untimed} request, which writes no {@code clock} or {@code ns}. */
+    public boolean timed() {
+        return timed;
+    }
+
     /** The top-level {@code clock}. */
     public long clock() {
         return clock;
@@ -206,13 +223,17 @@ public final class ZabbixSenderRequest {
                 g.writeStringField("host", row.host());
                 g.writeStringField("key", row.key());
                 g.writeStringField("value", row.value());
-                g.writeNumberField("clock", row.clock());
-                g.writeNumberField("ns", row.ns());
+                if (timed) {
+                    g.writeNumberField("clock", row.clock());
+                    g.writeNumberField("ns", row.ns());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeNumberField("clock", clock);
-            g.writeNumberField("ns", ns);
+            if (timed) {
+                g.writeNumberField("clock", clock);
+                g.writeNumberField("ns", ns);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -221,7 +242,7 @@ public final class ZabbixSenderRequest {
 
     @Override
     public String toString() {
-        return "ZabbixSenderRequest(" + rows.size() + " rows, clock " + clock + "." + ns + ")";
+        return "ZabbixSenderRequest(" + rows.size() + " rows, " + (timed ? "clock " + clock + "." + ns : "untimed") + ")";
     }
 
     /** Jackson's message without its multi-line source location. */

@@ -27,6 +27,17 @@ class ZabbixSenderRequestTest {
     }
 
     @Test
+    void writesNoClockAtAllForAnUntimedRequestAndKeepsTheRowOrder() {
+        ZabbixSenderRequest request = ZabbixSenderRequest.untimed(List.of(
+                new Row("web-01", "b", "2", 20, 0), new Row("web-01", "a", "1", 10, 0)));
+
+        assertThat(new String(request.toJson(), StandardCharsets.UTF_8)).isEqualTo("{\"request\":\"sender data\","
+                + "\"data\":[{\"host\":\"web-01\",\"key\":\"b\",\"value\":\"2\"},"
+                + "{\"host\":\"web-01\",\"key\":\"a\",\"value\":\"1\"}]}");
+        assertThat(request.timed()).isFalse();
+    }
+
+    @Test
     void ordersRowsByTimeKeepingTheOrderOfEqualTimestamps() {
         Row late = new Row("h", "late", "3", 20, 0);
         Row earlyB = new Row("h", "early.b", "2", 10, 5);

@@ -1,0 +1,65 @@
+package dev.concierge.courier.app.send;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code zabbix_sender -c} takes from a {@code zabbix_agentd.conf}-style file: the first
+ * {@code ServerActive} entry and the first {@code Hostname}. Lines are {@code Name=value} with blanks around
+ * the name and value trimmed; {@code #} starts a comment line; other parameters are ignored, as
+ * {@code zabbix_sender} ignores them.
+ *
+ * <p>{@code Server} is not read: {@code zabbix_sender} 6.0.14 with a file holding only {@code Server} fails
+ * with {@code 'ServerActive' parameter required}, and its man page lists only {@code ServerActive}. Only the
+ * first {@code ServerActive} entry is used, where {@code zabbix_sender} sends to every entry; an entry that
+ * names a cluster ({@code a;b}) is read as its first node. {@code Include} is not followed.
+ *
+ * @param serverActive the first {@code ServerActive} entry, null when there is none
+ * @param hostname     the first {@code Hostname} entry, null when there is none
+ */
+public record AgentConfigFile(ServerAddress serverActive, String hostname) {
+
+    /** Reads {@code file}; an unreadable file or a malformed {@code ServerActive} is an {@link IOException}. */
+    public static AgentConfigFile read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String serverActive = null;
+        String hostname = null;
+        for (String raw : lines) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String name = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (name.equals("ServerActive") && serverActive == null) {
+                serverActive = value;
+            } else if (name.equals("Hostname") && hostname == null) {
+                hostname = first(value);
+            }
+        }
+        ServerAddress server = null;
+        if (serverActive != null && !serverActive.isEmpty()) {
+            String entry = first(serverActive);
+            int semicolon = entry.indexOf(';');
+            entry = semicolon < 0 ? entry : entry.substring(0, semicolon).strip();
+            try {
+                server = ServerAddress.parse(entry, ServerAddress.DEFAULT_PORT);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": ServerActive: " + e.getMessage(), e);
+            }
+        }
+        return new AgentConfigFile(server, hostname == null || hostname.isEmpty() ? null : hostname);
+    }
+
+    private static String first(String list) {
+        int comma = list.indexOf(',');
+        return (comma < 0 ? list : list.substring(0, comma)).strip();
+    }
+}

@@ -1,0 +1,253 @@
+package dev.concierge.courier.sinks.zabbix;
+
+import java.util.Objects;
+
+/**
+ * Reads one line of {@code zabbix_sender -i} input (PROTOCOLS.md §1.7), with the grammar and the messages
+ * of the 6.0 reader ({@code zabbix_sender.c}: {@code main} and {@code get_string}, checked against
+ * {@code zabbix_sender} 6.0.14):
+ * <pre>
+ * &lt;host&gt; &lt;key&gt; [&lt;clock&gt; [&lt;ns&gt;]] &lt;value&gt;
+ * </pre>
+ * <ul>
+ *   <li>Trailing {@code \r} and {@code \n} characters are trimmed; fields are separated by blanks (space or
+ *       tab); leading blanks are skipped.</li>
+ *   <li>A field that starts with {@code "} is quoted: it ends at the next unescaped {@code "}, which must
+ *       be followed by a blank or the end of the line. Inside, {@code \"} is {@code "}, {@code \\} is
+ *       {@code \} and {@code \n} is a newline; any other backslash stays. Unquoted fields take no escapes.</li>
+ *   <li>An unquoted value is the rest of the line verbatim, trailing blanks included. A quoted value must
+ *       be the last field. An empty value is written {@code ""}; an empty host or key is an error.</li>
+ *   <li>{@code -} as host (quoted or not) means the default host ({@code -s} or the agent configuration's
+ *       {@code Hostname}).</li>
+ *   <li>With timestamps the clock is a uint31 in ASCII digits (0 is accepted, as 6.0.14 does); with
+ *       nanoseconds the ns is 0..999999999.</li>
+ * </ul>
+ * A line that breaks a rule gives a {@link Malformed} whose message is the one {@code zabbix_sender}
+ * logs, such as {@code [line 3] 'Key value' required}; {@code zabbix_sender} 6.0+ stops reading there.
+ * Two of them it logs only with {@code -v} (level warning): an invalid timestamp or nanoseconds value.
+ *
+ * <p>Differences, all beyond what a Zabbix server accepts: the C reader silently truncates a host longer
+ * than 2047 bytes and a clock or ns field longer than 31 characters; this parser keeps them whole, so such
+ * a host reaches the server (which refuses it) and such a number is reported invalid.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ZabbixSenderInputParser {
+
+    /** What one line holds. */
+    public sealed interface Result permits Value, Malformed {
+    }
+
+    /**
+     * A well-formed line.
+     *
+     * @param host  the host, the default host already put in for {@code -}
+     * @param key   the item key
+     * @param value the value text
+     * @param clock Unix seconds, or -1 when the parser reads no timestamps
+     * @param ns    nanoseconds 0..999999999, or -1 when the parser reads no nanoseconds
+     */
+    public record Value(String host, String key, String value, long clock, int ns) implements Result {
+    }
+
+    /**
+     * A line that {@code zabbix_sender} refuses; it stops reading there.
+     *
+     * @param line    the 1-based line number
+     * @param warning true when {@code zabbix_sender} logs the message at warning level, i.e. only with
+     *                {@code -v}; false for its error level, which it always prints
+     * @param message the message as {@code zabbix_sender} words it, with its {@code [line N]} prefix
+     */
+    public record Malformed(long line, boolean warning, String message) implements Result {
+    }
+
+    private final String defaultHost;
+    private final boolean withTimestamps;
+    private final boolean withNs;
+
+    /**
+     * @param defaultHost    the host for {@code -}; null when there is none, which makes {@code -} an error
+     * @param withTimestamps {@code -T}: a clock field follows the key
+     * @param withNs         {@code -N}: an ns field follows the clock; needs {@code withTimestamps}
+     */
+    public ZabbixSenderInputParser(String defaultHost, boolean withTimestamps, boolean withNs) {
+        if (withNs && !withTimestamps) {
+            throw new IllegalArgumentException("withNs: true without withTimestamps (expected: -N only with -T)");
+        }
+        this.defaultHost = defaultHost;
+        this.withTimestamps = withTimestamps;
+        this.withNs = withNs;
+    }
+
+    /** True when lines carry a clock ({@code -T}). */
+    public boolean withTimestamps() {
+        return withTimestamps;
+    }
+
+    /** True when lines carry nanoseconds ({@code -N}). */
+    public boolean withNs() {
+        return withNs;
+    }
+
+    /**
+     * Parses one line.
+     *
+     * @param line       the line, with or without its {@code \n} / {@code \r\n} ending
+     * @param lineNumber its 1-based number, for the message of a malformed line
+     */
+    public Result parse(String line, long lineNumber) {
+        Objects.requireNonNull(line, "line");
+        int end = line.length();
+        while (end > 0 && (line.charAt(end - 1) == '\r' || line.charAt(end - 1) == '\n')) {
+            end--;
+        }
+        Cursor c = new Cursor(line, end);
+
+        String host = c.atEnd() ? null : c.field();
+        if (host == null || host.isEmpty()) {
+            return error(lineNumber, "'Hostname' required");
+        }
+        if (host.equals("-")) {
+            if (defaultHost == null) {
+                return error(lineNumber, "'-' encountered as 'Hostname', but no default hostname was specified");
+            }
+            host = defaultHost;
+        }
+        String key = c.atEnd() ? null : c.field();
+        if (key == null || key.isEmpty()) {
+            return error(lineNumber, "'Key' required");
+        }
+        long clock = -1;
+        int ns = -1;
+        if (withTimestamps) {
+            String text = c.atEnd() ? null : c.field();
+            if (text == null || text.isEmpty()) {
+                return error(lineNumber, "'Timestamp' required");
+            }
+            clock = unsigned(text, Integer.MAX_VALUE);
+            if (clock < 0) {
+                return warning(lineNumber, "invalid 'Timestamp' value detected");
+            }
+            if (withNs) {
+                text = c.atEnd() ? null : c.field();
+                if (text == null || text.isEmpty()) {
+                    return error(lineNumber, "'Nanoseconds' required");
+                }
+                ns = (int) unsigned(text, 999_999_999);
+                if (ns < 0) {
+                    return warning(lineNumber, "invalid 'Nanoseconds' value detected");
+                }
+            }
+        }
+        if (c.atEnd()) {
+            return error(lineNumber, "'Key value' required");
+        }
+        String value;
+        if (c.peek() != '"') {
+            // Unquoted: the rest of the line verbatim, blanks included.
+            value = line.substring(c.pos, end);
+        } else {
+            value = c.field();
+            if (value == null) {
+                return error(lineNumber, "'Key value' required");
+            }
+            if (!c.atEnd()) {
+                return error(lineNumber, "too many parameters");
+            }
+        }
+        return new Value(host, key, value, clock, ns);
+    }
+
+    private static Malformed error(long lineNumber, String what) {
+        return new Malformed(lineNumber, false, "[line " + lineNumber + "] " + what);
+    }
+
+    private static Malformed warning(long lineNumber, String what) {
+        return new Malformed(lineNumber, true, "[line " + lineNumber + "] " + what);
+    }
+
+    /** ASCII digits only, at most {@code max}; -1 otherwise ({@code zbx_is_uint_n_range}). */
+    private static long unsigned(String text, long max) {
+        long v = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+            if (v > max) {
+                return -1;
+            }
+        }
+        return v;
+    }
+
+    /** {@code get_string} over one line. */
+    private static final class Cursor {
+        private final String s;
+        private final int end;
+        private int pos;
+
+        Cursor(String s, int end) {
+            this.s = s;
+            this.end = end;
+            skipBlanks();
+        }
+
+        boolean atEnd() {
+            return pos >= end;
+        }
+
+        char peek() {
+            return s.charAt(pos);
+        }
+
+        private void skipBlanks() {
+            while (pos < end && isBlank(s.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        /**
+         * The next field, blanks after it skipped; null for a quoted field that is not closed, or whose
+         * closing quote is followed by something other than a blank.
+         */
+        String field() {
+            StringBuilder out = new StringBuilder();
+            if (s.charAt(pos) != '"') {
+                int start = pos;
+                while (pos < end && !isBlank(s.charAt(pos))) {
+                    pos++;
+                }
+                String field = s.substring(start, pos);
+                skipBlanks();
+                return field;
+            }
+            for (pos++; pos < end; pos++) {
+                char ch = s.charAt(pos);
+                char next = pos + 1 < end ? s.charAt(pos + 1) : '\0';
+                if (ch == '"') {
+                    if (next != '\0' && !isBlank(next)) {
+                        return null;
+                    }
+                    pos++;
+                    skipBlanks();
+                    return out.toString();
+                } else if (ch == '\\' && (next == '"' || next == '\\')) {
+                    out.append(next);
+                    pos++;
+                } else if (ch == '\\' && next == 'n') {
+                    out.append('\n');
+                    pos++;
+                } else {
+                    out.append(ch);
+                }
+            }
+            return null; // missing terminating quote
+        }
+
+        private static boolean isBlank(char ch) {
+            return ch == ' ' || ch == '\t';
+        }
+    }
+}
