@@ -108,7 +108,9 @@ class DiscoverConsulTest {
                 .willReturn(aResponse().withStatus(403).withBody("ACL not found")));
 
         CommandOutput result = discover(Map.of("CONSUL_HTTP_TOKEN", TOKEN), "--type", "consul", "--agent",
-                "http://127.0.0.1:" + consul.port(), "--service", "metrics-courier", "--service", "billing");
+                "http://127.0.0.1:" + consul.port(), "--service", "metrics-courier", "--service", "billing",
+                // Generous, so only the refused service can fail on a busy machine.
+                "--timeout", "20s");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).isEmpty();

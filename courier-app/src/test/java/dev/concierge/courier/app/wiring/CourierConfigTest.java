@@ -269,7 +269,7 @@ class CourierConfigTest {
 
         assertThat(config.sinks()).singleElement().satisfies(sink -> {
             assertThat(sink.summary()).isEqualTo("zabbix.example.org:10051 over TLS (cert)");
-            assertThat(sink.settings()).isInstanceOfSatisfying(ZabbixSinkConfig.class, c -> assertThat(c.tls())
+            assertThat(((List<?>) sink.settings()).get(0)).isInstanceOfSatisfying(ZabbixSinkConfig.class, c -> assertThat(c.tls())
                     .isEqualTo(ZabbixTlsConfig.cert(certs.caCert(), certs.clientCert(), certs.clientPkcs1Key())
                             .withServerCertSubject(TestCertificates.SERVER_SUBJECT)));
         });
