@@ -76,10 +76,8 @@ public final class ConsulSource implements Source {
     // Collect thread only.
     private final Map<ScrapeTarget, Target> targets = new LinkedHashMap<>();
     private final Set<String> warnedOnce = new HashSet<>();
-    private boolean warnedAboutDrops;
 
     private final AtomicLong scrapeFailures = new AtomicLong();
-    private final AtomicLong droppedSamples = new AtomicLong();
     private final AtomicLong skippedInstances = new AtomicLong();
 
     private static final class Target {
@@ -310,24 +308,9 @@ public final class ConsulSource implements Source {
         }
     }
 
-    private void offer(List<Sample> samples, Emitter out) {
-        int dropped = 0;
-        for (Sample sample : samples) {
-            if (!out.offer(sample)) {
-                dropped++;
-            }
-        }
-        if (dropped > 0) {
-            droppedSamples.addAndGet(dropped);
-            if (!warnedAboutDrops) {
-                warnedAboutDrops = true;
-                LOG.warn("Source {}: the ring was full, {} of {} samples dropped (further drops are logged at debug)",
-                        config.name(), dropped, samples.size());
-            } else {
-                LOG.debug("Source {}: the ring was full, {} of {} samples dropped", config.name(), dropped,
-                        samples.size());
-            }
-        }
+    private static void offer(List<Sample> samples, Emitter out) {
+        // A sample the ring refuses is counted and logged by the pipeline's emitter.
+        samples.forEach(out::offer);
     }
 
     /**
@@ -363,11 +346,6 @@ public final class ConsulSource implements Source {
     /** Scrapes that failed so far. */
     public long scrapeFailures() {
         return scrapeFailures.get();
-    }
-
-    /** Samples the emitter refused so far because the ring was full. */
-    public long droppedSamples() {
-        return droppedSamples.get();
     }
 
     /** Passing instances that could not be scraped (no port, unknown type, bad path), counted per collect. */

@@ -1,6 +1,5 @@
 package dev.concierge.courier.sources.dropwizard;
 
-import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
@@ -8,7 +7,6 @@ import dev.concierge.courier.sources.fetch.DocumentFetcher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +27,6 @@ public final class DropwizardJsonSource implements Source {
     private final DocumentFetcher fetcher;
     private final Clock clock;
     private final DropwizardJsonParser parser;
-    private final AtomicLong droppedSamples = new AtomicLong();
-    private boolean warnedAboutDrops;
     private volatile DropwizardMetricNames lastNames;
 
     /** A source with its own fetcher (and HTTP client, for a URL), stamping samples from the UTC system clock. */
@@ -75,23 +71,8 @@ public final class DropwizardJsonSource implements Source {
         Instant at = clock.instant();
         DropwizardDocument parsed = parser.parse(document, fetcher.location(), at);
         lastNames = parsed.names();
-        int dropped = 0;
-        for (Sample sample : parsed.samples()) {
-            if (!out.offer(sample)) {
-                dropped++;
-            }
-        }
-        if (dropped > 0) {
-            droppedSamples.addAndGet(dropped);
-            if (!warnedAboutDrops) {
-                warnedAboutDrops = true;
-                LOG.warn("Source {}: the ring was full, {} of {} samples dropped (further drops are logged at debug)",
-                        config.name(), dropped, parsed.samples().size());
-            } else {
-                LOG.debug("Source {}: the ring was full, {} of {} samples dropped", config.name(), dropped,
-                        parsed.samples().size());
-            }
-        }
+        // A sample the ring refuses is counted and logged by the pipeline's emitter.
+        parsed.samples().forEach(out::offer);
     }
 
     /**
@@ -115,11 +96,6 @@ public final class DropwizardJsonSource implements Source {
     /** Values skipped so far because their JSON type cannot be a sample (null, arrays, objects, wrong types). */
     public long unsupportedValues() {
         return parser.unsupportedValues();
-    }
-
-    /** Samples the emitter refused so far because the ring was full. */
-    public long droppedSamples() {
-        return droppedSamples.get();
     }
 
     @Override

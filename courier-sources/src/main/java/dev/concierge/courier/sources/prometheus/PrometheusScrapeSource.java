@@ -49,8 +49,6 @@ public final class PrometheusScrapeSource implements Source {
     private final PrometheusTextParser parser = new PrometheusTextParser();
     private final AtomicLong malformedLines = new AtomicLong();
     private final AtomicLong nonFiniteValues = new AtomicLong();
-    private final AtomicLong droppedSamples = new AtomicLong();
-    private boolean warnedAboutDrops;
     private int previousProblemCount;
     private volatile PrometheusParseResult lastExposition;
 
@@ -114,27 +112,16 @@ public final class PrometheusScrapeSource implements Source {
         }
         previousProblemCount = parsed.problemCount();
         lastExposition = parsed;
-        int dropped = 0;
         int nonFinite = 0;
         for (Sample sample : parsed.samples()) {
             if (sample.value() instanceof SampleValue.Decimal decimal && !decimal.isFinite()) {
                 nonFinite++;
-            } else if (!out.offer(sample)) {
-                dropped++;
+            } else {
+                // A sample the ring refuses is counted and logged by the pipeline's emitter.
+                out.offer(sample);
             }
         }
         nonFiniteValues.addAndGet(nonFinite);
-        if (dropped > 0) {
-            droppedSamples.addAndGet(dropped);
-            if (!warnedAboutDrops) {
-                warnedAboutDrops = true;
-                LOG.warn("Source {}: the ring was full, {} of {} samples dropped (further drops are logged at debug)",
-                        config.name(), dropped, parsed.samples().size());
-            } else {
-                LOG.debug("Source {}: the ring was full, {} of {} samples dropped", config.name(), dropped,
-                        parsed.samples().size());
-            }
-        }
     }
 
     private static String firstProblems(List<PrometheusParseProblem> problems) {
@@ -160,11 +147,6 @@ public final class PrometheusScrapeSource implements Source {
     /** Samples skipped so far because their value was NaN, +Inf or -Inf. */
     public long nonFiniteValues() {
         return nonFiniteValues.get();
-    }
-
-    /** Samples the emitter refused so far because the ring was full. */
-    public long droppedSamples() {
-        return droppedSamples.get();
     }
 
     @Override

@@ -107,19 +107,6 @@ class DropwizardJsonSourceTest {
                 Sample.of("jobs.active", MetricType.COUNTER, "count", SampleValue.of(3L), NOW, "orders-01", "orders"));
     }
 
-    @Test
-    void countsSamplesTheRingRefused() throws Exception {
-        replies.add(exchange -> send(exchange, 200, DropwizardJsonParserTest.resource("protocols-example.json")));
-        RecordingEmitter full = new RecordingEmitter(10);
-
-        try (DropwizardJsonSource source = DropwizardJsonSource.create(config(), CLOCK)) {
-            source.collect(full);
-
-            assertThat(full.samples()).hasSize(10);
-            assertThat(source.droppedSamples()).isEqualTo(26).isEqualTo(full.refused());
-        }
-    }
-
     private DropwizardConfig config() {
         server = LoopbackHttpServer.start("/metrics", exchange -> {
             Reply reply = replies.poll();

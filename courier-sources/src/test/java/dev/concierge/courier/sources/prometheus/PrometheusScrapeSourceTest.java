@@ -8,7 +8,6 @@ import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.LoopbackHttpServer;
 import dev.concierge.courier.sources.RecordingEmitter;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -126,13 +125,4 @@ class PrometheusScrapeSourceTest {
         }
     }
 
-    @Test
-    void countsSamplesTheFullRingRefused() throws IOException, SourceException {
-        RecordingEmitter full = new RecordingEmitter(1);
-        try (PrometheusScrapeSource source = serving("text/plain", "a 1\nb 2\nc 3\n", false)) {
-            source.collect(full);
-
-            assertThat(source.droppedSamples()).isEqualTo(2);
-        }
-    }
 }
