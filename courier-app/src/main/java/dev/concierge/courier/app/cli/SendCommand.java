@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.cli;
 
+import dev.concierge.courier.app.send.SenderTlsOptions;
 import dev.concierge.courier.app.send.ZabbixSend;
 import dev.concierge.courier.app.send.ZabbixSend.Mode;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 public final class SendCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "config-file",
-            description = "a zabbix_agentd.conf: the first ServerActive entry and the Hostname are used")
+            description = "a zabbix_agentd.conf: the first ServerActive entry, the Hostname and the TLS* "
+                    + "parameters are used")
     Path config;
 
     @Option(names = {"-z", "--zabbix-server"}, paramLabel = "server",
@@ -76,10 +78,46 @@ public final class SendCommand implements Callable<Integer> {
             description = "auto: zlib when it makes a request shorter; off (default: ${DEFAULT-VALUE})")
     String compression;
 
+    @Option(names = "--tls-connect", paramLabel = "value",
+            description = "unencrypted (default) or cert; psk is not supported; overrides TLSConnect")
+    String tlsConnect;
+
+    @Option(names = "--tls-ca-file", paramLabel = "CA-file",
+            description = "PEM: the CA certificates the server's must chain to; overrides TLSCAFile")
+    String tlsCaFile;
+
+    @Option(names = "--tls-server-cert-issuer", paramLabel = "cert-issuer",
+            description = "the server certificate's issuer, exactly; overrides TLSServerCertIssuer")
+    String tlsServerCertIssuer;
+
+    @Option(names = "--tls-server-cert-subject", paramLabel = "cert-subject",
+            description = "the server certificate's subject, exactly; overrides TLSServerCertSubject")
+    String tlsServerCertSubject;
+
+    @Option(names = "--tls-cert-file", paramLabel = "cert-file",
+            description = "PEM: this sender's certificate, then its chain; overrides TLSCertFile")
+    String tlsCertFile;
+
+    @Option(names = "--tls-key-file", paramLabel = "key-file",
+            description = "PEM: its private key, unencrypted; overrides TLSKeyFile")
+    String tlsKeyFile;
+
+    // zabbix_sender's options for what is not supported: taken, so that the refusal can say why.
+    @Option(names = "--tls-crl-file", paramLabel = "CRL-file", hidden = true)
+    String tlsCrlFile;
+
+    @Option(names = "--tls-psk-identity", paramLabel = "PSK-identity", hidden = true)
+    String tlsPskIdentity;
+
+    @Option(names = "--tls-psk-file", paramLabel = "PSK-file", hidden = true)
+    String tlsPskFile;
+
     @Override
     public Integer call() {
+        SenderTlsOptions tls = new SenderTlsOptions(tlsConnect, tlsCaFile, tlsCrlFile, tlsServerCertIssuer,
+                tlsServerCertSubject, tlsCertFile, tlsKeyFile, tlsPskIdentity, tlsPskFile);
         Mode mode = new Mode(config, server, port, host, key, value, inputFile, withTimestamps, withNs, realTime,
-                timeout, verbose.length, rowsPerRequest, connections, compression);
+                timeout, verbose.length, rowsPerRequest, connections, compression, tls);
         return new ZabbixSend(System.in, System.out, System.err).run(mode);
     }
 }

@@ -5,6 +5,7 @@ import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser.Malformed;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser.Value;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -34,8 +35,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>With {@code -T} and without {@code -N}, each value's {@code ns} is its line number: values of
  *       one item in one second never collide on the history key, and sending a file twice does not store
  *       it twice. Without {@code -T} no clock is sent, as with {@code zabbix_sender}.</li>
- *   <li>Not supported: TLS options, {@code -I}, and more than one {@code ServerActive} entry (only the
- *       first is used).</li>
+ *   <li>TLS with certificates as {@code zabbix_sender} does it (see {@link SenderTlsOptions}); not
+ *       supported: PSK, a revocation list and the cipher options.</li>
+ *   <li>Not supported: {@code -I}, and more than one {@code ServerActive} entry (only the first is
+ *       used).</li>
  * </ul>
  * The caller provides the streams, so tests can run it in process.
  */
@@ -52,10 +55,13 @@ public final class ZabbixSend {
 
     /**
      * The options, as given on the command line; strings where {@code zabbix_sender} checks the text itself.
+     *
+     * @param tls the {@code --tls-*} options; they override the configuration file's {@code TLS*} parameters
      */
     public record Mode(Path config, String server, String port, String host, String key, String value,
                        String inputFile, boolean withTimestamps, boolean withNs, boolean realTime, String timeout,
-                       int verbosity, int rowsPerRequest, int connections, String compression) {
+                       int verbosity, int rowsPerRequest, int connections, String compression,
+                       SenderTlsOptions tls) {
     }
 
     private final InputStream stdin;
@@ -87,7 +93,7 @@ public final class ZabbixSend {
                         + "\", valid port numbers are 1-65535");
             }
         }
-        AgentConfigFile agentConfig = new AgentConfigFile(null, null);
+        AgentConfigFile agentConfig = AgentConfigFile.NONE;
         if (m.config() != null) {
             try {
                 agentConfig = AgentConfigFile.read(m.config());
@@ -117,6 +123,14 @@ public final class ZabbixSend {
             report.fail();
             return report.finish(0, 0);
         }
+        // As zabbix_sender: after the configuration file, an ERROR line on stdout and no summary.
+        ZabbixTlsConfig tls;
+        try {
+            tls = agentConfig.tls().overriddenBy(m.tls()).toConfig();
+        } catch (IllegalArgumentException e) {
+            report.error(e.getMessage());
+            return 1;
+        }
         if (!m.compression().equals("auto") && !m.compression().equals("off")) {
             return usageError("--compression: " + m.compression() + " (expected: auto or off)");
         }
@@ -124,9 +138,22 @@ public final class ZabbixSend {
             return usageError("--rows-per-request and --connections: " + m.rowsPerRequest() + ", " + m.connections()
                     + " (expected: >= 1)");
         }
+        List<String> fileErrors = SenderTlsOptions.fileErrors(tls);
+        if (!fileErrors.isEmpty()) {
+            fileErrors.forEach(report::error);
+            return 1;
+        }
         int threads = Math.max(1, Math.min(m.connections(), Runtime.getRuntime().availableProcessors()));
-        try (ZabbixSenderClient client = ZabbixSenderClient.create(address.host(), address.port(), CONNECT_TIMEOUT,
-                Duration.ofSeconds(timeoutSeconds), m.compression().equals("auto"), threads)) {
+        ZabbixSenderClient client;
+        try {
+            client = ZabbixSenderClient.create(address.host(), address.port(), CONNECT_TIMEOUT,
+                    Duration.ofSeconds(timeoutSeconds), m.compression().equals("auto"), threads, tls);
+        } catch (IllegalArgumentException e) {
+            // The files read, but the JDK will not make a TLS context of them.
+            report.error(e.getMessage());
+            return 1;
+        }
+        try (client) {
             SendLanes lanes = new SendLanes(client, report, m.rowsPerRequest(), m.connections(), m.withTimestamps());
             if (m.inputFile() == null) {
                 return sendOne(m, defaultHost, lanes, report);

@@ -10,6 +10,8 @@
  *   <li>{@code SendReport}: {@code zabbix_sender}'s output and exit codes.</li>
  *   <li>{@link dev.concierge.courier.app.send.AgentConfigFile} and
  *       {@link dev.concierge.courier.app.send.ServerAddress}: {@code -c} and {@code -z}.</li>
+ *   <li>{@link dev.concierge.courier.app.send.SenderTlsOptions}: the {@code --tls-*} options and
+ *       {@code TLS*} parameters, checked as {@code zabbix_sender} checks them.</li>
  * </ul>
  * The line grammar and the protocol live in courier-sinks ({@code ZabbixSenderInputParser},
  * {@code ZabbixSenderClient}). Everything {@code zabbix_sender} prints goes to stdout, as it does; only

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.app.cli.SenderRuns.Run;
+import dev.concierge.courier.app.send.SenderTlsOptions;
 import dev.concierge.courier.app.send.ZabbixSend;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
@@ -262,6 +263,6 @@ class SendCommandTest {
 
     private static ZabbixSend.Mode mode(Path config, String server, String input, boolean realTime) {
         return new ZabbixSend.Mode(config, server, null, null, null, null, input, false, false, realTime, null, 0,
-                1000, 4, "auto");
+                1000, 4, "auto", SenderTlsOptions.NONE);
     }
 }

@@ -12,6 +12,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -23,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * Sends {@code sender data} requests to one trapper and hands back its answers as they are, for callers
  * that judge them themselves (the {@code courier send} command mirrors {@code zabbix_sender}'s exit codes
  * from them). One request per connection, as the trapper closes after its reply (PROTOCOLS.md §1.3).
+ *
+ * <p>With a {@link ZabbixTlsConfig} of {@code cert}, every connection starts with a TLS handshake set up as
+ * the Zabbix sink sets it up (see {@link ZabbixTlsConfig}); a handshake that fails is an {@link Exchange}
+ * whose failure says so, and nothing was sent on that connection.
  *
  * <p>{@link #send} never blocks and its future never completes exceptionally: a transport failure is an
  * {@link Exchange} with a {@code failure} text. The caller bounds how many requests are in flight.
@@ -51,11 +57,12 @@ public final class ZabbixSenderClient implements AutoCloseable {
     private final int port;
     private final Duration readTimeout;
     private final boolean compression;
+    private final SslContext ssl; // null = unencrypted
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
 
     private ZabbixSenderClient(String host, int port, Duration connectTimeout, Duration readTimeout,
-                               boolean compression, int threads) {
+                               boolean compression, int threads, ZabbixTlsConfig tls) {
         this.host = Objects.requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
@@ -63,6 +70,7 @@ public final class ZabbixSenderClient implements AutoCloseable {
         this.port = port;
         this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
         this.compression = compression;
+        this.ssl = tls.encrypted() ? tls.sslContext() : null;
         this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("zabbix-sender-client", true));
         this.bootstrap = new Bootstrap()
                 .group(group)
@@ -73,7 +81,7 @@ public final class ZabbixSenderClient implements AutoCloseable {
     }
 
     /**
-     * A client with its own event loop threads; nothing connects until the first {@link #send}.
+     * An unencrypted client with its own event loop threads; nothing connects until the first {@link #send}.
      *
      * @param connectTimeout how long a connect may take
      * @param readTimeout    how long to wait for the reply once connected
@@ -82,7 +90,20 @@ public final class ZabbixSenderClient implements AutoCloseable {
      */
     public static ZabbixSenderClient create(String host, int port, Duration connectTimeout, Duration readTimeout,
                                             boolean compression, int threads) {
-        return new ZabbixSenderClient(host, port, connectTimeout, readTimeout, compression, threads);
+        return create(host, port, connectTimeout, readTimeout, compression, threads, ZabbixTlsConfig.UNENCRYPTED);
+    }
+
+    /**
+     * Like {@link #create(String, int, Duration, Duration, boolean, int)}, connecting as {@code tls} says.
+     * The TLS files are read here, once.
+     *
+     * @param readTimeout how long to wait for the reply once connected, the TLS handshake included
+     * @throws IllegalArgumentException when a TLS file is unusable, listing {@link ZabbixTlsConfig#fileProblems()}
+     */
+    public static ZabbixSenderClient create(String host, int port, Duration connectTimeout, Duration readTimeout,
+                                            boolean compression, int threads, ZabbixTlsConfig tls) {
+        return new ZabbixSenderClient(host, port, connectTimeout, readTimeout, compression, threads,
+                Objects.requireNonNull(tls, "tls"));
     }
 
     /** {@code host:port} as given, the way {@code zabbix_sender} names a server in its output. */
@@ -102,6 +123,9 @@ public final class ZabbixSenderClient implements AutoCloseable {
             Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
+                    if (ssl != null) {
+                        ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), host, port, readTimeout));
+                    }
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
                             new ZabbixFrameEncoder(compression),
@@ -160,6 +184,17 @@ public final class ZabbixSenderClient implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 fail(ctx, "incorrect answer from [" + server() + "]: " + e.getMessage());
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            // Before the SSL handler closes the channel and its error reaches exceptionCaught, so the
+            // handshake's own reason is the one reported; worded as zabbix_sender words it.
+            if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+                fail(ctx, "TCP successful, cannot establish TLS to [" + server() + "]: TLS handshake: "
+                        + ZabbixExchangeHandler.describe(handshake.cause()));
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

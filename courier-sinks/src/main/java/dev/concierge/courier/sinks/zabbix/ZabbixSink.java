@@ -15,8 +15,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,9 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -359,7 +354,9 @@ public final class ZabbixSink implements Sink {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     if (ssl != null) {
-                        ch.pipeline().addLast(sslHandler(ch));
+                        // TLS below the framing.
+                        ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), config.serverHost(),
+                                config.serverPort(), config.readTimeout()));
                     }
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
@@ -377,28 +374,6 @@ public final class ZabbixSink implements Sink {
             // A rejected task after close(), or a bootstrap error: the frame did not leave.
             result.complete(ZabbixFrameResult.retry(rows, "connect: " + ZabbixExchangeHandler.describe(e)));
         }
-    }
-
-    /**
-     * TLS below the framing. SNI names the server as configured, unless that is an IP address, as
-     * zabbix_sender does; the JDK alone would leave it out for single-label names such as {@code localhost}.
-     */
-    private SslHandler sslHandler(SocketChannel ch) {
-        SslHandler handler = ssl.newHandler(ch.alloc(), config.serverHost(), config.serverPort());
-        String host = config.serverHost();
-        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
-            SSLEngine engine = handler.engine();
-            SSLParameters parameters = engine.getSSLParameters();
-            try {
-                parameters.setServerNames(List.of(new SNIHostName(host)));
-                engine.setSSLParameters(parameters);
-            } catch (IllegalArgumentException notAnSniName) {
-                // A name SNI cannot carry (RFC 6066 §3: an ASCII host name): connect without SNI.
-            }
-        }
-        // The exchange's read timeout bounds the handshake as well; this only keeps Netty's own from firing first.
-        handler.setHandshakeTimeoutMillis(config.readTimeout().toMillis() + 1000);
-        return handler;
     }
 
     /** A frame waiting for a connection slot. */

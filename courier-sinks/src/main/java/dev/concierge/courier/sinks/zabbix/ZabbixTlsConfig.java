@@ -1,8 +1,11 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -13,17 +16,22 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * How a Zabbix sink secures its connections: the {@code tls:} keys of {@code sample.yaml}, and the
- * {@code --tls-*} options of {@code zabbix_sender} (PROTOCOLS.md §1.8), one field each. Immutable; the
- * files are read by {@link #sslContext()} and {@link #fileProblems()}, not by the constructor.
+ * How a Zabbix sink, and {@link ZabbixSenderClient} for {@code courier send}, secure their connections: the
+ * {@code tls:} keys of {@code sample.yaml}, and the {@code --tls-*} options of {@code zabbix_sender}
+ * (PROTOCOLS.md §1.8), one field each. Immutable; the files are read by {@link #sslContext()} and
+ * {@link #fileProblems()}, not by the constructor.
  *
  * <p>Certificate checks mirror Zabbix's: the server's chain must lead to a certificate in {@code caFile},
  * and, when set, its issuer and subject must equal {@code serverCertIssuer} and {@code serverCertSubject}
@@ -198,6 +206,33 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("tls: the files load but the JDK refuses them (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * The TLS handler for one connection to {@code host}, to go first in its pipeline: it holds the first
+     * write until the handshake is done. SNI names the server as given, unless that is an IP address, as
+     * {@code zabbix_sender} does; the JDK alone would leave it out for single-label names such as
+     * {@code localhost}. Used by {@link ZabbixSink} and {@link ZabbixSenderClient} alike.
+     *
+     * @param context     from {@link #sslContext()}
+     * @param readTimeout the exchange's read timeout, which bounds the handshake as well
+     */
+    static SslHandler sslHandler(SslContext context, ByteBufAllocator alloc, String host, int port,
+                                 Duration readTimeout) {
+        SslHandler handler = context.newHandler(alloc, host, port);
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+            SSLEngine engine = handler.engine();
+            SSLParameters parameters = engine.getSSLParameters();
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+                engine.setSSLParameters(parameters);
+            } catch (IllegalArgumentException notAnSniName) {
+                // A name SNI cannot carry (RFC 6066 §3: an ASCII host name): connect without SNI.
+            }
+        }
+        // The exchange's read timeout is the real bound; this only keeps Netty's own from firing first.
+        handler.setHandshakeTimeoutMillis(readTimeout.toMillis() + 1000);
+        return handler;
     }
 
     /** The settings without file contents, for the start-up log line. */
