@@ -2,7 +2,9 @@
 # Measures `courier discover` from a cold JVM, as a Zabbix agent runs a UserParameter: a new process per
 # call. The same 1,100 metrics three ways: --file (the document on disk), --url (the document over HTTP
 # from 127.0.0.1) and --from (the snapshot `courier run` keeps in data_dir/discovery), on the JDK 17 default
-# and, for --file, on Temurin 25 when present. Needs hyperfine (Debian package) and python3.
+# and, for --file, on Temurin 25 when present. The JDK 17 runs use the launcher's class-data archive
+# (written by a first --file call), and --file runs once more without it (COURIER_CDS=off); Temurin 25 runs
+# without. Needs hyperfine (Debian package) and python3.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/courier-app/target/courier.jar"
@@ -62,15 +64,27 @@ for kind in timers gauges; do
        <("$root/bin/courier" discover --url "http://127.0.0.1:$port/metrics.json" --kind "$kind") >/dev/null
 done
 
+# The launcher's class-data archive: the first discover after a build answers, then writes it in the
+# background; wait for it, so every JDK 17 run below uses it, except the one with COURIER_CDS=off.
+rm -f "${jar%.jar}"-discover-*.jsa
+"$root/bin/courier" discover --file "$work/metrics.json" --kind timers >/dev/null
+for _ in $(seq 600); do
+  compgen -G "${jar%.jar}-discover-*.jsa" >/dev/null && break
+  sleep 0.1
+done
+compgen -G "${jar%.jar}-discover-*.jsa" >/dev/null || { echo "bench-discover: no archive was written" >&2; exit 1; }
+
 runs=(--command-name "discover --file --kind timers (JDK 17)"
       "$root/bin/courier discover --file $work/metrics.json --kind timers"
+      --command-name "discover --file --kind timers (JDK 17, no archive)"
+      "COURIER_CDS=off $root/bin/courier discover --file $work/metrics.json --kind timers"
       --command-name "discover --url --kind timers (JDK 17)"
       "$root/bin/courier discover --url http://127.0.0.1:$port/metrics.json --kind timers"
       --command-name "discover --from --kind timers (JDK 17)"
       "$root/bin/courier discover --from $work/data/discovery/app.json --kind timers")
 if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
   runs+=(--command-name "discover --file --kind timers (Temurin 25)"
-         "JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 $root/bin/courier discover --file $work/metrics.json --kind timers")
+         "COURIER_CDS=off JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 $root/bin/courier discover --file $work/metrics.json --kind timers")
 fi
 runs+=(--command-name "java -version (JVM start alone, JDK 17)" "java -Xshare:auto -XX:TieredStopAtLevel=1 -version")
 hyperfine --warmup 2 --runs "${RUNS:-15}" --export-markdown "${OUT:-/dev/stdout}" "${runs[@]}"
