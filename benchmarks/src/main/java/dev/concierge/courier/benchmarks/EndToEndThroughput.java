@@ -435,6 +435,10 @@ public final class EndToEndThroughput {
         result.setProperty("gc_ms", Long.toString(after.gcMillis - before.gcMillis));
         result.setProperty("gc_count", Long.toString(after.gcCount - before.gcCount));
         result.setProperty("retries", Long.toString(after.retries - before.retries));
+        // Per row delivered, the work spent on samples the ring refused or a backlog dropped included.
+        result.setProperty("cpu_us_per_row", fmt2((after.cpuNanos - before.cpuNanos) / 1e3 / Math.max(1, delivered)));
+        result.setProperty("alloc_bytes_per_row", fmt2((double) (after.allocated - before.allocated)
+                / Math.max(1, delivered)));
         result.setProperty("dropped", Long.toString(after.dropped - before.dropped));
 
         if (!params.latency().isZero()) {
@@ -472,7 +476,7 @@ public final class EndToEndThroughput {
 
     /** What the window is measured between. */
     private record Snapshot(long nanos, long delivered, long accepted, long refused, long runs, long retries,
-                            long dropped, long cpuNanos, long gcMillis, long gcCount) {
+                            long dropped, long cpuNanos, long gcMillis, long gcCount, long allocated) {
         static Snapshot take(Pipeline pipeline) {
             long delivered = 0;
             long retries = 0;
@@ -490,7 +494,7 @@ public final class EndToEndThroughput {
                 gcCount += Math.max(0, gc.getCollectionCount());
             }
             return new Snapshot(System.nanoTime(), delivered, source.accepted(), source.refused(), source.runs(),
-                    retries, dropped, processCpuNanos(), gcMillis, gcCount);
+                    retries, dropped, processCpuNanos(), gcMillis, gcCount, allocatedBytes());
         }
     }
 
@@ -701,6 +705,11 @@ public final class EndToEndThroughput {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** Bytes allocated on the heap by every live thread so far. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
     }
 
     private static long gcMillis() {
