@@ -73,7 +73,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Between setups, the comparison is at the mercy of the machine: a stall of the whole JVM hits whichever
  * setup runs at the time. So in (b) and (c) the rows are also split within the same run: those emitted while
- * the failing sink had an attempt under way (from its {@code send} call, which renders the JSON, to its
+ * the failing sink had an attempt under way (from its {@code send} call, which builds the rows, to its
  * outcome, plus {@value #ATTEMPT_MARGIN_MS} ms for the worker to settle it) against all the others.
  *
  * <p><b>Why not JMH.</b> The load is open: samples arrive at a fixed rate whatever the sinks do, as metrics
@@ -669,7 +669,7 @@ public final class SinkIsolationMeasurement {
 
     /**
      * Passes every call to {@code sink} and notes, in {@link System#nanoTime()}, when each attempt began (the
-     * {@code send} call, which renders the request on the worker thread) and when its outcome arrived.
+     * {@code send} call, which builds the rows on the worker thread) and when its outcome arrived.
      */
     static final class AttemptTimingSink implements Sink {
         private final Sink sink;

@@ -24,52 +24,82 @@ public final class ZabbixKeys {
     }
 
     public static String render(Sample sample) {
-        StringBuilder key = new StringBuilder(64);
         if (sample.type() == MetricType.DISCOVERY) {
+            StringBuilder key = new StringBuilder(sample.name().length() + 2
+                    + (sample.field() == null ? 0 : sample.field().length()) + 4);
             key.append(sample.name()).append('[');
             appendParameter(key, sample.field() == null ? "" : sample.field());
             return key.append(']').toString();
         }
-        key.append(sample.type().keyPrefix()).append('[');
-        appendParameter(key, sample.qualifiedName());
+        // Sized for the key without quotes (plus a few), and parameters appended from their parts: one key
+        // is rendered per row sent, so no temporary strings and no growing buffer.
         Labels labels = sample.labels();
+        String prefix = sample.type().keyPrefix();
+        String name = sample.name();
+        String field = sample.field();
+        int length = prefix.length() + name.length() + (field == null ? 0 : field.length() + 1) + 2;
+        for (int i = 0; i < labels.size(); i++) {
+            length += labels.name(i).length() + labels.value(i).length() + 2;
+        }
+        StringBuilder key = new StringBuilder(length + 8);
+        key.append(prefix).append('[');
+        appendParameter(key, name, '.', field);
         for (int i = 0; i < labels.size(); i++) {
             key.append(',');
-            appendParameter(key, labels.name(i) + '=' + labels.value(i));
+            appendParameter(key, labels.name(i), '=', labels.value(i));
         }
         return key.append(']').toString();
     }
 
     /** Appends one key parameter, quoting it when Zabbix's key grammar requires. */
     static void appendParameter(StringBuilder key, String parameter) {
-        if (!needsQuoting(parameter)) {
-            key.append(parameter);
+        appendParameter(key, parameter, ' ', null);
+    }
+
+    /**
+     * Appends the parameter {@code first + separator + second} ({@code first} alone when {@code second} is
+     * null) as {@link #appendParameter(StringBuilder, String)} would, without building it first.
+     */
+    private static void appendParameter(StringBuilder key, String first, char separator, String second) {
+        char lead = !first.isEmpty() ? first.charAt(0) : second != null ? separator : 0;
+        boolean quote = lead == ' ' || lead == '"' || hasBracketOrComma(first)
+                || second != null && (isBracketOrComma(separator) || hasBracketOrComma(second));
+        if (!quote) {
+            key.append(first);
+            if (second != null) {
+                key.append(separator).append(second);
+            }
             return;
         }
         key.append('"');
-        for (int i = 0; i < parameter.length(); i++) {
-            char c = parameter.charAt(i);
+        appendEscaped(key, first);
+        if (second != null) {
+            key.append(separator);
+            appendEscaped(key, second);
+        }
+        key.append('"');
+    }
+
+    private static void appendEscaped(StringBuilder key, String part) {
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
             if (c == '"') {
                 key.append('\\');
             }
             key.append(c);
         }
-        key.append('"');
     }
 
-    private static boolean needsQuoting(String parameter) {
-        if (parameter.isEmpty()) {
-            return false;
-        }
-        if (parameter.charAt(0) == ' ' || parameter.charAt(0) == '"') {
-            return true;
-        }
-        for (int i = 0; i < parameter.length(); i++) {
-            char c = parameter.charAt(i);
-            if (c == ',' || c == ']' || c == '[') {
+    private static boolean hasBracketOrComma(String part) {
+        for (int i = 0; i < part.length(); i++) {
+            if (isBracketOrComma(part.charAt(i))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isBracketOrComma(char c) {
+        return c == ',' || c == ']' || c == '[';
     }
 }

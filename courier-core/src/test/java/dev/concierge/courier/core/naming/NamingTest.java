@@ -39,6 +39,21 @@ class NamingTest {
     }
 
     @Test
+    void zabbixKeyQuotesAParameterByItsWholeTextWhateverPartTheCharacterIsIn() {
+        Sample fieldComma = sample("a", Labels.empty(), MetricType.TIMER, "p,99", SampleValue.of(1L));
+        Sample nameBracket = sample("a]", Labels.empty(), MetricType.TIMER, "p99", SampleValue.of(1L));
+        Sample quoteFirst = sample("\"a", Labels.of("k", "v\""), MetricType.GAUGE, null, SampleValue.of(1L));
+        Sample spaceFirst = sample("x", Labels.of(" k", "v"), MetricType.GAUGE, null, SampleValue.of(1L));
+        Sample quoteInside = sample("x", Labels.of("k", "a\"b"), MetricType.GAUGE, null, SampleValue.of(1L));
+
+        assertThat(ZabbixKeys.render(fieldComma)).isEqualTo("timer[\"a.p,99\"]");
+        assertThat(ZabbixKeys.render(nameBracket)).isEqualTo("timer[\"a].p99\"]");
+        assertThat(ZabbixKeys.render(quoteFirst)).isEqualTo("gauge[\"\\\"a\",k=v\"]");
+        assertThat(ZabbixKeys.render(spaceFirst)).isEqualTo("gauge[x,\" k=v\"]");
+        assertThat(ZabbixKeys.render(quoteInside)).isEqualTo("gauge[x,k=a\"b]");
+    }
+
+    @Test
     void graphitePathReplacesInvalidCharactersAndKeepsNameDots() {
         Sample s = sample("app.requests", Labels.of("path", "/a b"), MetricType.TIMER, "p99", SampleValue.of(1L));
 

@@ -1,7 +1,7 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
@@ -12,21 +12,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request/reply exchange on one connection: writes the request frame when the connection is up (an SSL
- * handler in front holds it until the handshake is done), waits at most the read timeout, handshake
+ * One request/reply exchange on one connection: renders the request into a pooled buffer and writes it as a
+ * frame when the connection is up (an SSL handler in front holds it until the handshake is done), waits at most the read timeout, handshake
  * included, for one reply frame, classifies it, closes. Completes {@code result} exactly once, always
  * normally; runs on the channel's event loop.
  */
 final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFrame> {
-    private final byte[] request;
+    private final ZabbixSenderRequest request;
     private final int rows;
     private final Duration readTimeout;
     private final CompletableFuture<ZabbixFrameResult> result;
     private ScheduledFuture<?> deadline;
 
-    ZabbixExchangeHandler(byte[] request, int rows, Duration readTimeout, CompletableFuture<ZabbixFrameResult> result) {
+    ZabbixExchangeHandler(ZabbixSenderRequest request, Duration readTimeout,
+                          CompletableFuture<ZabbixFrameResult> result) {
         this.request = request;
-        this.rows = rows;
+        this.rows = request.size();
         this.readTimeout = readTimeout;
         this.result = result;
     }
@@ -36,7 +37,18 @@ final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFram
         deadline = ctx.executor().schedule(
                 () -> finish(ctx, ZabbixFrameResult.retry(rows, "read timeout: no reply within " + readTimeout.toMillis()
                         + " ms")), readTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(request)).addListener(f -> {
+        // Rendered here rather than by the caller: the JSON of a large frame never becomes a heap array (one
+        // of 4,000 rows is past G1's humongous threshold on a small heap), and the buffer goes back to the pool
+        // once the encoder has copied it into the frame.
+        ByteBuf payload = ctx.alloc().buffer(request.estimatedJsonBytes());
+        try {
+            request.writeTo(payload);
+        } catch (RuntimeException e) {
+            payload.release();
+            finish(ctx, ZabbixFrameResult.retry(rows, "request: " + describe(e)));
+            return;
+        }
+        ctx.writeAndFlush(payload).addListener(f -> {
             if (!f.isSuccess()) {
                 finish(ctx, ZabbixFrameResult.retry(rows, "write: " + describe(f.cause())));
             }

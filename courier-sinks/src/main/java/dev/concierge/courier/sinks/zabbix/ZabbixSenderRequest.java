@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.naming.ZabbixKeys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -210,6 +212,22 @@ public final class ZabbixSenderRequest {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 96 * rows.size());
         writeTo(out);
         return out.toByteArray();
+    }
+
+    /**
+     * Writes the request as UTF-8 JSON into {@code out}, which grows as needed; its writer index moves to the
+     * end of the JSON.
+     */
+    public void writeTo(ByteBuf out) {
+        writeTo(new ByteBufOutputStream(out));
+    }
+
+    /**
+     * A capacity for {@link #writeTo(ByteBuf)} that most requests fit in: sender-data rows with
+     * Prometheus-style keys are 120 to 200 bytes.
+     */
+    public int estimatedJsonBytes() {
+        return 64 + 160 * rows.size();
     }
 
     /** Writes the request as UTF-8 JSON to {@code out}, which stays open. */

@@ -80,8 +80,9 @@ import org.slf4j.LoggerFactory;
  * "no item yet"; those frames wait in an {@link LldHoldQueue} and the batch's outcome completes with their
  * final answers. Everything else is as without discovery.
  *
- * <p><b>Threads.</b> {@link #send} does not block: it renders the JSON on the caller's thread and the I/O runs
- * on the sink's own Netty event loop, which {@link #close} shuts down. The returned stage always completes
+ * <p><b>Threads.</b> {@link #send} does not block: it builds the rows on the caller's thread; each frame's JSON
+ * is rendered on the sink's own Netty event loop once its connection is up, straight into a pooled buffer, and
+ * the I/O runs there too. {@link #close} shuts the event loop down. The returned stage always completes
  * normally, within the connect timeout plus the read timeout of each frame's turn.
  */
 public final class ZabbixSink implements Sink {
@@ -334,11 +335,10 @@ public final class ZabbixSink implements Sink {
     }
 
     private CompletableFuture<ZabbixFrameResult> exchange(ZabbixSenderRequest request) {
-        byte[] json = request.toJson();
         int rows = request.size();
         String host = request.rows().get(0).host();
         CompletableFuture<ZabbixFrameResult> result = new CompletableFuture<>();
-        acquireSlot(new Waiting(() -> connect(json, rows, result), result, rows));
+        acquireSlot(new Waiting(() -> connect(request, result), result, rows));
         return result.whenComplete((r, e) -> {
             releaseSlot();
             if (r != null && r.kind() == ZabbixFrameResult.Kind.RETRY) {
@@ -348,7 +348,8 @@ public final class ZabbixSink implements Sink {
         });
     }
 
-    private void connect(byte[] json, int rows, CompletableFuture<ZabbixFrameResult> result) {
+    private void connect(ZabbixSenderRequest request, CompletableFuture<ZabbixFrameResult> result) {
+        int rows = request.size();
         try {
             Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -361,7 +362,7 @@ public final class ZabbixSink implements Sink {
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
                             new ZabbixFrameEncoder(config.compression()),
-                            new ZabbixExchangeHandler(json, rows, config.readTimeout(), result));
+                            new ZabbixExchangeHandler(request, config.readTimeout(), result));
                 }
             });
             b.connect(config.serverHost(), config.serverPort()).addListener((ChannelFuture f) -> {

@@ -1,0 +1,104 @@
+package dev.concierge.courier.benchmarks;
+
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest;
+import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import io.github.hengyunabc.zabbix.sender.DataObject;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The Zabbix sink's per-row work on the sending side, for one frame of {@value #ROWS} rows of the node
+ * exporter exposition (grown with {@link ScrapePayloads}): rows from samples, the request, its JSON. Scores
+ * are per row; run with {@code -prof gc} for the bytes allocated per row.
+ * <ul>
+ *   <li>{@code jsonArray}: the JSON as a {@code byte[]} ({@link ZabbixSenderRequest#toJson()}), as the sink
+ *       rendered it before frames were written into pooled buffers;</li>
+ *   <li>{@code pooledBuffer}: the JSON written into a pooled Netty buffer
+ *       ({@link ZabbixSenderRequest#writeTo(ByteBuf)}), as the sink renders it now;</li>
+ *   <li>{@code keysOnly}: only the rows (key and value rendering), the part the two share;</li>
+ *   <li>{@code zabbixSenderJava} (baseline): zabbix-sender-java's request bytes for the same rows (its
+ *       {@code SenderRequest.toBytes()}, fastjson), from {@code DataObject}s built from the same samples.
+ *       It needs {@code target/zabbix-sender-java/*} on the class path (see BENCHMARKS.md).</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx64m"})
+@State(Scope.Thread)
+public class ZabbixRequestBenchmark {
+    static final int ROWS = 4000;
+
+    private List<Sample> samples;
+    private Instant now;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        samples = EndToEndThroughput.parse(ROWS);
+        now = Instant.now();
+    }
+
+    private List<Row> rows() {
+        List<Row> rows = new ArrayList<>(samples.size());
+        for (Sample sample : samples) {
+            rows.add(Row.of(sample, null));
+        }
+        return rows;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public List<Row> keysOnly() {
+        return rows();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public byte[] jsonArray() {
+        return ZabbixSenderRequest.of(rows(), now).toJson();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public int pooledBuffer() {
+        ZabbixSenderRequest request = ZabbixSenderRequest.of(rows(), now);
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(request.estimatedJsonBytes());
+        try {
+            request.writeTo(out);
+            return out.readableBytes();
+        } finally {
+            out.release();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public byte[] zabbixSenderJava() {
+        List<DataObject> data = new ArrayList<>(samples.size());
+        for (Row row : rows()) {
+            data.add(new DataObject(row.clock(), row.host(), row.key(), row.value()));
+        }
+        io.github.hengyunabc.zabbix.sender.SenderRequest request = new io.github.hengyunabc.zabbix.sender.SenderRequest();
+        request.setData(data);
+        request.setClock(now.getEpochSecond());
+        return request.toBytes();
+    }
+}
