@@ -40,7 +40,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * The courier's shape: producer threads publish {@link Sample}s, and every reader, each on a thread of its
  * own, must receive every sample. Two configurations, each a JMH group: {@code *1p1r} (one producer, one
- * reader) and {@code *4p3r} (four producers, three readers). Every structure has {@value #CAPACITY} slots,
+ * reader) and {@code *4p3r} (four producers, three readers). {@code *Inline1r} and {@code *Inline3r} do
+ * the same work on one thread (publish {@code batch} samples, then let each reader drain them): with no
+ * thread waiting for another and no line moving between cores, they show the cost per sample of each
+ * structure's code path, which a shared machine blurs least. Every structure has {@value #CAPACITY} slots,
  * the production ring's default, and every reader takes up to {@code batch} samples per call, as the sink
  * workers do.
  *
@@ -204,6 +207,85 @@ public class RingFanOutBenchmark {
         return r.checksum;
     }
 
+    // ---- one thread does everything: publishes a batch, then each reader drains it. No other thread
+    // competes for a core or a cache line, so this measures what each structure costs per sample.
+
+    @Benchmark
+    @Group("ringInline1r")
+    @GroupThreads(1)
+    public void ringInline1rRun(OurRing q, Producer p, Reader r, Delivered d) {
+        for (int i = 0; i < batch; i++) {
+            q.ring.tryPublish(p.next());
+        }
+        for (RingReader reader : q.readers) {
+            d.delivered += reader.drainTo(r, batch);
+        }
+    }
+
+    @Benchmark
+    @Group("ringInline3r")
+    @GroupThreads(1)
+    public void ringInline3rRun(OurRing q, Producer p, Reader r, Delivered d) {
+        ringInline1rRun(q, p, r, d);
+    }
+
+    @Benchmark
+    @Group("disruptorInline1r")
+    @GroupThreads(1)
+    public void disruptorInline1rRun(Disruptor q, Producer p, Reader r, Delivered d) throws Exception {
+        for (int i = 0; i < batch; i++) {
+            q.ringBuffer.tryPublishEvent(SampleEvent.TRANSLATOR, p.next());
+        }
+        for (EventPoller<SampleEvent> poller : q.pollers) {
+            d.delivered += r.poll(poller, batch);
+        }
+    }
+
+    @Benchmark
+    @Group("disruptorInline3r")
+    @GroupThreads(1)
+    public void disruptorInline3rRun(Disruptor q, Producer p, Reader r, Delivered d) throws Exception {
+        disruptorInline1rRun(q, p, r, d);
+    }
+
+    @Benchmark
+    @Group("arrayBlockingQueueInline1r")
+    @GroupThreads(1)
+    public void arrayBlockingQueueInline1rRun(ArrayBlocking q, Producer p, Reader r, Delivered d) {
+        for (int i = 0; i < batch; i++) {
+            q.offerToAll(p.next());
+        }
+        for (ArrayBlockingQueue<Sample> queue : q.queues) {
+            d.delivered += r.drain(queue, batch);
+        }
+    }
+
+    @Benchmark
+    @Group("arrayBlockingQueueInline3r")
+    @GroupThreads(1)
+    public void arrayBlockingQueueInline3rRun(ArrayBlocking q, Producer p, Reader r, Delivered d) {
+        arrayBlockingQueueInline1rRun(q, p, r, d);
+    }
+
+    @Benchmark
+    @Group("mpscArrayQueueInline1r")
+    @GroupThreads(1)
+    public void mpscArrayQueueInline1rRun(Mpsc q, Producer p, Reader r, Delivered d) {
+        for (int i = 0; i < batch; i++) {
+            q.offerToAll(p.next());
+        }
+        for (MpscArrayQueue<Sample> queue : q.queues) {
+            d.delivered += queue.drain(r, batch);
+        }
+    }
+
+    @Benchmark
+    @Group("mpscArrayQueueInline3r")
+    @GroupThreads(1)
+    public void mpscArrayQueueInline3rRun(Mpsc q, Producer p, Reader r, Delivered d) {
+        mpscArrayQueueInline1rRun(q, p, r, d);
+    }
+
     /**
      * A group's structure with one seat per reader thread, set up for as many readers as the group has
      * before any thread runs; each reader thread takes the next free seat the first time it reads.
@@ -211,14 +293,10 @@ public class RingFanOutBenchmark {
     abstract static class Seats {
         private final AtomicInteger taken = new AtomicInteger();
 
+        // Every benchmark's name ends in its number of readers: ring4p3r, ringInline3r.
         static int readersOf(BenchmarkParams params) {
-            List<String> labels = new ArrayList<>(params.getThreadGroupLabels());
-            for (int i = 0; i < labels.size(); i++) {
-                if (labels.get(i).endsWith("Read")) {
-                    return params.getThreadGroups()[i];
-                }
-            }
-            throw new IllegalStateException("no reader threads in " + labels);
+            String name = params.getBenchmark();
+            return Character.digit(name.charAt(name.length() - 2), 10);
         }
 
         int seatOf(Reader r) {
