@@ -26,19 +26,11 @@ public final class MultiProducerBroadcastRing implements SampleRing {
     private static final long NO_CURSOR = Long.MIN_VALUE;
 
     private static final VarHandle FLAGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle CLAIMED;
-    private static final VarHandle RECLAIMED;
-    private static final VarHandle BYTES_IN_USE;
-    private static final VarHandle REFUSED;
     private static final VarHandle READERS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            CLAIMED = lookup.findVarHandle(MultiProducerBroadcastRing.class, "claimed", long.class);
-            RECLAIMED = lookup.findVarHandle(MultiProducerBroadcastRing.class, "reclaimed", long.class);
-            BYTES_IN_USE = lookup.findVarHandle(MultiProducerBroadcastRing.class, "bytesInUse", long.class);
-            REFUSED = lookup.findVarHandle(MultiProducerBroadcastRing.class, "refused", long.class);
             READERS = lookup.findVarHandle(MultiProducerBroadcastRing.class, "readers", Reader[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -53,13 +45,14 @@ public final class MultiProducerBroadcastRing implements SampleRing {
     // The sequence last published in each slot; release store by producers, acquire load by everyone else.
     private final long[] flags;
 
+    // Each counter below is written by a different group of threads, so each is padded (see PaddedLong).
     // The next sequence to claim; CAS by producers.
-    private volatile long claimed;
+    private final PaddedLong claimed = new PaddedLong(0);
     // Every sequence below it has been passed by every open reader; CAS by reclaimers, only grows.
-    private volatile long reclaimed;
+    private final PaddedLong reclaimed = new PaddedLong(0);
     // Reserved by producers with a CAS, given back by the winning reclaimer with getAndAdd.
-    private volatile long bytesInUse;
-    private volatile long refused;
+    private final PaddedLong bytesInUse = new PaddedLong(0);
+    private final PaddedLong refused = new PaddedLong(0);
     // Copy-on-write, swapped by CAS.
     private volatile Reader[] readers = new Reader[0];
 
@@ -100,7 +93,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
             reclaim();
             sequence = reserveAndClaim(bytes);
             if (sequence < 0) {
-                REFUSED.getAndAdd(this, 1L);
+                refused.getAndAdd(1L);
                 return false;
             }
         }
@@ -126,25 +119,25 @@ public final class MultiProducerBroadcastRing implements SampleRing {
 
     // Reserves bytes, then claims a sequence; the bytes go back if no slot is free. -1 when full.
     private long reserveAndClaim(int bytes) {
-        if (claimed - reclaimed > mask) {
+        if (claimed.get() - reclaimed.get() > mask) {
             return -1; // full by slots: refuse without writing to lines the readers and other producers share
         }
         long used;
         do {
-            used = bytesInUse;
+            used = bytesInUse.get();
             if (used > byteCapacity - bytes) {
                 return -1;
             }
-        } while (!BYTES_IN_USE.compareAndSet(this, used, used + bytes));
+        } while (!bytesInUse.compareAndSet(used, used + bytes));
 
         long sequence;
         do {
-            sequence = claimed;
-            if (sequence - reclaimed > mask) {
-                BYTES_IN_USE.getAndAdd(this, (long) -bytes);
+            sequence = claimed.get();
+            if (sequence - reclaimed.get() > mask) {
+                bytesInUse.getAndAdd(-bytes);
                 return -1;
             }
-        } while (!CLAIMED.compareAndSet(this, sequence, sequence + 1));
+        } while (!claimed.compareAndSet(sequence, sequence + 1));
         return sequence;
     }
 
@@ -155,10 +148,10 @@ public final class MultiProducerBroadcastRing implements SampleRing {
     private void reclaim() {
         for (;;) {
             Reader[] current = readers;
-            long from = reclaimed;
+            long from = reclaimed.get();
             long limit = from + samples.length;
             for (Reader reader : current) {
-                long cursor = reader.cursor;
+                long cursor = reader.cursor.get();
                 if (cursor == NO_CURSOR) {
                     return; // newReader() reclaims once the cursor is set
                 }
@@ -178,8 +171,8 @@ public final class MultiProducerBroadcastRing implements SampleRing {
             if (readers != current) {
                 continue; // a reader came or went while we read the cursors; see newReader()
             }
-            if (RECLAIMED.compareAndSet(this, from, to)) {
-                BYTES_IN_USE.getAndAdd(this, -bytes);
+            if (reclaimed.compareAndSet(from, to)) {
+                bytesInUse.getAndAdd(-bytes);
                 return;
             }
         }
@@ -199,7 +192,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
         // Read the claim counter only now that reclaimers see this reader. A reclaimer that missed it read
         // every cursor before this load (it re-reads the list afterwards), and no cursor exceeds the claim
         // counter, so it cannot free a slot at or past the cursor set here.
-        reader.cursor = claimed;
+        reader.cursor.set(claimed.get());
         reclaim(); // reclaimers that met the unset cursor stepped aside
         return reader;
     }
@@ -222,12 +215,12 @@ public final class MultiProducerBroadcastRing implements SampleRing {
 
     @Override
     public long refused() {
-        return refused;
+        return refused.get();
     }
 
     @Override
     public long bytesInUse() {
-        return bytesInUse;
+        return bytesInUse.get();
     }
 
     @Override
@@ -253,8 +246,9 @@ public final class MultiProducerBroadcastRing implements SampleRing {
     private final class Reader implements RingReader {
         private final String name;
         // The next sequence to read. Written by the owner (volatile: see the package's Drain rule), read
-        // by reclaimers and lag().
-        private volatile long cursor = NO_CURSOR;
+        // by reclaimers and lag(); padded so its store once per drain does not take the line holding
+        // waiter away from every producer.
+        private final PaddedLong cursor = new PaddedLong(NO_CURSOR);
         // The owner while it may park; stored by the owner before it re-checks the claim counter, loaded by
         // every producer after publishing.
         private volatile Thread waiter;
@@ -279,7 +273,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
             if (closed) {
                 return 0;
             }
-            long start = cursor;
+            long start = cursor.get();
             long next = start;
             try {
                 while (next - start < max) {
@@ -293,7 +287,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
                 }
             } finally {
                 if (next != start) {
-                    cursor = next;
+                    cursor.set(next);
                     reclaim();
                 }
             }
@@ -324,7 +318,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
                     return false;
                 }
                 waiter = Thread.currentThread();
-                if (claimed > cursor) {
+                if (claimed.get() > cursor.get()) {
                     // A producer claimed our next slot and is filling it: nothing to park for, but on a
                     // busy machine it may have been descheduled, so let it run.
                     Thread.yield();
@@ -340,7 +334,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
         }
 
         private boolean available() {
-            long next = cursor;
+            long next = cursor.get();
             return (long) FLAGS.getAcquire(flags, index(next)) == next;
         }
 
@@ -360,11 +354,11 @@ public final class MultiProducerBroadcastRing implements SampleRing {
 
         @Override
         public long lag() {
-            long next = cursor;
+            long next = cursor.get();
             if (closed || next == NO_CURSOR) {
                 return 0;
             }
-            return Math.max(0, claimed - next);
+            return Math.max(0, claimed.get() - next);
         }
 
         @Override

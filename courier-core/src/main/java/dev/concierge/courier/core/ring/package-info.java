@@ -33,6 +33,11 @@
  *       these loads are all volatile, so either the producer sees the waiter and unparks it, or the reader
  *       sees the claim and does not park. When nobody is parked a publish costs one volatile load per
  *       reader.</li>
+ *   <li><b>Padding.</b> The claim counter (CAS by producers), {@code reclaimed} (CAS by reclaimers), the
+ *       byte count (producers and reclaimers), the refusal count (producers on a full ring) and each
+ *       reader's cursor (its owner) are each a {@code PaddedLong} with its cache lines to itself, as the
+ *       Disruptor pads its {@code Sequence}s. Side by side in one object, every CAS or store on one of them
+ *       would invalidate the line every other thread reads the rest from, on every publish.</li>
  * </ul>
  *
  * <p>Nothing on the publish or drain path allocates; registering and closing readers do.
