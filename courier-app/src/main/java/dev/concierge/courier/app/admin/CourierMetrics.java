@@ -9,6 +9,7 @@ import dev.concierge.courier.core.pipeline.SourceStats;
 import dev.concierge.courier.core.ring.SampleRing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * courier_source_samples_accepted_total      samples the ring took
  * courier_source_samples_refused_total       samples dropped because the ring was full
  * courier_source_last_collect_samples        samples the last completed run offered
+ * courier_source_collect_seconds             collect runs (count) and the time they took (sum)
+ * courier_source_last_collect_duration_seconds  how long the last completed run took
  * courier_sink_samples_received_total        samples taken into the sink's backlog
  * courier_sink_samples_delivered_total       samples the destination accepted
  * courier_sink_samples_rejected_total        samples the destination refused for good
@@ -165,6 +168,12 @@ public final class CourierMetrics implements AutoCloseable {
         Gauge.builder("courier.source.last.collect.samples", stats, SourceStats::lastCollectSamples)
                 .description("Samples the last completed collect run offered").tag("source", name)
                 .register(registry);
+        FunctionTimer.builder("courier.source.collect", stats, SourceStats::runs, SourceStats::collectNanos,
+                        TimeUnit.NANOSECONDS)
+                .description("Collect runs and the time they took").tag("source", name).register(registry);
+        Gauge.builder("courier.source.last.collect.duration", stats, s -> s.lastCollectDuration().toNanos() / 1e9)
+                .description("How long the last completed collect run took").baseUnit("seconds")
+                .tag("source", name).register(registry);
     }
 
     private void bindSink(String name, SinkStats stats) {

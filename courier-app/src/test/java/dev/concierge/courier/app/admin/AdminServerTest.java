@@ -195,6 +195,10 @@ class AdminServerTest {
                 .containsEntry("courier_source_samples_accepted_total{source=\"app\"}", (double) SAMPLES)
                 .containsEntry("courier_source_samples_refused_total{source=\"app\"}", 0.0)
                 .containsEntry("courier_source_last_collect_samples{source=\"app\"}", (double) SAMPLES)
+                .containsEntry("courier_source_collect_seconds_count{source=\"app\"}", (double) source.runs())
+                .containsEntry("courier_source_collect_seconds_sum{source=\"app\"}", source.collectNanos() / 1e9)
+                .containsEntry("courier_source_last_collect_duration_seconds{source=\"app\"}",
+                        source.lastCollectDuration().toNanos() / 1e9)
                 .containsEntry("courier_ring_capacity_bytes", (double) (1 << 20))
                 .containsEntry("courier_ring_samples_refused_total", 0.0)
                 .containsKey("courier_ring_used_bytes");

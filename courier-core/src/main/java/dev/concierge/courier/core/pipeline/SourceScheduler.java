@@ -106,6 +106,7 @@ final class SourceScheduler {
         stats.runs.incrementAndGet();
         // Runs of one source never overlap, so the difference is exactly what this run offered.
         long offeredBefore = stats.accepted.get() + stats.refused.get();
+        long started = System.nanoTime();
         try {
             entry.scheduled.source().collect(entry.emitter);
             entry.stats.lastError.set(null);
@@ -119,6 +120,9 @@ final class SourceScheduler {
             entry.stats.lastError.set(t.toString());
             log.error("source {}: collect failed unexpectedly; trying again at the next interval", entry.name(), t);
         } finally {
+            long took = System.nanoTime() - started;
+            stats.lastCollectNanos.set(took);
+            stats.collectNanos.addAndGet(took);
             stats.lastCollectSamples.set(stats.accepted.get() + stats.refused.get() - offeredBefore);
             stats.lastCollectEnded.set(clock.instant());
             finished(entry);

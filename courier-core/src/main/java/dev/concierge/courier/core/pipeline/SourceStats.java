@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.pipeline;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,6 +15,8 @@ public final class SourceStats {
     final AtomicReference<String> lastError = new AtomicReference<>();
     final AtomicReference<Instant> lastCollectEnded = new AtomicReference<>();
     final AtomicLong lastCollectSamples = new AtomicLong();
+    final AtomicLong lastCollectNanos = new AtomicLong();
+    final AtomicLong collectNanos = new AtomicLong();
 
     /** Collect runs started. */
     public long runs() {
@@ -56,5 +59,15 @@ public final class SourceStats {
      */
     public long lastCollectSamples() {
         return lastCollectSamples.get();
+    }
+
+    /** How long the last completed collect run took, successful or not; zero before the first. */
+    public Duration lastCollectDuration() {
+        return Duration.ofNanos(lastCollectNanos.get());
+    }
+
+    /** The time every completed collect run took, added up, in nanoseconds. */
+    public long collectNanos() {
+        return collectNanos.get();
     }
 }

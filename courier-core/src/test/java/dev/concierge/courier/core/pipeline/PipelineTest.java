@@ -231,6 +231,7 @@ class PipelineTest {
                 List.of(new SinkSpec(new RecordingSink("sink"), NO_WAIT, 1 << 20)), fixed);
         SourceStats stats = pipeline.sourceStats().get("app");
         assertThat(stats.lastCollectEnded()).isNull();
+        assertThat(stats.lastCollectDuration()).isZero();
 
         pipeline.start();
 
@@ -238,6 +239,8 @@ class PipelineTest {
         await().until(() -> stats.runs() >= 3);
         assertThat(stats.lastCollectSamples()).isEqualTo(2);
         assertThat(stats.lastCollectEnded()).isEqualTo(fixed.instant());
+        assertThat(stats.lastCollectDuration()).isPositive();
+        assertThat(stats.collectNanos()).isGreaterThanOrEqualTo(stats.lastCollectDuration().toNanos());
     }
 
     @Test
