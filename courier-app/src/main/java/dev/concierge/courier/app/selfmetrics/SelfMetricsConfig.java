@@ -2,8 +2,7 @@ package dev.concierge.courier.app.selfmetrics;
 
 import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -32,15 +31,7 @@ public record SelfMetricsConfig(Duration interval, String host) {
         if (interval.isZero() || interval.isNegative()) {
             problems.add(node.child("interval").orElse(node), interval.toString(), "more than 0");
         }
-        String host = node.optionalString("host", localHostName(), problems);
+        String host = node.optionalString("host", ScrapeSettings.localHostName(), problems);
         return new SelfMetricsConfig(interval, host);
-    }
-
-    static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 }

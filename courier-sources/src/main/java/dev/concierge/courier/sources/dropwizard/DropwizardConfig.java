@@ -1,11 +1,9 @@
 package dev.concierge.courier.sources.dropwizard;
 
 import dev.concierge.courier.sources.fetch.ByteSize;
-import dev.concierge.courier.sources.fetch.DocumentFetcher;
 import dev.concierge.courier.sources.fetch.DurationText;
-import java.net.InetAddress;
+import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,42 +78,24 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
      * resolve, which is what a Zabbix agent configured without {@code Hostname} would also struggle with.
      */
     public static String defaultHost() {
-        return LocalHost.NAME;
+        return ScrapeSettings.localHostName();
     }
 
     @Override
     public String toString() {
-        return "dropwizard source " + name + ": " + location() + " every " + format(interval) + ", timeout "
-                + format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
+        return "dropwizard source " + name + ": " + location() + " every " + ScrapeSettings.format(interval)
+                + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
     }
 
     private static List<String> check(String name, URI url, Path file, Duration interval, Duration timeout,
                                       long maxBytes, String host) {
         List<String> problems = new ArrayList<>();
-        if (name == null || name.isBlank()) {
-            problems.add("name: " + quoted(name) + " (expected: a non-blank name)");
-        }
+        ScrapeSettings.checkName(problems, name);
         if ((url == null) == (file == null)) {
             problems.add("url, file: " + (url == null ? "neither" : "both") + " set (expected: exactly one)");
         }
-        if (url != null && !"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
-            problems.add("url: " + url + " (expected: an http or https URL)");
-        }
-        if (interval == null || interval.isNegative() || interval.isZero()) {
-            problems.add("interval: " + format(interval) + " (expected: > 0)");
-        }
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            problems.add("timeout: " + format(timeout) + " (expected: > 0)");
-        } else if (interval != null && timeout.compareTo(interval) > 0) {
-            problems.add("timeout: " + format(timeout) + " (expected: at most the interval, " + format(interval) + ")");
-        }
-        if (maxBytes < 1 || maxBytes > DocumentFetcher.LARGEST_CAP) {
-            problems.add("max_size: " + ByteSize.format(maxBytes) + " (expected: 1B.."
-                    + ByteSize.format(DocumentFetcher.LARGEST_CAP) + ")");
-        }
-        if (host == null || host.isBlank()) {
-            problems.add("host: " + quoted(host) + " (expected: a non-blank host name)");
-        }
+        ScrapeSettings.checkHttpUrl(problems, url);
+        ScrapeSettings.checkSchedule(problems, interval, timeout, maxBytes, host);
         return problems;
     }
 
@@ -124,23 +104,4 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
                 + String.join("\n  ", problems);
     }
 
-    private static String format(Duration d) {
-        return d == null ? "missing" : DurationText.format(d);
-    }
-
-    private static String quoted(Object value) {
-        return value == null ? "missing" : "\"" + value + "\"";
-    }
-
-    private static final class LocalHost {
-        static final String NAME = resolve();
-
-        private static String resolve() {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                return "localhost";
-            }
-        }
-    }
 }
