@@ -2,10 +2,10 @@ package dev.concierge.courier.app.cli;
 
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.app.discovery.LldJson;
+import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.consul.ConsulConfig;
 import dev.concierge.courier.sources.consul.ConsulLld;
-import dev.concierge.courier.sources.consul.ConsulToken;
 import dev.concierge.courier.sources.dropwizard.DropwizardDiscovery;
 import dev.concierge.courier.sources.dropwizard.DropwizardKind;
 import dev.concierge.courier.sources.dropwizard.DropwizardMetricNames;
@@ -237,13 +237,12 @@ public final class DiscoverCommand implements Callable<Integer> {
         if (services.isEmpty()) {
             return usage("--type consul needs at least one --service NAME");
         }
-        ConsulToken token;
         String value = environment.get(TOKEN_VARIABLE);
-        try {
-            token = value == null || value.isEmpty() ? null : ConsulToken.of(value);
-        } catch (IllegalArgumentException e) {
-            // The message names the position of a bad character, never the token.
-            return usage(TOKEN_VARIABLE + ": " + e.getMessage());
+        Secret token = value == null || value.isEmpty() ? null : Secret.of(value);
+        String tokenProblem = token == null ? null : ConsulConfig.tokenProblem(token);
+        if (tokenProblem != null) {
+            // It names the position of a bad character, never the token.
+            return usage(TOKEN_VARIABLE + ": " + tokenProblem);
         }
         URI agent = location.agent != null ? location.agent : ConsulConfig.DEFAULT_AGENT;
         List<Map<String, String>> rows;

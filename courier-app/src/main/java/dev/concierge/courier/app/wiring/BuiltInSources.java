@@ -6,7 +6,6 @@ import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.sources.consul.ConsulConfig;
 import dev.concierge.courier.sources.consul.ConsulSource;
-import dev.concierge.courier.sources.consul.ConsulToken;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
 import dev.concierge.courier.sources.prometheus.PrometheusConfig;
@@ -105,7 +104,7 @@ final class BuiltInSources {
             return null;
         }
         ConsulConfig config = Plugins.build(node, problems, () -> new ConsulConfig(name, agent,
-                token == null || token.isEmpty() ? null : ConsulToken.of(token.reveal()), services, tag, wait,
+                token == null || token.isEmpty() ? null : token, services, tag, wait,
                 readTimeout, connectTimeout, minQueryInterval, backoffInitial, backoffMax, interval, host,
                 ConsulConfig.InstanceHost.ofConfigName(instanceHost), scrape, register));
         if (config == null) {

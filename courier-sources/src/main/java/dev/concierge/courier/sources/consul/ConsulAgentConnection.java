@@ -2,6 +2,7 @@ package dev.concierge.courier.sources.consul;
 
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.ConsulRawClient;
+import dev.concierge.courier.core.spi.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -63,12 +64,12 @@ final class ConsulAgentConnection implements AutoCloseable {
      * Clients for one-shot reads, such as {@code courier discover}: both connect and read within
      * {@code timeout}, one connection each.
      */
-    static ConsulAgentConnection oneShot(URI agent, ConsulToken token, Duration timeout) {
+    static ConsulAgentConnection oneShot(URI agent, Secret token, Duration timeout) {
         return new ConsulAgentConnection(httpClient(token, timeout, timeout, 1), httpClient(token, timeout, timeout, 1),
                 agent);
     }
 
-    private static CloseableHttpClient httpClient(ConsulToken token, Duration connectTimeout, Duration readTimeout,
+    private static CloseableHttpClient httpClient(Secret token, Duration connectTimeout, Duration readTimeout,
                                                   int connections) {
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
         pool.setMaxTotal(connections);

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.consul;
 
+import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.fetch.ByteSize;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  * @param name             the source name, stamped on every sample ({@code name})
  * @param agent            the local agent's HTTP API, {@code http://127.0.0.1:8500} by default ({@code agent})
  * @param token            the ACL token, sent only as the {@code X-Consul-Token} header; null for the agent's
- *                         default token ({@code token})
+ *                         default token ({@code token}); printable characters only (see {@link #tokenProblem})
  * @param services         service names to watch ({@code services})
  * @param tag              also watch every catalog service carrying this tag; null for none ({@code tag})
  * @param blockingWait     how long one blocking query may be held ({@code wait}, default
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
  * @param scrape           how passing instances are scraped ({@code scrape})
  * @param register         self-registration in the local agent; null when not configured ({@code register})
  */
-public record ConsulConfig(String name, URI agent, ConsulToken token, List<String> services, String tag,
+public record ConsulConfig(String name, URI agent, Secret token, List<String> services, String tag,
                            Duration blockingWait, Duration readTimeout, Duration connectTimeout,
                            Duration minQueryInterval, Duration backoffInitial, Duration backoffMax,
                            Duration interval, String host, InstanceHost instanceHost, Scrape scrape,
@@ -171,11 +172,29 @@ public record ConsulConfig(String name, URI agent, ConsulToken token, List<Strin
         if (readTimeout == null && blockingWait != null) {
             readTimeout = defaultReadTimeout(blockingWait);
         }
-        List<String> problems = check(name, agent, services, tag, blockingWait, readTimeout, connectTimeout,
+        List<String> problems = check(name, agent, token, services, tag, blockingWait, readTimeout, connectTimeout,
                 minQueryInterval, backoffInitial, backoffMax, interval, host, instanceHost, scrape, register);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(describe(name, problems));
         }
+    }
+
+    /**
+     * Why {@code token} cannot be sent, or null when it can: it goes into an HTTP header, where an empty
+     * value means "no token" and a CR or LF would split the request. The text never quotes the token.
+     */
+    public static String tokenProblem(Secret token) {
+        String value = token.reveal();
+        if (value.isEmpty()) {
+            return "token: empty (expected: a non-empty ACL token)";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return "token: a control character at position " + i + " (expected: printable characters only)";
+            }
+        }
+        return null;
     }
 
     /** {@code wait + wait/16 + }{@link #READ_TIMEOUT_MARGIN}: the agent adds up to wait/16 of jitter (blocking.mdx). */
@@ -196,7 +215,7 @@ public record ConsulConfig(String name, URI agent, ConsulToken token, List<Strin
                 + (register == null ? "" : ", registers " + register.id());
     }
 
-    private static List<String> check(String name, URI agent, List<String> services, String tag, Duration wait,
+    private static List<String> check(String name, URI agent, Secret token, List<String> services, String tag, Duration wait,
                                       Duration readTimeout, Duration connectTimeout, Duration minQueryInterval,
                                       Duration backoffInitial, Duration backoffMax, Duration interval, String host,
                                       InstanceHost instanceHost, Scrape scrape, Registration register) {
@@ -210,6 +229,10 @@ public record ConsulConfig(String name, URI agent, ConsulToken token, List<Strin
         } else if (agent.getRawQuery() != null || agent.getRawUserInfo() != null) {
             problems.add("agent: a query or user info in the URL (expected: scheme, host, port and path only; "
                     + "the token goes in `token`)");
+        }
+        String tokenProblem = token == null ? null : tokenProblem(token);
+        if (tokenProblem != null) {
+            problems.add(tokenProblem);
         }
         if (services.isEmpty() && tag == null) {
             problems.add("services, tag: neither set (expected: at least one service name, or a tag)");

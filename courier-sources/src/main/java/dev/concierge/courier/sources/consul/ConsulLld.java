@@ -3,6 +3,7 @@ package dev.concierge.courier.sources.consul;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
 import com.ecwid.consul.v1.health.model.HealthService;
+import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import java.net.URI;
 import java.time.Duration;
@@ -69,12 +70,17 @@ public final class ConsulLld {
      * caller for at most about {@code timeout} per service (connect, then read).
      *
      * @param token null for the agent's default token
+     * @throws IllegalArgumentException when the token cannot go into a header ({@link ConsulConfig#tokenProblem})
      * @throws SourceException when any query fails; the message names the agent and the service, never the
      *                         token
      */
-    public static List<Map<String, String>> queryPassing(URI agent, ConsulToken token, Duration timeout,
+    public static List<Map<String, String>> queryPassing(URI agent, Secret token, Duration timeout,
                                                          List<String> services) throws SourceException {
         Objects.requireNonNull(agent, "agent");
+        String tokenProblem = token == null ? null : ConsulConfig.tokenProblem(token);
+        if (tokenProblem != null) {
+            throw new IllegalArgumentException(tokenProblem);
+        }
         List<Map<String, String>> rows = new ArrayList<>();
         try (ConsulAgentConnection connection = ConsulAgentConnection.oneShot(agent, token, timeout)) {
             for (String service : services) {

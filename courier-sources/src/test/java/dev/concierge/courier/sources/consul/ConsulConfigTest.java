@@ -3,6 +3,7 @@ package dev.concierge.courier.sources.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concierge.courier.core.spi.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,7 @@ class ConsulConfigTest {
 
     private static ConsulConfig config(URI agent, List<String> services, Duration wait, Duration readTimeout,
                                        ConsulConfig.Registration register) {
-        return new ConsulConfig("consul", agent, ConsulToken.of("secret-token"), services, null, wait, readTimeout,
+        return new ConsulConfig("consul", agent, Secret.of("secret-token"), services, null, wait, readTimeout,
                 ConsulConfig.DEFAULT_CONNECT_TIMEOUT, ConsulConfig.DEFAULT_MIN_QUERY_INTERVAL,
                 ConsulConfig.DEFAULT_BACKOFF_INITIAL, ConsulConfig.DEFAULT_BACKOFF_MAX, ConsulConfig.DEFAULT_INTERVAL,
                 "courier-01", ConsulConfig.InstanceHost.NODE, ConsulConfig.Scrape.defaults(), register);
@@ -53,14 +54,22 @@ class ConsulConfigTest {
     void neverShowsTheToken() {
         ConsulConfig config = config(ConsulConfig.DEFAULT_AGENT, List.of("web"), Duration.ofMinutes(5), null, null);
 
-        assertThat(config.toString()).doesNotContain("secret-token").contains(ConsulToken.MASK);
-        assertThat(config.token()).hasToString(ConsulToken.MASK);
+        assertThat(config.toString()).doesNotContain("secret-token").contains(Secret.MASK);
+        assertThat(config.token()).hasToString(Secret.MASK);
     }
 
     @Test
     void refusesATokenThatWouldSplitTheHeader() {
-        assertThatThrownBy(() -> ConsulToken.of("abc\r\nX-Other: 1"))
-                .hasMessage("token: a control character at position 3 (expected: printable characters only)");
+        assertThat(ConsulConfig.tokenProblem(Secret.of("abc\r\nX-Other: 1")))
+                .isEqualTo("token: a control character at position 3 (expected: printable characters only)");
+        assertThat(ConsulConfig.tokenProblem(Secret.of(""))).isEqualTo("token: empty (expected: a non-empty ACL token)");
+        assertThat(ConsulConfig.tokenProblem(Secret.of("8f3c-token"))).isNull();
+        assertThatThrownBy(() -> new ConsulConfig("consul", ConsulConfig.DEFAULT_AGENT, Secret.of("abc\nX-Other: 1"),
+                List.of("web"), null, Duration.ofMinutes(5), null, ConsulConfig.DEFAULT_CONNECT_TIMEOUT,
+                ConsulConfig.DEFAULT_MIN_QUERY_INTERVAL, ConsulConfig.DEFAULT_BACKOFF_INITIAL,
+                ConsulConfig.DEFAULT_BACKOFF_MAX, ConsulConfig.DEFAULT_INTERVAL, "courier-01",
+                ConsulConfig.InstanceHost.NODE, ConsulConfig.Scrape.defaults(), null))
+                .hasMessageContaining("token: a control character at position 3").hasMessageNotContaining("X-Other");
     }
 
     @Test

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.consul.ConsulHealthJson.Instance;
 import java.net.URI;
@@ -58,7 +59,7 @@ class ConsulLldTest {
                 new Instance("app-node-09", "courier-web-03", 9104, "critical"));
         answer("billing", new Instance("app-node-07", "billing-01", 8080, "warning"));
 
-        List<Map<String, String>> rows = ConsulLld.queryPassing(agent(), ConsulToken.of("s3cr3t-token"),
+        List<Map<String, String>> rows = ConsulLld.queryPassing(agent(), Secret.of("s3cr3t-token"),
                 Duration.ofSeconds(2), List.of("metrics-courier", "billing"));
 
         assertThat(rows).containsExactly(row("metrics-courier", "courier-web-01", "app-node-07", 9102),
@@ -75,7 +76,7 @@ class ConsulLldTest {
         consul.stubFor(get(urlPathEqualTo("/v1/health/service/billing"))
                 .willReturn(aResponse().withStatus(403).withBody("ACL not found")));
 
-        assertThatThrownBy(() -> ConsulLld.queryPassing(agent(), ConsulToken.of("s3cr3t-token"), Duration.ofSeconds(2),
+        assertThatThrownBy(() -> ConsulLld.queryPassing(agent(), Secret.of("s3cr3t-token"), Duration.ofSeconds(2),
                 List.of("metrics-courier", "billing")))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("service billing").hasMessageContaining("403")

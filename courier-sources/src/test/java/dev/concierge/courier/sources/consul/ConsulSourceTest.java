@@ -22,6 +22,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.RecordingEmitter;
 import dev.concierge.courier.sources.consul.ConsulHealthJson.Instance;
@@ -80,7 +81,7 @@ class ConsulSourceTest {
         return closeable;
     }
 
-    private ConsulConfig config(ConsulToken token, ConsulConfig.Registration register) {
+    private ConsulConfig config(Secret token, ConsulConfig.Registration register) {
         // wait 1s, read timeout 1.5s (> 1s + 1s/16), fast backoff and query budget so failures retry quickly.
         return new ConsulConfig("consul-web", URI.create("http://127.0.0.1:" + consul.port()), token, List.of(SERVICE),
                 null, Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofMillis(10),
@@ -268,13 +269,13 @@ class ConsulSourceTest {
         consulApiLog.addHandler(capture);
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
         try {
-            ConsulConfig config = config(ConsulToken.of(token), registration("3s"));
+            ConsulConfig config = config(Secret.of(token), registration("3s"));
             ConsulSource source = ConsulSource.create(config, ScrapeTargets.builtIn(), Clock.systemUTC());
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(scrapedCounters(collect(source))).containsKey("node-b");
                 consul.verify(putRequestedFor(urlPathMatching("/v1/agent/check/pass/.*")));
             });
-            assertThat(config.toString()).doesNotContain(token).contains(ConsulToken.MASK);
+            assertThat(config.toString()).doesNotContain(token).contains(Secret.MASK);
             assertThat(source.toString()).doesNotContain(token);
             source.close();
         } finally {
