@@ -1,5 +1,7 @@
 package dev.concierge.courier.app.cli;
 
+import dev.concierge.courier.app.config.ByteSize;
+import dev.concierge.courier.app.config.DurationSyntax;
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.app.discovery.LldJson;
 import dev.concierge.courier.core.spi.Secret;
@@ -9,9 +11,7 @@ import dev.concierge.courier.sources.consul.ConsulLld;
 import dev.concierge.courier.sources.dropwizard.DropwizardDiscovery;
 import dev.concierge.courier.sources.dropwizard.DropwizardKind;
 import dev.concierge.courier.sources.dropwizard.DropwizardMetricNames;
-import dev.concierge.courier.sources.fetch.ByteSize;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
-import dev.concierge.courier.sources.fetch.DurationText;
 import dev.concierge.courier.sources.fetch.FetchedDocument;
 import dev.concierge.courier.sources.fetch.HttpFetcher;
 import dev.concierge.courier.sources.prometheus.PrometheusDiscovery;
@@ -334,14 +334,14 @@ public final class DiscoverCommand implements Callable<Integer> {
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return DurationText.parse(value);
+            return DurationSyntax.parse(value);
         }
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            return ByteSize.parse(value);
+            return ByteSize.parse(value).bytes();
         }
     }
 

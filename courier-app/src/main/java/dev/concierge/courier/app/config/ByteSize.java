@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * 1024 ({@code 64MiB} = 67,108,864 bytes). The prefix letters may be in either case ({@code 16kB},
  * {@code 64MIB}), but the final {@code B} must be upper case, because a lower-case {@code b} means bits. The
  * number is whole and written without a space. A bare number is refused so that nobody has to guess the
- * unit; JVM-style {@code 64m} is refused for the same reason.
+ * unit; JVM-style {@code 64m} is refused for the same reason. Command line options take the same forms.
  *
  * @param bytes zero or more
  */

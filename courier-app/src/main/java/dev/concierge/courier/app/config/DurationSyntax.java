@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 /**
  * Durations as configuration writes them: a whole number and one unit, {@code ms}, {@code s}, {@code m},
  * {@code h} or {@code d}: {@code 250ms}, {@code 10s}, {@code 1m}, {@code 1h}, {@code 2d}. A bare number is
- * refused because {@code timeout: 10} could mean seconds or milliseconds depending on who wrote it.
+ * refused because {@code timeout: 10} could mean seconds or milliseconds depending on who wrote it. Command
+ * line options take the same forms.
  */
-final class DurationSyntax {
+public final class DurationSyntax {
     static final String EXPECTED = "a duration with a unit such as 10s, 250ms, 1m, 1h or 2d";
 
     private static final Pattern FORM = Pattern.compile("([0-9]{1,12})(ms|s|m|h|d)");
@@ -18,7 +19,12 @@ final class DurationSyntax {
     private DurationSyntax() {
     }
 
-    static Duration parse(String text) {
+    /**
+     * Parses {@code 10s} and the like.
+     *
+     * @throws IllegalArgumentException naming the text and the forms allowed
+     */
+    public static Duration parse(String text) {
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
             throw new InvalidValueException(text, EXPECTED);

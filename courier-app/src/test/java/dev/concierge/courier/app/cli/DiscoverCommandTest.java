@@ -156,4 +156,19 @@ class DiscoverCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--type: graphite (expected: dropwizard, prometheus or consul)");
     }
+
+    @Test
+    void takesDurationsAndSizesAsTheConfigurationWritesThem() throws IOException {
+        String file = document().toString();
+        assertThat(CommandOutput.run("discover", "--file", file, "--max-size", "2MB", "--timeout", "1500ms").exitCode())
+                .isZero();
+
+        CommandOutput bareNumber = CommandOutput.run("discover", "--file", file, "--timeout", "10");
+        assertThat(bareNumber.exitCode()).isEqualTo(2);
+        assertThat(bareNumber.err()).contains("\"10\" (expected: a duration with a unit such as 10s, 250ms, 1m, 1h or 2d)");
+
+        CommandOutput tooSmall = CommandOutput.run("discover", "--file", file, "--max-size", "16B");
+        assertThat(tooSmall.exitCode()).isEqualTo(1);
+        assertThat(tooSmall.err()).contains("16");
+    }
 }
