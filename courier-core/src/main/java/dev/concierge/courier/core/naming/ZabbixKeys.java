@@ -16,8 +16,10 @@ import dev.concierge.courier.core.model.Sample;
  * A {@link MetricType#DISCOVERY} sample is an LLD document for the rule {@code <name>[<field>]}, e.g.
  * {@code courier.discovery[sinks]}.
  *
- * <p>A parameter is quoted ({@code "..."} with {@code \"} for a quote) when it contains {@code ,}, {@code ]},
- * {@code [}, {@code "} or starts with a space, which is Zabbix's item key grammar for parameters.
+ * <p>A parameter is quoted ({@code "..."} with {@code \"} for a quote) when it contains {@code ,} or
+ * {@code ]}, or starts with a space, {@code "} or {@code [}: exactly when Zabbix quotes one as it expands an LLD
+ * macro into an item prototype's key ({@code zbx_quote_key_param}), so that the key sent matches the key of the
+ * item Zabbix created. A {@code [} further in stays unquoted, as it does there.
  */
 public final class ZabbixKeys {
     private ZabbixKeys() {
@@ -62,8 +64,8 @@ public final class ZabbixKeys {
      */
     private static void appendParameter(StringBuilder key, String first, char separator, String second) {
         char lead = !first.isEmpty() ? first.charAt(0) : second != null ? separator : 0;
-        boolean quote = lead == ' ' || lead == '"' || hasBracketOrComma(first)
-                || second != null && (isBracketOrComma(separator) || hasBracketOrComma(second));
+        boolean quote = lead == ' ' || lead == '"' || lead == '[' || hasCommaOrClosingBracket(first)
+                || second != null && (isCommaOrClosingBracket(separator) || hasCommaOrClosingBracket(second));
         if (!quote) {
             key.append(first);
             if (second != null) {
@@ -90,16 +92,16 @@ public final class ZabbixKeys {
         }
     }
 
-    private static boolean hasBracketOrComma(String part) {
+    private static boolean hasCommaOrClosingBracket(String part) {
         for (int i = 0; i < part.length(); i++) {
-            if (isBracketOrComma(part.charAt(i))) {
+            if (isCommaOrClosingBracket(part.charAt(i))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean isBracketOrComma(char c) {
-        return c == ',' || c == ']' || c == '[';
+    private static boolean isCommaOrClosingBracket(char c) {
+        return c == ',' || c == ']';
     }
 }

@@ -54,6 +54,15 @@ class NamingTest {
     }
 
     @Test
+    void zabbixKeyQuotesAnOpeningBracketOnlyAtTheStartAsZabbixDoes() {
+        Sample bracketInside = sample("x", Labels.of("k", "a[0"), MetricType.GAUGE, null, SampleValue.of(1L));
+        Sample bracketFirst = sample("x", Labels.of("[k", "v"), MetricType.GAUGE, null, SampleValue.of(1L));
+
+        assertThat(ZabbixKeys.render(bracketInside)).isEqualTo("gauge[x,k=a[0]");
+        assertThat(ZabbixKeys.render(bracketFirst)).isEqualTo("gauge[x,\"[k=v\"]");
+    }
+
+    @Test
     void graphitePathReplacesInvalidCharactersAndKeepsNameDots() {
         Sample s = sample("app.requests", Labels.of("path", "/a b"), MetricType.TIMER, "p99", SampleValue.of(1L));
 

@@ -68,7 +68,7 @@ class PrometheusDiscoveryTest {
     @Test
     void prototypeKeysExpandToTheKeysTheSinkSends() {
         PrometheusParseResult parsed = parse(NODE + """
-                weird{v=" leading space",w="\\"quoted",x="a]b",y="ü=1"} 1
+                weird{v=" leading space",w="\\"quoted",x="a]b",y="ü=1",z="a[0"} 1
                 """, PrometheusFormat.TEXT_0_0_4);
 
         for (Sample sample : parsed.samples()) {
@@ -84,7 +84,7 @@ class PrometheusDiscoveryTest {
             assertThat(key.append(']').toString()).isEqualTo(ZabbixKeys.render(sample));
         }
         assertThat(ZabbixKeys.render(parsed.samples().get(parsed.samples().size() - 1)))
-                .isEqualTo("untyped[weird,v= leading space,w=\"quoted,\"x=a]b\",y=ü=1]");
+                .isEqualTo("untyped[weird,v= leading space,w=\"quoted,\"x=a]b\",y=ü=1,z=a[0]");
         assertThat(ZabbixKeys.render(parsed.samples().get(0)))
                 .isEqualTo("counter[node_cpu_seconds_total,cpu=1,mode=user]");
         assertThat(ZabbixKeys.render(parsed.samples().get(4))).isEqualTo("histogram[rpc_bucket,le=1.0,\"path=/a,b\"]");
