@@ -136,7 +136,8 @@ final class BuiltInSinks {
                 + (tls.encrypted() ? " over TLS (" + tls.connect().configName() + ")" : "")
                 + (discovery == null ? "" : ", discovery on");
         return new SinkDefinition(name, "zabbix", summary, delivery.backoff(), delivery.backlogBytes(),
-                Arrays.asList(config, discovery), () -> ZabbixSink.create(config, discovery));
+                Arrays.asList(config, discovery, CredentialFiles.of(tls.caFile(), tls.certFile(), tls.keyFile())),
+                () -> ZabbixSink.create(config, discovery));
     }
 
     /**
@@ -287,7 +288,8 @@ final class BuiltInSinks {
             LOG.warn("{}: {}: {}", node.position(), node.path(), warning);
         }
         String summary = config.format().configName() + " to " + config.endpoint();
-        return new SinkDefinition(name, "http", summary, delivery.backoff(), delivery.backlogBytes(), config,
+        return new SinkDefinition(name, "http", summary, delivery.backoff(), delivery.backlogBytes(),
+                Arrays.asList(config, CredentialFiles.of(trustStore == null ? null : trustStore.path())),
                 () -> HttpSink.create(config));
     }
 

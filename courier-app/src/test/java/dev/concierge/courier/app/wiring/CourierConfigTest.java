@@ -276,6 +276,31 @@ class CourierConfigTest {
     }
 
     @Test
+    void aRenewedCertificateMakesTheSinkDifferentForAReload() throws Exception {
+        TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
+        Path ca = Files.copy(certs.caCert(), dir.resolve("certs/current-ca.crt"));
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - name: zabbix
+                    type: zabbix
+                    server: zabbix.example.org
+                    tls: {connect: cert, ca_file: %s, cert_file: %s, key_file: %s}
+                """.formatted(ca, certs.clientCert(), certs.clientKey()));
+
+        SinkDefinition loaded = load(file, Map.of()).sinks().get(0);
+        SinkDefinition unchanged = load(file, Map.of()).sinks().get(0);
+        Files.copy(certs.otherCaCert(), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        SinkDefinition renewed = load(file, Map.of()).sinks().get(0);
+
+        assertThat(unchanged.sameAs(loaded)).isTrue();
+        assertThat(renewed.sameAs(loaded)).isFalse();
+        assertThat(renewed.settings().toString()).doesNotContain("BEGIN");
+    }
+
+    @Test
     void reportsEveryZabbixTlsProblemAtOnceWithoutEchoingKeys() throws Exception {
         TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
         Path missing = dir.resolve("missing-ca.crt");
