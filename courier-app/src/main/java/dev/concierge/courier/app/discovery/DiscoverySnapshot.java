@@ -154,6 +154,16 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
     }
 
     /**
+     * Deletes the snapshot of a source that no longer exists, so {@code courier discover --from} says there is
+     * none instead of answering with what the source last found.
+     *
+     * @throws IOException when the file exists and cannot be deleted
+     */
+    public static void forget(Path dataDir, String source) throws IOException {
+        Files.deleteIfExists(fileFor(dataDir.resolve(DIRECTORY), source));
+    }
+
+    /**
      * Why this snapshot must not be answered from, or null when it may. Stale means collected more than
      * {@code maxAge} before {@code now}: the source stopped collecting, or {@code courier run} stopped.
      *

@@ -3,8 +3,9 @@ package dev.concierge.courier.app.wiring;
 import dev.concierge.courier.app.admin.AdminServer;
 import dev.concierge.courier.app.admin.ConfigurationReloader;
 import dev.concierge.courier.app.admin.CourierMetrics;
-import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
+import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.app.discovery.DiscoverySnapshotSource;
+import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
 import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.pipeline.Pipeline;
@@ -13,6 +14,7 @@ import dev.concierge.courier.core.pipeline.SinkSpec;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.Source;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -106,6 +108,9 @@ public final class Courier implements AutoCloseable {
             if (replacement == null || !replacement.sameAs(old)) {
                 pipeline.removeSource(old.name(), config.shutdownDeadline());
                 (replacement == null ? stopped : restarted).add("source " + old.name());
+                if (replacement == null) {
+                    forgetSnapshot(old.name());
+                }
             } else {
                 kept.add("source " + old.name());
             }
@@ -200,6 +205,15 @@ public final class Courier implements AutoCloseable {
             }
         }
         return courier;
+    }
+
+    private void forgetSnapshot(String source) {
+        try {
+            DiscoverySnapshot.forget(config.dataDir(), source);
+        } catch (IOException | RuntimeException e) {
+            log.warn("source {} was removed, but its discovery snapshot stays in {} ({}); courier discover --from "
+                    + "answers from it until it is older than --max-age", source, config.dataDir(), e.toString());
+        }
     }
 
     /**

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.core.pipeline.SinkStats;
 import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -92,6 +94,25 @@ class CourierReloadTest {
 
                 assertThat(reload.needRestart()).containsExactly("data_dir", "ring");
                 assertThat(reload.kept()).containsExactly("source app", "sink a");
+            }
+        }
+    }
+
+    @Test
+    void aRemovedSourceLeavesNoDiscoverySnapshotBehind() throws Exception {
+        try (ZabbixTrapperReceiver a = ZabbixTrapperReceiver.create()) {
+            CourierConfig withApp = config(sink("a", a, 100));
+            Path snapshot = DiscoverySnapshot.fileFor(dir.resolve("state").resolve(DiscoverySnapshot.DIRECTORY), "app");
+            try (Courier courier = Courier.start(withApp)) {
+                await().until(() -> Files.exists(snapshot));
+                CourierConfig withoutSources = new CourierConfig(withApp.dataDir(), withApp.ringSlots(),
+                        withApp.ringBytes(), withApp.shutdownDeadline(), List.of(), withApp.sinks(),
+                        withApp.admin());
+
+                Courier.Reload reload = courier.reload(withoutSources);
+
+                assertThat(reload.stopped()).containsExactly("source app");
+                assertThat(snapshot).doesNotExist();
             }
         }
     }
