@@ -2,9 +2,9 @@
 # Checks the class-data archive of `COURIER_PROFILE=small bin/courier run` in each of its states: a first
 # courier writes it as it stops (to a file named after its process id), the next start moves it into place
 # and loads classes from it; a courier killed while writing (no magic number at the head) leaves nothing
-# that is used; a corrupt archive, and COURIER_CDS=off, only mean running without one. In every state the
-# courier delivers, stops with exit status 0 and logs nothing from the JVM's CDS code. Works on a copy of
-# the launcher and the jar, so the build's own archive is untouched.
+# that is used; a corrupt archive, and COURIER_CDS=off, only mean running without one; `run --check`
+# writes none. In every state the courier delivers, stops with exit status 0 and logs nothing from the
+# JVM's CDS code. Works on a copy of the launcher and the jar, so the build's own archive is untouched.
 # Usage: scripts/check-run-cds.sh [courier.jar]     (default: courier-app/target/courier.jar)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -67,6 +67,14 @@ run_once() {
 }
 # How many classes the last run loaded from the run archive.
 from_archive() { grep -c 'source: shared objects file (top)' "$work/run-$runs.classes" || true; }
+
+COURIER_PROFILE=small "$work/bin/courier" run --check --config "$work/courier.yaml" >"$work/check.log" 2>&1 \
+    || fail "run --check: exit status $?"
+if [[ -n "$(written)$(archive)" ]]; then
+  fail "run --check wrote an archive"
+else
+  echo "ok   run --check writes no archive"
+fi
 
 run_once "no archive yet"
 if [[ -n "$(archive)" ]]; then fail "an archive in place before a start moved it there"; fi
