@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures `courier run` as a co-process: one Dropwizard endpoint scraped every 10 s, every value sent to a
 # Zabbix trapper. The application and the trapper (FootprintPeers, 110 metrics, 950 samples per scrape) run
-# in a JVM of their own, so nothing of theirs is counted. One courier per JVM flag set, all at once against
+# in a JVM of their own, so nothing of theirs is counted. One courier per line below, all at once against
 # the same peers, each started only after the previous one delivered its first row (so start-ups do not
 # overlap); then all run side by side for DURATION seconds (default 180). Reported per courier, from /proc:
 #   start-up   process start (the launcher) to the first row at the trapper, ms
@@ -10,9 +10,13 @@
 #   CPU        utime+stime over the window, in CPU ms per minute
 #   threads    at the end
 # The flag sets are cumulative, so each line shows what one more flag buys, up to the launcher's
-# COURIER_PROFILE=small; the lines after it each try one more change on top of the profile. Every
-# courier's configuration is the same, with a ring and backlog sized for a 24 MiB heap (ring.size 4MiB,
-# backlog_size 8MiB).
+# COURIER_PROFILE=small; the lines after it each try one more change on top of the profile. Before the
+# run, one courier with the profile is started and stopped, which writes the class-data archive the
+# profile's later starts use (README, "A small courier beside an application"). Every courier's
+# configuration is the same, with a ring and backlog sized for a 24 MiB heap (ring.size 4MiB,
+# backlog_size 8MiB); the "file source" line reads the same document from a file instead of over HTTP.
+# BASELINE_ROOT=<another checkout, built> adds a line for that checkout's launcher and jar with the
+# profile, to compare two builds in one run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/courier-app/target/courier.jar"
@@ -21,7 +25,8 @@ bench="$root/benchmarks/target/benchmarks.jar"
 duration="${DURATION:-180}"
 tick="$(getconf CLK_TCK)"
 
-# name | COURIER_PROFILE | COURIER_JAVA_OPTS | environment
+# name | COURIER_PROFILE | COURIER_JAVA_OPTS | environment | source (url, the default, or file)
+old_small="-XX:+UseSerialGC -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true"
 steps=(
   "default||"
   "+serial||-XX:+UseSerialGC"
@@ -29,15 +34,21 @@ steps=(
   "+stacks||-XX:+UseSerialGC -Xmx24m -Xss256k"
   "+c1||-XX:+UseSerialGC -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m"
   "+metaspace||-XX:+UseSerialGC -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m"
-  "+netty||-XX:+UseSerialGC -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.type=unpooled -Dio.netty.noPreferDirect=true"
+  "+netty||$old_small"
+  "+young||$old_small -Xms6m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+  "+trim||$old_small -Xms6m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=10000"
+  "small (COURIER_CDS=off)|small||COURIER_CDS=off"
   "small|small|"
-  "small + MALLOC_ARENA_MAX=2|small||MALLOC_ARENA_MAX=2"
-  "small + -Xshare:off|small|-Xshare:off"
-  "small + -Xmx16m|small|-Xmx16m"
+  "small (file source)|small|||file"
+  "small + -XX:CompileThresholdScaling=5|small|-XX:CompileThresholdScaling=5"
   "small + -XX:-UsePerfData|small|-XX:-UsePerfData"
-  "small + -XX:MetaspaceReclaimPolicy=aggressive|small|-XX:MetaspaceReclaimPolicy=aggressive"
+  "small + MALLOC_ARENA_MAX=2|small||MALLOC_ARENA_MAX=2"
+  "small + ArchiveRelocationMode=0|small|-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
   "small + -Xint|small|-Xint"
 )
+if [[ -n "${BASELINE_ROOT:-}" ]]; then
+  steps+=("small (BASELINE_ROOT)|small|||url|$BASELINE_ROOT")
+fi
 if [[ -n "${STEPS:-}" ]]; then  # e.g. STEPS="default,small" for a shorter run
   picked=()
   for step in "${steps[@]}"; do
@@ -73,27 +84,29 @@ now_ms() { date +%s%3N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime; the name in field 2 has no spaces
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-declare -A started startup
-names=()
-for step in "${steps[@]}"; do
-  IFS='|' read -r name profile opts environment <<<"$step"
-  id="c$((${#names[@]} + 1))"  # the Zabbix host: the row tells which courier sent it
+curl -s -o "$work/metrics.json" "$url"  # the same document, for the file source line
+
+# Starts courier $1 (also its Zabbix host, so a row tells which courier sent it) and waits for its first row.
+# Arguments: id, name, COURIER_PROFILE, COURIER_JAVA_OPTS, environment, source (url or file), checkout.
+start_courier() {
+  local id="$1" name="$2" profile="$3" opts="$4" environment="$5" source="$6" checkout="$7" location first
+  location="url: \"$url\""
+  [[ "$source" == "file" ]] && location="file: $work/metrics.json"
   mkdir -p "$work/$id/data"
   cat >"$work/$id/courier.yaml" <<EOF
 data_dir: $work/$id/data
 ring: {slots: 8192, size: 4MiB}
 sources:
-  - {name: app, type: dropwizard, url: "$url", interval: 10s, host: $id}
+  - {name: app, type: dropwizard, $location, interval: 10s, host: $id}
 sinks:
   - {name: zabbix, type: zabbix, server: "$zabbix", backlog_size: 8MiB}
 EOF
   started[$id]="$(now_ms)"
   # shellcheck disable=SC2086
   env $environment COURIER_PROFILE="$profile" COURIER_JAVA_OPTS="$opts" \
-      "$root/bin/courier" run --config "$work/$id/courier.yaml" >"$work/$id/log" 2>&1 &
-  pids+=($!)
-  names+=("$id|$name|$!")
+      "$checkout/bin/courier" run --config "$work/$id/courier.yaml" >"$work/$id/log" 2>&1 &
+  courier=$!
+  pids+=("$courier")
   for _ in $(seq 600); do
     first="$(awk -v h="$id" '$1 == "first" && $2 == h {print $3}' "$work/peers.out")"
     [[ -n "$first" ]] && break
@@ -102,6 +115,23 @@ EOF
   [[ -n "$first" ]] || { echo "bench-footprint: $name delivered nothing in 60 s" >&2; cat "$work/$id/log" >&2; exit 1; }
   startup[$id]=$((first - started[$id]))
   echo "$name: first row after ${startup[$id]} ms" >&2
+}
+
+declare -A started startup
+# One courier with the profile, started and stopped: it leaves the class-data archive for run (when there
+# is none newer than the jar yet), so the profile's lines below start with it as a deployment would.
+start_courier c0 "writing the archive" small "" "" url "$root"
+kill -TERM "$courier"
+wait "$courier" || true
+pids=()
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+names=()
+for step in "${steps[@]}"; do
+  IFS='|' read -r name profile opts environment source checkout <<<"$step"
+  id="c$((${#names[@]} + 1))"
+  start_courier "$id" "$name" "$profile" "$opts" "$environment" "${source:-url}" "${checkout:-$root}"
+  names+=("$id|$name|$courier")
 done
 
 echo "window: ${duration} s, all ${#names[@]} couriers running" >&2

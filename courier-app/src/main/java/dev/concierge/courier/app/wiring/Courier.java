@@ -44,8 +44,11 @@ public final class Courier implements AutoCloseable {
 
     private CourierConfig config;
     private final Pipeline pipeline;
-    private final CourierMetrics metrics;
     private final Clock clock;
+    // Micrometer and its JVM meters load about 200 classes and keep a registry on the heap: a courier without
+    // an admin endpoint has no reader for them, so it creates them only if metrics() is called (guarded by
+    // this).
+    private CourierMetrics metrics;
     private volatile AdminServer admin;
     private volatile boolean ready;
     private boolean started;
@@ -55,7 +58,7 @@ public final class Courier implements AutoCloseable {
         this.config = config;
         this.pipeline = pipeline;
         this.clock = clock;
-        this.metrics = CourierMetrics.create(pipeline);
+        this.metrics = config.admin() == null ? null : CourierMetrics.create(pipeline);
     }
 
     /** What a reload did, by plugin name. */
@@ -146,7 +149,9 @@ public final class Courier implements AutoCloseable {
         }
         config = new CourierConfig(config.dataDir(), config.ringSlots(), config.ringBytes(),
                 config.shutdownDeadline(), next.sources(), next.sinks(), config.admin(), config.selfMetrics());
-        metrics.track(pipeline);
+        if (metrics != null) {
+            metrics.track(pipeline);
+        }
         return new Reload(kept, started, restarted, stopped, needRestart);
     }
 
@@ -270,8 +275,20 @@ public final class Courier implements AutoCloseable {
         return pipeline;
     }
 
-    /** The courier's meters, also when no admin endpoint is configured. */
-    public CourierMetrics metrics() {
+    /**
+     * The courier's meters, also when no admin endpoint is configured. With an admin endpoint they exist
+     * from {@link #create}; without one they are created on the first call, so the delivery latency counts
+     * the deliveries from then on (the counters read the pipeline's totals and miss nothing).
+     *
+     * @throws IllegalStateException when called for the first time after {@link #close}
+     */
+    public synchronized CourierMetrics metrics() {
+        if (metrics == null) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+            metrics = CourierMetrics.create(pipeline);
+        }
         return metrics;
     }
 
@@ -296,7 +313,9 @@ public final class Courier implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        metrics.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         log.info("courier stopped");
     }
 }

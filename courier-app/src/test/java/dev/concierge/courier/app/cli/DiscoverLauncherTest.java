@@ -34,7 +34,7 @@ class DiscoverLauncherTest {
 
     @Test
     void discoverPrintsTheSameJsonAndNothingOnStderrWhateverTheArchive() throws Exception {
-        Path jar = launcherJar();
+        Path jar = launcherJar(dir);
 
         Process process = new ProcessBuilder(ROOT.resolve("scripts/check-discover-cds.sh").toString(), jar.toString())
                 .redirectErrorStream(true).start();
@@ -46,8 +46,11 @@ class DiscoverLauncherTest {
                 "ok   archive the JVM refuses", "ok   corrupt archive");
     }
 
-    /** This module's classes in a jar whose Class-Path names every dependency jar of the test class path. */
-    private Path launcherJar() throws IOException {
+    /**
+     * This module's classes in a jar in {@code dir} whose Class-Path names every dependency jar of the test
+     * class path; also used by {@link RunLauncherTest}.
+     */
+    static Path launcherJar(Path dir) throws IOException {
         Path classes = Path.of(CourierMain.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         List<String> dependencies = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {

@@ -61,9 +61,14 @@ class RunCommandTest {
     }
 
     private Process startLoggingTo(String logName, String... args) throws IOException {
+        return startLoggingTo(logName, List.of(), args);
+    }
+
+    private Process startLoggingTo(String logName, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CourierMain.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CourierMain.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(logName).toFile()).start();
@@ -156,6 +161,27 @@ class RunCommandTest {
             assertThat(log()).contains("courier started: 1 source(s) [app: dropwizard")
                     .containsSubsequence("SIGTERM received, stopping", "courier stopping", "courier stopped");
         }
+    }
+
+    /**
+     * A courier beside one application should not pay for what its configuration does not use: without an
+     * admin endpoint there is no meter registry, and a file source needs no HTTP client (BENCHMARKS.md,
+     * "Footprint").
+     */
+    @Test
+    void loadsNeitherMicrometerNorTheHttpClientWhenTheConfigurationUsesNeither() throws Exception {
+        Path classes = dir.resolve("classes.txt");
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create()) {
+            Process courier = startLoggingTo("courier.log", List.of("-Xlog:class+load=info:file=" + classes),
+                    "run", "--config", config(receiver.port()).toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.rows().size() >= 2);
+            courier.destroy();
+            assertThat(courier.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(Files.readString(classes)).contains("dev.concierge.courier.sinks.zabbix.ZabbixSink ")
+                .doesNotContain("io.micrometer.").doesNotContain("io.prometheus.")
+                .doesNotContain("java.net.http.").doesNotContain("jdk.internal.net.http.");
     }
 
     @Test

@@ -116,4 +116,22 @@ class CourierReloadTest {
             }
         }
     }
+
+    @Test
+    void createsItsMetersOnRequestWithoutAnAdminEndpointAndTheyFollowAReload() throws Exception {
+        try (ZabbixTrapperReceiver a = ZabbixTrapperReceiver.create();
+             ZabbixTrapperReceiver b = ZabbixTrapperReceiver.create();
+             Courier courier = Courier.start(config(sink("a", a, 100)))) {
+            await().until(() -> a.rows().size() >= 3);
+
+            // The counters read the pipeline's totals, so what was delivered before the first call counts.
+            assertThat(courier.metrics().scrape())
+                    .containsPattern("courier_sink_samples_delivered_total\\{sink=\"a\"} [1-9]");
+            assertThat(courier.metrics()).isSameAs(courier.metrics());
+
+            courier.reload(config(sink("a", a, 100) + "\n" + sink("b", b, 100)));
+            await().until(() -> b.rows().size() >= 3);
+            assertThat(courier.metrics().scrape()).contains("courier_sink_samples_delivered_total{sink=\"b\"}");
+        }
+    }
 }
