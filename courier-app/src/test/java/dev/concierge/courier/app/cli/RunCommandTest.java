@@ -3,12 +3,14 @@ package dev.concierge.courier.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.concierge.courier.app.CourierMain;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -182,6 +184,41 @@ class RunCommandTest {
         assertThat(Files.readString(classes)).contains("dev.concierge.courier.sinks.zabbix.ZabbixSink ")
                 .doesNotContain("io.micrometer.").doesNotContain("io.prometheus.")
                 .doesNotContain("java.net.http.").doesNotContain("jdk.internal.net.http.");
+    }
+
+    /** Scraping a plain http URL sets up no TLS: the JSSE provider and the CA store stay unloaded. */
+    @Test
+    void setsUpNoTlsToScrapeAPlainHttpUrl() throws Exception {
+        HttpServer metrics = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        metrics.createContext("/metrics", exchange -> {
+            byte[] body = """
+                    {"version":"4.0.0","gauges":{},"counters":{"jobs.active":{"count":3}},"histograms":{},
+                     "meters":{},"timers":{}}""".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        metrics.start();
+        Path classes = dir.resolve("classes.txt");
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create()) {
+            Path config = Files.writeString(dir.resolve("http.yaml"), """
+                    data_dir: %s
+                    sources:
+                      - {name: app, type: dropwizard, url: "http://127.0.0.1:%d/metrics", interval: 200ms, timeout: 200ms}
+                    sinks:
+                      - {name: zabbix, type: zabbix, server: "127.0.0.1:%d", host: app-01}
+                    """.formatted(dir.resolve("state"), metrics.getAddress().getPort(), receiver.port()));
+            Process courier = startLoggingTo("courier.log", List.of("-Xlog:class+load=info:file=" + classes),
+                    "run", "--config", config.toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.rows().size() >= 2);
+            courier.destroy();
+            assertThat(courier.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            metrics.stop(0);
+        }
+
+        assertThat(Files.readString(classes)).contains("jdk.internal.net.http.HttpClientImpl ")
+                .doesNotContain("sun.security.ssl.SSLContextImpl").doesNotContain("sun.security.ssl.TrustStoreManager");
     }
 
     @Test

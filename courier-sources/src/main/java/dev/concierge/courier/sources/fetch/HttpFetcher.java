@@ -54,7 +54,8 @@ public final class HttpFetcher implements DocumentFetcher {
 
     /**
      * A fetcher with its own client. HTTP/1.1 only: scrape targets are plain HTTP/1.1 servers, and the
-     * h2c upgrade headers the JDK client would otherwise send confuse some of them.
+     * h2c upgrade headers the JDK client would otherwise send confuse some of them. TLS is set up on the
+     * first {@code https} connection only ({@link DefaultTlsOnFirstUse}).
      */
     public static HttpFetcher create(URI url, Duration timeout, long maxBytes) {
         return create(url, timeout, maxBytes, JSON, false);
@@ -70,6 +71,8 @@ public final class HttpFetcher implements DocumentFetcher {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
+                .sslContext(new DefaultTlsOnFirstUse())
+                .sslParameters(DefaultTlsOnFirstUse.parameters())
                 .build();
         return new HttpFetcher(client, url, timeout, maxBytes, accept, acceptGzip);
     }

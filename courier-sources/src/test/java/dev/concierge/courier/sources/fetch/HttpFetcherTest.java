@@ -3,15 +3,22 @@ package dev.concierge.courier.sources.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.LoopbackHttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -19,8 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpFetcherTest {
     private static final long CAP = 16L << 20;
@@ -183,6 +193,48 @@ class HttpFetcherTest {
         assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(5), CAP).fetch())
                 .isInstanceOf(SourceException.class)
                 .hasMessage(url + ": connection refused");
+    }
+
+    /**
+     * TLS is set up on first use, and then it is the JVM's default: a server whose certificate no CA in the
+     * default trust store signed is refused for that reason.
+     */
+    @Test
+    void checksAnHttpsServerAgainstTheDefaultTrustStore(@TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
+                "-keypass", "changeit", "-alias", "server", "-keyalg", "EC", "-dname", "CN=localhost",
+                "-validity", "2").redirectErrorStream(true).start();
+        keytool.getInputStream().transferTo(OutputStream.nullOutputStream());
+        assertThat(keytool.waitFor()).isZero();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(keys.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        AtomicLong requests = new AtomicLong();
+        https.createContext("/metrics", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        https.start();
+        try {
+            URI url = URI.create("https://localhost:" + https.getAddress().getPort() + "/metrics");
+
+            assertThatThrownBy(() -> HttpFetcher.create(url, Duration.ofSeconds(5), CAP).fetch())
+                    .isInstanceOf(SourceException.class)
+                    .hasStackTraceContaining("unable to find valid certification path");
+            assertThat(requests).hasValue(0);
+        } finally {
+            https.stop(0);
+        }
     }
 
     @Test
