@@ -342,15 +342,7 @@ public final class PrometheusTextParser {
     }
 
     private Labels labels() {
-        if (labelCount == 0) {
-            return Labels.empty();
-        }
-        String[] pairs = new String[2 * labelCount];
-        for (int i = 0; i < labelCount; i++) {
-            pairs[2 * i] = labelNames[i];
-            pairs[2 * i + 1] = labelValues[i];
-        }
-        return Labels.of(pairs);
+        return Labels.of(labelNames, labelValues, labelCount);
     }
 
     /**
