@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
@@ -57,6 +58,7 @@ final class SinkWorker implements Runnable {
     private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
     private final Consumer<Sample> intake;
     private final Consumer<DeliveryRecord> evictions;
+    private final DropWarnings dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL_NANOS);
     private int inFlight;
     private long nextAttemptNanos;
 
@@ -238,15 +240,24 @@ final class SinkWorker implements Runnable {
 
     private DeliveryRecord record(Batch batch, int accepted, int rejected, DeliveryRecord.Outcome outcome,
                                   int tries, String detail) {
-        Instant oldest = null;
-        Instant newest = null;
-        for (Sample sample : batch.samples()) {
-            Instant at = sample.timestamp();
-            oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
-            newest = newest == null || at.isAfter(newest) ? at : newest;
+        // Compared as (second, nanos) so that a batch of thousands costs two Instants, not one per sample.
+        List<Sample> samples = batch.samples();
+        Sample oldest = samples.get(0);
+        Sample newest = oldest;
+        for (Sample sample : samples) {
+            if (isBefore(sample, oldest)) {
+                oldest = sample;
+            }
+            if (isBefore(newest, sample)) {
+                newest = sample;
+            }
         }
         return new DeliveryRecord(sink.name(), batch.id(), batch.size(), accepted, rejected, 0, outcome, tries,
-                clock.instant(), oldest, newest, detail);
+                clock.instant(), oldest.timestamp(), newest.timestamp(), detail);
+    }
+
+    private static boolean isBefore(Sample a, Sample b) {
+        return a.epochSecond() < b.epochSecond() || a.epochSecond() == b.epochSecond() && a.nanos() < b.nanos();
     }
 
     /** The backoff's delay, or the destination's own {@code Retry-After} hint when that is longer. */
@@ -256,8 +267,16 @@ final class SinkWorker implements Runnable {
 
     private void recordEviction(DeliveryRecord record) {
         stats.dropped.addAndGet(record.dropped());
-        log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger", sink.name(), record.dropped(),
-                record.oldestSample(), record.newestSample(), record.detail());
+        if (dropWarnings.onDrop(record.dropped(), System.nanoTime())) {
+            log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger; {} samples in {} drops "
+                            + "since the last such warning (at most one every {} s, the others at debug)",
+                    sink.name(), record.dropped(),
+                    record.oldestSample(), record.newestSample(), record.detail(), dropWarnings.droppedSinceWarning(),
+                    dropWarnings.dropsSinceWarning(), TimeUnit.NANOSECONDS.toSeconds(DropWarnings.DEFAULT_INTERVAL_NANOS));
+        } else if (log.isDebugEnabled()) {
+            log.debug("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger", sink.name(),
+                    record.dropped(), record.oldestSample(), record.newestSample(), record.detail());
+        }
         ledger.record(record);
     }
 
