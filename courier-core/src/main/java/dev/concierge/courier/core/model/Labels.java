@@ -16,9 +16,17 @@ public final class Labels {
 
     // names and values interleaved: [n0, v0, n1, v1, ...], sorted by name.
     private final String[] pairs;
+    // Computed once: byte budgets ask for it on every sample taken and released, and sources that keep one
+    // set per series (the Prometheus parser) share a set across many samples.
+    private final int estimatedBytes;
 
     private Labels(String[] pairs) {
         this.pairs = pairs;
+        int bytes = 16 + 8 * pairs.length;
+        for (String s : pairs) {
+            bytes += 40 + s.length();
+        }
+        this.estimatedBytes = bytes;
     }
 
     public static Labels empty() {
@@ -156,11 +164,7 @@ public final class Labels {
 
     /** Rough heap cost, for the ring's and backlogs' byte budgets. */
     int estimatedBytes() {
-        int bytes = 16 + 8 * pairs.length;
-        for (String s : pairs) {
-            bytes += 40 + s.length();
-        }
-        return bytes;
+        return estimatedBytes;
     }
 
     // Binary search over names; returns -(insertion point) - 1 when absent.

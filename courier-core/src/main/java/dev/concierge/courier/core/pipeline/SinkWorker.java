@@ -58,6 +58,9 @@ final class SinkWorker implements Runnable {
     private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
     private final Consumer<Sample> intake;
     private final Consumer<DeliveryRecord> evictions;
+    // Drops reported while one chunk is taken from the ring, merged into one record (per reason) that goes to
+    // the ledger when the chunk is in: under a steady overload the backlog evicts on almost every sample taken.
+    private DeliveryRecord pendingDrops;
     private final DropWarnings dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL_NANOS);
     private int inFlight;
     private long nextAttemptNanos;
@@ -75,8 +78,9 @@ final class SinkWorker implements Runnable {
         this.stats = stats;
         this.clock = clock;
         this.evictions = this::recordEviction;
+        Consumer<DeliveryRecord> chunkEvictions = this::mergeEviction;
         this.intake = sample -> {
-            backlog.append(sample, evictions);
+            backlog.append(sample, chunkEvictions);
             stats.received.incrementAndGet();
         };
     }
@@ -126,7 +130,44 @@ final class SinkWorker implements Runnable {
         if (!intakeOpen) {
             return 0;
         }
-        return reader.drainTo(intake, INTAKE_CHUNK);
+        int taken = reader.drainTo(intake, INTAKE_CHUNK);
+        flushEvictions();
+        return taken;
+    }
+
+    private void mergeEviction(DeliveryRecord record) {
+        stats.dropped.addAndGet(record.dropped());
+        if (pendingDrops != null && !pendingDrops.detail().equals(record.detail())) {
+            flushEvictions();
+        }
+        pendingDrops = pendingDrops == null ? record : merged(pendingDrops, record);
+    }
+
+    private void flushEvictions() {
+        if (pendingDrops != null) {
+            DeliveryRecord record = pendingDrops;
+            pendingDrops = null;
+            logAndRecordEviction(record);
+        }
+    }
+
+    /**
+     * One drop record for two of the same sink and reason: counts added, the wider time range (a bound
+     * neither knows stays unknown), settled when the later one was.
+     */
+    static DeliveryRecord merged(DeliveryRecord a, DeliveryRecord b) {
+        return new DeliveryRecord(b.sink(), -1, saturatedSum(a.samples(), b.samples()), 0, 0,
+                saturatedSum(a.dropped(), b.dropped()), DeliveryRecord.Outcome.DROPPED, 0,
+                a.at().isAfter(b.at()) ? a.at() : b.at(),
+                a.oldestSample() == null || b.oldestSample() == null ? null
+                        : a.oldestSample().isBefore(b.oldestSample()) ? a.oldestSample() : b.oldestSample(),
+                a.newestSample() == null || b.newestSample() == null ? null
+                        : a.newestSample().isAfter(b.newestSample()) ? a.newestSample() : b.newestSample(),
+                b.detail());
+    }
+
+    private static int saturatedSum(int a, int b) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
     }
 
     private boolean dispatch() {
@@ -267,6 +308,10 @@ final class SinkWorker implements Runnable {
 
     private void recordEviction(DeliveryRecord record) {
         stats.dropped.addAndGet(record.dropped());
+        logAndRecordEviction(record);
+    }
+
+    private void logAndRecordEviction(DeliveryRecord record) {
         if (dropWarnings.onDrop(record.dropped(), System.nanoTime())) {
             log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger; {} samples in {} drops "
                             + "since the last such warning (at most one every {} s, the others at debug)",
