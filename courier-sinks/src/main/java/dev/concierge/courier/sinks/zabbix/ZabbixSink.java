@@ -99,7 +99,6 @@ public final class ZabbixSink implements Sink {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final LongAdder nonFiniteSkipped = new LongAdder();
-    private final ZabbixKeyCache keys = new ZabbixKeyCache(); // used by send() only
 
     private final Object slotLock = new Object();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by slotLock
@@ -200,14 +199,12 @@ public final class ZabbixSink implements Sink {
             if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
                 skipped++;
             } else {
-                rows.add(new Row(config.host() != null ? config.host() : sample.host(), keys.key(sample),
-                        sample.value().render(), sample.epochSecond(), sample.nanos()));
+                rows.add(Row.of(sample, config.host()));
                 if (kept != null) {
                     kept.add(sample);
                 }
             }
         }
-        keys.endBatch();
         if (skipped > 0) {
             nonFiniteSkipped.add(skipped);
             LOG.debug("Zabbix sink {}: batch {} skips {} non-finite values", config.name(), batch.id(), skipped);
