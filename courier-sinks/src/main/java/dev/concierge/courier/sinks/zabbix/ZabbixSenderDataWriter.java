@@ -21,8 +21,6 @@ final class ZabbixSenderDataWriter {
     // A string is encoded in chunks of this many chars, each checked once for room at its worst case.
     private static final int CHUNK_CHARS = 1024;
     private static final int MAX_BYTES_PER_CHAR = 6; // a unicode escape
-    // Room for one non-negative int's digits.
-    private static final int NUMBER_BYTES = 10;
     // For each ASCII char: 0 = written as is, -1 = a six-byte unicode escape, else the letter after the backslash.
     private static final byte[] ESCAPES = new byte[128];
     private static final byte[] HEX = ascii("0123456789ABCDEF");
@@ -56,6 +54,12 @@ final class ZabbixSenderDataWriter {
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private final char[] chars = new char[CHUNK_CHARS];
     private int position;
+    // The digits of the last row's clock and ns: the samples of one scrape share their timestamp, so
+    // consecutive rows almost always repeat both.
+    private long lastClock;
+    private byte[] lastClockBytes = digits(0);
+    private long lastNs;
+    private byte[] lastNsBytes = digits(0);
 
     ZabbixSenderDataWriter(OutputStream out) {
         this.out = out;
@@ -74,9 +78,17 @@ final class ZabbixSenderDataWriter {
             string(row.value());
             if (timed) {
                 constant(ROW_CLOCK);
-                number(row.clock());
+                if (row.clock() != lastClock) {
+                    lastClock = row.clock();
+                    lastClockBytes = digits(lastClock);
+                }
+                constant(lastClockBytes);
                 constant(NS);
-                number(row.ns());
+                if (row.ns() != lastNs) {
+                    lastNs = row.ns();
+                    lastNsBytes = digits(lastNs);
+                }
+                constant(lastNsBytes);
                 constant(END_TIMED_ROW);
             } else {
                 constant(END_UNTIMED_ROW);
@@ -85,9 +97,9 @@ final class ZabbixSenderDataWriter {
         constant(END_DATA);
         if (timed) {
             constant(CLOCK);
-            number(clock);
+            constant(digits(clock));
             constant(NS);
-            number(ns);
+            constant(digits(ns));
         }
         constant(END);
         flush();
@@ -160,31 +172,8 @@ final class ZabbixSenderDataWriter {
         return p;
     }
 
-    private void number(long value) throws IOException {
-        if (value < 0 || value > Integer.MAX_VALUE) {
-            constant(ascii(Long.toString(value)));
-            return;
-        }
-        if (position + NUMBER_BYTES > buffer.length) {
-            flush();
-        }
-        // Clocks (until 2038) and nanoseconds fit an int, whose digits are cheaper to find than a long's.
-        int v = (int) value;
-        int end = position + digits(v);
-        for (int p = end - 1; p >= position; p--) {
-            int q = v / 10;
-            buffer[p] = (byte) ('0' + (v - 10 * q));
-            v = q;
-        }
-        position = end;
-    }
-
-    private static int digits(int v) {
-        int digits = 1;
-        for (int bound = 10; digits < 10 && v >= bound; bound *= 10) {
-            digits++;
-        }
-        return digits;
+    private static byte[] digits(long value) {
+        return ascii(Long.toString(value));
     }
 
     private static byte[] ascii(String s) {

@@ -97,7 +97,9 @@ class ZabbixSenderDataWriterTest {
             assertSameBytesAsJackson(ZabbixSenderRequest.of(rows, SENT_AT));
             assertSameBytesAsJackson(ZabbixSenderRequest.untimed(rows));
         }
-        assertSameBytesAsJackson(ZabbixSenderRequest.of(List.of(new Row("h", "k", "", Long.MIN_VALUE, 0),
+        assertSameBytesAsJackson(ZabbixSenderRequest.of(List.of(new Row("h", "k", "", 0, 0), new Row("h", "k", "", -1, 7),
+                new Row("h", "k", "", -1, 7), new Row("h", "k", "", 0, 7), new Row("h", "k", "", 0, 0),
+                new Row("h", "k", "", Long.MIN_VALUE, 0),
                 new Row("h", "k", "", Long.MAX_VALUE, 999_999_999), new Row("", "", "", 0, 0)),
                 Instant.ofEpochSecond(-5, 0)));
     }
