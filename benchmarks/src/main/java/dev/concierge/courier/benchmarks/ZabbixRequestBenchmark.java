@@ -1,11 +1,17 @@
 package dev.concierge.courier.benchmarks;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest;
 import io.github.hengyunabc.zabbix.sender.DataObject;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       rendered it before frames were written into pooled buffers;</li>
  *   <li>{@code pooledBuffer}: the JSON written into a pooled Netty buffer
  *       ({@link ZabbixSenderRequest#writeTo(ByteBuf)}), as the sink renders it now;</li>
+ *   <li>{@code pooledBufferJackson}: the same, written with Jackson's generic {@code JsonGenerator} into the
+ *       pooled buffer, as the sink did before its hand-written writer (same bytes);</li>
+ *   <li>{@code jsonOnly}, {@code jsonOnlyJackson}: the JSON alone, of a request built once, by each writer;</li>
  *   <li>{@code keysOnly}: only the rows (key and value rendering), the part the two share;</li>
  *   <li>{@code zabbixSenderJava} (baseline): zabbix-sender-java's request bytes for the same rows (its
  *       {@code SenderRequest.toBytes()}, fastjson), from {@code DataObject}s built from the same samples.
@@ -47,13 +56,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ZabbixRequestBenchmark {
     static final int ROWS = 4000;
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private List<Sample> samples;
     private Instant now;
+    private ZabbixSenderRequest request;
 
     @Setup(Level.Trial)
     public void setUp() {
         samples = EndToEndThroughput.parse(ROWS);
         now = Instant.now();
+        request = ZabbixSenderRequest.of(rows(), now);
     }
 
     private List<Row> rows() {
@@ -83,6 +96,57 @@ public class ZabbixRequestBenchmark {
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(request.estimatedJsonBytes());
         try {
             request.writeTo(out);
+            return out.readableBytes();
+        } finally {
+            out.release();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public int pooledBufferJackson() throws IOException {
+        return writeWithJackson(ZabbixSenderRequest.of(rows(), now));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public int jsonOnly() {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(request.estimatedJsonBytes());
+        try {
+            request.writeTo(out);
+            return out.readableBytes();
+        } finally {
+            out.release();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public int jsonOnlyJackson() throws IOException {
+        return writeWithJackson(request);
+    }
+
+    /** The request as the sink wrote it before: Jackson's generator into a pooled buffer. */
+    private static int writeWithJackson(ZabbixSenderRequest request) throws IOException {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(request.estimatedJsonBytes());
+        try (JsonGenerator g = JSON.createGenerator((OutputStream) new ByteBufOutputStream(out), JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("request", "sender data");
+            g.writeArrayFieldStart("data");
+            for (Row row : request.rows()) {
+                g.writeStartObject();
+                g.writeStringField("host", row.host());
+                g.writeStringField("key", row.key());
+                g.writeStringField("value", row.value());
+                g.writeNumberField("clock", row.clock());
+                g.writeNumberField("ns", row.ns());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("clock", request.clock());
+            g.writeNumberField("ns", request.ns());
+            g.writeEndObject();
+            g.flush();
             return out.readableBytes();
         } finally {
             out.release();

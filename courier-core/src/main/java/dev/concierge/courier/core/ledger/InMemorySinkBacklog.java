@@ -22,6 +22,7 @@ final class InMemorySinkBacklog implements SinkBacklog {
     private final String sink;
     private final long byteBudget;
     private final Clock clock;
+    private final String overBudget;
 
     private final ArrayDeque<Sample> waiting = new ArrayDeque<>();
     // Batches put back after a failed attempt, by batch id: batches are taken oldest first, so id order is
@@ -41,6 +42,7 @@ final class InMemorySinkBacklog implements SinkBacklog {
         this.sink = sink;
         this.byteBudget = byteBudget;
         this.clock = clock;
+        this.overBudget = "backlog over its budget of " + byteBudget + " bytes; oldest dropped";
     }
 
     @Override
@@ -50,11 +52,18 @@ final class InMemorySinkBacklog implements SinkBacklog {
         if (waitingBytes <= byteBudget) {
             return;
         }
-        List<Sample> lost = new ArrayList<>();
+        // Under a steady overload this runs for almost every sample appended: no list, and two Instants.
+        int lost = 0;
+        Sample oldest = null;
+        Sample newest = null;
         while (waitingBytes > byteBudget && waitingSamples() > 0) {
-            lost.add(pollOldest());
+            Sample dropped = pollOldest();
+            lost++;
+            oldest = oldest == null || isBefore(dropped, oldest) ? dropped : oldest;
+            newest = newest == null || isBefore(newest, dropped) ? dropped : newest;
         }
-        evicted.accept(dropRecord(lost, "backlog over its budget of " + byteBudget + " bytes; oldest dropped"));
+        evicted.accept(new DeliveryRecord(sink, -1, lost, 0, 0, lost, DeliveryRecord.Outcome.DROPPED, 0,
+                clock.instant(), oldest.timestamp(), newest.timestamp(), overBudget));
     }
 
     @Override
@@ -146,6 +155,10 @@ final class InMemorySinkBacklog implements SinkBacklog {
         if (!owed.isEmpty()) {
             dropped.accept(dropRecord(owed, "still owed at shutdown; the in-memory ledger keeps nothing"));
         }
+    }
+
+    private static boolean isBefore(Sample a, Sample b) {
+        return a.epochSecond() < b.epochSecond() || a.epochSecond() == b.epochSecond() && a.nanos() < b.nanos();
     }
 
     private DeliveryRecord dropRecord(Collection<Sample> lost, String reason) {

@@ -16,9 +16,17 @@ public final class Labels {
 
     // names and values interleaved: [n0, v0, n1, v1, ...], sorted by name.
     private final String[] pairs;
+    // Computed once: byte budgets ask for it on every sample taken and released, and sources that keep one
+    // set per series (the Prometheus parser) share a set across many samples.
+    private final int estimatedBytes;
 
     private Labels(String[] pairs) {
         this.pairs = pairs;
+        int bytes = 16 + 8 * pairs.length;
+        for (String s : pairs) {
+            bytes += 40 + s.length();
+        }
+        this.estimatedBytes = bytes;
     }
 
     public static Labels empty() {
@@ -31,11 +39,70 @@ public final class Labels {
             throw new IllegalArgumentException("namesAndValues: " + namesAndValues.length
                     + " strings (expected: an even number, name then value)");
         }
-        Labels labels = EMPTY;
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            labels = labels.with(namesAndValues[i], namesAndValues[i + 1]);
+        return sorted(namesAndValues.clone());
+    }
+
+    /**
+     * Labels from the first {@code count} entries of {@code names} and {@code values}, which are copied, not
+     * kept: one array for the whole set, however many labels, as a parser building one set per sample needs.
+     * A name given twice keeps its later value.
+     */
+    public static Labels of(String[] names, String[] values, int count) {
+        Objects.checkFromIndexSize(0, count, Math.min(names.length, values.length));
+        if (count == 0) {
+            return EMPTY;
         }
-        return labels;
+        String[] pairs = new String[2 * count];
+        for (int i = 0; i < count; i++) {
+            pairs[2 * i] = names[i];
+            pairs[2 * i + 1] = values[i];
+        }
+        return sorted(pairs);
+    }
+
+    /**
+     * Sorts {@code pairs} by name in place and takes it as the labels' array; a later pair with the same
+     * name replaces the earlier one, as {@link #with} would. Insertion sort: label sets are small and
+     * usually sorted already, as exporters write them.
+     */
+    private static Labels sorted(String[] pairs) {
+        int n = pairs.length / 2;
+        if (n == 0) {
+            return EMPTY;
+        }
+        for (int i = 0; i < n; i++) {
+            Objects.requireNonNull(pairs[2 * i], "name");
+            Objects.requireNonNull(pairs[2 * i + 1], "value");
+        }
+        boolean duplicates = false;
+        for (int i = 1; i < n; i++) {
+            String name = pairs[2 * i];
+            String value = pairs[2 * i + 1];
+            int j = i - 1;
+            int cmp = 0;
+            // Stable: an equal name stays after the earlier one, so the later value wins below.
+            while (j >= 0 && (cmp = pairs[2 * j].compareTo(name)) > 0) {
+                pairs[2 * j + 2] = pairs[2 * j];
+                pairs[2 * j + 3] = pairs[2 * j + 1];
+                j--;
+            }
+            duplicates |= j >= 0 && cmp == 0;
+            pairs[2 * j + 2] = name;
+            pairs[2 * j + 3] = value;
+        }
+        if (!duplicates) {
+            return new Labels(pairs);
+        }
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (i + 1 < n && pairs[2 * i].equals(pairs[2 * i + 2])) {
+                continue;
+            }
+            pairs[2 * kept] = pairs[2 * i];
+            pairs[2 * kept + 1] = pairs[2 * i + 1];
+            kept++;
+        }
+        return new Labels(Arrays.copyOf(pairs, 2 * kept));
     }
 
     public static Labels of(Map<String, String> map) {
@@ -97,11 +164,7 @@ public final class Labels {
 
     /** Rough heap cost, for the ring's and backlogs' byte budgets. */
     int estimatedBytes() {
-        int bytes = 16 + 8 * pairs.length;
-        for (String s : pairs) {
-            bytes += 40 + s.length();
-        }
-        return bytes;
+        return estimatedBytes;
     }
 
     // Binary search over names; returns -(insertion point) - 1 when absent.

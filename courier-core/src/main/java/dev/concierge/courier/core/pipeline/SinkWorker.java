@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
@@ -57,6 +58,10 @@ final class SinkWorker implements Runnable {
     private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
     private final Consumer<Sample> intake;
     private final Consumer<DeliveryRecord> evictions;
+    // Drops reported while one chunk is taken from the ring, merged into one record (per reason) that goes to
+    // the ledger when the chunk is in: under a steady overload the backlog evicts on almost every sample taken.
+    private DeliveryRecord pendingDrops;
+    private final DropWarnings dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL_NANOS);
     private int inFlight;
     private long nextAttemptNanos;
 
@@ -73,8 +78,9 @@ final class SinkWorker implements Runnable {
         this.stats = stats;
         this.clock = clock;
         this.evictions = this::recordEviction;
+        Consumer<DeliveryRecord> chunkEvictions = this::mergeEviction;
         this.intake = sample -> {
-            backlog.append(sample, evictions);
+            backlog.append(sample, chunkEvictions);
             stats.received.incrementAndGet();
         };
     }
@@ -124,7 +130,44 @@ final class SinkWorker implements Runnable {
         if (!intakeOpen) {
             return 0;
         }
-        return reader.drainTo(intake, INTAKE_CHUNK);
+        int taken = reader.drainTo(intake, INTAKE_CHUNK);
+        flushEvictions();
+        return taken;
+    }
+
+    private void mergeEviction(DeliveryRecord record) {
+        stats.dropped.addAndGet(record.dropped());
+        if (pendingDrops != null && !pendingDrops.detail().equals(record.detail())) {
+            flushEvictions();
+        }
+        pendingDrops = pendingDrops == null ? record : merged(pendingDrops, record);
+    }
+
+    private void flushEvictions() {
+        if (pendingDrops != null) {
+            DeliveryRecord record = pendingDrops;
+            pendingDrops = null;
+            logAndRecordEviction(record);
+        }
+    }
+
+    /**
+     * One drop record for two of the same sink and reason: counts added, the wider time range (a bound
+     * neither knows stays unknown), settled when the later one was.
+     */
+    static DeliveryRecord merged(DeliveryRecord a, DeliveryRecord b) {
+        return new DeliveryRecord(b.sink(), -1, saturatedSum(a.samples(), b.samples()), 0, 0,
+                saturatedSum(a.dropped(), b.dropped()), DeliveryRecord.Outcome.DROPPED, 0,
+                a.at().isAfter(b.at()) ? a.at() : b.at(),
+                a.oldestSample() == null || b.oldestSample() == null ? null
+                        : a.oldestSample().isBefore(b.oldestSample()) ? a.oldestSample() : b.oldestSample(),
+                a.newestSample() == null || b.newestSample() == null ? null
+                        : a.newestSample().isAfter(b.newestSample()) ? a.newestSample() : b.newestSample(),
+                b.detail());
+    }
+
+    private static int saturatedSum(int a, int b) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
     }
 
     private boolean dispatch() {
@@ -238,15 +281,24 @@ final class SinkWorker implements Runnable {
 
     private DeliveryRecord record(Batch batch, int accepted, int rejected, DeliveryRecord.Outcome outcome,
                                   int tries, String detail) {
-        Instant oldest = null;
-        Instant newest = null;
-        for (Sample sample : batch.samples()) {
-            Instant at = sample.timestamp();
-            oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
-            newest = newest == null || at.isAfter(newest) ? at : newest;
+        // Compared as (second, nanos) so that a batch of thousands costs two Instants, not one per sample.
+        List<Sample> samples = batch.samples();
+        Sample oldest = samples.get(0);
+        Sample newest = oldest;
+        for (Sample sample : samples) {
+            if (isBefore(sample, oldest)) {
+                oldest = sample;
+            }
+            if (isBefore(newest, sample)) {
+                newest = sample;
+            }
         }
         return new DeliveryRecord(sink.name(), batch.id(), batch.size(), accepted, rejected, 0, outcome, tries,
-                clock.instant(), oldest, newest, detail);
+                clock.instant(), oldest.timestamp(), newest.timestamp(), detail);
+    }
+
+    private static boolean isBefore(Sample a, Sample b) {
+        return a.epochSecond() < b.epochSecond() || a.epochSecond() == b.epochSecond() && a.nanos() < b.nanos();
     }
 
     /** The backoff's delay, or the destination's own {@code Retry-After} hint when that is longer. */
@@ -256,8 +308,20 @@ final class SinkWorker implements Runnable {
 
     private void recordEviction(DeliveryRecord record) {
         stats.dropped.addAndGet(record.dropped());
-        log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger", sink.name(), record.dropped(),
-                record.oldestSample(), record.newestSample(), record.detail());
+        logAndRecordEviction(record);
+    }
+
+    private void logAndRecordEviction(DeliveryRecord record) {
+        if (dropWarnings.onDrop(record.dropped(), System.nanoTime())) {
+            log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger; {} samples in {} drops "
+                            + "since the last such warning (at most one every {} s, the others at debug)",
+                    sink.name(), record.dropped(),
+                    record.oldestSample(), record.newestSample(), record.detail(), dropWarnings.droppedSinceWarning(),
+                    dropWarnings.dropsSinceWarning(), TimeUnit.NANOSECONDS.toSeconds(DropWarnings.DEFAULT_INTERVAL_NANOS));
+        } else if (log.isDebugEnabled()) {
+            log.debug("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger", sink.name(),
+                    record.dropped(), record.oldestSample(), record.newestSample(), record.detail());
+        }
         ledger.record(record);
     }
 

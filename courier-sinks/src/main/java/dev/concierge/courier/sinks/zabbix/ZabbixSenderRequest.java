@@ -1,8 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -232,27 +230,8 @@ public final class ZabbixSenderRequest {
 
     /** Writes the request as UTF-8 JSON to {@code out}, which stays open. */
     public void writeTo(OutputStream out) {
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            g.writeStringField("request", "sender data");
-            g.writeArrayFieldStart("data");
-            for (Row row : rows) {
-                g.writeStartObject();
-                g.writeStringField("host", row.host());
-                g.writeStringField("key", row.key());
-                g.writeStringField("value", row.value());
-                if (timed) {
-                    g.writeNumberField("clock", row.clock());
-                    g.writeNumberField("ns", row.ns());
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (timed) {
-                g.writeNumberField("clock", clock);
-                g.writeNumberField("ns", ns);
-            }
-            g.writeEndObject();
+        try {
+            new ZabbixSenderDataWriter(out).write(rows, timed, clock, ns);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

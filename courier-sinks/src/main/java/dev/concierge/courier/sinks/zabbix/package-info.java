@@ -6,8 +6,9 @@
  *       {@link dev.concierge.courier.sinks.zabbix.ZabbixFrameDecoder}: the {@code ZBXD} framing, with zlib;
  *       separate classes, the decoder an explicit state machine.</li>
  *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest} and
- *       {@link dev.concierge.courier.sinks.zabbix.ZabbixResponse}: the JSON inside the frames, written and read
- *       with jackson-core's streaming API.</li>
+ *       {@link dev.concierge.courier.sinks.zabbix.ZabbixResponse}: the JSON inside the frames, read with
+ *       jackson-core's streaming API; a request is written by {@code ZabbixSenderDataWriter}, by hand, in the
+ *       bytes Jackson's generator would write.</li>
  *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig} and
  *       {@link dev.concierge.courier.sinks.zabbix.ZabbixSink}: the plugin; {@code sample.yaml} in this package's
  *       resources documents every key.</li>

@@ -69,6 +69,7 @@ public final class PrometheusTextParser {
     private final int maxLineLength;
     private final boolean keepCreated;
     private final StringTable strings = new StringTable();
+    private final LabelSetTable labelSets = new LabelSetTable();
 
     // Per line: the labels read so far (name, value), and a buffer for unescaping label values.
     private final String[] labelNames = new String[MAX_LABELS];
@@ -217,6 +218,7 @@ public final class PrometheusTextParser {
             if (openMetrics && !eof) {
                 problem("no # EOF line: the exposition may be truncated (expected: # EOF as the last line)");
             }
+            labelSets.fit(samples.size());
             return new PrometheusParseResult(samples, families, problems, problemCount, skippedCreated);
         } finally {
             in = null;
@@ -342,15 +344,7 @@ public final class PrometheusTextParser {
     }
 
     private Labels labels() {
-        if (labelCount == 0) {
-            return Labels.empty();
-        }
-        String[] pairs = new String[2 * labelCount];
-        for (int i = 0; i < labelCount; i++) {
-            pairs[2 * i] = labelNames[i];
-            pairs[2 * i + 1] = labelValues[i];
-        }
-        return Labels.of(pairs);
+        return labelSets.labels(labelNames, labelValues, labelCount);
     }
 
     /**
@@ -960,6 +954,77 @@ public final class PrometheusTextParser {
     }
 
     /**
+     * Label sets already built, so that a series keeps one {@link Labels} across scrapes: samples of an
+     * unchanged exporter then cost no label array, and the samples of one series that the ring and the
+     * backlogs hold share one set. Direct-mapped by the set's hash (a miss builds a new set and takes the
+     * slot), with about twice as many slots as the last exposition had samples, up to a bound.
+     */
+    private static final class LabelSetTable {
+        private static final int MIN_SLOTS = 1024;
+        private static final int MAX_SLOTS = 1 << 17; // 512 KiB of references at most
+        private Labels[] table = new Labels[MIN_SLOTS];
+
+        /** The set of the first {@code count} names and values, which are sorted by name here, in place. */
+        Labels labels(String[] names, String[] values, int count) {
+            if (count == 0) {
+                return Labels.empty();
+            }
+            sortByName(names, values, count);
+            int h = 1;
+            for (int i = 0; i < count; i++) {
+                h = 31 * (31 * h + names[i].hashCode()) + values[i].hashCode();
+            }
+            // Fibonacci hashing: the top bits of the product, because String hashes differ mostly in low bits.
+            int slot = (h * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(table.length));
+            Labels cached = table[slot];
+            if (cached != null && sameSet(cached, names, values, count)) {
+                return cached;
+            }
+            Labels labels = Labels.of(names, values, count);
+            table[slot] = labels;
+            return labels;
+        }
+
+        /** Makes room for an exposition of {@code samples} samples; what the table held is forgotten on growth. */
+        void fit(int samples) {
+            int wanted = Math.min(MAX_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, samples)) << 2));
+            if (wanted > table.length) {
+                table = new Labels[wanted];
+            }
+        }
+
+        private static boolean sameSet(Labels labels, String[] names, String[] values, int count) {
+            if (labels.size() != count) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                String name = labels.name(i);
+                String value = labels.value(i);
+                if ((name != names[i] && !name.equals(names[i])) || (value != values[i] && !value.equals(values[i]))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        // Insertion sort: a handful of labels, usually in order already.
+        private static void sortByName(String[] names, String[] values, int count) {
+            for (int i = 1; i < count; i++) {
+                String name = names[i];
+                String value = values[i];
+                int j = i - 1;
+                while (j >= 0 && names[j].compareTo(name) > 0) {
+                    names[j + 1] = names[j];
+                    values[j + 1] = values[j];
+                    j--;
+                }
+                names[j + 1] = name;
+                values[j + 1] = value;
+            }
+        }
+    }
+
+    /**
      * Interns short ASCII strings by their bytes: a direct-mapped table, so a hit costs one hash and one
      * comparison, a miss one String, and the table never grows.
      */
@@ -967,6 +1032,8 @@ public final class PrometheusTextParser {
         static final int MAX_LENGTH = 64;
         private static final int SIZE = 4096;
         private final String[] table = new String[SIZE];
+        // Each slot's string as bytes, compared with one vectorised Arrays.equals rather than char by char.
+        private final byte[][] keys = new byte[SIZE][];
 
         String intern(byte[] b, int start, int end) {
             int length = end - start;
@@ -978,27 +1045,19 @@ public final class PrometheusTextParser {
                 h = 31 * h + b[i];
             }
             int slot = (h ^ (h >>> 12)) & (SIZE - 1);
-            String s = table[slot];
-            if (s != null && s.length() == length && sameBytes(s, b, start)) {
-                return s;
+            byte[] key = keys[slot];
+            if (key != null && Arrays.equals(key, 0, key.length, b, start, end)) {
+                return table[slot];
             }
-            s = new String(b, start, length, StandardCharsets.ISO_8859_1);
+            String s = new String(b, start, length, StandardCharsets.ISO_8859_1);
             table[slot] = s;
+            keys[slot] = Arrays.copyOfRange(b, start, end);
             return s;
         }
 
         String intern(String s) {
             byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
             return intern(bytes, 0, bytes.length);
-        }
-
-        private static boolean sameBytes(String s, byte[] b, int start) {
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) != (char) (b[start + i] & 0xFF)) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

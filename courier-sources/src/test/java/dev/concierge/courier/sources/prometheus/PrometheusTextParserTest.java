@@ -255,4 +255,27 @@ class PrometheusTextParserTest {
         assertThat(PrometheusFormat.ofContentType(null)).isEqualTo(PrometheusFormat.TEXT_0_0_4);
         assertThat(PrometheusFormat.ofContentType("application/json")).isEqualTo(PrometheusFormat.TEXT_0_0_4);
     }
+
+    @Test
+    void aSeriesKeepsOneLabelSetAcrossScrapesAndDistinctSetsStayDistinct() {
+        String text = """
+                # TYPE node_cpu_seconds_total counter
+                node_cpu_seconds_total{mode="idle",cpu="0"} 1
+                node_cpu_seconds_total{cpu="0",mode="user"} 2
+                node_cpu_seconds_total{cpu="1",mode="idle"} 3
+                node_cpu_seconds_total{cpu="0",mode="idle",extra="x"} 4
+                """;
+        PrometheusTextParser parser = new PrometheusTextParser();
+        List<Sample> first = parser.parse(text.getBytes(StandardCharsets.UTF_8), PrometheusFormat.TEXT_0_0_4, SCRAPED,
+                "h", "s").samples();
+        List<Sample> second = parser.parse(text.getBytes(StandardCharsets.UTF_8), PrometheusFormat.TEXT_0_0_4,
+                SCRAPED, "h", "s").samples();
+
+        assertThat(first).extracting(s -> s.labels().toString()).containsExactly("{cpu=0, mode=idle}",
+                "{cpu=0, mode=user}", "{cpu=1, mode=idle}", "{cpu=0, extra=x, mode=idle}");
+        assertThat(second).isEqualTo(first);
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(second.get(i).labels()).isSameAs(first.get(i).labels());
+        }
+    }
 }
