@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * its first row's host), at most {@code max_rows_per_frame} rows each, rows ordered by time. Each frame is
  * one TCP connection, since the trapper closes after its reply; at most {@code max_in_flight} connections
  * are open at once across all batches, the rest wait their turn. Non-finite decimals are skipped: Zabbix
- * has no representation for them. They are counted as rejected in the outcome and in
- * {@link #nonFiniteSkipped()}.
+ * has no representation for them. So are rows whose key is longer than {@value #MAX_KEY_CHARACTERS} or whose
+ * host is longer than {@value #MAX_HOST_CHARACTERS} characters: no Zabbix item or host can have them, and the
+ * server would count them failed. Both are counted as rejected in the outcome, and in
+ * {@link #nonFiniteSkipped()} and {@link #oversizedSkipped()}.
  *
  * <p><b>Outcome of a batch.</b>
  * <ul>
@@ -91,6 +94,10 @@ public final class ZabbixSink implements Sink {
     /** A sender-data reply is about 100 bytes; anything near this limit is not a reply. */
     static final int MAX_REPLY_BYTES = 64 * 1024;
     static final int SETTLED_BATCHES_REMEMBERED = 64;
+    /** {@code ZBX_ITEM_KEY_LEN}: the longest item key, in characters. */
+    static final int MAX_KEY_CHARACTERS = 2048;
+    /** {@code ZBX_MAX_HOSTNAME_LEN}: the longest host name, in characters. */
+    static final int MAX_HOST_CHARACTERS = 128;
 
     private static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
 
@@ -99,6 +106,8 @@ public final class ZabbixSink implements Sink {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final LongAdder nonFiniteSkipped = new LongAdder();
+    private final LongAdder oversizedSkipped = new LongAdder();
+    private final AtomicBoolean oversizedReported = new AtomicBoolean();
 
     private final Object slotLock = new Object();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by slotLock
@@ -187,6 +196,11 @@ public final class ZabbixSink implements Sink {
         return nonFiniteSkipped.sum();
     }
 
+    /** Rows skipped since the sink was created for a key or host longer than Zabbix allows. */
+    public long oversizedSkipped() {
+        return oversizedSkipped.sum();
+    }
+
     @Override
     public CompletionStage<DeliveryOutcome> send(Batch batch) {
         if (closed) {
@@ -194,24 +208,34 @@ public final class ZabbixSink implements Sink {
         }
         List<Row> rows = new ArrayList<>(batch.size());
         List<Sample> kept = lld == null ? null : new ArrayList<>(batch.size());
-        int skipped = 0;
+        int nonFinite = 0;
+        int oversized = 0;
         for (Sample sample : batch.samples()) {
             if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
-                skipped++;
-            } else {
-                rows.add(Row.of(sample, config.host()));
-                if (kept != null) {
-                    kept.add(sample);
-                }
+                nonFinite++;
+                continue;
+            }
+            Row row = Row.of(sample, config.host());
+            if (oversized(row)) {
+                oversized++;
+                continue;
+            }
+            rows.add(row);
+            if (kept != null) {
+                kept.add(sample);
             }
         }
-        if (skipped > 0) {
-            nonFiniteSkipped.add(skipped);
-            LOG.debug("Zabbix sink {}: batch {} skips {} non-finite values", config.name(), batch.id(), skipped);
+        Skips skipped = new Skips(nonFinite, oversized);
+        if (nonFinite > 0) {
+            nonFiniteSkipped.add(nonFinite);
+            LOG.debug("Zabbix sink {}: batch {} skips {} non-finite values", config.name(), batch.id(), nonFinite);
+        }
+        if (oversized > 0) {
+            oversizedSkipped.add(oversized);
         }
         if (rows.isEmpty()) {
-            return CompletableFuture.completedFuture(new DeliveryOutcome.PartiallyRejected(0, skipped,
-                    "all " + skipped + " values non-finite, none sent"));
+            return CompletableFuture.completedFuture(new DeliveryOutcome.PartiallyRejected(0, skipped.total(),
+                    "none sent" + skipped.note()));
         }
         if (lld != null) {
             return sendWithDiscovery(batch.id(), kept, rows, skipped);
@@ -225,15 +249,14 @@ public final class ZabbixSink implements Sink {
             results.add(answered != null ? CompletableFuture.completedFuture(answered)
                     : exchange(ZabbixSenderRequest.of(frame, now)));
         }
-        final int skippedRows = skipped;
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> combine(batch.id(), frames, results.stream().map(CompletableFuture::join).toList(),
-                        skippedRows));
+                        skipped));
     }
 
     /** Discovery values first, then the values: established series' frames and new series' frames apart. */
     private CompletionStage<DeliveryOutcome> sendWithDiscovery(long batchId, List<Sample> samples, List<Row> rows,
-                                                               int skipped) {
+                                                               Skips skipped) {
         List<LldTracker.Due> due = lld.observe(samples, rows, clock.instant());
         return sendDiscovery(due).thenCompose(unanswered -> {
             if (unanswered != null) {
@@ -406,7 +429,7 @@ public final class ZabbixSink implements Sink {
     }
 
     private DeliveryOutcome combine(long batchId, List<List<Row>> frames, List<ZabbixFrameResult> results,
-                                    int skipped) {
+                                    Skips skipped) {
         int processed = 0;
         int failed = 0;
         int refusedRows = 0;
@@ -439,7 +462,7 @@ public final class ZabbixSink implements Sink {
             return DeliveryOutcome.Retry.of(config.server() + ": " + which + firstRetry);
         }
         forgetSettled(batchId);
-        String skippedNote = skipped == 0 ? "" : "; skipped " + skipped + " non-finite values";
+        String skippedNote = skipped.note();
         if (refusedFrames == frames.size()) {
             return new DeliveryOutcome.Rejected(firstRefusal + skippedNote);
         }
@@ -447,11 +470,46 @@ public final class ZabbixSink implements Sink {
                 : frames.size() + " frames, processed: " + processed + "; failed: " + failed + "; total: "
                 + (processed + failed) + (refusedFrames == 0 ? ""
                 : "; " + refusedFrames + " frames of " + refusedRows + " rows refused: " + firstRefusal);
-        int rejected = failed + refusedRows + skipped;
+        int rejected = failed + refusedRows + skipped.total();
         if (rejected > 0) {
             return new DeliveryOutcome.PartiallyRejected(processed, rejected, detail + skippedNote);
         }
         return new DeliveryOutcome.Delivered(detail);
+    }
+
+    /** Whether Zabbix could never store the row; the first one is logged at WARN, once per sink. */
+    private boolean oversized(Row row) {
+        boolean tooLong = longerThan(row.key(), MAX_KEY_CHARACTERS) || longerThan(row.host(), MAX_HOST_CHARACTERS);
+        if (tooLong && oversizedReported.compareAndSet(false, true)) {
+            LOG.warn("Zabbix sink {}: skipping rows whose key is over {} or host over {} characters (counted as "
+                            + "rejected, this one logged once): host {} ({} characters), key {}... ({} characters)",
+                    config.name(), MAX_KEY_CHARACTERS, MAX_HOST_CHARACTERS, abbreviated(row.host()),
+                    row.host().codePointCount(0, row.host().length()), abbreviated(row.key()),
+                    row.key().codePointCount(0, row.key().length()));
+        }
+        return tooLong;
+    }
+
+    /** Zabbix counts characters, not UTF-16 units: count code points only when the units exceed the limit. */
+    private static boolean longerThan(String text, int characters) {
+        return text.length() > characters && text.codePointCount(0, text.length()) > characters;
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80);
+    }
+
+    /** Rows a batch left out, by reason; they count as rejected. */
+    private record Skips(int nonFinite, int oversized) {
+        int total() {
+            return nonFinite + oversized;
+        }
+
+        String note() {
+            return (nonFinite == 0 ? "" : "; skipped " + nonFinite + " non-finite values")
+                    + (oversized == 0 ? "" : "; skipped " + oversized + " rows with a key over " + MAX_KEY_CHARACTERS
+                    + " or a host over " + MAX_HOST_CHARACTERS + " characters");
+        }
     }
 
     private Map<List<Row>, ZabbixFrameResult> settledEarlier(long batchId) {

@@ -156,6 +156,32 @@ class ZabbixSinkTest {
     }
 
     @Test
+    void skipsAndCountsRowsWhoseKeyOrHostIsLongerThanZabbixAllows() throws Exception {
+        receiver = ZabbixTrapperReceiver.create();
+        sink = sinkTo(receiver, 1000);
+        // gauge[<name>,shard=1]: 15 characters besides the name. An astral character is one character to
+        // Zabbix and two UTF-16 units to Java: a key of exactly 2048 of them is sent.
+        String longest = "x".repeat(2048 - 15 - 1) + "\uD83D\uDE00";
+        String tooLong = "x".repeat(2048 - 15 + 1);
+
+        DeliveryOutcome outcome = send(sink, List.of(
+                sample("web-01", longest, SampleValue.of(1L), 1, 0),
+                sample("web-01", tooLong, SampleValue.of(2L), 1, 0),
+                sample("h".repeat(129), "load", SampleValue.of(3L), 1, 0),
+                sample("h".repeat(128), "load", SampleValue.of(4L), 1, 0)));
+
+        assertThat(outcome).isInstanceOfSatisfying(DeliveryOutcome.PartiallyRejected.class, p -> {
+            assertThat(p.accepted()).isEqualTo(2);
+            assertThat(p.rejected()).isEqualTo(2);
+            assertThat(p.detail()).endsWith("; skipped 2 rows with a key over 2048 or a host over 128 characters");
+        });
+        assertThat(receiver.rows()).extracting(Row::value).containsExactlyInAnyOrder("1", "4");
+        assertThat(receiver.rows()).extracting(Row::key).anySatisfy(key ->
+                assertThat(key.codePointCount(0, key.length())).isEqualTo(2048));
+        assertThat(sink.oversizedSkipped()).isEqualTo(2);
+    }
+
+    @Test
     void sendsManyHostsThroughOneConnectionAtATime() throws Exception {
         receiver = ZabbixTrapperReceiver.create();
         sink = ZabbixSink.create(ZabbixSinkConfig.of("zabbix-test", "127.0.0.1", receiver.port())
