@@ -27,8 +27,13 @@ final class SenderDataWriter {
     private static final byte[] NS = ascii(",\"ns\":");
     private static final byte[] END_DATA = ascii("]");
 
+    private static final int KNOWN_SLOTS = 512;
+
     private byte[] buffer = new byte[64 * 1024];
     private int length;
+    /** Host and key Strings written before, by hash, one per slot, and their JSON. */
+    private final String[] knownText = new String[KNOWN_SLOTS];
+    private final byte[][] knownJson = new byte[KNOWN_SLOTS][];
 
     /**
      * The request for {@code rows}, as UTF-8 JSON.
@@ -46,9 +51,9 @@ final class SenderDataWriter {
                 append((byte) ',');
             }
             append(HOST);
-            string(row.host());
+            known(row.host());
             append(KEY);
-            string(row.key());
+            known(row.key());
             append(VALUE);
             string(row.value());
             if (timed) {
@@ -68,6 +73,23 @@ final class SenderDataWriter {
         }
         append((byte) '}');
         return Arrays.copyOf(buffer, length);
+    }
+
+    /**
+     * Writes a host or key. The input parser hands over the same String for the same host or key of many
+     * lines, so each is escaped once and its JSON copied after that; another String with the same text
+     * only misses the cache.
+     */
+    private void known(String s) {
+        int slot = s.hashCode() & (KNOWN_SLOTS - 1);
+        if (knownText[slot] == s) {
+            append(knownJson[slot]);
+            return;
+        }
+        int start = length;
+        string(s);
+        knownText[slot] = s;
+        knownJson[slot] = Arrays.copyOfRange(buffer, start, length);
     }
 
     private void string(String s) {

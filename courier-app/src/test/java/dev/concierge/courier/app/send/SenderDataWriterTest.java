@@ -46,6 +46,23 @@ class SenderDataWriterTest {
     }
 
     @Test
+    void writesRepeatedHostsAndKeysTheSameFromItsCache() {
+        String host = "h\u00e9";
+        String aa = "k\"Aa";
+        String bb = "k\"BB"; // the same String hash as aa: both compete for one slot
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rows.add(new Row(host, i % 2 == 0 ? aa : bb, "v" + i, 10, 2 * i));
+            rows.add(new Row(new String(host), new String(aa), "w" + i, 10, 2 * i + 1));
+        }
+        SenderDataWriter writer = new SenderDataWriter();
+        for (int round = 0; round < 2; round++) {
+            assertThat(writer.write(rows, true, 7, 8)).isEqualTo(ZabbixSenderRequest.of(rows, Instant.ofEpochSecond(7, 8))
+                    .toJson());
+        }
+    }
+
+    @Test
     void growsItsBufferForLargeRequestsAndStartsAfreshForEach() {
         SenderDataWriter writer = new SenderDataWriter();
         List<Row> rows = new ArrayList<>();
