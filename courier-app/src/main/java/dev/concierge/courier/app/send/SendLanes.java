@@ -28,13 +28,14 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Without timestamps rows keep their input order and requests carry no clock at all
  *       ({@link ZabbixSenderRequest#untimed}).</li>
  * </ul>
- * JSON is written on the calling thread ({@link SenderDataWriter}); sending happens on the client's threads. Once the report says
- * the run failed, requests not yet sent are dropped. {@link #dispatch} is called from one thread.
+ * JSON is written on the calling thread ({@link SenderDataWriter}); sending happens on the client's threads.
+ * Once the report says the run failed, requests not yet sent are dropped. {@link #dispatch} is called from
+ * one thread.
  */
 final class SendLanes {
-    // One comparator, not a chain of key extractors: it runs about 20 times per row sent.
-    private static final Comparator<Row> BY_TIME = (a, b) -> a.clock() != b.clock() ? Long.compare(a.clock(), b.clock())
-            : Integer.compare(a.ns(), b.ns());
+    // One comparator, not a chain of key extractors: it runs at least once per row sent.
+    private static final Comparator<Row> BY_TIME = (a, b) -> a.clock() != b.clock()
+            ? Long.compare(a.clock(), b.clock()) : Integer.compare(a.ns(), b.ns());
 
     private final ZabbixSenderClient client;
     private final SendReport report;

@@ -57,8 +57,8 @@ class SenderDataWriterTest {
         }
         SenderDataWriter writer = new SenderDataWriter();
         for (int round = 0; round < 2; round++) {
-            assertThat(writer.write(rows, true, 7, 8)).isEqualTo(ZabbixSenderRequest.of(rows, Instant.ofEpochSecond(7, 8))
-                    .toJson());
+            assertThat(writer.write(rows, true, 7, 8))
+                    .isEqualTo(ZabbixSenderRequest.of(rows, Instant.ofEpochSecond(7, 8)).toJson());
         }
     }
 
@@ -72,10 +72,10 @@ class SenderDataWriterTest {
         byte[] large = writer.write(rows, true, NOW.getEpochSecond(), NOW.getNano());
         assertThat(large).isEqualTo(ZabbixSenderRequest.of(rows, NOW).toJson());
         byte[] small = writer.write(rows.subList(0, 1), false, 0, 0);
-        assertThat(new String(small, StandardCharsets.UTF_8))
-                .isEqualTo("{\"request\":\"sender data\",\"data\":[{\"host\":\"host-0\",\"key\":\"item[0]\",\"value\":\"\"}]}");
-        assertThat(writer.write(List.of(), true, 5, 6)).isEqualTo(ZabbixSenderRequest.of(List.of(), Instant.ofEpochSecond(5, 6))
-                .toJson());
+        assertThat(new String(small, StandardCharsets.UTF_8)).isEqualTo("{\"request\":\"sender data\","
+                + "\"data\":[{\"host\":\"host-0\",\"key\":\"item[0]\",\"value\":\"\"}]}");
+        assertThat(writer.write(List.of(), true, 5, 6))
+                .isEqualTo(ZabbixSenderRequest.of(List.of(), Instant.ofEpochSecond(5, 6)).toJson());
     }
 
     private static void assertSame(List<Row> rows) {

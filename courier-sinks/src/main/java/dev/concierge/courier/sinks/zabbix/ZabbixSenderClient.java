@@ -166,7 +166,8 @@ public final class ZabbixSenderClient implements AutoCloseable {
                     n += deflater.deflate(frame, ZabbixFrameEncoder.HEADER_BYTES + n, limit - n);
                 }
                 if (deflater.finished()) {
-                    header(frame, ZabbixFrameEncoder.FLAG_PROTOCOL | ZabbixFrameEncoder.FLAG_COMPRESSED, n, json.length);
+                    int flags = ZabbixFrameEncoder.FLAG_PROTOCOL | ZabbixFrameEncoder.FLAG_COMPRESSED;
+                    header(frame, flags, n, json.length);
                     return Unpooled.wrappedBuffer(frame, 0, ZabbixFrameEncoder.HEADER_BYTES + n);
                 }
             } finally {
