@@ -3,6 +3,7 @@ package dev.concierge.courier.app.cli;
 import dev.concierge.courier.app.send.SenderTlsOptions;
 import dev.concierge.courier.app.send.ZabbixSend;
 import dev.concierge.courier.app.send.ZabbixSend.Mode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Option;
                 + "several connections and compression.",
                 "Exit status: 0 every value processed, 2 sent but some value failed, 1 sending failed."})
 public final class SendCommand implements Callable<Integer> {
+    /** Enough lines for a training send to reach every class a large send loads. */
+    static final int TRAINING_LINES = 5_000;
 
     @Option(names = {"-c", "--config"}, paramLabel = "config-file",
             description = "a zabbix_agentd.conf: the first ServerActive entry, the Hostname and the TLS* "
@@ -112,8 +115,15 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--tls-psk-file", paramLabel = "PSK-file", hidden = true)
     String tlsPskFile;
 
+    // For bin/courier only: a send to an embedded trapper that writes the class-data archive (ZabbixSend.train).
+    @Option(names = "--cds-training", hidden = true)
+    boolean cdsTraining;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (cdsTraining) {
+            return ZabbixSend.train(TRAINING_LINES);
+        }
         SenderTlsOptions tls = new SenderTlsOptions(tlsConnect, tlsCaFile, tlsCrlFile, tlsServerCertIssuer,
                 tlsServerCertSubject, tlsCertFile, tlsKeyFile, tlsPskIdentity, tlsPskFile);
         Mode mode = new Mode(config, server, port, host, key, value, inputFile, withTimestamps, withNs, realTime,

@@ -6,8 +6,10 @@ import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser.Malformed;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser.Value;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
+import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -359,6 +361,31 @@ public final class ZabbixSend {
         // Without -N: the line number, unique within the input (see the class comment).
         int ns = v.ns() >= 0 ? v.ns() : (int) (lineNumber % 1_000_000_000L);
         return new Row(v.host(), v.key(), v.value(), v.clock(), ns);
+    }
+
+    /**
+     * A send of {@code lines} generated values to an embedded trapper on 127.0.0.1, and nothing else: run by
+     * {@code bin/courier} in the background with {@code -XX:ArchiveClassesAtExit}, so that the class-data
+     * archive holds what a real send loads without a real send being made twice. Output goes nowhere.
+     *
+     * @return the send's exit code (0 when the trapper took every value)
+     */
+    public static int train(int lines) throws IOException {
+        Path file = Files.createTempFile("courier-send-training", ".txt");
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        try (ZabbixTrapperReceiver trapper = ZabbixTrapperReceiver.create()) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < lines; i++) {
+                text.append("- training.item[").append(i % 100).append("] 1700000000 ").append(i).append(' ')
+                        .append(i).append('\n');
+            }
+            Files.writeString(file, text);
+            Mode mode = new Mode(null, "127.0.0.1", Integer.toString(trapper.port()), "courier-training", null, null,
+                    file.toString(), true, true, false, null, 0, 1000, 4, "auto", SenderTlsOptions.NONE);
+            return new ZabbixSend(InputStream.nullInputStream(), nowhere, nowhere).run(mode);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** ASCII digits only, at most {@code max}; -1 otherwise. */

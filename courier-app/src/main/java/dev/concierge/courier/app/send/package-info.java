@@ -7,6 +7,8 @@
  *       {@code zabbix_sender}.</li>
  *   <li>{@code SendLanes}: rows to one-host requests, sent over a fixed number of lanes that keep each
  *       item's values in order.</li>
+ *   <li>{@code SenderDataWriter}: the {@code sender data} JSON, byte for byte as the sink writes it,
+ *       without a generic JSON generator.</li>
  *   <li>{@code SendReport}: {@code zabbix_sender}'s output and exit codes.</li>
  *   <li>{@link dev.concierge.courier.app.send.AgentConfigFile} and
  *       {@link dev.concierge.courier.app.send.ServerAddress}: {@code -c} and {@code -z}.</li>

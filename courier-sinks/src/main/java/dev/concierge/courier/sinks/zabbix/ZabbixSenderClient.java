@@ -1,6 +1,7 @@
 package dev.concierge.courier.sinks.zabbix;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 
 /**
  * Sends {@code sender data} requests to one trapper and hands back its answers as they are, for callers
@@ -126,9 +128,9 @@ public final class ZabbixSenderClient implements AutoCloseable {
                     if (ssl != null) {
                         ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), host, port, readTimeout));
                     }
+                    // No frame encoder: the handler writes the frame whole (see frame()).
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
-                            new ZabbixFrameEncoder(compression),
                             new ExchangeHandler(json, rows, result));
                 }
             });
@@ -143,6 +145,44 @@ public final class ZabbixSenderClient implements AutoCloseable {
                     + ZabbixExchangeHandler.describe(e)));
         }
         return result;
+    }
+
+    /**
+     * The frame for {@code json}: zlib-compressed (flag 0x03, reserved = the uncompressed length) when
+     * compression is on and the zlib stream is shorter than the JSON, else plain (flag 0x01). zlib's fastest
+     * level: a sender's JSON repeats itself so much that level 1 still shrinks it about nine times, at about
+     * three times the speed of the default level 6 (BENCHMARKS.md, "courier send vs zabbix_sender").
+     */
+    static ByteBuf frame(byte[] json, boolean compression) {
+        int limit = json.length - 1;
+        if (compression && limit > 0) {
+            byte[] frame = new byte[ZabbixFrameEncoder.HEADER_BYTES + limit];
+            Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+            try {
+                deflater.setInput(json);
+                deflater.finish();
+                int n = 0;
+                while (!deflater.finished() && n < limit) {
+                    n += deflater.deflate(frame, ZabbixFrameEncoder.HEADER_BYTES + n, limit - n);
+                }
+                if (deflater.finished()) {
+                    int flags = ZabbixFrameEncoder.FLAG_PROTOCOL | ZabbixFrameEncoder.FLAG_COMPRESSED;
+                    header(frame, flags, n, json.length);
+                    return Unpooled.wrappedBuffer(frame, 0, ZabbixFrameEncoder.HEADER_BYTES + n);
+                }
+            } finally {
+                deflater.end();
+            }
+        }
+        byte[] header = new byte[ZabbixFrameEncoder.HEADER_BYTES];
+        header(header, ZabbixFrameEncoder.FLAG_PROTOCOL, json.length, 0);
+        return Unpooled.wrappedBuffer(header, json);
+    }
+
+    // ZBXD, flags, LE32 data length, LE32 reserved: Zabbix header_datalen (PROTOCOLS.md §1.1).
+    private static void header(byte[] frame, int flags, int dataLength, int reserved) {
+        ByteBuf header = Unpooled.wrappedBuffer(frame, 0, ZabbixFrameEncoder.HEADER_BYTES).writerIndex(0);
+        header.writeInt(ZabbixFrameEncoder.MAGIC).writeByte(flags).writeIntLE(dataLength).writeIntLE(reserved);
     }
 
     /** Closes every connection and stops the event loop threads. */
@@ -168,7 +208,7 @@ public final class ZabbixSenderClient implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             deadline = ctx.executor().schedule(() -> fail(ctx, "no reply from [" + server() + "] within "
                     + readTimeout.toSeconds() + " s"), readTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(json)).addListener(f -> {
+            ctx.writeAndFlush(frame(json, compression)).addListener(f -> {
                 if (!f.isSuccess()) {
                     fail(ctx, "cannot send to [" + server() + "]: " + ZabbixExchangeHandler.describe(f.cause()));
                 }

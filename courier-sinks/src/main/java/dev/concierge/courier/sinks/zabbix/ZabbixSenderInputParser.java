@@ -30,7 +30,7 @@ import java.util.Objects;
  * than 2047 bytes and a clock or ns field longer than 31 characters; this parser keeps them whole, so such
  * a host reaches the server (which refuses it) and such a number is reported invalid.
  *
- * <p>Immutable and thread-safe.
+ * <p>Not thread-safe: it remembers the host and key texts of recent lines (see {@link #known}).
  */
 public final class ZabbixSenderInputParser {
 
@@ -61,9 +61,13 @@ public final class ZabbixSenderInputParser {
     public record Malformed(long line, boolean warning, String message) implements Result {
     }
 
+    private static final int KNOWN_SLOTS = 1024;
+
     private final String defaultHost;
     private final boolean withTimestamps;
     private final boolean withNs;
+    /** Host and key texts seen, by hash, one per slot; a new text takes the slot over. */
+    private final String[] known = new String[KNOWN_SLOTS];
 
     /**
      * @param defaultHost    the host for {@code -}; null when there is none, which makes {@code -} an error
@@ -103,37 +107,37 @@ public final class ZabbixSenderInputParser {
         }
         Cursor c = new Cursor(line, end);
 
-        String host = c.atEnd() ? null : c.field();
-        if (host == null || host.isEmpty()) {
+        if (c.atEnd() || !c.next() || c.empty()) {
             return error(lineNumber, "'Hostname' required");
         }
-        if (host.equals("-")) {
+        String host;
+        if (c.is('-')) {
             if (defaultHost == null) {
                 return error(lineNumber, "'-' encountered as 'Hostname', but no default hostname was specified");
             }
             host = defaultHost;
+        } else {
+            host = known(c);
         }
-        String key = c.atEnd() ? null : c.field();
-        if (key == null || key.isEmpty()) {
+        if (c.atEnd() || !c.next() || c.empty()) {
             return error(lineNumber, "'Key' required");
         }
+        String key = known(c);
         long clock = -1;
         int ns = -1;
         if (withTimestamps) {
-            String text = c.atEnd() ? null : c.field();
-            if (text == null || text.isEmpty()) {
+            if (c.atEnd() || !c.next() || c.empty()) {
                 return error(lineNumber, "'Timestamp' required");
             }
-            clock = unsigned(text, Integer.MAX_VALUE);
+            clock = c.unsigned(Integer.MAX_VALUE);
             if (clock < 0) {
                 return warning(lineNumber, "invalid 'Timestamp' value detected");
             }
             if (withNs) {
-                text = c.atEnd() ? null : c.field();
-                if (text == null || text.isEmpty()) {
+                if (c.atEnd() || !c.next() || c.empty()) {
                     return error(lineNumber, "'Nanoseconds' required");
                 }
-                ns = (int) unsigned(text, 999_999_999);
+                ns = (int) c.unsigned(999_999_999);
                 if (ns < 0) {
                     return warning(lineNumber, "invalid 'Nanoseconds' value detected");
                 }
@@ -147,15 +151,39 @@ public final class ZabbixSenderInputParser {
             // Unquoted: the rest of the line verbatim, blanks included.
             value = line.substring(c.pos, end);
         } else {
-            value = c.field();
-            if (value == null) {
+            if (!c.next()) {
                 return error(lineNumber, "'Key value' required");
             }
+            value = c.text();
             if (!c.atEnd()) {
                 return error(lineNumber, "too many parameters");
             }
         }
         return new Value(host, key, value, clock, ns);
+    }
+
+    /**
+     * The field's text, the same String as for an earlier line with the same unquoted text where the cache
+     * still holds it: a large input names few hosts and keys many times over, and each String kept for a
+     * value sent later costs memory and garbage collection time.
+     */
+    private String known(Cursor c) {
+        if (c.quoted != null) {
+            return c.quoted;
+        }
+        int h = 0;
+        for (int i = c.from; i < c.to; i++) {
+            h = 31 * h + c.s.charAt(i);
+        }
+        int slot = (h ^ (h >>> 16)) & (KNOWN_SLOTS - 1);
+        String cached = known[slot];
+        int length = c.to - c.from;
+        if (cached != null && cached.length() == length && c.s.regionMatches(c.from, cached, 0, length)) {
+            return cached;
+        }
+        String text = c.s.substring(c.from, c.to);
+        known[slot] = text;
+        return text;
     }
 
     private static Malformed error(long lineNumber, String what) {
@@ -166,27 +194,16 @@ public final class ZabbixSenderInputParser {
         return new Malformed(lineNumber, true, "[line " + lineNumber + "] " + what);
     }
 
-    /** ASCII digits only, at most {@code max}; -1 otherwise ({@code zbx_is_uint_n_range}). */
-    private static long unsigned(String text, long max) {
-        long v = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch < '0' || ch > '9') {
-                return -1;
-            }
-            v = v * 10 + (ch - '0');
-            if (v > max) {
-                return -1;
-            }
-        }
-        return v;
-    }
-
     /** {@code get_string} over one line. */
     private static final class Cursor {
         private final String s;
         private final int end;
         private int pos;
+        /** The last field read, when unquoted: {@code s[from, to)}. */
+        private int from;
+        private int to;
+        /** The last field read, unescaped, when quoted; null when unquoted. */
+        private String quoted;
 
         Cursor(String s, int end) {
             this.s = s;
@@ -208,31 +225,67 @@ public final class ZabbixSenderInputParser {
             }
         }
 
+        /** True when the last field is empty. */
+        boolean empty() {
+            return quoted != null ? quoted.isEmpty() : from == to;
+        }
+
+        /** True when the last field is the one character {@code ch}. */
+        boolean is(char ch) {
+            return quoted != null ? quoted.length() == 1 && quoted.charAt(0) == ch
+                    : to - from == 1 && s.charAt(from) == ch;
+        }
+
+        String text() {
+            return quoted != null ? quoted : s.substring(from, to);
+        }
+
+        /** The last field as ASCII digits only, at most {@code max}; -1 otherwise ({@code zbx_is_uint_n_range}). */
+        long unsigned(long max) {
+            String text = quoted != null ? quoted : s;
+            int i = quoted != null ? 0 : from;
+            int stop = quoted != null ? quoted.length() : to;
+            long v = 0;
+            for (; i < stop; i++) {
+                char ch = text.charAt(i);
+                if (ch < '0' || ch > '9') {
+                    return -1;
+                }
+                v = v * 10 + (ch - '0');
+                if (v > max) {
+                    return -1;
+                }
+            }
+            return v;
+        }
+
         /**
-         * The next field, blanks after it skipped; null for a quoted field that is not closed, or whose
-         * closing quote is followed by something other than a blank.
+         * Reads the next field and skips the blanks after it; false for a quoted field that is not closed, or
+         * whose closing quote is followed by something other than a blank.
          */
-        String field() {
-            StringBuilder out = new StringBuilder();
+        boolean next() {
+            quoted = null;
             if (s.charAt(pos) != '"') {
-                int start = pos;
+                from = pos;
                 while (pos < end && !isBlank(s.charAt(pos))) {
                     pos++;
                 }
-                String field = s.substring(start, pos);
+                to = pos;
                 skipBlanks();
-                return field;
+                return true;
             }
+            StringBuilder out = new StringBuilder();
             for (pos++; pos < end; pos++) {
                 char ch = s.charAt(pos);
                 char next = pos + 1 < end ? s.charAt(pos + 1) : '\0';
                 if (ch == '"') {
                     if (next != '\0' && !isBlank(next)) {
-                        return null;
+                        return false;
                     }
                     pos++;
                     skipBlanks();
-                    return out.toString();
+                    quoted = out.toString();
+                    return true;
                 } else if (ch == '\\' && (next == '"' || next == '\\')) {
                     out.append(next);
                     pos++;
@@ -243,7 +296,7 @@ public final class ZabbixSenderInputParser {
                     out.append(ch);
                 }
             }
-            return null; // missing terminating quote
+            return false; // missing terminating quote
         }
 
         private static boolean isBlank(char ch) {

@@ -108,6 +108,21 @@ class ZabbixSenderInputParserTest {
     }
 
     @Test
+    void reusesTheHostAndKeyTextsOfEarlierLinesButNeverConfusesThem() {
+        ZabbixSenderInputParser parser = new ZabbixSenderInputParser("myhost", false, false);
+        Value first = value(parser, "h1 k1 v1");
+        Value second = value(parser, "h1  k1 v2");
+        assertThat(second.host()).isSameAs(first.host());
+        assertThat(second.key()).isSameAs(first.key());
+        // "Aa" and "BB" have the same String hash, so they compete for one slot.
+        assertThat(value(parser, "h1 Aa v")).isEqualTo(new Value("h1", "Aa", "v", -1, -1));
+        assertThat(value(parser, "h1 BB v")).isEqualTo(new Value("h1", "BB", "v", -1, -1));
+        assertThat(value(parser, "h1 Aa v").key()).isEqualTo("Aa");
+        assertThat(value(parser, "h1 A v").key()).isEqualTo("A");
+        assertThat(value(parser, "h1 \"k1\" v")).isEqualTo(new Value("h1", "k1", "v", -1, -1));
+    }
+
+    @Test
     void refusesNsWithoutTimestamps() {
         assertThatThrownBy(() -> new ZabbixSenderInputParser(null, false, true))
                 .hasMessage("withNs: true without withTimestamps (expected: -N only with -T)");
