@@ -320,6 +320,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
             long start = cursor.get();
             long clearBelow = passedByEveryOther();
             long next = start;
+            long clearedUnits = 0;
             try {
                 while (next - start < max) {
                     int index = index(next);
@@ -331,6 +332,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
                         // Nobody else will read this slot and no producer can reuse it before our cursor
                         // passes it, so the ring stops holding the sample as soon as we have it.
                         samples[index] = null;
+                        clearedUnits += sizes[index];
                     }
                     next++; // counted as handed over even if into throws
                     into.accept(sample);
@@ -338,7 +340,14 @@ public final class MultiProducerBroadcastRing implements SampleRing {
             } finally {
                 if (next != start) {
                     cursor.set(next);
-                    reclaim();
+                    // When we were the last to read every slot we read and nothing below them waits to be
+                    // reclaimed, those slots are exactly what reclaim() would free: free them without
+                    // walking them again. reclaimed only grows, so the CAS fails if anyone moved it.
+                    if (next > clearBelow || !reclaimed.compareAndSet(start, next)) {
+                        reclaim();
+                    } else {
+                        claim.getAndAdd(-(clearedUnits << 32));
+                    }
                 }
             }
             return (int) (next - start);
