@@ -155,8 +155,8 @@ public final class MultiProducerBroadcastRing implements SampleRing {
         for (;;) {
             long word = claim.get();
             int sequence = (int) word;
-            // int arithmetic: the claimed sequence is never more than `slots` ahead of reclaimed, and a
-            // reclaimed read after the claim word can only make the difference smaller (then the CAS fails).
+            // int arithmetic: the claim is never more than `slots` ahead of reclaimed. reclaimed only grows,
+            // so if the CAS below succeeds, the claim word was still this one when reclaimed was read.
             if (sequence - (int) reclaimed.get() > mask) {
                 return -1;
             }
