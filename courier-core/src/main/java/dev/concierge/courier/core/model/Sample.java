@@ -16,9 +16,19 @@ import java.util.Objects;
  * @param nanos       the timestamp's nanoseconds within the second, 0..999,999,999
  * @param host        the host the value belongs to (a Zabbix host name, a Graphite path element)
  * @param source      the name of the configured source that produced it
+ * @param estimatedBytes a rough estimate of the heap this sample holds, used for byte budgets: one byte per
+ *                    character (most names are Latin-1 compact strings) plus object headers. Computed once,
+ *                    by the constructor without it, because the ring and every backlog charge it per sample.
  */
 public record Sample(String name, Labels labels, MetricType type, String field, SampleValue value,
-                     long epochSecond, int nanos, String host, String source) {
+                     long epochSecond, int nanos, String host, String source, int estimatedBytes) {
+
+    /** A sample with its {@link #estimatedBytes()} computed from the other fields. */
+    public Sample(String name, Labels labels, MetricType type, String field, SampleValue value,
+                  long epochSecond, int nanos, String host, String source) {
+        this(name, labels, type, field, value, epochSecond, nanos, host, source,
+                estimate(name, labels, field, value, host, source));
+    }
 
     public Sample {
         Objects.requireNonNull(name, "name");
@@ -29,6 +39,9 @@ public record Sample(String name, Labels labels, MetricType type, String field, 
         Objects.requireNonNull(source, "source");
         if (nanos < 0 || nanos > 999_999_999) {
             throw new IllegalArgumentException("nanos: " + nanos + " (expected: 0..999999999)");
+        }
+        if (estimatedBytes < 0) {
+            throw new IllegalArgumentException("estimatedBytes: " + estimatedBytes + " (expected: >= 0)");
         }
     }
 
@@ -48,11 +61,12 @@ public record Sample(String name, Labels labels, MetricType type, String field, 
         return field == null ? name : name + '.' + field;
     }
 
-    /**
-     * A rough estimate of the heap this sample holds, used for byte budgets. It counts one byte per
-     * character (most names are Latin-1 compact strings) plus object headers.
-     */
-    public int estimatedBytes() {
+    // Null fields are left for the canonical constructor to report, by name.
+    private static int estimate(String name, Labels labels, String field, SampleValue value, String host,
+                                String source) {
+        if (name == null || labels == null || host == null || source == null) {
+            return 0;
+        }
         int bytes = 96 + 40 + name.length() + 40 + host.length() + 40 + source.length() + labels.estimatedBytes();
         if (field != null) {
             bytes += 40 + field.length();

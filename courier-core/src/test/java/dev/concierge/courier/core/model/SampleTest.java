@@ -1,0 +1,43 @@
+package dev.concierge.courier.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SampleTest {
+
+    @Test
+    void estimatesHeadersPlusOneBytePerCharacterOnceWhenBuilt() {
+        Sample sample = new Sample("jobs", Labels.of("q", "io"), MetricType.GAUGE, "p99", SampleValue.of("up"),
+                0, 0, "app-01", "src");
+
+        // sample + name, host, source strings; labels: array + one string each; field; text value
+        int expected = 96 + (40 + 4) + (40 + 6) + (40 + 3) + (16 + 8 * 2 + 40 + 1 + 40 + 2) + (40 + 3) + (40 + 2);
+        assertThat(sample.estimatedBytes()).isEqualTo(expected);
+    }
+
+    @Test
+    void leavesOutAnAbsentFieldAndANumericValue() {
+        Sample sample = new Sample("jobs", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(3L), 0, 0,
+                "app-01", "src");
+
+        assertThat(sample.estimatedBytes()).isEqualTo(96 + (40 + 4) + (40 + 6) + (40 + 3) + 16);
+    }
+
+    @Test
+    void reportsAMissingNameByName() {
+        assertThatThrownBy(() -> new Sample(null, Labels.empty(), MetricType.GAUGE, null, SampleValue.of(3L), 0,
+                0, "app-01", "src"))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("name");
+    }
+
+    @Test
+    void rejectsANegativeEstimate() {
+        assertThatThrownBy(() -> new Sample("jobs", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(3L),
+                0, 0, "app-01", "src", -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("estimatedBytes: -1 (expected: >= 0)");
+    }
+}
