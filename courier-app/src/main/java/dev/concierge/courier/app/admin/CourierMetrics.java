@@ -29,6 +29,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,7 @@ import org.slf4j.LoggerFactory;
  * courier_sink_retries_total                 attempts that ended in a retryable failure
  * courier_sink_consecutive_failures          failed attempts since the last success; above 0 it backs off
  * courier_sink_delivery_latency_seconds      histogram: sample timestamp to settlement (see below)
+ * courier_sink_events_total                  the sink's own counts, by event: skips by reason, discovery
  * courier_ring_used_bytes, courier_ring_capacity_bytes, courier_ring_samples_refused_total
  * courier_ledger_write_errors_total          failed writes to the file ledger's log (file ledger only)
  * courier_admin_requests_refused_total       admin requests without the right bearer token
@@ -193,6 +195,11 @@ public final class CourierMetrics implements AutoCloseable {
         Gauge.builder("courier.sink.consecutive.failures", stats, SinkStats::consecutiveFailures)
                 .description("Failed attempts since the last success; above 0 the sink is backing off")
                 .tag("sink", name).register(registry);
+        stats.events().forEach((event, count) -> FunctionCounter.builder("courier.sink.events", count,
+                        LongSupplier::getAsLong)
+                .description("What the sink counted beyond the samples' accounting: values it skipped, by reason, "
+                        + "and work of its own such as discovery values")
+                .tag("sink", name).tag("event", event).register(registry));
         latency(name);
     }
 

@@ -162,7 +162,8 @@ class AdminServerTest {
     void servesMetricsWhoseValuesMatchThePipelineStats() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         // The first attempt fails and is retried; then one batch in five is refused for good.
-        RecordingSink zabbix = new RecordingSink("zabbix", 5, 1).answering(batch -> {
+        RecordingSink zabbix = new RecordingSink("zabbix", 5, 1).counting(Map.of("attempts", attempts::get));
+        zabbix.answering(batch -> {
             int attempt = attempts.getAndIncrement();
             if (attempt == 0) {
                 return DeliveryOutcome.Retry.of("connection refused");
@@ -189,6 +190,7 @@ class AdminServerTest {
                 .containsEntry("courier_sink_batches_total{sink=\"zabbix\"}", (double) sink.batches())
                 .containsEntry("courier_sink_retries_total{sink=\"zabbix\"}", (double) sink.retries())
                 .containsEntry("courier_sink_consecutive_failures{sink=\"zabbix\"}", 0.0)
+                .containsEntry("courier_sink_events_total{event=\"attempts\",sink=\"zabbix\"}", (double) attempts.get())
                 .containsEntry("courier_source_runs_total{source=\"app\"}", (double) source.runs())
                 .containsEntry("courier_source_failures_total{source=\"app\"}", 0.0)
                 .containsEntry("courier_source_overlaps_skipped_total{source=\"app\"}", 0.0)

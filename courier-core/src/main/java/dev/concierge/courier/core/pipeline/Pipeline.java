@@ -114,7 +114,7 @@ public final class Pipeline implements AutoCloseable {
         if (sinks.containsKey(name)) {
             throw new IllegalArgumentException("sink name: " + name + " (expected: unique)");
         }
-        SinkStats stats = new SinkStats();
+        SinkStats stats = new SinkStats(spec.sink().events());
         RingReader reader = ring.newReader(name);
         SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock);
         Thread thread = new Thread(worker, "courier-sink-" + name);

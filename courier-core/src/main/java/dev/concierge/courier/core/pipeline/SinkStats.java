@@ -1,7 +1,9 @@
 package dev.concierge.courier.core.pipeline;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /** Running counts for one sink. Written by the sink's pipeline thread, read by anyone. */
 public final class SinkStats {
@@ -14,6 +16,20 @@ public final class SinkStats {
     final AtomicLong retries = new AtomicLong();
     final AtomicLong consecutiveFailures = new AtomicLong();
     final AtomicReference<String> lastError = new AtomicReference<>();
+    private final Map<String, LongSupplier> events;
+
+    SinkStats() {
+        this(Map.of());
+    }
+
+    SinkStats(Map<String, LongSupplier> events) {
+        this.events = Map.copyOf(events);
+    }
+
+    /** The sink's own counts ({@link dev.concierge.courier.core.spi.Sink#events()}), by event name. */
+    public Map<String, LongSupplier> events() {
+        return events;
+    }
 
     /** Samples accepted into this sink's backlog. */
     public long received() {

@@ -1,6 +1,8 @@
 package dev.concierge.courier.core.spi;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 
 /**
  * A destination. The pipeline owns batching, retry, backoff, ledger records and drop accounting; a sink
@@ -28,6 +30,15 @@ public interface Sink extends AutoCloseable {
      * exceptionally is treated as {@link DeliveryOutcome.Retry}.
      */
     CompletionStage<DeliveryOutcome> send(Batch batch);
+
+    /**
+     * What this sink counts beyond the pipeline's accounting of samples, by event name in snake_case (such as
+     * {@code non_finite_skipped}): why values it was given were not sent, and work of its own. Each count only
+     * grows. The names are fixed when the sink is built; the suppliers are read from any thread.
+     */
+    default Map<String, LongSupplier> events() {
+        return Map.of();
+    }
 
     /** Releases connections and threads. Called once, after the last outcome. */
     @Override

@@ -6,10 +6,12 @@ import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * A sink that records every batch it is sent and answers with a scripted outcome. With
@@ -25,6 +27,7 @@ public final class RecordingSink implements Sink {
     private volatile Function<Batch, DeliveryOutcome> script = batch -> new DeliveryOutcome.Delivered("ok");
     private volatile boolean hold;
     private volatile boolean closed;
+    private Map<String, LongSupplier> events = Map.of();
 
     public RecordingSink(String name, int maxBatchSize, int maxInFlight) {
         this.name = name;
@@ -40,6 +43,17 @@ public final class RecordingSink implements Sink {
     public RecordingSink answering(Function<Batch, DeliveryOutcome> script) {
         this.script = script;
         return this;
+    }
+
+    /** Reports these as its {@link Sink#events()}. */
+    public RecordingSink counting(Map<String, LongSupplier> events) {
+        this.events = Map.copyOf(events);
+        return this;
+    }
+
+    @Override
+    public Map<String, LongSupplier> events() {
+        return events;
     }
 
     /** Keeps every reply pending until {@link #releaseAll}. */

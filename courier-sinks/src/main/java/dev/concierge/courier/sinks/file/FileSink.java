@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -153,6 +154,12 @@ public final class FileSink implements Sink {
     /** Incomplete last lines cut off when the file was opened. */
     public long tornLinesCut() {
         return tornLinesCut.sum();
+    }
+
+    @Override
+    public Map<String, LongSupplier> events() {
+        return Map.of("non_finite_skipped", this::nonFiniteSkipped, "unwritable_skipped", this::unwritableSkipped,
+                "write_errors", this::writeErrors, "torn_lines_cut", this::tornLinesCut);
     }
 
     @Override

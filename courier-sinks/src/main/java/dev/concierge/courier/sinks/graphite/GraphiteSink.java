@@ -152,6 +152,12 @@ public final class GraphiteSink implements Sink {
     }
 
     @Override
+    public Map<String, LongSupplier> events() {
+        return Map.of("text_skipped", this::textSkipped, "non_finite_skipped", this::nonFiniteSkipped,
+                "too_long_skipped", this::tooLongSkipped, "empty_path_skipped", this::emptyPathSkipped);
+    }
+
+    @Override
     public CompletionStage<DeliveryOutcome> send(Batch batch) {
         if (closed) {
             return CompletableFuture.completedFuture(DeliveryOutcome.Retry.of("sink " + config.name() + " is closed"));

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -120,6 +121,11 @@ public final class HttpSink implements Sink {
     @Override
     public int maxInFlight() {
         return config.maxInFlight();
+    }
+
+    @Override
+    public Map<String, LongSupplier> events() {
+        return Map.of("non_finite_skipped", this::nonFiniteSkipped);
     }
 
     /** Non-finite decimals skipped since the sink was created. */

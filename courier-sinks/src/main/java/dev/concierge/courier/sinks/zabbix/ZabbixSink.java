@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,6 +190,24 @@ public final class ZabbixSink implements Sink {
     @Override
     public int maxInFlight() {
         return config.maxInFlight();
+    }
+
+    /** Skips by reason and, with discovery on, what {@link #discoveryStats()} counts. */
+    @Override
+    public Map<String, LongSupplier> events() {
+        Map<String, LongSupplier> events = new LinkedHashMap<>();
+        events.put("non_finite_skipped", this::nonFiniteSkipped);
+        events.put("oversized_skipped", this::oversizedSkipped);
+        if (lld != null) {
+            events.put("discovery_values_sent", () -> discoveryStats().valuesSent());
+            events.put("discovery_values_refused", () -> discoveryStats().valuesRefused());
+            events.put("discovery_frames_held", () -> discoveryStats().framesHeld());
+            events.put("discovery_rows_resent", () -> discoveryStats().rowsResent());
+            events.put("discovery_rows_accepted_late", () -> discoveryStats().rowsAcceptedLate());
+            events.put("discovery_rows_refused_after_hold", () -> discoveryStats().rowsRefusedAfterHold());
+            events.put("discovery_frames_overflowed", () -> discoveryStats().framesOverflowed());
+        }
+        return events;
     }
 
     /** Non-finite decimals skipped since the sink was created. */

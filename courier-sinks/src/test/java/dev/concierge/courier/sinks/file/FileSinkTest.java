@@ -132,6 +132,7 @@ class FileSinkTest {
                         "nothing to append; skipped 2 (1 non-finite value, 1 clock outside 1..2147483647)");
             });
             assertThat(sink.unwritableSkipped()).isEqualTo(1);
+            assertThat(sink.events().get("unwritable_skipped").getAsLong()).isEqualTo(1);
         }
         assertThat(file()).doesNotExist();
     }

@@ -88,6 +88,7 @@ class GraphiteSinkTest {
         });
         assertThat(sink.textSkipped()).isEqualTo(2);
         assertThat(sink.nonFiniteSkipped()).isEqualTo(1);
+        assertThat(sink.events().get("text_skipped").getAsLong()).isEqualTo(2);
         await().until(() -> receiver.lines().size() == 3);
         assertThat(receiver.lines()).containsExactly("h.gauge.a 1 1700000000", "h.gauge.b 2.5 1700000000",
                 "h.gauge.c 3 1700000000");

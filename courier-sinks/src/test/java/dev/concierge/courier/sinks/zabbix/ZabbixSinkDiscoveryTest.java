@@ -100,6 +100,7 @@ class ZabbixSinkDiscoveryTest {
         assertThat(exchanges.subList(1, exchanges.size())).flatMap(e -> e.request().rows()).extracting(Row::key)
                 .containsExactlyInAnyOrder("timer[app.requests.count]", "timer[app.requests.p99]");
         assertThat(sink.discoveryStats().valuesSent()).isEqualTo(1);
+        assertThat(sink.events().get("discovery_values_sent").getAsLong()).isEqualTo(1);
     }
 
     @Test

@@ -179,6 +179,8 @@ class ZabbixSinkTest {
         assertThat(receiver.rows()).extracting(Row::key).anySatisfy(key ->
                 assertThat(key.codePointCount(0, key.length())).isEqualTo(2048));
         assertThat(sink.oversizedSkipped()).isEqualTo(2);
+        assertThat(sink.events().get("oversized_skipped").getAsLong()).isEqualTo(2);
+        assertThat(sink.events()).doesNotContainKey("discovery_values_sent");
     }
 
     @Test
