@@ -1,6 +1,7 @@
 package dev.concierge.courier.app.send;
 
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderClient;
+import dev.concierge.courier.sinks.zabbix.ZabbixSenderDataWriter;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import java.time.Instant;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Without timestamps rows keep their input order and requests carry no clock at all
  *       ({@link ZabbixSenderRequest#untimed}).</li>
  * </ul>
- * JSON is written on the calling thread ({@link SenderDataWriter}); sending happens on the client's threads.
+ * JSON is written on the calling thread ({@link ZabbixSenderDataWriter}); sending happens on the client's threads.
  * Once the report says the run failed, requests not yet sent are dropped. {@link #dispatch} is called from
  * one thread.
  */
@@ -42,7 +43,7 @@ final class SendLanes {
     private final int rowsPerRequest;
     private final boolean timed;
     private final CompletableFuture<?>[] tails;
-    private final SenderDataWriter writer = new SenderDataWriter();
+    private final ZabbixSenderDataWriter writer = new ZabbixSenderDataWriter();
 
     SendLanes(ZabbixSenderClient client, SendReport report, int rowsPerRequest, int lanes, boolean timed) {
         if (rowsPerRequest < 1) {
@@ -98,7 +99,7 @@ final class SendLanes {
                 }
                 for (int from = 0; from < laneRows.size(); from += rowsPerRequest) {
                     List<Row> slice = laneRows.subList(from, Math.min(laneRows.size(), from + rowsPerRequest));
-                    enqueue(lane, writer.write(slice, timed, now.getEpochSecond(), now.getNano()), slice.size());
+                    enqueue(lane, writer.toJson(slice, timed, now.getEpochSecond(), now.getNano()), slice.size());
                 }
             }
         }

@@ -7,8 +7,6 @@
  *       {@code zabbix_sender}.</li>
  *   <li>{@code SendLanes}: rows to one-host requests, sent over a fixed number of lanes that keep each
  *       item's values in order.</li>
- *   <li>{@code SenderDataWriter}: the {@code sender data} JSON, byte for byte as the sink writes it,
- *       without a generic JSON generator.</li>
  *   <li>{@code SendReport}: {@code zabbix_sender}'s output and exit codes.</li>
  *   <li>{@link dev.concierge.courier.app.send.AgentConfigFile} and
  *       {@link dev.concierge.courier.app.send.ServerAddress}: {@code -c} and {@code -z}.</li>
@@ -16,7 +14,7 @@
  *       {@code TLS*} parameters, checked as {@code zabbix_sender} checks them.</li>
  * </ul>
  * The line grammar and the protocol live in courier-sinks ({@code ZabbixSenderInputParser},
- * {@code ZabbixSenderClient}). Everything {@code zabbix_sender} prints goes to stdout, as it does; only
+ * {@code ZabbixSenderDataWriter}, the same JSON writer as the sink's, and {@code ZabbixSenderClient}). Everything {@code zabbix_sender} prints goes to stdout, as it does; only
  * usage errors and the progress bar go to stderr.
  */
 package dev.concierge.courier.app.send;

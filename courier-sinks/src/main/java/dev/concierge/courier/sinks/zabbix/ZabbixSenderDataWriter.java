@@ -4,6 +4,7 @@ import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,10 +15,20 @@ import java.util.List;
  * and small integers, rendered for every row the sink sends: a generic generator checks its own state and
  * writes every field name and separator anew for each row.
  *
- * <p>Not thread-safe; one instance writes one request, through a buffer of its own, to {@code out}.
+ * <p>Two uses: the sink's, one writer per request streaming through a buffer of its own to an
+ * {@code OutputStream}; and {@code courier send}'s, one writer for the whole run, each request written into a
+ * {@code byte[]} of its own ({@link #toJson}), with the JSON of host and key Strings it has seen before
+ * copied instead of encoded again (its input parser hands out one String per host and per key, so the same
+ * few come back on every line). The sink's keys are new Strings for every row, so that cache would only
+ * cost it.
+ *
+ * <p>Not thread-safe.
  */
-final class ZabbixSenderDataWriter {
+public final class ZabbixSenderDataWriter {
     private static final int BUFFER_BYTES = 8192;
+    // Hosts and keys up to this long are kept in the cache of a toJson writer, by hash, one per slot.
+    private static final int KNOWN_SLOTS = 512;
+    private static final int KNOWN_MAX_CHARS = 512;
     // A string is encoded in chunks of this many chars, each checked once for room at its worst case.
     private static final int CHUNK_CHARS = 1024;
     private static final int MAX_BYTES_PER_CHAR = 6; // a unicode escape
@@ -50,45 +61,80 @@ final class ZabbixSenderDataWriter {
         ESCAPES['\r'] = 'r';
     }
 
+    // Null for a toJson writer, whose buffer grows to hold a whole request.
     private final OutputStream out;
-    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private byte[] buffer = new byte[BUFFER_BYTES];
     private final char[] chars = new char[CHUNK_CHARS];
     private int position;
+    private final String[] knownText;
+    private final byte[][] knownJson;
     // The digits of the last row's clock and ns: the samples of one scrape share their timestamp, so
     // consecutive rows almost always repeat both.
     private long lastClock;
-    private byte[] lastClockBytes = digits(0);
+    private final byte[] lastClockDigits = new byte[20];
+    private int lastClockLength = digits(0, lastClockDigits);
     private long lastNs;
-    private byte[] lastNsBytes = digits(0);
+    private final byte[] lastNsDigits = new byte[20];
+    private int lastNsLength = digits(0, lastNsDigits);
 
+    /** A writer of one request to {@code out}, by {@link #write}. */
     ZabbixSenderDataWriter(OutputStream out) {
         this.out = out;
+        this.knownText = null;
+        this.knownJson = null;
     }
 
-    /** Writes the request and flushes this writer's buffer to {@code out}, which stays open. */
+    /** A writer of any number of requests, each by {@link #toJson}, that keeps the JSON of hosts and keys. */
+    public ZabbixSenderDataWriter() {
+        this.out = null;
+        this.knownText = new String[KNOWN_SLOTS];
+        this.knownJson = new byte[KNOWN_SLOTS][];
+    }
+
+    /**
+     * The request for {@code rows}, in the order given, as UTF-8 JSON, for a writer made without a stream.
+     *
+     * @param timed false: no {@code clock} or {@code ns} anywhere ({@link ZabbixSenderRequest#untimed})
+     * @param clock the top-level {@code clock} of a timed request
+     * @param ns    the top-level {@code ns} of a timed request
+     */
+    public byte[] toJson(List<Row> rows, boolean timed, long clock, int ns) {
+        if (out != null) {
+            throw new IllegalStateException("out: a stream (expected: none, a writer made by the public constructor)");
+        }
+        position = 0;
+        try {
+            write(rows, timed, clock, ns);
+        } catch (IOException e) {
+            throw new AssertionError("no stream to fail", e);
+        }
+        return Arrays.copyOf(buffer, position);
+    }
+
+    /** Writes the request and, for a writer made with a stream, flushes its buffer to it; it stays open. */
     void write(List<Row> rows, boolean timed, long clock, int ns) throws IOException {
         constant(START);
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             constant(i == 0 ? FIRST_HOST : NEXT_HOST);
-            string(row.host());
+            known(row.host());
             constant(KEY);
-            string(row.key());
+            known(row.key());
             constant(VALUE);
             string(row.value());
             if (timed) {
                 constant(ROW_CLOCK);
                 if (row.clock() != lastClock) {
                     lastClock = row.clock();
-                    lastClockBytes = digits(lastClock);
+                    lastClockLength = digits(lastClock, lastClockDigits);
                 }
-                constant(lastClockBytes);
+                constant(lastClockDigits, lastClockLength);
                 constant(NS);
                 if (row.ns() != lastNs) {
                     lastNs = row.ns();
-                    lastNsBytes = digits(lastNs);
+                    lastNsLength = digits(lastNs, lastNsDigits);
                 }
-                constant(lastNsBytes);
+                constant(lastNsDigits, lastNsLength);
                 constant(END_TIMED_ROW);
             } else {
                 constant(END_UNTIMED_ROW);
@@ -96,21 +142,56 @@ final class ZabbixSenderDataWriter {
         }
         constant(END_DATA);
         if (timed) {
+            byte[] digits = new byte[20];
             constant(CLOCK);
-            constant(digits(clock));
+            constant(digits, digits(clock, digits));
             constant(NS);
-            constant(digits(ns));
+            constant(digits, digits(ns, digits));
         }
         constant(END);
         flush();
     }
 
-    private void constant(byte[] bytes) throws IOException {
-        if (position + bytes.length > buffer.length) {
-            flush();
+    /**
+     * A host or key: from the cache of a toJson writer when it is the same String as the one in its slot;
+     * another String with the same text only misses.
+     */
+    private void known(String s) throws IOException {
+        if (knownText == null || s.length() > KNOWN_MAX_CHARS) {
+            string(s);
+            return;
         }
-        System.arraycopy(bytes, 0, buffer, position, bytes.length);
-        position += bytes.length;
+        int slot = s.hashCode() & (KNOWN_SLOTS - 1);
+        if (knownText[slot] == s) {
+            constant(knownJson[slot]);
+            return;
+        }
+        room(MAX_BYTES_PER_CHAR * s.length()); // all of it in the buffer at once, to be copied from there
+        int start = position;
+        string(s);
+        knownText[slot] = s;
+        knownJson[slot] = Arrays.copyOfRange(buffer, start, position);
+    }
+
+    private void constant(byte[] bytes) throws IOException {
+        constant(bytes, bytes.length);
+    }
+
+    private void constant(byte[] bytes, int length) throws IOException {
+        room(length);
+        System.arraycopy(bytes, 0, buffer, position, length);
+        position += length;
+    }
+
+    /** Makes room for {@code bytes} more (at most the buffer's size when writing to a stream). */
+    private void room(int bytes) throws IOException {
+        if (position + bytes > buffer.length) {
+            if (out != null) {
+                flush();
+            } else {
+                buffer = Arrays.copyOf(buffer, Math.max(2 * buffer.length, position + bytes));
+            }
+        }
     }
 
     /** A string's contents, escaped and encoded as Jackson would. */
@@ -120,9 +201,7 @@ final class ZabbixSenderDataWriter {
             int n = Math.min(CHUNK_CHARS, length - from);
             // Copied out first, as Jackson does: a loop over a char[] is faster than charAt per char.
             s.getChars(from, from + n, chars, 0);
-            if (position + MAX_BYTES_PER_CHAR * n > buffer.length) {
-                flush();
-            }
+            room(MAX_BYTES_PER_CHAR * n);
             position = encode(chars, n, buffer, position);
         }
     }
@@ -172,8 +251,24 @@ final class ZabbixSenderDataWriter {
         return p;
     }
 
-    private static byte[] digits(long value) {
-        return ascii(Long.toString(value));
+    /** Writes {@code value}'s decimal digits at the start of {@code into} (20 bytes); returns how many. */
+    private static int digits(long value, byte[] into) {
+        if (value < 0) {
+            // Not from a sample or a parsed line; rare enough for the slow way.
+            byte[] text = ascii(Long.toString(value));
+            System.arraycopy(text, 0, into, 0, text.length);
+            return text.length;
+        }
+        int length = 1;
+        for (long rest = value; rest >= 10; rest /= 10) {
+            length++;
+        }
+        int at = length;
+        do {
+            into[--at] = (byte) ('0' + value % 10);
+            value /= 10;
+        } while (value > 0);
+        return length;
     }
 
     private static byte[] ascii(String s) {
@@ -181,7 +276,7 @@ final class ZabbixSenderDataWriter {
     }
 
     private void flush() throws IOException {
-        if (position > 0) {
+        if (out != null && position > 0) {
             out.write(buffer, 0, position);
             position = 0;
         }

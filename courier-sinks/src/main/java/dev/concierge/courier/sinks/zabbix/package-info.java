@@ -7,8 +7,9 @@
  *       separate classes, the decoder an explicit state machine.</li>
  *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest} and
  *       {@link dev.concierge.courier.sinks.zabbix.ZabbixResponse}: the JSON inside the frames, read with
- *       jackson-core's streaming API; a request is written by {@code ZabbixSenderDataWriter}, by hand, in the
- *       bytes Jackson's generator would write.</li>
+ *       jackson-core's streaming API; a request is written by
+ *       {@link dev.concierge.courier.sinks.zabbix.ZabbixSenderDataWriter} (also {@code courier send}'s),
+ *       by hand, in the bytes Jackson's generator would write.</li>
  *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig} and
  *       {@link dev.concierge.courier.sinks.zabbix.ZabbixSink}: the plugin; {@code sample.yaml} in this package's
  *       resources documents every key.</li>

@@ -1,6 +1,7 @@
 package dev.concierge.courier.sinks.zabbix;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -11,13 +12,17 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written writer against Jackson's generator, which wrote these requests before it: same bytes. */
+/**
+ * The hand-written writer against Jackson's generator, which wrote these requests before it: same bytes, for
+ * the sink's streaming use and {@code courier send}'s {@code toJson} with its host and key cache.
+ */
 class ZabbixSenderDataWriterTest {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Instant SENT_AT = Instant.ofEpochSecond(1_717_171_720L, 5_000);
@@ -50,9 +55,14 @@ class ZabbixSenderDataWriterTest {
         return out.toByteArray();
     }
 
+    /** Through the sink's request (both of its ways), and through a toJson writer twice: the second from its cache. */
     private static void assertSameBytesAsJackson(ZabbixSenderRequest request) throws IOException {
         byte[] expected = jackson(request);
         assertThat(request.toJson()).isEqualTo(expected);
+        ZabbixSenderDataWriter writer = new ZabbixSenderDataWriter();
+        for (int round = 0; round < 2; round++) {
+            assertThat(writer.toJson(request.rows(), request.timed(), request.clock(), request.ns())).isEqualTo(expected);
+        }
         ByteBuf buffer = PooledByteBufAllocator.DEFAULT.buffer(16);
         try {
             request.writeTo(buffer);
@@ -113,6 +123,41 @@ class ZabbixSenderDataWriterTest {
         }
         rows.add(new Row("h", "x".repeat(20_000), "\"".repeat(5_000), 1, 0));
         assertSameBytesAsJackson(ZabbixSenderRequest.of(rows, SENT_AT));
+    }
+
+    @Test
+    void writesRepeatedHostsAndKeysTheSameFromItsCache() throws IOException {
+        String host = "h\u00e9";
+        String aa = "k\"Aa";
+        String bb = "k\"BB"; // the same String hash as aa: both compete for one slot
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rows.add(new Row(host, i % 2 == 0 ? aa : bb, "v" + i, 10, 2 * i));
+            rows.add(new Row(new String(host), new String(aa), "w" + i, 10, 2 * i + 1));
+        }
+        assertSameBytesAsJackson(ZabbixSenderRequest.of(rows, SENT_AT));
+        assertSameBytesAsJackson(ZabbixSenderRequest.untimed(rows));
+    }
+
+    @Test
+    void growsItsBufferForALargeRequestAndStartsAfreshForEach() throws IOException {
+        ZabbixSenderDataWriter writer = new ZabbixSenderDataWriter();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            rows.add(new Row("host-" + (i % 7), "item[" + i + "]", "x".repeat(i % 50), 1_700_000_000L + i, i));
+        }
+        ZabbixSenderRequest large = ZabbixSenderRequest.of(rows, SENT_AT);
+        assertThat(writer.toJson(large.rows(), true, large.clock(), large.ns())).isEqualTo(jackson(large));
+        assertThat(new String(writer.toJson(rows.subList(0, 1), false, 0, 0), StandardCharsets.UTF_8))
+                .isEqualTo("{\"request\":\"sender data\",\"data\":[{\"host\":\"host-0\",\"key\":\"item[0]\",\"value\":\"\"}]}");
+        assertThat(writer.toJson(List.of(), true, 5, 6))
+                .isEqualTo(jackson(ZabbixSenderRequest.of(List.of(), Instant.ofEpochSecond(5, 6))));
+    }
+
+    @Test
+    void refusesToJsonOnAStreamWriter() {
+        assertThatThrownBy(() -> new ZabbixSenderDataWriter(new ByteArrayOutputStream()).toJson(List.of(), false, 0, 0))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     private static String text(Random random, String alphabet, int maxLength) {
