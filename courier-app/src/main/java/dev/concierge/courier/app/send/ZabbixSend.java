@@ -388,22 +388,8 @@ public final class ZabbixSend {
         }
     }
 
-    /** ASCII digits only, at most {@code max}; -1 otherwise. */
+    /** ASCII digits only, at most {@code max}; -1 otherwise (and for an empty text). */
     private static int parseUnsigned(String text, int max) {
-        if (text.isEmpty()) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch < '0' || ch > '9') {
-                return -1;
-            }
-            v = v * 10 + (ch - '0');
-            if (v > max) {
-                return -1;
-            }
-        }
-        return (int) v;
+        return text.isEmpty() ? -1 : (int) ZabbixSenderInputParser.unsigned(text, 0, text.length(), max);
     }
 }

@@ -195,6 +195,25 @@ public final class ZabbixSenderInputParser {
     }
 
     /** {@code get_string} over one line. */
+    /**
+     * {@code text[from, to)} as ASCII digits only, at most {@code max}; -1 otherwise, as zabbix_sender reads
+     * its numbers ({@code zbx_is_uint_n_range}). An empty range is 0: callers that need a digit check first.
+     */
+    public static long unsigned(String text, int from, int to, long max) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            char ch = text.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+            if (v > max) {
+                return -1;
+            }
+        }
+        return v;
+    }
+
     private static final class Cursor {
         private final String s;
         private final int end;
@@ -242,21 +261,8 @@ public final class ZabbixSenderInputParser {
 
         /** The last field as ASCII digits only, at most {@code max}; -1 otherwise ({@code zbx_is_uint_n_range}). */
         long unsigned(long max) {
-            String text = quoted != null ? quoted : s;
-            int i = quoted != null ? 0 : from;
-            int stop = quoted != null ? quoted.length() : to;
-            long v = 0;
-            for (; i < stop; i++) {
-                char ch = text.charAt(i);
-                if (ch < '0' || ch > '9') {
-                    return -1;
-                }
-                v = v * 10 + (ch - '0');
-                if (v > max) {
-                    return -1;
-                }
-            }
-            return v;
+            return quoted != null ? ZabbixSenderInputParser.unsigned(quoted, 0, quoted.length(), max)
+                    : ZabbixSenderInputParser.unsigned(s, from, to, max);
         }
 
         /**
