@@ -67,12 +67,24 @@ public final class ZabbixFrameEncoder extends MessageToByteEncoder<Object> {
      * @param compress compress when the zlib stream is shorter than the payload
      */
     public static void encode(ByteBuf payload, boolean compress, ByteBuf out) {
-        encode(payload, compress, false, out);
+        encode(payload, compress, false, Deflater.DEFAULT_COMPRESSION, out);
+    }
+
+    /**
+     * As {@link #encode(ByteBuf, boolean, ByteBuf)}, compressing at zlib {@code level}
+     * ({@link Deflater#BEST_SPEED} to {@link Deflater#BEST_COMPRESSION}).
+     */
+    public static void encode(ByteBuf payload, boolean compress, int level, ByteBuf out) {
+        encode(payload, compress, false, level, out);
     }
 
     private static void encode(ByteBuf payload, boolean compress, boolean always, ByteBuf out) {
+        encode(payload, compress, always, Deflater.DEFAULT_COMPRESSION, out);
+    }
+
+    private static void encode(ByteBuf payload, boolean compress, boolean always, int level, ByteBuf out) {
         int rawLength = payload.readableBytes();
-        byte[] zlib = compress ? deflate(payload, always ? Integer.MAX_VALUE : rawLength - 1) : null;
+        byte[] zlib = compress ? deflate(payload, always ? Integer.MAX_VALUE : rawLength - 1, level) : null;
         out.writeInt(MAGIC);
         if (zlib != null) {
             // reserved = the uncompressed size, which the receiver inflates into exactly.
@@ -89,11 +101,11 @@ public final class ZabbixFrameEncoder extends MessageToByteEncoder<Object> {
     }
 
     /** zlib (RFC 1950) as Zabbix's {@code compress()} writes it; null when it would exceed {@code limit} bytes. */
-    private static byte[] deflate(ByteBuf payload, int limit) {
+    private static byte[] deflate(ByteBuf payload, int limit, int level) {
         if (limit <= 0) {
             return null;
         }
-        Deflater deflater = new Deflater();
+        Deflater deflater = new Deflater(level);
         try {
             deflater.setInput(payload.nioBuffer());
             deflater.finish();

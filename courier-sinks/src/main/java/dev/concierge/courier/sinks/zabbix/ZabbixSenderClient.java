@@ -128,7 +128,7 @@ public final class ZabbixSenderClient implements AutoCloseable {
                     if (ssl != null) {
                         ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), host, port, readTimeout));
                     }
-                    // No frame encoder: the handler writes the frame whole (see frame()).
+                    // No frame encoder in the pipeline: the handler writes the frame whole (see frame()).
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
                             new ExchangeHandler(json, rows, result));
@@ -154,35 +154,9 @@ public final class ZabbixSenderClient implements AutoCloseable {
      * three times the speed of the default level 6 (BENCHMARKS.md, "courier send vs zabbix_sender").
      */
     static ByteBuf frame(byte[] json, boolean compression) {
-        int limit = json.length - 1;
-        if (compression && limit > 0) {
-            byte[] frame = new byte[ZabbixFrameEncoder.HEADER_BYTES + limit];
-            Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-            try {
-                deflater.setInput(json);
-                deflater.finish();
-                int n = 0;
-                while (!deflater.finished() && n < limit) {
-                    n += deflater.deflate(frame, ZabbixFrameEncoder.HEADER_BYTES + n, limit - n);
-                }
-                if (deflater.finished()) {
-                    int flags = ZabbixFrameEncoder.FLAG_PROTOCOL | ZabbixFrameEncoder.FLAG_COMPRESSED;
-                    header(frame, flags, n, json.length);
-                    return Unpooled.wrappedBuffer(frame, 0, ZabbixFrameEncoder.HEADER_BYTES + n);
-                }
-            } finally {
-                deflater.end();
-            }
-        }
-        byte[] header = new byte[ZabbixFrameEncoder.HEADER_BYTES];
-        header(header, ZabbixFrameEncoder.FLAG_PROTOCOL, json.length, 0);
-        return Unpooled.wrappedBuffer(header, json);
-    }
-
-    // ZBXD, flags, LE32 data length, LE32 reserved: Zabbix header_datalen (PROTOCOLS.md §1.1).
-    private static void header(byte[] frame, int flags, int dataLength, int reserved) {
-        ByteBuf header = Unpooled.wrappedBuffer(frame, 0, ZabbixFrameEncoder.HEADER_BYTES).writerIndex(0);
-        header.writeInt(ZabbixFrameEncoder.MAGIC).writeByte(flags).writeIntLE(dataLength).writeIntLE(reserved);
+        ByteBuf frame = Unpooled.buffer(ZabbixFrameEncoder.HEADER_BYTES + json.length);
+        ZabbixFrameEncoder.encode(Unpooled.wrappedBuffer(json), compression, Deflater.BEST_SPEED, frame);
+        return frame;
     }
 
     /** Closes every connection and stops the event loop threads. */
