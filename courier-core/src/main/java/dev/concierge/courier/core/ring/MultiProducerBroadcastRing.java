@@ -179,13 +179,9 @@ public final class MultiProducerBroadcastRing implements SampleRing {
         for (;;) {
             Reader[] current = readers;
             long from = reclaimed.get();
-            long limit = from + samples.length;
-            for (Reader reader : current) {
-                long cursor = reader.cursor.get();
-                if (cursor == NO_CURSOR) {
-                    return; // newReader() reclaims once the cursor is set
-                }
-                limit = Math.min(limit, cursor);
+            long limit = lowestCursor(current, null, from + samples.length);
+            if (limit == NO_CURSOR) {
+                return; // newReader() reclaims once the cursor is set
             }
             long to = from;
             long units = 0;
@@ -211,6 +207,24 @@ public final class MultiProducerBroadcastRing implements SampleRing {
                 return;
             }
         }
+    }
+
+    /**
+     * The lowest cursor of {@code current} other than {@code except}'s, at most {@code atMost};
+     * {@link #NO_CURSOR} when one of them is still registering.
+     */
+    private static long lowestCursor(Reader[] current, Reader except, long atMost) {
+        long lowest = atMost;
+        for (Reader reader : current) {
+            if (reader != except) {
+                long cursor = reader.cursor.get();
+                if (cursor == NO_CURSOR) {
+                    return NO_CURSOR;
+                }
+                lowest = Math.min(lowest, cursor);
+            }
+        }
+        return lowest;
     }
 
     /**
@@ -361,16 +375,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
          */
         private long passedByEveryOther() {
             Reader[] current = readers;
-            long lowest = Long.MAX_VALUE;
-            for (Reader reader : current) {
-                if (reader != this) {
-                    long other = reader.cursor.get();
-                    if (other == NO_CURSOR) {
-                        return Long.MIN_VALUE;
-                    }
-                    lowest = Math.min(lowest, other);
-                }
-            }
+            long lowest = lowestCursor(current, this, Long.MAX_VALUE); // NO_CURSOR is Long.MIN_VALUE
             return readers == current ? lowest : Long.MIN_VALUE;
         }
 
