@@ -114,7 +114,9 @@ public final class EndToEndThroughput {
      * @param runs              which senders to run ({@code --runs courier,java,zabbix_sender})
      * @param latencyInterval   the scaling runs' second phase: collect interval ({@code --latency-interval-ms})
      * @param latency           the scaling runs' second phase: length ({@code --latency-s}); 0 = none
-     * @param jvmFlags          extra flags for every forked JVM, space-separated ({@code --jvm-flags})
+     * @param jvmFlags          extra flags for every forked JVM, space-separated ({@code --jvm-flags}); by default
+     *                          {@code -XX:+UseSerialGC}, the collector of {@code COURIER_PROFILE=sidecar}, which
+     *                          flags given replace
      */
     record Params(int series, Duration warmup, Duration measure, int sinks, int rowsPerFrame, int connections,
                   Duration interval, String heap, int ringSlots, long ringBytes, long backlogBytes, String receiver,
@@ -139,7 +141,7 @@ public final class EndToEndThroughput {
                     List.of(args.getOrDefault("runs", "courier,java,zabbix_sender").split(",")),
                     Duration.ofMillis(Long.parseLong(args.getOrDefault("latency-interval-ms", "1000"))),
                     Duration.ofSeconds(Long.parseLong(args.getOrDefault("latency-s", "0"))),
-                    Arrays.stream(args.getOrDefault("jvm-flags", "").trim().split("\\s+"))
+                    Arrays.stream(args.getOrDefault("jvm-flags", "-XX:+UseSerialGC").trim().split("\\s+"))
                             .filter(f -> !f.isEmpty()).toList());
         }
 
@@ -220,9 +222,11 @@ public final class EndToEndThroughput {
     private static void runComparison(Params params) throws Exception {
         Path dir = Files.createTempDirectory("e2e-throughput");
         System.out.printf(Locale.ROOT, "end to end: %d series per scrape, %d sink(s) of %d rows per frame and %d "
-                        + "connections, %d s warm-up + %d s measured, heap %s, receiver %s, %s, load average %.2f%n",
+                        + "connections, %d s warm-up + %d s measured, heap %s, JVM flags %s, receiver %s, %s, "
+                        + "load average %.2f%n",
                 params.series(), params.sinks(), params.rowsPerFrame(), params.connections(),
-                params.warmup().toSeconds(), params.measure().toSeconds(), params.heap(), params.receiver(),
+                params.warmup().toSeconds(), params.measure().toSeconds(), params.heap(),
+                String.join(" ", params.jvmFlags()), params.receiver(),
                 System.getProperty("java.vm.version"), loadAverage());
         Map<String, Properties> results = new LinkedHashMap<>();
         for (String run : params.runs()) {
@@ -290,9 +294,11 @@ public final class EndToEndThroughput {
     private static void runScaling(Params params, int[] seriesList, int[] sinksList, Path csv) throws Exception {
         Path dir = Files.createTempDirectory("e2e-scaling");
         System.out.printf(Locale.ROOT, "scaling: series %s, sinks %s, %d s warm-up + %d s saturated + %d s at one "
-                        + "collect every %d ms, heap %s, %s, load average %.2f%n", Arrays.toString(seriesList),
+                        + "collect every %d ms, heap %s, JVM flags %s, %s, load average %.2f%n",
+                Arrays.toString(seriesList),
                 Arrays.toString(sinksList), params.warmup().toSeconds(), params.measure().toSeconds(),
                 params.latency().toSeconds(), params.latencyInterval().toMillis(), params.heap(),
+                String.join(" ", params.jvmFlags()),
                 System.getProperty("java.vm.version"), loadAverage());
         List<String> lines = new ArrayList<>();
         lines.add("series,sinks,samples_per_s,rows_per_s,refused_per_s,cpu_cores,gc_ms,scrapes_measured,"
