@@ -6,12 +6,14 @@ package dev.concierge.courier.core.model;
  */
 public sealed interface SampleValue permits SampleValue.Integer, SampleValue.Decimal, SampleValue.Text {
 
+    /** The value; one shared instance each for 0 to 127. */
     static SampleValue of(long value) {
-        return new Integer(value);
+        return Integer.of(value);
     }
 
+    /** The value; one shared instance each for the whole numbers 0 to 127 (not for -0.0). */
     static SampleValue of(double value) {
-        return new Decimal(value);
+        return Decimal.of(value);
     }
 
     static SampleValue of(String value) {
@@ -30,6 +32,23 @@ public sealed interface SampleValue permits SampleValue.Integer, SampleValue.Dec
 
     /** An exact integer. */
     record Integer(long value) implements SampleValue {
+        // Most of an exporter's values are small whole numbers: more than half of node_exporter's are 0,
+        // another tenth 1 (idle counters, flags, info metrics). Shared, they cost no object per sample.
+        private static final int SHARED = 128;
+        private static final Integer[] SMALL = new Integer[SHARED];
+        private static final String[] SMALL_TEXT = new String[SHARED];
+
+        static {
+            for (int i = 0; i < SHARED; i++) {
+                SMALL[i] = new Integer(i);
+                SMALL_TEXT[i] = Long.toString(i);
+            }
+        }
+
+        static Integer of(long value) {
+            return value >= 0 && value < SHARED ? SMALL[(int) value] : new Integer(value);
+        }
+
         @Override
         public boolean isNumeric() {
             return true;
@@ -37,12 +56,33 @@ public sealed interface SampleValue permits SampleValue.Integer, SampleValue.Dec
 
         @Override
         public String render() {
-            return Long.toString(value);
+            return text(value);
+        }
+
+        static String text(long value) {
+            return value >= 0 && value < SHARED ? SMALL_TEXT[(int) value] : Long.toString(value);
         }
     }
 
     /** A floating-point number; may be non-finite, which sinks that cannot carry it skip and count. */
     record Decimal(double value) implements SampleValue {
+        private static final int SHARED = 128;
+        private static final Decimal[] SMALL = new Decimal[SHARED];
+        private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+
+        static {
+            for (int i = 0; i < SHARED; i++) {
+                SMALL[i] = new Decimal(i);
+            }
+        }
+
+        // -0.0 is a value of its own (it is not equal to 0.0), so it is never the shared 0.
+        static Decimal of(double value) {
+            int whole = (int) value;
+            return whole == value && whole >= 0 && whole < SHARED && Double.doubleToRawLongBits(value) != NEGATIVE_ZERO
+                    ? SMALL[whole] : new Decimal(value);
+        }
+
         @Override
         public boolean isNumeric() {
             return true;
@@ -56,7 +96,7 @@ public sealed interface SampleValue permits SampleValue.Integer, SampleValue.Dec
         public String render() {
             // Integral values up to 2^53 print without ".0": Zabbix unsigned items reject "42.0".
             if (value == Math.rint(value) && Math.abs(value) < 0x1p53) {
-                return Long.toString((long) value);
+                return Integer.text((long) value);
             }
             return Double.toString(value);
         }
