@@ -64,8 +64,10 @@ import java.util.function.LongSupplier;
  *   <li><b>courier</b>: a real {@link Pipeline} in a JVM of its own capped at {@code --heap} (64 MiB by
  *       default): a {@link PrometheusScrapeSource} whose fetcher hands back the same exposition of
  *       {@code --series} series every collect (no HTTP; the parser runs every time), collected every
- *       {@code --interval-ms} so that it offers as fast as the pipeline takes (a tick that finds the previous
- *       collect running is skipped, samples the full ring refuses are counted), the ring, and
+ *       {@code --interval-ms}: every 1 ms by default, so that it offers as fast as the pipeline takes (a tick
+ *       that finds the previous collect running is skipped, samples the full ring refuses are counted); or
+ *       paced, e.g. 20,000 series every 20 ms to offer 1,000,000 samples/s and see whether the pipeline
+ *       sustains that load (all delivered, none lost); the ring, and
  *       {@code --sinks} {@link ZabbixSink}s of {@code --rows-per-frame} rows and {@code --connections}
  *       connections each. Throughput is what the sinks' stats count as delivered;</li>
  *   <li><b>zabbix-sender-java</b> ({@code io.github.hengyunabc:zabbix-sender}): {@code --connections}
@@ -436,6 +438,12 @@ public final class EndToEndThroughput {
         result.setProperty("rows_per_s", fmt2(delivered / window));
         result.setProperty("refused_per_s", fmt2((after.refused - before.refused) / window));
         result.setProperty("accepted_per_s", fmt2((after.accepted - before.accepted) / window));
+        // What the source parsed and offered to the ring: with a paced --interval-ms, the load asked of the
+        // pipeline; it sustains that load when it delivers it all and loses nothing.
+        long offered = after.accepted - before.accepted + after.refused - before.refused;
+        result.setProperty("offered_per_s", fmt2(offered / window));
+        result.setProperty("lost_per_s", fmt2((after.refused - before.refused + after.dropped - before.dropped)
+                / window));
         result.setProperty("collects", Long.toString(after.runs - before.runs));
         result.setProperty("cpu_cores", fmt2((after.cpuNanos - before.cpuNanos) / 1e9 / window));
         result.setProperty("gc_ms", Long.toString(after.gcMillis - before.gcMillis));
