@@ -12,6 +12,7 @@ import dev.concierge.courier.core.spi.Source;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
 /**
@@ -19,11 +20,15 @@ import java.util.function.ToLongFunction;
  * scraping it. Per sink, with label {@code sink}: {@code courier.sink.delivered}, {@code .rejected},
  * {@code .dropped}, {@code .pending}, {@code .retries}, {@code .consecutive_failures}; per source, with
  * label {@code source}: {@code courier.source.runs}, {@code .failures}, {@code .accepted}, {@code .refused};
- * and {@code courier.ring.used_bytes}. All are gauges of running totals, so a Zabbix item can store them as
- * is or as a change per second.
+ * per sink and event of the sink's own ({@link dev.concierge.courier.core.spi.Sink#events()}: skips by
+ * reason, discovery work), with labels {@code sink} and {@code event}: {@code courier.sink.events}; and
+ * {@code courier.ring.used_bytes}. All are gauges of running totals, so a Zabbix item can store them as is
+ * or as a change per second. The Zabbix template ({@code zabbix/templates/concierge-courier.yaml}) has an
+ * item or item prototype for each.
  *
  * <p>Each run also emits the LLD documents for the rules {@code courier.discovery[sinks]} (macro
- * {@code {#SINK}}) and {@code courier.discovery[sources]} (macro {@code {#SOURCE}}), always the complete
+ * {@code {#SINK}}), {@code courier.discovery[sources]} (macro {@code {#SOURCE}}) and
+ * {@code courier.discovery[sink_events]} (macros {@code {#SINK}} and {@code {#EVENT}}), always the complete
  * lists, ahead of the values.
  */
 public final class CourierSelfSource implements Source {
@@ -51,6 +56,7 @@ public final class CourierSelfSource implements Source {
         Map<String, SourceStats> sources = pipeline.sourceStats();
         out.offer(discovery("sinks", "{#SINK}", sinks.keySet(), now));
         out.offer(discovery("sources", "{#SOURCE}", sources.keySet(), now));
+        out.offer(sinkEventsDiscovery(sinks, now));
         sinks.forEach((sink, stats) -> {
             sinkGauge(out, "courier.sink.delivered", sink, stats, SinkStats::delivered, now);
             sinkGauge(out, "courier.sink.rejected", sink, stats, SinkStats::rejected, now);
@@ -58,6 +64,8 @@ public final class CourierSelfSource implements Source {
             sinkGauge(out, "courier.sink.pending", sink, stats, SinkStats::pending, now);
             sinkGauge(out, "courier.sink.retries", sink, stats, SinkStats::retries, now);
             sinkGauge(out, "courier.sink.consecutive_failures", sink, stats, SinkStats::consecutiveFailures, now);
+            new TreeMap<>(stats.events()).forEach((event, count) -> out.offer(sample("courier.sink.events",
+                    Labels.of("event", event, "sink", sink), SampleValue.of(count.getAsLong()), now)));
         });
         sources.forEach((source, stats) -> {
             sourceGauge(out, "courier.source.runs", source, stats, SourceStats::runs, now);
@@ -88,13 +96,39 @@ public final class CourierSelfSource implements Source {
             if (json.length() > 1) {
                 json.append(',');
             }
-            json.append("{\"").append(macro).append("\":\"");
-            appendJsonEscaped(json, name);
-            json.append("\"}");
+            json.append("{");
+            appendMacro(json, macro, name);
+            json.append("}");
         }
         json.append(']');
+        return discoverySample(rule, json, at);
+    }
+
+    private Sample sinkEventsDiscovery(Map<String, SinkStats> sinks, Instant at) {
+        StringBuilder json = new StringBuilder("[");
+        sinks.forEach((sink, stats) -> new TreeMap<>(stats.events()).keySet().forEach(event -> {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append("{");
+            appendMacro(json, "{#SINK}", sink);
+            json.append(',');
+            appendMacro(json, "{#EVENT}", event);
+            json.append("}");
+        }));
+        json.append(']');
+        return discoverySample("sink_events", json, at);
+    }
+
+    private Sample discoverySample(String rule, StringBuilder json, Instant at) {
         return new Sample("courier.discovery", Labels.empty(), MetricType.DISCOVERY, rule,
                 SampleValue.of(json.toString()), at.getEpochSecond(), at.getNano(), host, NAME);
+    }
+
+    private static void appendMacro(StringBuilder json, String macro, String value) {
+        json.append('"').append(macro).append("\":\"");
+        appendJsonEscaped(json, value);
+        json.append('"');
     }
 
     private static void appendJsonEscaped(StringBuilder json, String text) {
