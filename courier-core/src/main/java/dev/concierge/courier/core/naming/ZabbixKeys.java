@@ -30,6 +30,8 @@ public final class ZabbixKeys {
     // letter after the backslash.
     private static final byte[] JSON_ESCAPES = new byte[128];
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    // ASCII chars written as they are in an unquoted parameter: no JSON escape, not a comma or ']'.
+    private static final boolean[] PLAIN = new boolean[128];
 
     static {
         for (int c = 0; c < 0x20; c++) {
@@ -42,6 +44,9 @@ public final class ZabbixKeys {
         JSON_ESCAPES['\n'] = 'n';
         JSON_ESCAPES['\f'] = 'f';
         JSON_ESCAPES['\r'] = 'r';
+        for (int c = 0; c < 128; c++) {
+            PLAIN[c] = JSON_ESCAPES[c] == 0 && !isCommaOrClosingBracket((char) c);
+        }
     }
 
     private ZabbixKeys() {
@@ -159,18 +164,40 @@ public final class ZabbixKeys {
 
     /** What {@link #appendParameter(StringBuilder, String, char, String)} appends, as {@link #writeJson} writes it. */
     private static int writeParameter(String first, char separator, String second, byte[] into, int at) {
-        boolean quote = quoted(first, separator, second);
-        int p = at;
-        if (quote) {
-            p = writeJsonEscape(into, p, '"');
+        char lead = !first.isEmpty() ? first.charAt(0) : second != null ? separator : 0;
+        if (lead != ' ' && lead != '"' && lead != '[') {
+            // Nearly every parameter goes unquoted: written in one pass that gives up at a comma or closing
+            // bracket, instead of a pass to look for them and a second to write.
+            int p = writeUnquoted(first, into, at);
+            if (p >= 0 && second != null) {
+                into[p++] = (byte) separator; // '.', '=': ASCII that JSON leaves as is
+                p = writeUnquoted(second, into, p);
+            }
+            if (p >= 0) {
+                return p;
+            }
         }
-        p = writeJson(first, quote, into, p);
+        int p = writeJsonEscape(into, at, '"');
+        p = writeJson(first, true, into, p);
         if (second != null) {
-            into[p++] = (byte) separator; // '.', '=': ASCII that JSON leaves as is
-            p = writeJson(second, quote, into, p);
+            into[p++] = (byte) separator;
+            p = writeJson(second, true, into, p);
         }
-        if (quote) {
-            p = writeJsonEscape(into, p, '"');
+        return writeJsonEscape(into, p, '"');
+    }
+
+    /** Writes {@code part} as {@link #writeJson(String, boolean, byte[], int)} does, or returns -1 at a comma or {@code ]}. */
+    private static int writeUnquoted(String part, byte[] into, int at) {
+        int p = at;
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c < 0x80 && PLAIN[c]) {
+                into[p++] = (byte) c;
+            } else if (isCommaOrClosingBracket(c)) {
+                return -1;
+            } else {
+                p = writeJsonEscape(into, p, c);
+            }
         }
         return p;
     }
