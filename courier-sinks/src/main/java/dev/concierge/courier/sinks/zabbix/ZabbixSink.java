@@ -84,9 +84,10 @@ import org.slf4j.LoggerFactory;
  * "no item yet"; those frames wait in an {@link LldHoldQueue} and the batch's outcome completes with their
  * final answers. Everything else is as without discovery.
  *
- * <p><b>Threads.</b> {@link #send} does not block: it builds the rows on the caller's thread; each frame's JSON
- * is rendered on the sink's own Netty event loop once its connection is up, straight into a pooled buffer, and
- * the I/O runs there too. {@link #close} shuts the event loop down. The returned stage always completes
+ * <p><b>Threads.</b> {@link #send} does not block: it builds the rows on the caller's thread, each keeping its
+ * sample and the length of its key, no text; each frame's JSON, item keys and values included, is rendered on
+ * the sink's own Netty event loop once its connection is up, straight into a pooled buffer, and the I/O runs
+ * there too. {@link #close} shuts the event loop down. The returned stage always completes
  * normally, within the connect timeout plus the read timeout of each frame's turn.
  */
 public final class ZabbixSink implements Sink {
