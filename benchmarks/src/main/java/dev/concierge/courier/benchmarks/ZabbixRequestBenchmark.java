@@ -41,7 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code pooledBufferJackson}: the same, written with Jackson's generic {@code JsonGenerator} into the
  *       pooled buffer, as the sink did before its hand-written writer (same bytes);</li>
  *   <li>{@code jsonOnly}, {@code jsonOnlyJackson}: the JSON alone, of a request built once, by each writer;</li>
- *   <li>{@code keysOnly}: only the rows (key and value rendering), the part the two share;</li>
+ *   <li>{@code keysOnly}: only the rows, the part the two share: since rows keep their sample, each key's
+ *       length, not its text ({@code ZabbixKeys.length}); keys and values are written by the writer;</li>
  *   <li>{@code zabbixSenderJava} (baseline): zabbix-sender-java's request bytes for the same rows (its
  *       {@code SenderRequest.toBytes()}, fastjson), from {@code DataObject}s built from the same samples.
  *       It needs {@code target/zabbix-sender-java/*} on the class path (see BENCHMARKS.md).</li>

@@ -3,6 +3,7 @@ package dev.concierge.courier.core.naming;
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Renders a sample as a Zabbix item key. The rule, deterministic and documented in the README:
@@ -22,6 +23,32 @@ import dev.concierge.courier.core.model.Sample;
  * item Zabbix created. A {@code [} further in stays unquoted, as it does there.
  */
 public final class ZabbixKeys {
+    /** The most bytes {@link #writeJson} writes for one char of the key: a {@code \}{@code uXXXX} escape. */
+    public static final int MAX_JSON_BYTES_PER_CHAR = 6;
+
+    // For each ASCII char, as JSON writes it in a string: 0 = as is, -1 = a six-byte unicode escape, else the
+    // letter after the backslash.
+    private static final byte[] JSON_ESCAPES = new byte[128];
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    // ASCII chars written as they are in an unquoted parameter: no JSON escape, not a comma or ']'.
+    private static final boolean[] PLAIN = new boolean[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            JSON_ESCAPES[c] = -1;
+        }
+        JSON_ESCAPES['"'] = '"';
+        JSON_ESCAPES['\\'] = '\\';
+        JSON_ESCAPES['\b'] = 'b';
+        JSON_ESCAPES['\t'] = 't';
+        JSON_ESCAPES['\n'] = 'n';
+        JSON_ESCAPES['\f'] = 'f';
+        JSON_ESCAPES['\r'] = 'r';
+        for (int c = 0; c < 128; c++) {
+            PLAIN[c] = JSON_ESCAPES[c] == 0 && !isCommaOrClosingBracket((char) c);
+        }
+    }
+
     private ZabbixKeys() {
     }
 
@@ -53,6 +80,53 @@ public final class ZabbixKeys {
         return key.append(']').toString();
     }
 
+    /**
+     * The number of chars {@link #render} returns for {@code sample}, counted without rendering it: the sink
+     * checks every key against Zabbix's limit but writes it only when its frame goes out.
+     */
+    public static int length(Sample sample) {
+        if (sample.type() == MetricType.DISCOVERY) {
+            return sample.name().length() + 2 + parameterLength(sample.field() == null ? "" : sample.field(), ' ', null);
+        }
+        Labels labels = sample.labels();
+        int length = sample.type().keyPrefix().length() + 2 + parameterLength(sample.name(), '.', sample.field());
+        for (int i = 0; i < labels.size(); i++) {
+            length += 1 + parameterLength(labels.name(i), '=', labels.value(i));
+        }
+        return length;
+    }
+
+    /**
+     * Writes the key {@link #render} returns for {@code sample} at {@code into[at]} as the contents of a JSON
+     * string, as Jackson's generator writes a string with its defaults: {@code "} and {@code \} escaped,
+     * {@code \b \t \n \f \r} as such, other controls and each UTF-16 surrogate as a {@code \}{@code uXXXX}
+     * escape (upper-case hex), everything else as UTF-8. The key is never built as a String: the sink writes
+     * one per row sent, straight into the frame.
+     *
+     * @param into room for at least {@value #MAX_JSON_BYTES_PER_CHAR} times {@link #length} bytes from {@code at}
+     * @return the position after the last byte written
+     */
+    public static int writeJson(Sample sample, byte[] into, int at) {
+        int p = at;
+        if (sample.type() == MetricType.DISCOVERY) {
+            p = writeJson(sample.name(), false, into, p);
+            into[p++] = '[';
+            p = writeParameter(sample.field() == null ? "" : sample.field(), ' ', null, into, p);
+            into[p++] = ']';
+            return p;
+        }
+        Labels labels = sample.labels();
+        p = writeJson(sample.type().keyPrefix(), false, into, p);
+        into[p++] = '[';
+        p = writeParameter(sample.name(), '.', sample.field(), into, p);
+        for (int i = 0; i < labels.size(); i++) {
+            into[p++] = ',';
+            p = writeParameter(labels.name(i), '=', labels.value(i), into, p);
+        }
+        into[p++] = ']';
+        return p;
+    }
+
     /** Appends one key parameter, quoting it when Zabbix's key grammar requires. */
     static void appendParameter(StringBuilder key, String parameter) {
         appendParameter(key, parameter, ' ', null);
@@ -63,10 +137,7 @@ public final class ZabbixKeys {
      * null) as {@link #appendParameter(StringBuilder, String)} would, without building it first.
      */
     private static void appendParameter(StringBuilder key, String first, char separator, String second) {
-        char lead = !first.isEmpty() ? first.charAt(0) : second != null ? separator : 0;
-        boolean quote = lead == ' ' || lead == '"' || lead == '[' || hasCommaOrClosingBracket(first)
-                || second != null && (isCommaOrClosingBracket(separator) || hasCommaOrClosingBracket(second));
-        if (!quote) {
+        if (!quoted(first, separator, second)) {
             key.append(first);
             if (second != null) {
                 key.append(separator).append(second);
@@ -82,6 +153,62 @@ public final class ZabbixKeys {
         key.append('"');
     }
 
+    /** The length of what {@link #appendParameter(StringBuilder, String, char, String)} appends. */
+    private static int parameterLength(String first, char separator, String second) {
+        int length = first.length() + (second == null ? 0 : 1 + second.length());
+        if (!quoted(first, separator, second)) {
+            return length;
+        }
+        return length + 2 + quotes(first) + (second == null ? 0 : quotes(second));
+    }
+
+    /** What {@link #appendParameter(StringBuilder, String, char, String)} appends, as {@link #writeJson} writes it. */
+    private static int writeParameter(String first, char separator, String second, byte[] into, int at) {
+        char lead = !first.isEmpty() ? first.charAt(0) : second != null ? separator : 0;
+        if (lead != ' ' && lead != '"' && lead != '[') {
+            // Nearly every parameter goes unquoted: written in one pass that gives up at a comma or closing
+            // bracket, instead of a pass to look for them and a second to write.
+            int p = writeUnquoted(first, into, at);
+            if (p >= 0 && second != null) {
+                into[p++] = (byte) separator; // '.', '=': ASCII that JSON leaves as is
+                p = writeUnquoted(second, into, p);
+            }
+            if (p >= 0) {
+                return p;
+            }
+        }
+        int p = writeJsonEscape(into, at, '"');
+        p = writeJson(first, true, into, p);
+        if (second != null) {
+            into[p++] = (byte) separator;
+            p = writeJson(second, true, into, p);
+        }
+        return writeJsonEscape(into, p, '"');
+    }
+
+    /** Writes {@code part} as {@link #writeJson(String, boolean, byte[], int)} does, or returns -1 at a comma or {@code ]}. */
+    private static int writeUnquoted(String part, byte[] into, int at) {
+        int p = at;
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c < 0x80 && PLAIN[c]) {
+                into[p++] = (byte) c;
+            } else if (isCommaOrClosingBracket(c)) {
+                return -1;
+            } else {
+                p = writeJsonEscape(into, p, c);
+            }
+        }
+        return p;
+    }
+
+    /** Zabbix's rule: {@code zbx_quote_key_param}'s, for the parameter {@code first + separator + second}. */
+    private static boolean quoted(String first, char separator, String second) {
+        char lead = !first.isEmpty() ? first.charAt(0) : second != null ? separator : 0;
+        return lead == ' ' || lead == '"' || lead == '[' || hasCommaOrClosingBracket(first)
+                || second != null && (isCommaOrClosingBracket(separator) || hasCommaOrClosingBracket(second));
+    }
+
     private static void appendEscaped(StringBuilder key, String part) {
         for (int i = 0; i < part.length(); i++) {
             char c = part.charAt(i);
@@ -90,6 +217,76 @@ public final class ZabbixKeys {
             }
             key.append(c);
         }
+    }
+
+    private static int quotes(String part) {
+        int quotes = 0;
+        for (int i = 0; i < part.length(); i++) {
+            if (part.charAt(i) == '"') {
+                quotes++;
+            }
+        }
+        return quotes;
+    }
+
+    /**
+     * Writes {@code part} as JSON string contents, each {@code "} preceded by Zabbix's backslash when
+     * {@code quoted}. By {@code charAt}: ASCII that needs no escape, nearly every key's every char, goes
+     * straight into the bytes.
+     */
+    private static int writeJson(String part, boolean quoted, byte[] into, int at) {
+        int p = at;
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c < 0x80 && JSON_ESCAPES[c] == 0) {
+                into[p++] = (byte) c;
+                continue;
+            }
+            if (c == '"' && quoted) {
+                p = writeJsonEscape(into, p, '\\');
+            }
+            p = writeJsonEscape(into, p, c);
+        }
+        return p;
+    }
+
+    /** One char that is not plain ASCII, or needs a JSON escape. */
+    private static int writeJsonEscape(byte[] b, int p, char c) {
+        if (c < 0x80) {
+            byte escape = JSON_ESCAPES[c];
+            if (escape > 0) {
+                b[p++] = '\\';
+                b[p++] = escape;
+                return p;
+            }
+            if (escape == 0) {
+                b[p++] = (byte) c;
+                return p;
+            }
+            return writeUnicodeEscape(b, p, c);
+        }
+        if (c < 0x800) {
+            b[p++] = (byte) (0xC0 | (c >> 6));
+            b[p++] = (byte) (0x80 | (c & 0x3F));
+            return p;
+        }
+        if (Character.isSurrogate(c)) {
+            return writeUnicodeEscape(b, p, c);
+        }
+        b[p++] = (byte) (0xE0 | (c >> 12));
+        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+        return p;
+    }
+
+    private static int writeUnicodeEscape(byte[] b, int p, char c) {
+        b[p++] = '\\';
+        b[p++] = 'u';
+        b[p++] = HEX[(c >> 12) & 0xF];
+        b[p++] = HEX[(c >> 8) & 0xF];
+        b[p++] = HEX[(c >> 4) & 0xF];
+        b[p++] = HEX[c & 0xF];
+        return p;
     }
 
     private static boolean hasCommaOrClosingBracket(String part) {

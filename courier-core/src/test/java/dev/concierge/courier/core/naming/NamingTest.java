@@ -6,6 +6,9 @@ import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class NamingTest {
@@ -60,6 +63,78 @@ class NamingTest {
 
         assertThat(ZabbixKeys.render(bracketInside)).isEqualTo("gauge[x,k=a[0]");
         assertThat(ZabbixKeys.render(bracketFirst)).isEqualTo("gauge[x,\"[k=v\"]");
+    }
+
+    @Test
+    void zabbixKeyLengthAndJsonBytesMatchTheRenderedKeyForAnyText() {
+        Random random = new Random(11);
+        String alphabet = "abz09_.,[]= \"\\\n\t\b\f\r\u0000\u001f\u007f\u0080\u00e9\u07ff\u0800\u20ac\uD83D\uDE00\uDFFF";
+        MetricType[] types = MetricType.values();
+        for (int i = 0; i < 20_000; i++) {
+            String[] labels = new String[2 * random.nextInt(4)];
+            for (int l = 0; l < labels.length; l++) {
+                labels[l] = text(random, alphabet, 6);
+            }
+            Sample s = sample(text(random, alphabet, 8), Labels.of(labels), types[random.nextInt(types.length)],
+                    random.nextBoolean() ? null : text(random, alphabet, 4), SampleValue.of(1L));
+            String key = ZabbixKeys.render(s);
+
+            assertThat(ZabbixKeys.length(s)).as(key).isEqualTo(key.length());
+            assertThat(writeJson(s, random.nextInt(3))).as(key).isEqualTo(json(key));
+        }
+    }
+
+    @Test
+    void zabbixKeyAsJsonEscapesZabbixsQuotesAndWritesUtf8() {
+        Sample quoted = sample("x", Labels.of("q", "say \"hi\", ok", "u", "\u00e9\u20ac\uD83D\uDE00\n"),
+                MetricType.GAUGE, null, SampleValue.of(1L));
+
+        assertThat(ZabbixKeys.render(quoted)).isEqualTo("gauge[x,\"q=say \\\"hi\\\", ok\",u=\u00e9\u20ac\uD83D\uDE00\n]");
+        assertThat(writeJson(quoted, 0)).isEqualTo(("gauge[x,\\\"q=say \\\\\\\"hi\\\\\\\", ok\\\","
+                + "u=\u00e9\u20ac\\uD83D\\uDE00\\n]").getBytes(StandardCharsets.UTF_8));
+        assertThat(writeJson(sample("courier.discovery", Labels.empty(), MetricType.DISCOVERY, null,
+                SampleValue.of("[]")), 0)).isEqualTo("courier.discovery[]".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The key's JSON bytes, written at {@code at} into an array with exactly the room it asks for. */
+    private static byte[] writeJson(Sample s, int at) {
+        byte[] into = new byte[at + ZabbixKeys.MAX_JSON_BYTES_PER_CHAR * ZabbixKeys.length(s)];
+        int end = ZabbixKeys.writeJson(s, into, at);
+        return Arrays.copyOfRange(into, at, end);
+    }
+
+    /** JSON string contents as Jackson's generator writes them with its defaults, char by char. */
+    private static byte[] json(String text) {
+        StringBuilder escaped = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> escaped.append("\\\"");
+                case '\\' -> escaped.append("\\\\");
+                case '\b' -> escaped.append("\\b");
+                case '\t' -> escaped.append("\\t");
+                case '\n' -> escaped.append("\\n");
+                case '\f' -> escaped.append("\\f");
+                case '\r' -> escaped.append("\\r");
+                default -> {
+                    if (c < 0x20 || Character.isSurrogate(c)) {
+                        escaped.append(String.format("\\u%04X", (int) c));
+                    } else {
+                        escaped.append(c);
+                    }
+                }
+            }
+        }
+        return escaped.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Random random, String alphabet, int maxLength) {
+        int length = random.nextInt(maxLength + 1);
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.naming.ZabbixKeys;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,8 +22,8 @@ import java.util.List;
  * {@code OutputStream}; and {@code courier send}'s, one writer for the whole run, each request written into a
  * {@code byte[]} of its own ({@link #toJson}), with the JSON of host and key Strings it has seen before
  * copied instead of encoded again (its input parser hands out one String per host and per key, so the same
- * few come back on every line). The sink's keys are new Strings for every row, so that cache would only
- * cost it.
+ * few come back on every line). The sink's rows are made {@link Row#of} samples: their keys are written from
+ * the sample's parts by {@link ZabbixKeys#writeJson} and their numbers as digits, with no String between.
  *
  * <p>Not thread-safe.
  */
@@ -31,7 +34,7 @@ public final class ZabbixSenderDataWriter {
     private static final int KNOWN_MAX_CHARS = 512;
     // A string is encoded in chunks of this many chars, each checked once for room at its worst case.
     private static final int CHUNK_CHARS = 1024;
-    private static final int MAX_BYTES_PER_CHAR = 6; // a unicode escape
+    private static final int MAX_BYTES_PER_CHAR = ZabbixKeys.MAX_JSON_BYTES_PER_CHAR; // a unicode escape
     // For each ASCII char: 0 = written as is, -1 = a six-byte unicode escape, else the letter after the backslash.
     private static final byte[] ESCAPES = new byte[128];
     private static final byte[] HEX = ascii("0123456789ABCDEF");
@@ -119,9 +122,20 @@ public final class ZabbixSenderDataWriter {
             constant(i == 0 ? FIRST_HOST : NEXT_HOST);
             known(row.host());
             constant(KEY);
-            known(row.key());
+            Sample sample = row.sample();
+            // A key too long for the stream's buffer at its worst case, for a Zabbix item anyway, as text.
+            if (sample != null && (out == null || MAX_BYTES_PER_CHAR * row.keyLength() <= BUFFER_BYTES)) {
+                room(MAX_BYTES_PER_CHAR * row.keyLength());
+                position = ZabbixKeys.writeJson(sample, buffer, position);
+            } else {
+                known(row.key());
+            }
             constant(VALUE);
-            string(row.value());
+            if (sample != null) {
+                value(sample.value());
+            } else {
+                string(row.value());
+            }
             if (timed) {
                 constant(ROW_CLOCK);
                 if (row.clock() != lastClock) {
@@ -150,6 +164,27 @@ public final class ZabbixSenderDataWriter {
         }
         constant(END);
         flush();
+    }
+
+    /**
+     * A sample's value as {@link SampleValue#render()} has it: an integer's digits, and a decimal's when it is
+     * integral below 2^53 (render's rule, for Zabbix unsigned items), written in place; other decimals and
+     * text through their text.
+     */
+    private void value(SampleValue value) throws IOException {
+        if (value instanceof SampleValue.Integer i) {
+            number(i.value());
+        } else if (value instanceof SampleValue.Decimal d && d.value() == Math.rint(d.value())
+                && Math.abs(d.value()) < 0x1p53) {
+            number((long) d.value());
+        } else {
+            string(value.render());
+        }
+    }
+
+    private void number(long value) throws IOException {
+        room(20);
+        position += digits(value, buffer, position);
     }
 
     /**
@@ -253,17 +288,22 @@ public final class ZabbixSenderDataWriter {
 
     /** Writes {@code value}'s decimal digits at the start of {@code into} (20 bytes); returns how many. */
     private static int digits(long value, byte[] into) {
+        return digits(value, into, 0);
+    }
+
+    /** Writes {@code value}'s decimal digits at {@code into[from]} (20 bytes from there); returns how many. */
+    private static int digits(long value, byte[] into, int from) {
         if (value < 0) {
-            // Not from a sample or a parsed line; rare enough for the slow way.
+            // A clock or ns is never negative, a sample's value seldom: rare enough for the slow way.
             byte[] text = ascii(Long.toString(value));
-            System.arraycopy(text, 0, into, 0, text.length);
+            System.arraycopy(text, 0, into, from, text.length);
             return text.length;
         }
         int length = 1;
         for (long rest = value; rest >= 10; rest /= 10) {
             length++;
         }
-        int at = length;
+        int at = from + length;
         do {
             into[--at] = (byte) ('0' + value % 10);
             value /= 10;

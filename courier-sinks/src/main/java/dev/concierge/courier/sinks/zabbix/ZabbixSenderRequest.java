@@ -33,22 +33,51 @@ public final class ZabbixSenderRequest {
     private static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
 
     /**
-     * One value for one item.
+     * One value for one item: {@code host}, {@code key}, {@code value}, {@code clock} (Unix seconds) and
+     * {@code ns} (nanoseconds within the second, 0..999,999,999). Immutable and equal by those five, however
+     * it was made.
      *
-     * @param host  the technical host name
-     * @param key   the item key, exactly as configured
-     * @param value the value as text; the server converts it to the item's type
-     * @param clock Unix seconds
-     * @param ns    nanoseconds within the second, 0..999,999,999
+     * <p>A row {@link #of} a sample keeps the sample instead of its key and value text: the writer writes
+     * both straight into the frame ({@link ZabbixKeys#writeJson}), so a row waiting for its connection
+     * holds no Strings of its own. {@link #key()} and {@link #value()} render them on demand; the key is
+     * kept once rendered, for discovery, which looks it up more than once.
      */
-    public record Row(String host, String key, String value, long clock, int ns) {
-        public Row {
+    public static final class Row {
+        private final String host;
+        private final long clock;
+        private final int ns;
+        private final Sample sample; // null: key and value given as text
+        private final int keyLength;
+        private final String value; // null for a row of a sample
+        // Rendered on first use for a row of a sample. A racy single check, as String.hash: a String is
+        // safely published, and two threads rendering it at once render the same text.
+        private String key;
+
+        /**
+         * A row of the given text.
+         *
+         * @param host  the technical host name
+         * @param key   the item key, exactly as configured
+         * @param value the value as text; the server converts it to the item's type
+         * @param clock Unix seconds
+         * @param ns    nanoseconds within the second, 0..999,999,999
+         */
+        public Row(String host, String key, String value, long clock, int ns) {
+            this(host, null, Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"), clock, ns);
+        }
+
+        private Row(String host, Sample sample, String key, String value, long clock, int ns) {
             Objects.requireNonNull(host, "host");
-            Objects.requireNonNull(key, "key");
-            Objects.requireNonNull(value, "value");
             if (ns < 0 || ns > 999_999_999) {
                 throw new IllegalArgumentException("ns: " + ns + " (expected: 0..999999999)");
             }
+            this.host = host;
+            this.sample = sample;
+            this.key = key;
+            this.keyLength = sample != null ? ZabbixKeys.length(sample) : key.length();
+            this.value = value;
+            this.clock = clock;
+            this.ns = ns;
         }
 
         /**
@@ -58,8 +87,73 @@ public final class ZabbixSenderRequest {
          * @param host the host to send it for; null means the sample's own host
          */
         public static Row of(Sample sample, String host) {
-            return new Row(host != null ? host : sample.host(), ZabbixKeys.render(sample), sample.value().render(),
-                    sample.epochSecond(), sample.nanos());
+            return new Row(host != null ? host : sample.host(), sample, null, null, sample.epochSecond(),
+                    sample.nanos());
+        }
+
+        public String host() {
+            return host;
+        }
+
+        /** The item key; for a row of a sample, rendered by the first call. */
+        public String key() {
+            String k = key;
+            if (k == null) {
+                k = ZabbixKeys.render(sample);
+                key = k;
+            }
+            return k;
+        }
+
+        /** The value as text; for a row of a sample, rendered by each call. */
+        public String value() {
+            return value != null ? value : sample.value().render();
+        }
+
+        public long clock() {
+            return clock;
+        }
+
+        public int ns() {
+            return ns;
+        }
+
+        /** The key's length in chars ({@code key().length()}), known without rendering it. */
+        int keyLength() {
+            return keyLength;
+        }
+
+        /** The sample whose key and value this row writes; null for a row made of text. */
+        Sample sample() {
+            return sample;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof Row r) || clock != r.clock || ns != r.ns || !host.equals(r.host)) {
+                return false;
+            }
+            // The same sample renders the same key and value: a retried batch's rows hold the same Samples.
+            return sample != null && sample == r.sample
+                    || keyLength == r.keyLength && key().equals(r.key()) && value().equals(r.value());
+        }
+
+        @Override
+        public int hashCode() {
+            int h = host.hashCode();
+            h = 31 * h + key().hashCode();
+            h = 31 * h + value().hashCode();
+            h = 31 * h + Long.hashCode(clock);
+            return 31 * h + ns;
+        }
+
+        @Override
+        public String toString() {
+            return "Row[host=" + host + ", key=" + key() + ", value=" + value() + ", clock=" + clock + ", ns=" + ns
+                    + "]";
         }
     }
 
@@ -81,9 +175,27 @@ public final class ZabbixSenderRequest {
      * @param sentAt the top-level {@code clock}/{@code ns}; servers only log its difference to their clock
      */
     public static ZabbixSenderRequest of(List<Row> rows, Instant sentAt) {
-        List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort(BY_TIME);
-        return new ZabbixSenderRequest(List.copyOf(sorted), sentAt.getEpochSecond(), sentAt.getNano(), true);
+        List<Row> sorted;
+        if (inTimeOrder(rows)) {
+            sorted = List.copyOf(rows); // the sink's frames are immutable and in order: taken as they are
+        } else {
+            List<Row> copy = new ArrayList<>(rows);
+            copy.sort(BY_TIME);
+            sorted = List.copyOf(copy);
+        }
+        return new ZabbixSenderRequest(sorted, sentAt.getEpochSecond(), sentAt.getNano(), true);
+    }
+
+    /** Whether {@code rows} are ordered by time already, as the samples of one scrape are. */
+    static boolean inTimeOrder(List<Row> rows) {
+        for (int i = 1; i < rows.size(); i++) {
+            Row before = rows.get(i - 1);
+            Row row = rows.get(i);
+            if (before.clock() > row.clock() || before.clock() == row.clock() && before.ns() > row.ns()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

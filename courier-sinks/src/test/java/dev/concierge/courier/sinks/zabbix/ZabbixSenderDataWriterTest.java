@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.naming.ZabbixKeys;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -152,6 +157,108 @@ class ZabbixSenderDataWriterTest {
                 .isEqualTo("{\"request\":\"sender data\",\"data\":[{\"host\":\"host-0\",\"key\":\"item[0]\",\"value\":\"\"}]}");
         assertThat(writer.toJson(List.of(), true, 5, 6))
                 .isEqualTo(jackson(ZabbixSenderRequest.of(List.of(), Instant.ofEpochSecond(5, 6))));
+    }
+
+    /** The rows of {@code samples} as the sink makes them, and the same rows made of their rendered text. */
+    private static void assertSampleRowsWriteAsTheirText(List<Sample> samples) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        List<Row> text = new ArrayList<>();
+        for (Sample sample : samples) {
+            rows.add(Row.of(sample, null));
+            text.add(new Row(sample.host(), ZabbixKeys.render(sample), sample.value().render(), sample.epochSecond(),
+                    sample.nanos()));
+        }
+        for (boolean timed : new boolean[] {true, false}) {
+            ZabbixSenderRequest fromSamples = timed ? ZabbixSenderRequest.of(rows, SENT_AT)
+                    : ZabbixSenderRequest.untimed(rows);
+            ZabbixSenderRequest fromText = timed ? ZabbixSenderRequest.of(text, SENT_AT)
+                    : ZabbixSenderRequest.untimed(text);
+            byte[] expected = jackson(fromText);
+            ByteBuf buffer = PooledByteBufAllocator.DEFAULT.buffer(16);
+            try {
+                fromSamples.writeTo(buffer);
+                assertThat(ByteBufUtil.getBytes(buffer)).isEqualTo(expected);
+            } finally {
+                buffer.release();
+            }
+            assertThat(fromSamples.toJson()).isEqualTo(expected);
+            assertThat(new ZabbixSenderDataWriter().toJson(fromSamples.rows(), timed, fromSamples.clock(),
+                    fromSamples.ns())).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void writesRowsOfSamplesAsJacksonWritesTheirRenderedKeysAndValues() throws IOException {
+        Random random = new Random(7);
+        String alphabet = "abcXYZ019_.,[]=\"\\ \n\t\u0001\u001f\u007f\u00e9\u07ff\u0800\u20ac\uD83D\uDE00\uDFFF/";
+        MetricType[] types = MetricType.values();
+        for (int request = 0; request < 100; request++) {
+            List<Sample> samples = new ArrayList<>();
+            int n = 1 + random.nextInt(50);
+            for (int i = 0; i < n; i++) {
+                String[] labels = new String[2 * random.nextInt(4)];
+                for (int l = 0; l < labels.length; l++) {
+                    labels[l] = text(random, alphabet, 12);
+                }
+                samples.add(new Sample(text(random, alphabet, 20), Labels.of(labels), types[random.nextInt(types.length)],
+                        random.nextBoolean() ? null : text(random, alphabet, 8), value(random, alphabet),
+                        random.nextInt(Integer.MAX_VALUE), random.nextInt(1_000_000_000), text(random, alphabet, 10),
+                        "test"));
+            }
+            assertSampleRowsWriteAsTheirText(samples);
+        }
+    }
+
+    @Test
+    void writesEveryCharOfTheBasicPlaneInAKeyOfASampleAsJacksonDoes() throws IOException {
+        List<Sample> samples = new ArrayList<>();
+        StringBuilder chunk = new StringBuilder();
+        for (int c = 0; c <= 0xFFFF; c++) {
+            chunk.append((char) c);
+            if (chunk.length() == 200 || c == 0xFFFF) {
+                // As a label value, quoted where it has a comma or a bracket, and as the name, never quoted.
+                samples.add(new Sample("n", Labels.of("k", chunk.toString()), MetricType.GAUGE, null,
+                        SampleValue.of(1L), 1, 2, "h", "test"));
+                samples.add(new Sample(chunk.toString(), Labels.empty(), MetricType.DISCOVERY, "f",
+                        SampleValue.of(chunk.toString()), 1, 2, "h", "test"));
+                chunk.setLength(0);
+            }
+        }
+        assertSampleRowsWriteAsTheirText(samples);
+    }
+
+    @Test
+    void writesTheValuesOfSamplesAsTheirRenderedText() throws IOException {
+        List<Sample> samples = new ArrayList<>();
+        long[] integers = {0, 1, 9, 10, 99, 100, -1, -10, 1_234_567_890_123L, Long.MAX_VALUE, Long.MIN_VALUE};
+        double[] decimals = {0.0, -0.0, 1.0, -3.0, 0.25, 42.0, 1e20, -1e20, 0x1p53, 0x1p53 - 1, -0x1p53 + 1, -0x1p53,
+                0x1p53 + 2, 1e-300, Double.MIN_VALUE, Double.MAX_VALUE, 123456.789, -0.5, 4.9e-324};
+        for (long v : integers) {
+            samples.add(new Sample("i", Labels.empty(), MetricType.COUNTER, null, SampleValue.of(v), 1, 0, "h", "t"));
+        }
+        for (double v : decimals) {
+            samples.add(new Sample("d", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(v), 1, 0, "h", "t"));
+        }
+        samples.add(new Sample("t", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(""), 1, 0, "h", "t"));
+        assertSampleRowsWriteAsTheirText(samples);
+    }
+
+    @Test
+    void writesAKeyOfASampleTooLongForTheStreamsBufferAsJacksonDoes() throws IOException {
+        // 3,000 chars: past the stream writer's buffer at six bytes each, so written from its text.
+        assertSampleRowsWriteAsTheirText(List.of(
+                new Sample("long", Labels.of("k", "\u20ac".repeat(3000)), MetricType.GAUGE, null, SampleValue.of(1L),
+                        1, 0, "h", "t"),
+                new Sample("short", Labels.of("k", "v"), MetricType.GAUGE, null, SampleValue.of(2L), 1, 0, "h", "t")));
+    }
+
+    private static SampleValue value(Random random, String alphabet) {
+        return switch (random.nextInt(4)) {
+            case 0 -> SampleValue.of(random.nextLong());
+            case 1 -> SampleValue.of((double) random.nextInt(1000) - 500);
+            case 2 -> SampleValue.of(random.nextGaussian() * Math.pow(10, random.nextInt(40) - 20));
+            default -> SampleValue.of(text(random, alphabet, 30));
+        };
     }
 
     @Test

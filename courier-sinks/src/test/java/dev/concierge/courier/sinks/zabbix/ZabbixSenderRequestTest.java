@@ -72,6 +72,37 @@ class ZabbixSenderRequestTest {
     }
 
     @Test
+    void aRowOfASampleEqualsTheRowOfItsTextAndHashesAlike() {
+        Sample sample = new Sample("http", Labels.of("path", "/a,b"), MetricType.COUNTER, null, SampleValue.of(0.5),
+                1_717_171_717L, 7, "web-01", "app");
+        Sample same = new Sample("http", Labels.of("path", "/a,b"), MetricType.COUNTER, null, SampleValue.of(0.5),
+                1_717_171_717L, 7, "web-01", "app");
+        Row text = new Row("web-01", "counter[http,\"path=/a,b\"]", "0.5", 1_717_171_717L, 7);
+
+        Row row = Row.of(sample, null);
+
+        assertThat(row).isEqualTo(text).hasSameHashCodeAs(text).isEqualTo(Row.of(same, null))
+                .isEqualTo(Row.of(sample, null)).hasToString(text.toString());
+        assertThat(text).isEqualTo(row);
+        assertThat(row.key()).isSameAs(row.key()); // rendered once
+        assertThat(row.keyLength()).isEqualTo(text.key().length());
+        assertThat(row).isNotEqualTo(Row.of(sample, "other")).isNotEqualTo(
+                new Row("web-01", "counter[http,\"path=/a,b\"]", "0.25", 1_717_171_717L, 7));
+    }
+
+    @Test
+    void takesRowsInTimeOrderAsTheyAre() {
+        List<Row> rows = List.of(new Row("h", "a", "1", 10, 5), new Row("h", "b", "2", 10, 5),
+                new Row("h", "c", "3", 11, 0));
+
+        assertThat(ZabbixSenderRequest.of(rows, SENT_AT).rows()).isSameAs(rows);
+        assertThat(ZabbixSenderRequest.inTimeOrder(rows)).isTrue();
+        assertThat(ZabbixSenderRequest.inTimeOrder(List.of(rows.get(2), rows.get(0)))).isFalse();
+        assertThat(ZabbixSenderRequest.inTimeOrder(List.of(new Row("h", "a", "1", 10, 5), new Row("h", "a", "1", 10, 4))))
+                .isFalse();
+    }
+
+    @Test
     void parsesWhatZabbixSenderWritesSkippingUnknownFields() {
         String json = "{\"request\":\"sender data\",\"session\":\"x\",\"data\":["
                 + "{\"host\":\"a\",\"key\":\"k\",\"value\":\"1\",\"clock\":1717171717,\"ns\":7,\"extra\":{\"n\":[1]}},"

@@ -83,6 +83,30 @@ class ZabbixSinkTest {
     }
 
     @Test
+    void cutsOneHostsRowsInTimeOrderIntoFramesInTheirOrder() throws Exception {
+        receiver = ZabbixTrapperReceiver.create();
+        sink = sinkTo(receiver, 4);
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            samples.add(sample("web-01", "app.requests." + i, SampleValue.of(i * 0.5), i / 3, 0));
+        }
+
+        DeliveryOutcome outcome = send(sink, samples);
+
+        assertThat(outcome).isInstanceOf(DeliveryOutcome.Delivered.class);
+        assertThat(receiver.exchanges()).extracting(e -> e.request().size()).containsExactlyInAnyOrder(4, 4, 2);
+        assertThat(receiver.exchanges()).allSatisfy(e -> {
+            List<Row> rows = e.request().rows();
+            int first = samples.indexOf(samples.stream().filter(s -> ZabbixKeys.render(s).equals(rows.get(0).key()))
+                    .findFirst().orElseThrow());
+            assertThat(first % 4).isZero();
+            assertThat(rows).containsExactlyElementsOf(samples.subList(first, first + rows.size()).stream()
+                    .map(s -> new Row(s.host(), ZabbixKeys.render(s), s.value().render(), s.epochSecond(), s.nanos()))
+                    .toList());
+        });
+    }
+
+    @Test
     void reportsFailedRowsAsPartiallyRejectedWithCounts() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
         receiver = ZabbixTrapperReceiver.create(0, key -> !key.contains("unknown"),
