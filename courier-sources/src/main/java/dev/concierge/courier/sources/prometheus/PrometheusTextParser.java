@@ -70,6 +70,7 @@ public final class PrometheusTextParser {
     private final boolean keepCreated;
     private final StringTable strings = new StringTable();
     private final LabelSetTable labelSets = new LabelSetTable();
+    private final SeriesTable seriesTable = new SeriesTable();
 
     // Per line: the labels read so far (name, value), and a buffer for unescaping label values.
     private final String[] labelNames = new String[MAX_LABELS];
@@ -83,6 +84,9 @@ public final class PrometheusTextParser {
     private int lineStart;
     private List<PrometheusParseProblem> problems;
     private int problemCount;
+
+    // Per line: the hash of the series part that seriesEnd found.
+    private int seriesHash;
 
     // Per number: what parseNumber read.
     private double number;
@@ -198,12 +202,20 @@ public final class PrometheusTextParser {
                     problemAt(p, "expected a metric name [a-zA-Z_:][a-zA-Z0-9_:]*");
                     continue;
                 }
-                String name = strings.intern(in, p, nameEnd);
-                if (family == null || !family.kind.owns(family.name, name)) {
+                int seriesEnd = seriesEnd(p, nameEnd, lineEnd);
+                Series known = seriesEnd < 0 ? null : seriesTable.find(in, p, seriesEnd, seriesHash);
+                String name = known != null ? known.name : strings.intern(in, p, nameEnd);
+                if (family == null || !(known != null && known.readIn(family)) && !family.kind.owns(family.name, name)) {
                     family = new Family(name, Kind.UNTYPED);
                 }
-                Sample sample = sample(name, nameEnd, lineEnd, family, openMetrics, defaultSecond, defaultNanos,
-                        host, source);
+                if (known != null && !known.readIn(family)) {
+                    known = null; // the same series under another TYPE: read it again
+                }
+                Sample sample = known != null
+                        ? knownSample(known, seriesEnd, lineEnd, family, openMetrics, defaultSecond, defaultNanos, host,
+                                source)
+                        : sample(name, p, nameEnd, seriesEnd, lineEnd, family, openMetrics, defaultSecond, defaultNanos,
+                                host, source);
                 if (sample == null) {
                     continue;
                 }
@@ -219,11 +231,27 @@ public final class PrometheusTextParser {
                 problem("no # EOF line: the exposition may be truncated (expected: # EOF as the last line)");
             }
             labelSets.fit(samples.size());
+            seriesTable.fit(samples.size());
             return new PrometheusParseResult(samples, families, problems, problemCount, skippedCreated);
         } finally {
             in = null;
             problems = null;
         }
+    }
+
+    /** Series kept for the next scrape, for tests of the bound. */
+    int cachedSeries() {
+        return seriesTable.size();
+    }
+
+    /** Slots of the series table, for tests of the bound. */
+    int cachedSeriesSlots() {
+        return seriesTable.slots();
+    }
+
+    /** Bytes of the series table's keys, for tests of the bound. */
+    int cachedSeriesKeyBytes() {
+        return seriesTable.keyBytes();
     }
 
     /** Handles # HELP, # TYPE and # UNIT; returns the family that following samples belong to. */
@@ -262,9 +290,12 @@ public final class PrometheusTextParser {
         return new Family(name, kind);
     }
 
-    /** Reads labels, value, timestamp and exemplar after the name; null (and a problem) when the line is bad. */
-    private Sample sample(String name, int p, int lineEnd, Family family, boolean openMetrics, long defaultSecond,
-                          int defaultNanos, String host, String source) {
+    /**
+     * Reads labels, value, timestamp and exemplar after the name; null (and a problem) when the line is bad.
+     * The series of a good line joins the series table, so that the next scrape reads only its value.
+     */
+    private Sample sample(String name, int nameStart, int p, int seriesEnd, int lineEnd, Family family,
+                          boolean openMetrics, long defaultSecond, int defaultNanos, String host, String source) {
         labelCount = 0;
         int brace = skipBlanks(p, lineEnd); // the Go parser allows blanks between name and labels
         if (brace < lineEnd && in[brace] == '{') {
@@ -273,23 +304,70 @@ public final class PrometheusTextParser {
                 return null;
             }
         }
+        int labelsEnd = p;
+        if (!value(name, p, lineEnd, openMetrics, defaultSecond, defaultNanos)) {
+            return null;
+        }
+        Kind kind = family.kind;
+        if (kind.buckets && isSuffixed(name, family.name, "_bucket")) {
+            if (canonicalBound("le", lineEnd) == null) {
+                return null;
+            }
+        } else if (kind == Kind.SUMMARY && name.length() == family.name.length()) {
+            if (canonicalBound("quantile", lineEnd) == null) {
+                return null;
+            }
+        }
+        boolean countsOnly = kind.countsOnly(name, family.name);
+        Labels labels = labelSets.labels(labelNames, labelValues, labelCount);
+        // What the label block read (name, labels, errors) follows from its bytes alone, so the series is
+        // only cached when those bytes are exactly the ones seriesEnd found.
+        if (labelsEnd == seriesEnd) {
+            seriesTable.put(new Series(seriesHash, Arrays.copyOfRange(in, nameStart, seriesEnd), name, labels,
+                    family.name, kind, countsOnly));
+        }
+        return new Sample(name, labels, kind.type, null, sampleValue(countsOnly), lineSecond, lineNanos, host, source);
+    }
+
+    /** A line of a series read before in the same family: only its value, timestamp and exemplar are read. */
+    private Sample knownSample(Series known, int seriesEnd, int lineEnd, Family family, boolean openMetrics,
+                               long defaultSecond, int defaultNanos, String host, String source) {
+        if (!value(known.name, seriesEnd, lineEnd, openMetrics, defaultSecond, defaultNanos)) {
+            return null;
+        }
+        return new Sample(known.name, known.labels, family.kind.type, null, sampleValue(known.countsOnly), lineSecond,
+                lineNanos, host, source);
+    }
+
+    // Per sample line: what value() read.
+    private double lineValue;
+    private boolean lineValueIsLong;
+    private long lineValueAsLong;
+    private long lineSecond;
+    private int lineNanos;
+
+    /**
+     * Reads value, timestamp and exemplar from the end of the series part into the line fields; false (and a
+     * problem) when the line is bad.
+     */
+    private boolean value(String name, int p, int lineEnd, boolean openMetrics, long defaultSecond, int defaultNanos) {
         int valueStart = skipBlanks(p, lineEnd);
         if (valueStart == p || valueStart == lineEnd) {
             problemAt(p, valueStart == lineEnd ? "no value after " + name + " (expected: a number)"
                     : "expected a space between " + name + " and its value");
-            return null;
+            return false;
         }
         int valueEnd = scanWord(valueStart, lineEnd);
         if (!parseNumber(valueStart, valueEnd)) {
             problemAt(valueStart, "value " + quoted(valueStart, valueEnd) + " (expected: a number, NaN, +Inf or -Inf)");
-            return null;
+            return false;
         }
-        double value = number;
-        boolean valueIsLong = numberIsLong;
-        long valueAsLong = numberAsLong;
+        lineValue = number;
+        lineValueIsLong = numberIsLong;
+        lineValueAsLong = numberAsLong;
 
-        long second = defaultSecond;
-        int nanos = defaultNanos;
+        lineSecond = defaultSecond;
+        lineNanos = defaultNanos;
         boolean timestamped = false;
         p = skipBlanks(valueEnd, lineEnd);
         if (p < lineEnd && in[p] != '#') {
@@ -298,10 +376,10 @@ public final class PrometheusTextParser {
                 problemAt(p, "timestamp " + quoted(p, tsEnd) + (openMetrics
                         ? " (expected: seconds since the epoch, such as 1520879607.789)"
                         : " (expected: integer milliseconds since the epoch)"));
-                return null;
+                return false;
             }
-            second = parsedSecond;
-            nanos = parsedNanos;
+            lineSecond = parsedSecond;
+            lineNanos = parsedNanos;
             timestamped = true;
             p = skipBlanks(tsEnd, lineEnd);
         }
@@ -312,39 +390,22 @@ public final class PrometheusTextParser {
                             + (timestamped ? "timestamp" : "value")
                             + (openMetrics ? " (expected: end of line or an exemplar # {...} value)" : " (expected: end of line)"));
                 }
-                return null;
+                return false;
             }
         }
-
-        Kind kind = family.kind;
-        String le = null;
-        if (kind.buckets && isSuffixed(name, family.name, "_bucket")) {
-            le = canonicalBound("le", lineEnd);
-            if (le == null) {
-                return null;
-            }
-        } else if (kind == Kind.SUMMARY && name.length() == family.name.length()) {
-            if (canonicalBound("quantile", lineEnd) == null) {
-                return null;
-            }
-        }
-        SampleValue sampleValue;
-        if (kind.countsOnly(name, family.name) && Double.isFinite(value)) {
-            if (valueIsLong) {
-                sampleValue = SampleValue.of(valueAsLong);
-            } else if (value == Math.rint(value) && Math.abs(value) < 0x1p63) {
-                sampleValue = SampleValue.of((long) value);
-            } else {
-                sampleValue = SampleValue.of(value);
-            }
-        } else {
-            sampleValue = SampleValue.of(value);
-        }
-        return new Sample(name, labels(), kind.type, null, sampleValue, second, nanos, host, source);
+        return true;
     }
 
-    private Labels labels() {
-        return labelSets.labels(labelNames, labelValues, labelCount);
+    private SampleValue sampleValue(boolean countsOnly) {
+        if (countsOnly && Double.isFinite(lineValue)) {
+            if (lineValueIsLong) {
+                return SampleValue.of(lineValueAsLong);
+            }
+            if (lineValue == Math.rint(lineValue) && Math.abs(lineValue) < 0x1p63) {
+                return SampleValue.of((long) lineValue);
+            }
+        }
+        return SampleValue.of(lineValue);
     }
 
     /**
@@ -703,6 +764,44 @@ public final class PrometheusTextParser {
         return -1;
     }
 
+    /**
+     * The end of a sample line's series part, its name and label block, given the name's end: the index after
+     * the closing brace, or the name's end when no brace follows; -1 when the block is not closed. Reads
+     * quotes and backslashes as {@link #labelValue} does, so that for a label block that parses the end is
+     * the same. Leaves the part's hash in {@link #seriesHash}.
+     */
+    private int seriesEnd(int start, int nameEnd, int lineEnd) {
+        int end = nameEnd;
+        int p = skipBlanks(nameEnd, lineEnd);
+        if (p < lineEnd && in[p] == '{') {
+            boolean quoted = false;
+            for (p++; p < lineEnd; p++) {
+                byte b = in[p];
+                if (quoted) {
+                    if (b == '\\') {
+                        p++;
+                    } else if (b == '"') {
+                        quoted = false;
+                    }
+                } else if (b == '"') {
+                    quoted = true;
+                } else if (b == '}') {
+                    break;
+                }
+            }
+            if (p >= lineEnd) {
+                return -1;
+            }
+            end = p + 1;
+        }
+        int h = 0;
+        for (int i = start; i < end; i++) {
+            h = 31 * h + in[i];
+        }
+        seriesHash = h;
+        return end;
+    }
+
     private static boolean isBlank(byte b) {
         return b == ' ' || b == '\t';
     }
@@ -1021,6 +1120,147 @@ public final class PrometheusTextParser {
                 names[j + 1] = name;
                 values[j + 1] = value;
             }
+        }
+    }
+
+    /**
+     * A series read before: the bytes of its series part (name and label block, as on the line), what they
+     * read as, and the family they were read in, which decides the sample's type and value kind and whether
+     * its {@code le} or {@code quantile} was checked. Nothing of a value is kept.
+     */
+    private static final class Series {
+        final int hash;
+        final byte[] key;
+        final String name;
+        final Labels labels;
+        final String familyName;
+        final Kind kind;
+        final boolean countsOnly;
+
+        Series(int hash, byte[] key, String name, Labels labels, String familyName, Kind kind, boolean countsOnly) {
+            this.hash = hash;
+            this.key = key;
+            this.name = name;
+            this.labels = labels;
+            this.familyName = familyName;
+            this.kind = kind;
+            this.countsOnly = countsOnly;
+        }
+
+        /** Whether {@code family} is the one this series was read in, so what was derived from it holds. */
+        boolean readIn(Family family) {
+            return family.kind == kind && (family.name == familyName || family.name.equals(familyName));
+        }
+    }
+
+    /**
+     * Series by the bytes of their series part, as Prometheus's scrape cache keeps them, so that a line of a
+     * series seen before costs a hash, one comparison of its bytes and its value: no interning, no label set.
+     * Open addressing with linear probing (a direct-mapped table would lose every series that shares a slot
+     * with another, on every scrape); the hashes sit in an array of their own so that a probe reads no
+     * entry. It grows while an exposition fills it, up to a bound, and is forgotten when full at the bound,
+     * when its keys pass their byte budget, or when it holds more than twice the series of the last
+     * exposition (an exporter whose series change).
+     */
+    private static final class SeriesTable {
+        /** A series part longer than this is read every time: its key would cost more than it saves. */
+        static final int MAX_KEY_LENGTH = 1024;
+        static final int MIN_SLOTS = 1024;
+        static final int MAX_SLOTS = 1 << 16; // up to 49,152 series, about 0.5 MiB of slots
+        /** Bytes of keys held at most; 20,000 series of the node exporter take about 1.6 MB. */
+        static final int MAX_KEY_BYTES = 4 << 20;
+        private int[] hashes = new int[MIN_SLOTS];
+        private Series[] entries = new Series[MIN_SLOTS];
+        private int size;
+        private int keyBytes;
+
+        Series find(byte[] b, int start, int end, int hash) {
+            int mask = entries.length - 1;
+            for (int slot = spread(hash); ; slot = (slot + 1) & mask) {
+                Series series = entries[slot];
+                if (series == null) {
+                    return null;
+                }
+                if (hashes[slot] == hash && Arrays.equals(series.key, 0, series.key.length, b, start, end)) {
+                    return series;
+                }
+            }
+        }
+
+        /** Adds {@code series}, or replaces the one with the same key (read in another family). */
+        void put(Series series) {
+            if (series.key.length > MAX_KEY_LENGTH) {
+                return;
+            }
+            boolean full = size >= entries.length - (entries.length >> 2); // a load of 3/4 at most
+            if (keyBytes + series.key.length > MAX_KEY_BYTES || (full && entries.length == MAX_SLOTS)) {
+                clear(entries.length);
+            } else if (full) {
+                grow();
+            }
+            int mask = entries.length - 1;
+            int slot = spread(series.hash);
+            while (entries[slot] != null) {
+                Series old = entries[slot];
+                if (hashes[slot] == series.hash && Arrays.equals(old.key, series.key)) {
+                    keyBytes -= old.key.length;
+                    size--;
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+            hashes[slot] = series.hash;
+            entries[slot] = series;
+            size++;
+            keyBytes += series.key.length;
+        }
+
+        /** Called after each exposition of {@code samples} samples. */
+        void fit(int samples) {
+            if (size > 2 * Math.max(samples, MIN_SLOTS / 2)) {
+                clear(Math.min(MAX_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, samples)) << 2)));
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        int slots() {
+            return entries.length;
+        }
+
+        int keyBytes() {
+            return keyBytes;
+        }
+
+        private void grow() {
+            Series[] old = entries;
+            entries = new Series[old.length * 2];
+            hashes = new int[old.length * 2];
+            int mask = entries.length - 1;
+            for (Series series : old) {
+                if (series != null) {
+                    int slot = spread(series.hash);
+                    while (entries[slot] != null) {
+                        slot = (slot + 1) & mask;
+                    }
+                    hashes[slot] = series.hash;
+                    entries[slot] = series;
+                }
+            }
+        }
+
+        private void clear(int slots) {
+            entries = new Series[slots];
+            hashes = new int[slots];
+            size = 0;
+            keyBytes = 0;
+        }
+
+        /** The first slot to probe: Fibonacci hashing, the top bits of the product, as a byte hash differs mostly in its low bits. */
+        private int spread(int hash) {
+            return (hash * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(entries.length));
         }
     }
 
