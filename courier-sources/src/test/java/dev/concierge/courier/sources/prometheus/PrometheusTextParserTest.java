@@ -213,6 +213,37 @@ class PrometheusTextParserTest {
         }
     }
 
+    /**
+     * Lines of many lengths, so that each line end falls at every offset of an eight-byte word, several line
+     * ends in one word, and bytes close to a newline's (0x0B, 0x8A, 0xCA, 0x0A in UTF-8) in the values.
+     */
+    @Test
+    void findsEveryLineEndWhateverItsOffset() {
+        String[] fillers = {"", "\u000b", "\u008a", "\u00ca", "\u010a", "x"};
+        StringBuilder text = new StringBuilder();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int length = 0; length < 36; length++) {
+            String value = fillers[length % fillers.length].repeat(length / 2) + "v".repeat(length % 3);
+            String decoded = value.translateEscapes();
+            text.append("m{l=\"").append(decoded).append("\"} ").append(length).append('\n');
+            expected.add(decoded.isEmpty() ? "untyped m{} D(" + length + ".0)"
+                    : "untyped m{l=" + decoded + "} D(" + length + ".0)");
+        }
+        for (int length = 1; length < 12; length++) {
+            text.append("n".repeat(length)).append(" 1\n");
+            expected.add("untyped " + "n".repeat(length) + "{} D(1.0)");
+        }
+        text.append("a 1\nb 2\n\n\nc 3\n"); // more than one line end in a word
+        expected.addAll(List.of("untyped a{} D(1.0)", "untyped b{} D(2.0)", "untyped c{} D(3.0)"));
+        text.append("last 2"); // no line end: the text format takes it
+        expected.add("untyped last{} D(2.0)");
+
+        PrometheusParseResult result = parse(text.toString(), PrometheusFormat.TEXT_0_0_4);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(lines(result)).isEqualTo(expected);
+    }
+
     @Test
     void toleratesCarriageReturnsTabsAndMissingFinalNewlineInTheTextFormat() {
         PrometheusParseResult result = parse("# TYPE a gauge\r\na\t{x = \"1\" }\t 2\r\nb 3", PrometheusFormat.TEXT_0_0_4);
