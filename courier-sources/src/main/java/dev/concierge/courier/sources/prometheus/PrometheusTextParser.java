@@ -698,8 +698,10 @@ public final class PrometheusTextParser {
         if (digits == 0) {
             return false;
         }
+        int exponentValue = 0;
         if (exponent) {
             int q = p + 1;
+            boolean negativeExponent = q < end && b[q] == '-';
             if (q < end && (b[q] == '+' || b[q] == '-')) {
                 q++;
             }
@@ -710,6 +712,12 @@ public final class PrometheusTextParser {
                 if (b[q] < '0' || b[q] > '9') {
                     return false;
                 }
+                if (exponentValue < 10_000) { // far outside the fast path already; no overflow
+                    exponentValue = exponentValue * 10 + (b[q] - '0');
+                }
+            }
+            if (negativeExponent) {
+                exponentValue = -exponentValue;
             }
         }
         if (!point && !exponent && exact) {
@@ -718,9 +726,12 @@ public final class PrometheusTextParser {
             number = numberAsLong;
             return true;
         }
-        if (!exponent && exact && mantissa < TWO_TO_53 && fractionDigits >= 0 && fractionDigits < POWERS_OF_TEN.length) {
-            // Both operands are exact doubles, so one IEEE division rounds correctly (Clinger's fast path).
-            double v = mantissa / POWERS_OF_TEN[fractionDigits];
+        int scale = exponentValue - fractionDigits; // the number is mantissa * 10^scale
+        if (exact && mantissa < TWO_TO_53 && scale > -POWERS_OF_TEN.length && scale < POWERS_OF_TEN.length) {
+            // Both operands are exact doubles, so one IEEE multiplication or division rounds correctly
+            // (Clinger's fast path). Go writes large and small floats with an exponent (1.445737e+06), which
+            // was a fifth of the values of the node exporter and went through Double.parseDouble.
+            double v = scale >= 0 ? mantissa * POWERS_OF_TEN[scale] : mantissa / POWERS_OF_TEN[-scale];
             number = negative ? -v : v;
             return true;
         }

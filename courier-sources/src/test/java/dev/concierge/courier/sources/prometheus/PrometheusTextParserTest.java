@@ -200,7 +200,9 @@ class PrometheusTextParserTest {
     @Test
     void parsesDecimalsExactlyLikeTheJdk() {
         String[] numbers = {"0.1", "0.3", "1.7976931348623157", "123456.789012345", "2.2250738585072014",
-            "9007199254740991.5", "0.000001", "4.35", "17.0000000000000001", "1e-05", "3.14159e+10", "-0.0"};
+            "9007199254740991.5", "0.000001", "4.35", "17.0000000000000001", "1e-05", "3.14159e+10", "-0.0",
+            "1.445737e+06", "9007199254740993e0", "9007199254740991e22", "1e23", "1e-22", "1e-23", "4.9351e-05",
+            "123.456e-20", "0.1e+22", "-0e5", "1e400", "1e-400", "1E+0000000000000000003", "2.5e-0"};
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < numbers.length; i++) {
             text.append("n").append(i).append(' ').append(numbers[i]).append('\n');
@@ -210,6 +212,34 @@ class PrometheusTextParserTest {
         for (int i = 0; i < numbers.length; i++) {
             assertThat(((SampleValue.Decimal) samples.get(i).value()).value()).as(numbers[i])
                     .isEqualTo(Double.parseDouble(numbers[i]));
+        }
+    }
+
+    /** Random decimals with and without exponents, around the bounds of the exact fast path. */
+    @Test
+    void parsesRandomDecimalsExactlyLikeTheJdk() {
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder text = new StringBuilder();
+        List<String> numbers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            String digits = Long.toString((random.nextLong() >>> 1) >>> random.nextInt(63));
+            int point = random.nextInt(digits.length() + 1);
+            String number = (random.nextBoolean() ? "-" : "") + (point == 0 ? "0" : digits.substring(0, point)) + "."
+                    + digits.substring(point);
+            if (random.nextBoolean()) {
+                number += (random.nextBoolean() ? "e" : "E") + (random.nextInt(60) - 30);
+            }
+            numbers.add(number);
+            text.append("n ").append(number).append('\n');
+        }
+        PrometheusParseResult result = parse(text.toString(), PrometheusFormat.TEXT_0_0_4);
+        List<Sample> samples = result.samples();
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(samples).hasSize(numbers.size());
+        for (int i = 0; i < numbers.size(); i++) {
+            assertThat(((SampleValue.Decimal) samples.get(i).value()).value()).as(numbers.get(i))
+                    .isEqualTo(Double.parseDouble(numbers.get(i)));
         }
     }
 
