@@ -22,7 +22,10 @@ import java.util.Objects;
  * Parses the Prometheus text exposition 0.0.4 and OpenMetrics 1.0 (PROTOCOLS.md section 4) straight from
  * the bytes of a response, line by line, with a hand-written scanner: no regular expressions, no line
  * strings, no splitting. Names and short label values are interned in a small table that lives as long as
- * the parser, so a scrape of the same exporter reuses the strings of the previous one.
+ * the parser, so a scrape of the same exporter reuses the strings of the previous one; and the parser keeps
+ * the series it has read by the bytes of their name and label block, as Prometheus's scrape cache does, so
+ * that a line of a series it knows, in the same family, costs the comparison of those bytes and the reading
+ * of its value (which is never kept). What a line yields, problems included, is the same either way.
  *
  * <p>Not thread-safe: one instance per source, used on that source's collect thread.
  *
