@@ -4,8 +4,11 @@ import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +22,10 @@ import java.util.Objects;
  * Parses the Prometheus text exposition 0.0.4 and OpenMetrics 1.0 (PROTOCOLS.md section 4) straight from
  * the bytes of a response, line by line, with a hand-written scanner: no regular expressions, no line
  * strings, no splitting. Names and short label values are interned in a small table that lives as long as
- * the parser, so a scrape of the same exporter reuses the strings of the previous one.
+ * the parser, so a scrape of the same exporter reuses the strings of the previous one; and the parser keeps
+ * the series it has read by the bytes of their name and label block, as Prometheus's scrape cache does, so
+ * that a line of a series it knows, in the same family, costs the comparison of those bytes and the reading
+ * of its value (which is never kept). What a line yields, problems included, is the same either way.
  *
  * <p>Not thread-safe: one instance per source, used on that source's collect thread.
  *
@@ -65,11 +71,13 @@ public final class PrometheusTextParser {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
         1e19, 1e20, 1e21, 1e22};
     private static final long TWO_TO_53 = 1L << 53;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int maxLineLength;
     private final boolean keepCreated;
     private final StringTable strings = new StringTable();
     private final LabelSetTable labelSets = new LabelSetTable();
+    private final SeriesTable seriesTable = new SeriesTable();
 
     // Per line: the labels read so far (name, value), and a buffer for unescaping label values.
     private final String[] labelNames = new String[MAX_LABELS];
@@ -83,6 +91,10 @@ public final class PrometheusTextParser {
     private int lineStart;
     private List<PrometheusParseProblem> problems;
     private int problemCount;
+
+    // Per line: the hash of the series part that seriesEnd found. Per parse: the series of the last good line.
+    private int seriesHash;
+    private int previousSeries = -1;
 
     // Per number: what parseNumber read.
     private double number;
@@ -193,17 +205,41 @@ public final class PrometheusTextParser {
                     problem("last line has no line end: the exposition is truncated (expected: # EOF)");
                     continue;
                 }
-                int nameEnd = scanMetricName(p, lineEnd);
-                if (nameEnd == p) {
-                    problemAt(p, "expected a metric name [a-zA-Z_:][a-zA-Z0-9_:]*");
-                    continue;
+                // An unchanged exporter writes its series in the same order every scrape: try the series
+                // numbered after the previous line's before reading the name and hashing the line.
+                int known = seriesTable.after(previousSeries);
+                int nameEnd;
+                int seriesEnd;
+                if (known >= 0 && seriesTable.isAt(known, in, p, lineEnd)) {
+                    nameEnd = p + seriesTable.name(known).length();
+                    seriesEnd = p + seriesTable.keyLength(known);
+                    seriesHash = seriesTable.hash(known);
+                } else {
+                    nameEnd = scanMetricName(p, lineEnd);
+                    if (nameEnd == p) {
+                        problemAt(p, "expected a metric name [a-zA-Z_:][a-zA-Z0-9_:]*");
+                        continue;
+                    }
+                    seriesEnd = seriesEnd(p, nameEnd, lineEnd);
+                    known = seriesEnd < 0 ? -1 : seriesTable.find(in, p, seriesEnd, seriesHash);
                 }
-                String name = strings.intern(in, p, nameEnd);
-                if (family == null || !family.kind.owns(family.name, name)) {
+                String name = known >= 0 ? seriesTable.name(known) : strings.intern(in, p, nameEnd);
+                if (family == null
+                        || !(known >= 0 && seriesTable.readIn(known, family)) && !family.kind.owns(family.name, name)) {
                     family = new Family(name, Kind.UNTYPED);
                 }
-                Sample sample = sample(name, nameEnd, lineEnd, family, openMetrics, defaultSecond, defaultNanos,
-                        host, source);
+                if (known >= 0 && !seriesTable.readIn(known, family)) {
+                    known = -1; // the same series under another TYPE: read it again
+                }
+                Sample sample;
+                if (known >= 0) {
+                    previousSeries = known;
+                    sample = knownSample(known, seriesEnd, lineEnd, family, openMetrics, defaultSecond, defaultNanos,
+                            host, source);
+                } else {
+                    sample = sample(name, p, nameEnd, seriesEnd, lineEnd, family, openMetrics, defaultSecond,
+                            defaultNanos, host, source);
+                }
                 if (sample == null) {
                     continue;
                 }
@@ -219,11 +255,28 @@ public final class PrometheusTextParser {
                 problem("no # EOF line: the exposition may be truncated (expected: # EOF as the last line)");
             }
             labelSets.fit(samples.size());
+            seriesTable.fit(samples.size());
             return new PrometheusParseResult(samples, families, problems, problemCount, skippedCreated);
         } finally {
             in = null;
             problems = null;
+            previousSeries = -1;
         }
+    }
+
+    /** Series kept for the next scrape, for tests of the bound. */
+    int cachedSeries() {
+        return seriesTable.size();
+    }
+
+    /** Slots of the series table, for tests of the bound. */
+    int cachedSeriesSlots() {
+        return seriesTable.slots();
+    }
+
+    /** Bytes held for the series table's keys, for tests of the bound. */
+    int cachedSeriesKeyBytes() {
+        return seriesTable.keyBytes();
     }
 
     /** Handles # HELP, # TYPE and # UNIT; returns the family that following samples belong to. */
@@ -262,9 +315,12 @@ public final class PrometheusTextParser {
         return new Family(name, kind);
     }
 
-    /** Reads labels, value, timestamp and exemplar after the name; null (and a problem) when the line is bad. */
-    private Sample sample(String name, int p, int lineEnd, Family family, boolean openMetrics, long defaultSecond,
-                          int defaultNanos, String host, String source) {
+    /**
+     * Reads labels, value, timestamp and exemplar after the name; null (and a problem) when the line is bad.
+     * The series of a good line joins the series table, so that the next scrape reads only its value.
+     */
+    private Sample sample(String name, int nameStart, int p, int seriesEnd, int lineEnd, Family family,
+                          boolean openMetrics, long defaultSecond, int defaultNanos, String host, String source) {
         labelCount = 0;
         int brace = skipBlanks(p, lineEnd); // the Go parser allows blanks between name and labels
         if (brace < lineEnd && in[brace] == '{') {
@@ -273,23 +329,74 @@ public final class PrometheusTextParser {
                 return null;
             }
         }
+        int labelsEnd = p;
+        if (!value(name, p, lineEnd, openMetrics, defaultSecond, defaultNanos)) {
+            return null;
+        }
+        Kind kind = family.kind;
+        if (kind.buckets && isSuffixed(name, family.name, "_bucket")) {
+            if (canonicalBound("le", lineEnd) == null) {
+                return null;
+            }
+        } else if (kind == Kind.SUMMARY && name.length() == family.name.length()) {
+            if (canonicalBound("quantile", lineEnd) == null) {
+                return null;
+            }
+        }
+        boolean countsOnly = kind.countsOnly(name, family.name);
+        Labels labels = labelSets.labels(labelNames, labelValues, labelCount);
+        // What the label block read (name, labels, errors) follows from its bytes alone, so the series is
+        // only cached when those bytes are exactly the ones seriesEnd found.
+        if (labelsEnd == seriesEnd) {
+            int series = seriesTable.put(seriesHash, in, nameStart, seriesEnd, name, labels, family.name, kind,
+                    countsOnly);
+            if (series >= 0) {
+                previousSeries = series;
+            }
+        }
+        return new Sample(name, labels, kind.type, null, sampleValue(countsOnly), lineSecond, lineNanos, host, source);
+    }
+
+    /** A line of a series read before in the same family: only its value, timestamp and exemplar are read. */
+    private Sample knownSample(int known, int seriesEnd, int lineEnd, Family family, boolean openMetrics,
+                               long defaultSecond, int defaultNanos, String host, String source) {
+        String name = seriesTable.name(known);
+        if (!value(name, seriesEnd, lineEnd, openMetrics, defaultSecond, defaultNanos)) {
+            return null;
+        }
+        return new Sample(name, seriesTable.labels(known), family.kind.type, null,
+                sampleValue(seriesTable.countsOnly(known)), lineSecond, lineNanos, host, source);
+    }
+
+    // Per sample line: what value() read.
+    private double lineValue;
+    private boolean lineValueIsLong;
+    private long lineValueAsLong;
+    private long lineSecond;
+    private int lineNanos;
+
+    /**
+     * Reads value, timestamp and exemplar from the end of the series part into the line fields; false (and a
+     * problem) when the line is bad.
+     */
+    private boolean value(String name, int p, int lineEnd, boolean openMetrics, long defaultSecond, int defaultNanos) {
         int valueStart = skipBlanks(p, lineEnd);
         if (valueStart == p || valueStart == lineEnd) {
             problemAt(p, valueStart == lineEnd ? "no value after " + name + " (expected: a number)"
                     : "expected a space between " + name + " and its value");
-            return null;
+            return false;
         }
         int valueEnd = scanWord(valueStart, lineEnd);
         if (!parseNumber(valueStart, valueEnd)) {
             problemAt(valueStart, "value " + quoted(valueStart, valueEnd) + " (expected: a number, NaN, +Inf or -Inf)");
-            return null;
+            return false;
         }
-        double value = number;
-        boolean valueIsLong = numberIsLong;
-        long valueAsLong = numberAsLong;
+        lineValue = number;
+        lineValueIsLong = numberIsLong;
+        lineValueAsLong = numberAsLong;
 
-        long second = defaultSecond;
-        int nanos = defaultNanos;
+        lineSecond = defaultSecond;
+        lineNanos = defaultNanos;
         boolean timestamped = false;
         p = skipBlanks(valueEnd, lineEnd);
         if (p < lineEnd && in[p] != '#') {
@@ -298,10 +405,10 @@ public final class PrometheusTextParser {
                 problemAt(p, "timestamp " + quoted(p, tsEnd) + (openMetrics
                         ? " (expected: seconds since the epoch, such as 1520879607.789)"
                         : " (expected: integer milliseconds since the epoch)"));
-                return null;
+                return false;
             }
-            second = parsedSecond;
-            nanos = parsedNanos;
+            lineSecond = parsedSecond;
+            lineNanos = parsedNanos;
             timestamped = true;
             p = skipBlanks(tsEnd, lineEnd);
         }
@@ -312,39 +419,22 @@ public final class PrometheusTextParser {
                             + (timestamped ? "timestamp" : "value")
                             + (openMetrics ? " (expected: end of line or an exemplar # {...} value)" : " (expected: end of line)"));
                 }
-                return null;
+                return false;
             }
         }
-
-        Kind kind = family.kind;
-        String le = null;
-        if (kind.buckets && isSuffixed(name, family.name, "_bucket")) {
-            le = canonicalBound("le", lineEnd);
-            if (le == null) {
-                return null;
-            }
-        } else if (kind == Kind.SUMMARY && name.length() == family.name.length()) {
-            if (canonicalBound("quantile", lineEnd) == null) {
-                return null;
-            }
-        }
-        SampleValue sampleValue;
-        if (kind.countsOnly(name, family.name) && Double.isFinite(value)) {
-            if (valueIsLong) {
-                sampleValue = SampleValue.of(valueAsLong);
-            } else if (value == Math.rint(value) && Math.abs(value) < 0x1p63) {
-                sampleValue = SampleValue.of((long) value);
-            } else {
-                sampleValue = SampleValue.of(value);
-            }
-        } else {
-            sampleValue = SampleValue.of(value);
-        }
-        return new Sample(name, labels(), kind.type, null, sampleValue, second, nanos, host, source);
+        return true;
     }
 
-    private Labels labels() {
-        return labelSets.labels(labelNames, labelValues, labelCount);
+    private SampleValue sampleValue(boolean countsOnly) {
+        if (countsOnly && Double.isFinite(lineValue)) {
+            if (lineValueIsLong) {
+                return SampleValue.of(lineValueAsLong);
+            }
+            if (lineValue == Math.rint(lineValue) && Math.abs(lineValue) < 0x1p63) {
+                return SampleValue.of((long) lineValue);
+            }
+        }
+        return SampleValue.of(lineValue);
     }
 
     /**
@@ -611,8 +701,10 @@ public final class PrometheusTextParser {
         if (digits == 0) {
             return false;
         }
+        int exponentValue = 0;
         if (exponent) {
             int q = p + 1;
+            boolean negativeExponent = q < end && b[q] == '-';
             if (q < end && (b[q] == '+' || b[q] == '-')) {
                 q++;
             }
@@ -623,6 +715,12 @@ public final class PrometheusTextParser {
                 if (b[q] < '0' || b[q] > '9') {
                     return false;
                 }
+                if (exponentValue < 10_000) { // far outside the fast path already; no overflow
+                    exponentValue = exponentValue * 10 + (b[q] - '0');
+                }
+            }
+            if (negativeExponent) {
+                exponentValue = -exponentValue;
             }
         }
         if (!point && !exponent && exact) {
@@ -631,9 +729,12 @@ public final class PrometheusTextParser {
             number = numberAsLong;
             return true;
         }
-        if (!exponent && exact && mantissa < TWO_TO_53 && fractionDigits >= 0 && fractionDigits < POWERS_OF_TEN.length) {
-            // Both operands are exact doubles, so one IEEE division rounds correctly (Clinger's fast path).
-            double v = mantissa / POWERS_OF_TEN[fractionDigits];
+        int scale = exponentValue - fractionDigits; // the number is mantissa * 10^scale
+        if (exact && mantissa < TWO_TO_53 && scale > -POWERS_OF_TEN.length && scale < POWERS_OF_TEN.length) {
+            // Both operands are exact doubles, so one IEEE multiplication or division rounds correctly
+            // (Clinger's fast path). Go writes large and small floats with an exponent (1.445737e+06), which
+            // was a fifth of the values of the node exporter and went through Double.parseDouble.
+            double v = scale >= 0 ? mantissa * POWERS_OF_TEN[scale] : mantissa / POWERS_OF_TEN[-scale];
             number = negative ? -v : v;
             return true;
         }
@@ -694,13 +795,87 @@ public final class PrometheusTextParser {
 
     // ---- scanning -------------------------------------------------------------------------------------
 
+    /**
+     * The first {@code \n} in {@code in[from, end)}, or -1. Eight bytes at a time: a byte-by-byte loop with an
+     * early exit is not vectorised by the JIT, and finding line ends was a fifth of a known line's time.
+     */
     private int indexOfNewline(int from, int end) {
-        for (int i = from; i < end; i++) {
+        int i = from;
+        for (; i <= end - Long.BYTES; i += Long.BYTES) {
+            long x = (long) LONGS.get(in, i) ^ 0x0A0A0A0A0A0A0A0AL; // a newline becomes a zero byte
+            // The lowest set bit marks the first zero byte (a borrow can only mark bytes after it).
+            long zeros = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zeros != 0) {
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
             if (in[i] == '\n') {
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * The end of a sample line's series part, its name and label block, given the name's end: the index after
+     * the closing brace, or the name's end when no brace follows; -1 when the block is not closed. Reads
+     * quotes and backslashes as {@link #labelValue} does, so that for a label block that parses the end is
+     * the same. Leaves the part's hash in {@link #seriesHash}.
+     */
+    private int seriesEnd(int start, int nameEnd, int lineEnd) {
+        int end = nameEnd;
+        int p = skipBlanks(nameEnd, lineEnd);
+        if (p < lineEnd && in[p] == '{') {
+            boolean quoted = false;
+            for (p++; p < lineEnd; p++) {
+                byte b = in[p];
+                if (quoted) {
+                    if (b == '\\') {
+                        p++;
+                    } else if (b == '"') {
+                        quoted = false;
+                    }
+                } else if (b == '"') {
+                    quoted = true;
+                } else if (b == '}') {
+                    break;
+                }
+            }
+            if (p >= lineEnd) {
+                return -1;
+            }
+            end = p + 1;
+        }
+        seriesHash = hash(in, start, end);
+        return end;
+    }
+
+    /**
+     * A hash of {@code b[start, end)} eight bytes at a time: one multiply per word instead of one per byte,
+     * whose chain of multiplies was a third of a known line's time (and of interning a family name).
+     */
+    private static int hash(byte[] b, int start, int end) {
+        long h = end - start;
+        int i = start;
+        for (; i <= end - Long.BYTES; i += Long.BYTES) {
+            h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+        }
+        if (i < end) {
+            long last = 0;
+            if (end - start >= Long.BYTES) {
+                last = (long) LONGS.get(b, end - Long.BYTES); // overlaps the last word: still a function of the bytes
+            } else {
+                for (; i < end; i++) {
+                    last = (last << 8) | (b[i] & 0xFF);
+                }
+            }
+            h = (h ^ last) * 0x9E3779B97F4A7C15L;
+        }
+        // The low bits of a product depend only on the low bits of its factors: fold, multiply once more and
+        // keep the top half, which every input bit reaches (the string table uses the low bits).
+        h ^= h >>> 32;
+        return (int) ((h * 0x9E3779B97F4A7C15L) >>> 32);
     }
 
     private static boolean isBlank(byte b) {
@@ -732,6 +907,11 @@ public final class PrometheusTextParser {
             p++;
         }
         return p;
+    }
+
+    /** A byte that may continue a metric name. */
+    private static boolean isNameByte(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_' || b == ':' || (b >= '0' && b <= '9');
     }
 
     private int scanLabelName(int p, int end) {
@@ -861,6 +1041,8 @@ public final class PrometheusTextParser {
     private enum Keyword {
         HELP("HELP"), TYPE("TYPE"), UNIT("UNIT"), EOF("EOF");
 
+        private static final Keyword[] ALL = values(); // values() copies its array on every call
+
         final String word;
 
         Keyword(String word) {
@@ -868,7 +1050,7 @@ public final class PrometheusTextParser {
         }
 
         static Keyword of(byte[] b, int start, int end, boolean openMetrics) {
-            for (Keyword k : values()) {
+            for (Keyword k : ALL) {
                 if (matches(b, start, end, k.word)) {
                     return (k == UNIT || k == EOF) && !openMetrics ? null : k;
                 }
@@ -889,6 +1071,8 @@ public final class PrometheusTextParser {
         STATESET("stateset", MetricType.GAUGE, false, false, ""),
         INFO("info", MetricType.GAUGE, false, false, "", "_info");
 
+        private static final Kind[] ALL = values(); // values() copies its array on every call
+
         final String word;
         final MetricType type;
         final boolean hasCreated;
@@ -904,7 +1088,7 @@ public final class PrometheusTextParser {
         }
 
         static Kind of(byte[] b, int start, int end) {
-            for (Kind k : values()) {
+            for (Kind k : ALL) {
                 if (matches(b, start, end, k.word)) {
                     return k;
                 }
@@ -1025,6 +1209,222 @@ public final class PrometheusTextParser {
     }
 
     /**
+     * Series already read, as Prometheus's scrape cache keeps them: by the bytes of a sample line's series
+     * part (name and label block, as on the line), with what those bytes read as (name, {@link Labels}) and
+     * the family they were read in, which decides the sample's type and value kind and whether its {@code le}
+     * or {@code quantile} was checked. Nothing of a value is kept.
+     *
+     * <p>Series are numbered in the order they are first read, and kept in arrays by number with their keys
+     * one after the other in one byte array: an unchanged exporter writes its series in the same order every
+     * scrape, so the next line's series is usually the next number, checked with one comparison of bytes
+     * that sit next to the previous ones in memory; other lines are found by a hash of their bytes, in an
+     * open-addressing table with linear probing (a direct-mapped one would lose every series that shares a
+     * slot, on every scrape). The table grows while an exposition fills it, up to a bound, and is forgotten
+     * when full at the bound, when its keys pass their byte budget, or when it holds more than twice the
+     * series of the last exposition (an exporter whose series change).
+     */
+    private static final class SeriesTable {
+        /** A series part longer than this is read every time: its key would cost more than it saves. */
+        static final int MAX_KEY_LENGTH = 1024;
+        static final int MIN_SLOTS = 1024;
+        /** At a load of at most 3/4: 49,152 series. */
+        static final int MAX_SLOTS = 1 << 16;
+        /** Bytes of keys held at most; the 20,000 series of the end-to-end benchmark take about 1 MB. */
+        static final int MAX_KEY_BYTES = 4 << 20;
+
+        // Slot -> series number + 1; 0 is an empty slot.
+        private int[] slots;
+        // By series number.
+        private int[] hashes;
+        private int[] keyStarts; // series i's key is keys[keyStarts[i], keyStarts[i + 1])
+        private String[] names;
+        private Labels[] labels;
+        private String[] familyNames;
+        private Kind[] kinds;
+        private boolean[] countsOnly;
+        private byte[] keys = new byte[16 * 1024];
+        private int count;
+
+        SeriesTable() {
+            reset(MIN_SLOTS);
+        }
+
+        /** The series numbered after {@code previous} (the first when -1), or -1: only a guess to check. */
+        int after(int previous) {
+            return previous + 1 < count ? previous + 1 : -1;
+        }
+
+        /**
+         * Whether the sample line whose name starts at {@code in[p]} has series {@code i}'s series part: its
+         * bytes, and when that part has no label block, no more name and no label block after them.
+         */
+        boolean isAt(int i, byte[] in, int p, int lineEnd) {
+            int start = keyStarts[i];
+            int length = keyStarts[i + 1] - start;
+            if (lineEnd - p < length || !Arrays.equals(keys, start, start + length, in, p, p + length)) {
+                return false;
+            }
+            if (length > names[i].length()) {
+                return true; // the part ends with its closing brace
+            }
+            int q = p + length;
+            if (q < lineEnd && isNameByte(in[q])) {
+                return false;
+            }
+            while (q < lineEnd && isBlank(in[q])) {
+                q++;
+            }
+            return q == lineEnd || in[q] != '{';
+        }
+
+        /** The series whose key is {@code b[start, end)}, or -1. */
+        int find(byte[] b, int start, int end, int hash) {
+            int mask = slots.length - 1;
+            for (int slot = spread(hash, slots.length); ; slot = (slot + 1) & mask) {
+                int i = slots[slot] - 1;
+                if (i < 0) {
+                    return -1;
+                }
+                if (hashes[i] == hash && Arrays.equals(keys, keyStarts[i], keyStarts[i + 1], b, start, end)) {
+                    return i;
+                }
+            }
+        }
+
+        /** Whether {@code family} is the one series {@code i} was read in, so what was derived from it holds. */
+        boolean readIn(int i, Family family) {
+            return family.kind == kinds[i] && (family.name == familyNames[i] || family.name.equals(familyNames[i]));
+        }
+
+        String name(int i) {
+            return names[i];
+        }
+
+        Labels labels(int i) {
+            return labels[i];
+        }
+
+        boolean countsOnly(int i) {
+            return countsOnly[i];
+        }
+
+        int keyLength(int i) {
+            return keyStarts[i + 1] - keyStarts[i];
+        }
+
+        int hash(int i) {
+            return hashes[i];
+        }
+
+        /**
+         * Adds the series whose key is {@code b[start, end)}, or replaces what the series with that key was
+         * read as (in another family); returns its number, or -1 when the key is too long to keep.
+         */
+        int put(int hash, byte[] b, int start, int end, String name, Labels set, String familyName, Kind kind,
+                boolean counts) {
+            int length = end - start;
+            if (length > MAX_KEY_LENGTH) {
+                return -1;
+            }
+            int i = find(b, start, end, hash);
+            if (i < 0) {
+                if (keyStarts[count] + length > MAX_KEY_BYTES || (count == names.length && slots.length == MAX_SLOTS)) {
+                    reset(slots.length);
+                } else if (count == names.length) {
+                    grow();
+                }
+                int keyStart = keyStarts[count];
+                if (keyStart + length > keys.length) {
+                    keys = Arrays.copyOf(keys, Math.min(MAX_KEY_BYTES, Math.max(2 * keys.length, keyStart + length)));
+                }
+                System.arraycopy(b, start, keys, keyStart, length);
+                i = count++;
+                keyStarts[count] = keyStart + length;
+                hashes[i] = hash;
+                int mask = slots.length - 1;
+                int slot = spread(hash, slots.length);
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = i + 1;
+            }
+            names[i] = name;
+            labels[i] = set;
+            familyNames[i] = familyName;
+            kinds[i] = kind;
+            countsOnly[i] = counts;
+            return i;
+        }
+
+        /** Called after each exposition of {@code samples} samples. */
+        void fit(int samples) {
+            if (count > 2 * Math.max(samples, MIN_SLOTS / 2)) {
+                reset(Math.min(MAX_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, samples)) << 2)));
+            }
+        }
+
+        int size() {
+            return count;
+        }
+
+        int slots() {
+            return slots.length;
+        }
+
+        int keyBytes() {
+            return keys.length;
+        }
+
+        /** Doubles the slots and the room for series, keeping every series. */
+        private void grow() {
+            int[] bigger = new int[slots.length * 2];
+            int mask = bigger.length - 1;
+            for (int i = 0; i < count; i++) {
+                int slot = spread(hashes[i], bigger.length);
+                while (bigger[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                bigger[slot] = i + 1;
+            }
+            slots = bigger;
+            int capacity = capacity(bigger.length);
+            hashes = Arrays.copyOf(hashes, capacity);
+            keyStarts = Arrays.copyOf(keyStarts, capacity + 1);
+            names = Arrays.copyOf(names, capacity);
+            labels = Arrays.copyOf(labels, capacity);
+            familyNames = Arrays.copyOf(familyNames, capacity);
+            kinds = Arrays.copyOf(kinds, capacity);
+            countsOnly = Arrays.copyOf(countsOnly, capacity);
+        }
+
+        /** Forgets every series, keeping {@code slotCount} slots. */
+        private void reset(int slotCount) {
+            int capacity = capacity(slotCount);
+            slots = new int[slotCount];
+            hashes = new int[capacity];
+            keyStarts = new int[capacity + 1];
+            names = new String[capacity];
+            labels = new Labels[capacity];
+            familyNames = new String[capacity];
+            kinds = new Kind[capacity];
+            countsOnly = new boolean[capacity];
+            if (keys.length > MIN_SLOTS * 16) {
+                keys = new byte[MIN_SLOTS * 16];
+            }
+            count = 0;
+        }
+
+        private static int capacity(int slotCount) {
+            return slotCount - (slotCount >> 2); // a load of 3/4 at most
+        }
+
+        /** The first slot to probe: Fibonacci hashing, the top bits of the product. */
+        private static int spread(int hash, int slotCount) {
+            return (hash * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(slotCount));
+        }
+    }
+
+    /**
      * Interns short ASCII strings by their bytes: a direct-mapped table, so a hit costs one hash and one
      * comparison, a miss one String, and the table never grows.
      */
@@ -1040,10 +1440,7 @@ public final class PrometheusTextParser {
             if (length > MAX_LENGTH) {
                 return new String(b, start, length, StandardCharsets.ISO_8859_1);
             }
-            int h = 0;
-            for (int i = start; i < end; i++) {
-                h = 31 * h + b[i];
-            }
+            int h = hash(b, start, end);
             int slot = (h ^ (h >>> 12)) & (SIZE - 1);
             byte[] key = keys[slot];
             if (key != null && Arrays.equals(key, 0, key.length, b, start, end)) {

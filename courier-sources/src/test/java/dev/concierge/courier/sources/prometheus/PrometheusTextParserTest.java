@@ -200,7 +200,9 @@ class PrometheusTextParserTest {
     @Test
     void parsesDecimalsExactlyLikeTheJdk() {
         String[] numbers = {"0.1", "0.3", "1.7976931348623157", "123456.789012345", "2.2250738585072014",
-            "9007199254740991.5", "0.000001", "4.35", "17.0000000000000001", "1e-05", "3.14159e+10", "-0.0"};
+            "9007199254740991.5", "0.000001", "4.35", "17.0000000000000001", "1e-05", "3.14159e+10", "-0.0",
+            "1.445737e+06", "9007199254740993e0", "9007199254740991e22", "1e23", "1e-22", "1e-23", "4.9351e-05",
+            "123.456e-20", "0.1e+22", "-0e5", "1e400", "1e-400", "1E+0000000000000000003", "2.5e-0"};
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < numbers.length; i++) {
             text.append("n").append(i).append(' ').append(numbers[i]).append('\n');
@@ -211,6 +213,65 @@ class PrometheusTextParserTest {
             assertThat(((SampleValue.Decimal) samples.get(i).value()).value()).as(numbers[i])
                     .isEqualTo(Double.parseDouble(numbers[i]));
         }
+    }
+
+    /** Random decimals with and without exponents, around the bounds of the exact fast path. */
+    @Test
+    void parsesRandomDecimalsExactlyLikeTheJdk() {
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder text = new StringBuilder();
+        List<String> numbers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            String digits = Long.toString((random.nextLong() >>> 1) >>> random.nextInt(63));
+            int point = random.nextInt(digits.length() + 1);
+            String number = (random.nextBoolean() ? "-" : "") + (point == 0 ? "0" : digits.substring(0, point)) + "."
+                    + digits.substring(point);
+            if (random.nextBoolean()) {
+                number += (random.nextBoolean() ? "e" : "E") + (random.nextInt(60) - 30);
+            }
+            numbers.add(number);
+            text.append("n ").append(number).append('\n');
+        }
+        PrometheusParseResult result = parse(text.toString(), PrometheusFormat.TEXT_0_0_4);
+        List<Sample> samples = result.samples();
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(samples).hasSize(numbers.size());
+        for (int i = 0; i < numbers.size(); i++) {
+            assertThat(((SampleValue.Decimal) samples.get(i).value()).value()).as(numbers.get(i))
+                    .isEqualTo(Double.parseDouble(numbers.get(i)));
+        }
+    }
+
+    /**
+     * Lines of many lengths, so that each line end falls at every offset of an eight-byte word, several line
+     * ends in one word, and bytes close to a newline's (0x0B, 0x8A, 0xCA, 0x0A in UTF-8) in the values.
+     */
+    @Test
+    void findsEveryLineEndWhateverItsOffset() {
+        String[] fillers = {"", "\u000b", "\u008a", "\u00ca", "\u010a", "x"};
+        StringBuilder text = new StringBuilder();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int length = 0; length < 36; length++) {
+            String value = fillers[length % fillers.length].repeat(length / 2) + "v".repeat(length % 3);
+            String decoded = value.translateEscapes();
+            text.append("m{l=\"").append(decoded).append("\"} ").append(length).append('\n');
+            expected.add(decoded.isEmpty() ? "untyped m{} D(" + length + ".0)"
+                    : "untyped m{l=" + decoded + "} D(" + length + ".0)");
+        }
+        for (int length = 1; length < 12; length++) {
+            text.append("n".repeat(length)).append(" 1\n");
+            expected.add("untyped " + "n".repeat(length) + "{} D(1.0)");
+        }
+        text.append("a 1\nb 2\n\n\nc 3\n"); // more than one line end in a word
+        expected.addAll(List.of("untyped a{} D(1.0)", "untyped b{} D(2.0)", "untyped c{} D(3.0)"));
+        text.append("last 2"); // no line end: the text format takes it
+        expected.add("untyped last{} D(2.0)");
+
+        PrometheusParseResult result = parse(text.toString(), PrometheusFormat.TEXT_0_0_4);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(lines(result)).isEqualTo(expected);
     }
 
     @Test
