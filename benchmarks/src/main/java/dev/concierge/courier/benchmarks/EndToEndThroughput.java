@@ -110,10 +110,16 @@ public final class EndToEndThroughput {
      * @param heap              {@code -Xmx} of the courier's and zabbix-sender-java's JVMs ({@code --heap})
      * @param ringSlots         ring slots ({@code --ring-slots})
      * @param ringBytes         ring byte budget ({@code --ring-mib})
-     * @param backlogBytes      backlog byte budget per sink ({@code --backlog-mib})
+     * @param backlogBytes      backlog byte budget per sink ({@code --backlog-mib}; 16 MiB, two scrapes of 20,000
+     *                          series by the samples' estimate, so that one scrape arriving while the previous
+     *                          one is still being sent is not cut)
      * @param receiver          {@code counting} or {@code embedded} ({@code --receiver})
      * @param receiverThreads   the counting receiver's event loop threads ({@code --receiver-threads})
-     * @param runs              which senders to run ({@code --runs courier,java,zabbix_sender})
+     * @param runs              which senders to run ({@code --runs courier,courier-paced,java,zabbix_sender}):
+     *                          {@code courier} with the source collected every {@code interval},
+     *                          {@code courier-paced} every {@code pacedInterval}
+     * @param pacedInterval     the collect interval of the {@code courier-paced} run ({@code --paced-interval-ms},
+     *                          16 ms: 20,000 series offered 1,250,000 samples/s)
      * @param latencyInterval   the scaling runs' second phase: collect interval ({@code --latency-interval-ms})
      * @param latency           the scaling runs' second phase: length ({@code --latency-s}); 0 = none
      * @param jvmFlags          extra flags for every forked JVM, space-separated ({@code --jvm-flags}); by default
@@ -122,8 +128,8 @@ public final class EndToEndThroughput {
      */
     record Params(int series, Duration warmup, Duration measure, int sinks, int rowsPerFrame, int connections,
                   Duration interval, String heap, int ringSlots, long ringBytes, long backlogBytes, String receiver,
-                  int receiverThreads, List<String> runs, Duration latencyInterval, Duration latency,
-                  List<String> jvmFlags) {
+                  int receiverThreads, List<String> runs, Duration pacedInterval, Duration latencyInterval,
+                  Duration latency, List<String> jvmFlags) {
 
         static Params parse(Map<String, String> args) {
             return new Params(
@@ -137,10 +143,11 @@ public final class EndToEndThroughput {
                     args.getOrDefault("heap", "64m"),
                     Integer.parseInt(args.getOrDefault("ring-slots", "65536")),
                     Long.parseLong(args.getOrDefault("ring-mib", "16")) << 20,
-                    Long.parseLong(args.getOrDefault("backlog-mib", "8")) << 20,
+                    Long.parseLong(args.getOrDefault("backlog-mib", "16")) << 20,
                     args.getOrDefault("receiver", "counting"),
                     Integer.parseInt(args.getOrDefault("receiver-threads", "1")),
-                    List.of(args.getOrDefault("runs", "courier,java,zabbix_sender").split(",")),
+                    List.of(args.getOrDefault("runs", "courier,courier-paced,java,zabbix_sender").split(",")),
+                    Duration.ofMillis(Long.parseLong(args.getOrDefault("paced-interval-ms", "16"))),
                     Duration.ofMillis(Long.parseLong(args.getOrDefault("latency-interval-ms", "1000"))),
                     Duration.ofSeconds(Long.parseLong(args.getOrDefault("latency-s", "0"))),
                     Arrays.stream(args.getOrDefault("jvm-flags", "-XX:+UseSerialGC").trim().split("\\s+"))
@@ -149,7 +156,19 @@ public final class EndToEndThroughput {
 
         Params withSeriesAndSinks(int series, int sinks) {
             return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
-                    ringBytes, backlogBytes, receiver, receiverThreads, runs, latencyInterval, latency, jvmFlags);
+                    ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
+                    jvmFlags);
+        }
+
+        Params withInterval(Duration interval) {
+            return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
+                    ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
+                    jvmFlags);
+        }
+
+        /** Samples per second the source offers when each collect of the interval runs. */
+        double offeredPerSecond(Duration interval) {
+            return series * 1e9 / interval.toNanos();
         }
 
         List<String> toArgs() {
@@ -239,10 +258,12 @@ public final class EndToEndThroughput {
                 long rowsBefore = receiver.rows().getAsLong();
                 Properties result = switch (run) {
                     case "courier" -> fork("courier", params, receiver.port(), dir);
+                    case "courier-paced" -> fork("courier", params.withInterval(params.pacedInterval()),
+                            receiver.port(), dir);
                     case "java" -> fork("java", params, receiver.port(), dir);
                     case "zabbix_sender" -> runZabbixSender(params, receiver, dir);
                     default -> throw new IllegalArgumentException("runs: " + run
-                            + " (expected: courier, java, zabbix_sender)");
+                            + " (expected: courier, courier-paced, java, zabbix_sender)");
                 };
                 double seconds = (System.nanoTime() - started) / 1e9;
                 result.setProperty("receiver_cpu_cores", fmt2((processCpuNanos() - cpuBefore) / 1e9 / seconds));
@@ -261,15 +282,20 @@ public final class EndToEndThroughput {
         double java = rate(results.get("java"));
         double c = rate(results.get("zabbix_sender"));
         StringBuilder t = new StringBuilder();
-        t.append("| Sender | samples/s delivered | vs zabbix-sender-java | vs zabbix_sender | refused by the ring | "
-                + "sender JVM CPU, cores | receiver CPU, cores | GC ms in window | load average |\n");
-        t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        t.append("| Sender | samples/s delivered | vs zabbix-sender-java | vs zabbix_sender | offered by the source | "
+                + "lost (refused or dropped) | sender JVM CPU, cores | receiver CPU, cores | GC ms in window | "
+                + "load average |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, Properties> e : results.entrySet()) {
             Properties p = e.getValue();
             double r = rate(p);
             String label = switch (e.getKey()) {
-                case "courier" -> "courier (" + params.sinks() + " Zabbix sink" + (params.sinks() == 1 ? "" : "s")
-                        + ", " + params.rowsPerFrame() + " rows x " + params.connections() + " connections)";
+                case "courier" -> "courier, source collected every " + params.interval().toMillis() + " ms ("
+                        + params.sinks() + " Zabbix sink" + (params.sinks() == 1 ? "" : "s") + ", "
+                        + params.rowsPerFrame() + " rows x " + params.connections() + " connections)";
+                case "courier-paced" -> String.format(Locale.ROOT, "courier, source paced every %d ms, at most "
+                                + "%,.0f samples/s", params.pacedInterval().toMillis(),
+                        params.offeredPerSecond(params.pacedInterval()));
                 case "java" -> "zabbix-sender-java 0.0.5 (" + params.connections() + " threads, "
                         + params.rowsPerFrame() + " rows per send)";
                 default -> "zabbix_sender 6.0 (" + params.connections() + " processes, 250 rows per connection)";
@@ -278,8 +304,8 @@ public final class EndToEndThroughput {
                     .append(" | ").append(String.format(Locale.ROOT, "%,.0f", r))
                     .append(" | ").append(Double.isNaN(java) ? "n/a" : String.format(Locale.ROOT, "%.2fx", r / java))
                     .append(" | ").append(Double.isNaN(c) ? "n/a" : String.format(Locale.ROOT, "%.2fx", r / c))
-                    .append(" | ").append(p.getProperty("refused_per_s", "n/a").equals("n/a") ? "n/a"
-                            : String.format(Locale.ROOT, "%,.0f/s", Double.parseDouble(p.getProperty("refused_per_s"))))
+                    .append(" | ").append(perSecond(p, "offered_per_s"))
+                    .append(" | ").append(perSecond(p, "lost_per_s"))
                     .append(" | ").append(p.getProperty("cpu_cores", "n/a"))
                     .append(" | ").append(p.getProperty("receiver_cpu_cores"))
                     .append(" | ").append(p.getProperty("gc_ms", "n/a"))
@@ -287,6 +313,11 @@ public final class EndToEndThroughput {
                     .append(" |\n");
         }
         return t.toString();
+    }
+
+    private static String perSecond(Properties p, String property) {
+        String value = p.getProperty(property);
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%,.0f/s", Double.parseDouble(value));
     }
 
     private static double rate(Properties p) {
