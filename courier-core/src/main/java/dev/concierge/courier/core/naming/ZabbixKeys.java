@@ -3,7 +3,6 @@ package dev.concierge.courier.core.naming;
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Renders a sample as a Zabbix item key. The rule, deterministic and documented in the README:
@@ -24,28 +23,14 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ZabbixKeys {
     /** The most bytes {@link #writeJson} writes for one char of the key: a {@code \}{@code uXXXX} escape. */
-    public static final int MAX_JSON_BYTES_PER_CHAR = 6;
+    public static final int MAX_JSON_BYTES_PER_CHAR = JsonStringBytes.MAX_BYTES_PER_CHAR;
 
-    // For each ASCII char, as JSON writes it in a string: 0 = as is, -1 = a six-byte unicode escape, else the
-    // letter after the backslash.
-    private static final byte[] JSON_ESCAPES = new byte[128];
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     // ASCII chars written as they are in an unquoted parameter: no JSON escape, not a comma or ']'.
     private static final boolean[] PLAIN = new boolean[128];
 
     static {
-        for (int c = 0; c < 0x20; c++) {
-            JSON_ESCAPES[c] = -1;
-        }
-        JSON_ESCAPES['"'] = '"';
-        JSON_ESCAPES['\\'] = '\\';
-        JSON_ESCAPES['\b'] = 'b';
-        JSON_ESCAPES['\t'] = 't';
-        JSON_ESCAPES['\n'] = 'n';
-        JSON_ESCAPES['\f'] = 'f';
-        JSON_ESCAPES['\r'] = 'r';
         for (int c = 0; c < 128; c++) {
-            PLAIN[c] = JSON_ESCAPES[c] == 0 && !isCommaOrClosingBracket((char) c);
+            PLAIN[c] = JsonStringBytes.plain((char) c) && !isCommaOrClosingBracket((char) c);
         }
     }
 
@@ -177,13 +162,13 @@ public final class ZabbixKeys {
                 return p;
             }
         }
-        int p = writeJsonEscape(into, at, '"');
+        int p = JsonStringBytes.write('"', into, at);
         p = writeJson(first, true, into, p);
         if (second != null) {
             into[p++] = (byte) separator;
             p = writeJson(second, true, into, p);
         }
-        return writeJsonEscape(into, p, '"');
+        return JsonStringBytes.write('"', into, p);
     }
 
     /** Writes {@code part} as {@link #writeJson(String, boolean, byte[], int)} does, or returns -1 at a comma or {@code ]}. */
@@ -196,7 +181,7 @@ public final class ZabbixKeys {
             } else if (isCommaOrClosingBracket(c)) {
                 return -1;
             } else {
-                p = writeJsonEscape(into, p, c);
+                p = JsonStringBytes.write(c, into, p);
             }
         }
         return p;
@@ -238,54 +223,15 @@ public final class ZabbixKeys {
         int p = at;
         for (int i = 0; i < part.length(); i++) {
             char c = part.charAt(i);
-            if (c < 0x80 && JSON_ESCAPES[c] == 0) {
+            if (JsonStringBytes.plain(c)) {
                 into[p++] = (byte) c;
                 continue;
             }
             if (c == '"' && quoted) {
-                p = writeJsonEscape(into, p, '\\');
+                p = JsonStringBytes.write('\\', into, p);
             }
-            p = writeJsonEscape(into, p, c);
+            p = JsonStringBytes.write(c, into, p);
         }
-        return p;
-    }
-
-    /** One char that is not plain ASCII, or needs a JSON escape. */
-    private static int writeJsonEscape(byte[] b, int p, char c) {
-        if (c < 0x80) {
-            byte escape = JSON_ESCAPES[c];
-            if (escape > 0) {
-                b[p++] = '\\';
-                b[p++] = escape;
-                return p;
-            }
-            if (escape == 0) {
-                b[p++] = (byte) c;
-                return p;
-            }
-            return writeUnicodeEscape(b, p, c);
-        }
-        if (c < 0x800) {
-            b[p++] = (byte) (0xC0 | (c >> 6));
-            b[p++] = (byte) (0x80 | (c & 0x3F));
-            return p;
-        }
-        if (Character.isSurrogate(c)) {
-            return writeUnicodeEscape(b, p, c);
-        }
-        b[p++] = (byte) (0xE0 | (c >> 12));
-        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
-        return p;
-    }
-
-    private static int writeUnicodeEscape(byte[] b, int p, char c) {
-        b[p++] = '\\';
-        b[p++] = 'u';
-        b[p++] = HEX[(c >> 12) & 0xF];
-        b[p++] = HEX[(c >> 8) & 0xF];
-        b[p++] = HEX[(c >> 4) & 0xF];
-        b[p++] = HEX[c & 0xF];
         return p;
     }
 

@@ -2,6 +2,7 @@ package dev.concierge.courier.sinks.zabbix;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.naming.JsonStringBytes;
 import dev.concierge.courier.core.naming.ZabbixKeys;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
 import java.io.IOException;
@@ -34,10 +35,7 @@ public final class ZabbixSenderDataWriter {
     private static final int KNOWN_MAX_CHARS = 512;
     // A string is encoded in chunks of this many chars, each checked once for room at its worst case.
     private static final int CHUNK_CHARS = 1024;
-    private static final int MAX_BYTES_PER_CHAR = ZabbixKeys.MAX_JSON_BYTES_PER_CHAR; // a unicode escape
-    // For each ASCII char: 0 = written as is, -1 = a six-byte unicode escape, else the letter after the backslash.
-    private static final byte[] ESCAPES = new byte[128];
-    private static final byte[] HEX = ascii("0123456789ABCDEF");
+    private static final int MAX_BYTES_PER_CHAR = JsonStringBytes.MAX_BYTES_PER_CHAR;
     private static final byte[] START = ascii("{\"request\":\"sender data\",\"data\":[");
     private static final byte[] FIRST_HOST = ascii("{\"host\":\"");
     private static final byte[] NEXT_HOST = ascii(",{\"host\":\"");
@@ -50,19 +48,6 @@ public final class ZabbixSenderDataWriter {
     private static final byte[] END_DATA = ascii("]");
     private static final byte[] CLOCK = ascii(",\"clock\":");
     private static final byte[] END = ascii("}");
-
-    static {
-        for (int c = 0; c < 0x20; c++) {
-            ESCAPES[c] = -1;
-        }
-        ESCAPES['"'] = '"';
-        ESCAPES['\\'] = '\\';
-        ESCAPES['\b'] = 'b';
-        ESCAPES['\t'] = 't';
-        ESCAPES['\n'] = 'n';
-        ESCAPES['\f'] = 'f';
-        ESCAPES['\r'] = 'r';
-    }
 
     // Null for a toJson writer, whose buffer grows to hold a whole request.
     private final OutputStream out;
@@ -247,42 +232,15 @@ public final class ZabbixSenderDataWriter {
         while (i < n) {
             // The common case in a loop of its own: ASCII that needs no escape.
             char c;
-            while ((c = chars[i]) < 0x80 && ESCAPES[c] == 0) {
+            while (JsonStringBytes.plain(c = chars[i])) {
                 b[p++] = (byte) c;
                 if (++i == n) {
                     return p;
                 }
             }
             i++;
-            if (c < 0x80) {
-                byte escape = ESCAPES[c];
-                if (escape > 0) {
-                    b[p++] = '\\';
-                    b[p++] = escape;
-                } else {
-                    p = unicodeEscape(b, p, c);
-                }
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | (c >> 6));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                p = unicodeEscape(b, p, c);
-            } else {
-                b[p++] = (byte) (0xE0 | (c >> 12));
-                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (c & 0x3F));
-            }
+            p = JsonStringBytes.write(c, b, p);
         }
-        return p;
-    }
-
-    private static int unicodeEscape(byte[] b, int p, char c) {
-        b[p++] = '\\';
-        b[p++] = 'u';
-        b[p++] = HEX[(c >> 12) & 0xF];
-        b[p++] = HEX[(c >> 8) & 0xF];
-        b[p++] = HEX[(c >> 4) & 0xF];
-        b[p++] = HEX[c & 0xF];
         return p;
     }
 
