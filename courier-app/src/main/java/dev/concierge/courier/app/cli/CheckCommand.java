@@ -15,10 +15,16 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
     Path config;
 
+    // The heap the budgets are checked against: this JVM's, which need not be the eventual run's (its flags
+    // may differ), so a budget over it is a warning, not a problem. Tests set another.
+    long maxHeap = Runtime.getRuntime().maxMemory();
+
     @Override
     public Integer call() {
         try {
-            System.out.println("configuration OK: " + CourierConfig.load(config).summary());
+            CourierConfig loaded = CourierConfig.load(config);
+            System.out.println("configuration OK: " + loaded.summary());
+            loaded.heapWarning(maxHeap).ifPresent(warning -> System.err.println("courier: warning: " + warning));
             return 0;
         } catch (ConfigException e) {
             System.err.println("courier: configuration " + config + " has problems:");

@@ -5,6 +5,8 @@ import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +26,18 @@ public final class RunCommand implements Callable<Integer> {
             + " (the same as `courier check`)")
     boolean check;
 
+    // The heap the ring and backlogs must fit in; tests set another.
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    // What the running courier's ring and backlogs may hold on the heap, to warn again only when a reload
+    // changes it; guarded by this (a reload comes from the signal loop or the admin endpoint).
+    private List<Long> budgets = List.of();
+
     @Override
     public Integer call() throws InterruptedException {
         if (check) {
             CheckCommand checkOnly = new CheckCommand();
             checkOnly.config = config;
+            checkOnly.maxHeap = maxHeap;
             return checkOnly.call();
         }
         CourierConfig loaded;
@@ -39,6 +48,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        warnIfOverHeap(loaded.ringBytes(), loaded);
         ProcessSignals signals = ProcessSignals.install(true);
         Courier courier;
         try {
@@ -51,11 +61,12 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("courier: cannot start: " + e.getMessage());
             return 1;
         }
-        courier.reloadOnRequest(() -> courier.reload(CourierConfig.load(config)).toString());
+        long ringBytes = loaded.ringBytes();
+        courier.reloadOnRequest(() -> reload(courier, ringBytes, CourierConfig.load(config)).toString());
         try (courier) {
             String signal;
             while (!ProcessSignals.isStop(signal = signals.next(null))) {
-                reload(courier);
+                reload(courier, ringBytes);
             }
             log.info("{} received, stopping", signal);
         }
@@ -63,14 +74,31 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Re-reads the configuration; a configuration with problems is refused and the running one kept. */
-    private void reload(Courier courier) {
+    private void reload(Courier courier, long ringBytes) {
         log.info("SIGHUP received, reloading {}", config);
         try {
-            log.info("reloaded: {}", courier.reload(CourierConfig.load(config)));
+            log.info("reloaded: {}", reload(courier, ringBytes, CourierConfig.load(config)));
         } catch (ConfigException e) {
             log.error("configuration {} has problems; still running the previous one:\n{}", config, e.getMessage());
         } catch (RuntimeException e) {
             log.error("reloading {} failed; still running what could be kept", config, e);
+        }
+    }
+
+    /** Applies {@code next}; a ring changed by it applies at the next start only, so the running one counts. */
+    private Courier.Reload reload(Courier courier, long ringBytes, CourierConfig next) {
+        Courier.Reload reload = courier.reload(next);
+        warnIfOverHeap(ringBytes, next);
+        return reload;
+    }
+
+    /** Logs a WARN when the budgets exceed the heap, at start and after a reload that changed them. */
+    private synchronized void warnIfOverHeap(long ringBytes, CourierConfig running) {
+        List<Long> next = new ArrayList<>(running.backlogHeapBytes());
+        next.add(0, ringBytes);
+        if (!next.equals(budgets)) {
+            budgets = next;
+            CourierConfig.heapWarning(ringBytes, running.backlogHeapBytes(), maxHeap).ifPresent(log::warn);
         }
     }
 }

@@ -8,13 +8,16 @@ import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
 import dev.concierge.courier.app.selfmetrics.SelfMetricsConfig;
+import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +37,7 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
     static final int DEFAULT_RING_SLOTS = 65_536;
     static final ByteSize DEFAULT_RING_SIZE = ByteSize.parse("64MiB");
     static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(5);
+    private static final long MIB = 1L << 20;
 
     /** A configuration without the courier's own metrics. */
     public CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
@@ -111,6 +115,69 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
         } catch (InvalidPathException e) {
             return null;
         }
+    }
+
+    /**
+     * What each sink's backlog holds on the heap in a courier started by {@link Courier#start(CourierConfig)},
+     * in sink order. That courier keeps every backlog in a {@link FileDeliveryLedger}, which holds only a
+     * window of the oldest waiting samples in memory (4 MiB of estimated sample bytes) and reads the rest
+     * back from disk, so each sink counts its window whatever its {@code backlog_size}, which bounds bytes on
+     * disk. Not counted: a failing disk, during which a backlog keeps what it cannot write in memory, up to
+     * its {@code backlog_size}.
+     */
+    public List<Long> backlogHeapBytes() {
+        long window = FileDeliveryLedger.Options.defaults().memoryWindowBytes();
+        return sinks.stream().map(sink -> window).toList();
+    }
+
+    /** {@link #heapWarning(long, List, long)} for this configuration's ring and {@link #backlogHeapBytes()}. */
+    public Optional<String> heapWarning(long maxHeap) {
+        return heapWarning(ringBytes, backlogHeapBytes(), maxHeap);
+    }
+
+    /**
+     * Whether the samples the ring and the backlogs may hold fit in the heap: a warning naming the figures
+     * and what to do when {@code ringBytes} plus every backlog's in-memory budget is more than
+     * {@code maxHeap}, empty when it is at most that. A courier whose budgets exceed its heap can run out
+     * of memory under overload before its budgets ever shed a sample.
+     *
+     * <p>Equal is enough: the budgets count each sample's {@link dev.concierge.courier.core.model.Sample#estimatedBytes()
+     * estimated size}, which runs above the heap the sample really holds, so budgets that add up to the heap
+     * still leave room for everything else the courier keeps (buffers, batches in flight, its own classes'
+     * data).
+     *
+     * @param ringBytes        the ring's byte budget ({@code ring.size})
+     * @param backlogHeapBytes what each sink's backlog may hold on the heap, one entry per sink
+     * @param maxHeap          the heap the JVM may grow to ({@link Runtime#maxMemory()})
+     */
+    public static Optional<String> heapWarning(long ringBytes, List<Long> backlogHeapBytes, long maxHeap) {
+        // ring.size may be as large as a long: the sum stops there rather than wrapping to a negative figure.
+        long total = ringBytes;
+        for (long bytes : backlogHeapBytes) {
+            total = total > Long.MAX_VALUE - bytes ? Long.MAX_VALUE : total + bytes;
+        }
+        if (total <= maxHeap) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder("ring ").append(ByteSize.ofBytes(ringBytes));
+        if (!backlogHeapBytes.isEmpty()) {
+            text.append(" + backlogs in memory ");
+            if (backlogHeapBytes.stream().distinct().count() == 1) {
+                text.append(backlogHeapBytes.size()).append(" x ").append(ByteSize.ofBytes(backlogHeapBytes.get(0)));
+            } else {
+                text.append(String.join(" + ", backlogHeapBytes.stream()
+                        .map(bytes -> ByteSize.ofBytes(bytes).toString()).toList()));
+            }
+            text.append(" = ").append(ByteSize.ofBytes(total));
+        }
+        // Runtime.maxMemory() is rarely a whole number of MiB: the serial collector leaves out a survivor
+        // space, so -Xmx64m reads as 61.8 MiB. Rounded down, so that a heap never reads as large as the
+        // budgets that exceed it.
+        String heap = maxHeap % MIB == 0 ? ByteSize.ofBytes(maxHeap).toString()
+                : String.format(Locale.ROOT, "%.1fMiB", Math.floor(maxHeap * 10.0 / MIB) / 10);
+        return Optional.of(text.append(" of sample budgets exceed the ").append(heap).append(" heap (-Xmx): under")
+                .append(" overload the courier could run out of memory before it sheds samples; lower ring.size,")
+                .append(" or raise -Xmx").toString());
     }
 
     /** One line for the start-up log: what will run. */

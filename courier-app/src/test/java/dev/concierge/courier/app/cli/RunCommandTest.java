@@ -292,6 +292,72 @@ class RunCommandTest {
         }
     }
 
+    @Test
+    void checkWarnsWhenTheBudgetsExceedTheHeapAndStillExitsZero() throws Exception {
+        CheckCommand check = new CheckCommand();
+        check.maxHeap = 64L << 20;
+
+        CommandOutput result = CommandOutput.runCommand(check, "--config", config(10051).toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("configuration OK: 1 source(s)");
+        assertThat(result.err()).isEqualTo("courier: warning: ring 64MiB + backlogs in memory 1 x 4MiB = 68MiB of"
+                + " sample budgets exceed the 64MiB heap (-Xmx): under overload the courier could run out of memory"
+                + " before it sheds samples; lower ring.size, or raise -Xmx" + System.lineSeparator());
+    }
+
+    @Test
+    void runCheckWarnsWhenTheBudgetsExceedTheHeapAndStillExitsZero() throws Exception {
+        RunCommand run = new RunCommand();
+        run.maxHeap = 64L << 20;
+
+        CommandOutput result = CommandOutput.runCommand(run, "--check", "--config", config(10051).toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.err()).startsWith("courier: warning: ring 64MiB + backlogs in memory 1 x 4MiB = 68MiB");
+    }
+
+    @Test
+    void checkSaysNothingMoreWhenTheBudgetsFitTheHeap() throws Exception {
+        CheckCommand check = new CheckCommand();
+        check.maxHeap = 68L << 20;
+
+        CommandOutput result = CommandOutput.runCommand(check, "--config", config(10051).toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void runWarnsAtStartAndAfterAReloadThatAddsASinkWhenTheBudgetsExceedTheHeapAndKeepsDelivering()
+            throws Exception {
+        try (ZabbixTrapperReceiver first = ZabbixTrapperReceiver.create();
+             ZabbixTrapperReceiver second = ZabbixTrapperReceiver.create()) {
+            Path config = config(first.port());
+            // The serial collector's heap reads as 61.8 MiB of -Xmx64m; the default ring alone is 64 MiB.
+            Process courier = startLoggingTo("courier.log", List.of("-XX:+UseSerialGC", "-Xmx64m"),
+                    "run", "--config", config.toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.rows().size() >= 2);
+            assertThat(log()).contains("WARN  [main] RunCommand - ring 64MiB + backlogs in memory 1 x 4MiB = 68MiB of"
+                    + " sample budgets exceed the 61.8MiB heap (-Xmx): under overload the courier could run out of"
+                    + " memory before it sheds samples; lower ring.size, or raise -Xmx");
+
+            Files.writeString(config, Files.readString(config) + """
+                      - name: second
+                        type: zabbix
+                        server: 127.0.0.1:%d
+                        host: app-01
+                    """.formatted(second.port()));
+            signal(courier, "HUP");
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.rows().size() >= 2);
+            assertThat(log()).contains("RunCommand - ring 64MiB + backlogs in memory 2 x 4MiB = 72MiB");
+
+            courier.destroy();
+            assertThat(courier.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(courier.exitValue()).isZero();
+        }
+    }
+
     private static void signal(Process process, String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -483,4 +483,59 @@ class CourierConfigTest {
                 .hasMessageContaining("sinks[0].discovery.holdd: unknown key")
                 .hasMessageContaining("sinks[1].discovery: discovery.forget_after: PT1H (expected: at least min_interval, PT2H)");
     }
+
+    private static final long MIB = 1L << 20;
+
+    @Test
+    void saysNothingWhenTheBudgetsAddUpToTheHeapExactly() {
+        assertThat(CourierConfig.heapWarning(56 * MIB, List.of(4 * MIB, 4 * MIB), 64 * MIB)).isEmpty();
+        assertThat(CourierConfig.heapWarning(64 * MIB, List.of(), 64 * MIB)).isEmpty();
+    }
+
+    @Test
+    void warnsWithTheFiguresWhenTheBudgetsExceedTheHeapByOneByte() {
+        assertThat(CourierConfig.heapWarning(60 * MIB + 1, List.of(4 * MIB), 64 * MIB)).hasValue(
+                "ring 62914561B + backlogs in memory 1 x 4MiB = 67108865B of sample budgets exceed the 64MiB heap"
+                        + " (-Xmx): under overload the courier could run out of memory before it sheds samples;"
+                        + " lower ring.size, or raise -Xmx");
+    }
+
+    @Test
+    void addsUpTheBacklogsOfEverySink() {
+        assertThat(CourierConfig.heapWarning(64 * MIB, List.of(4 * MIB, 4 * MIB, 4 * MIB), 64880640))
+                .hasValueSatisfying(warning -> assertThat(warning)
+                        .startsWith("ring 64MiB + backlogs in memory 3 x 4MiB = 76MiB of sample budgets exceed the"
+                                + " 61.8MiB heap (-Xmx)"));
+        assertThat(CourierConfig.heapWarning(16 * MIB, List.of(4 * MIB, MIB, 4 * MIB), 24 * MIB))
+                .hasValueSatisfying(warning -> assertThat(warning)
+                        .startsWith("ring 16MiB + backlogs in memory 4MiB + 1MiB + 4MiB = 25MiB of sample budgets"
+                                + " exceed the 24MiB heap"));
+        assertThat(CourierConfig.heapWarning(16 * MIB, List.of(4 * MIB, 4 * MIB), 24 * MIB)).isEmpty();
+    }
+
+    @Test
+    void warnsAboutARingAsLargeAsALongRatherThanWrappingTheSum() {
+        assertThat(CourierConfig.heapWarning(Long.MAX_VALUE, List.of(4 * MIB), 64 * MIB)).isPresent();
+    }
+
+    @Test
+    void countsEachSinksMemoryWindowNotItsBacklogSizeWhichBoundsTheDisk() throws Exception {
+        Path file = write("""
+                data_dir: /var/lib/courier
+                ring: {size: 16MiB}
+                sources: []
+                sinks:
+                  - {name: big, type: graphite, server: 127.0.0.1:2003, backlog_size: 1GiB}
+                  - {name: small, type: graphite, server: 127.0.0.1:2004, backlog_size: 1MiB}
+                  - {name: default, type: graphite, server: 127.0.0.1:2005}
+                """);
+
+        CourierConfig config = load(file, Map.of());
+
+        assertThat(config.backlogHeapBytes()).containsExactly(4 * MIB, 4 * MIB, 4 * MIB);
+        assertThat(config.heapWarning(28 * MIB)).isEmpty();
+        assertThat(config.heapWarning(28 * MIB - 1)).hasValueSatisfying(warning -> assertThat(warning)
+                .startsWith("ring 16MiB + backlogs in memory 3 x 4MiB = 28MiB of sample budgets exceed the 27.9MiB"
+                        + " heap (-Xmx)"));
+    }
 }
