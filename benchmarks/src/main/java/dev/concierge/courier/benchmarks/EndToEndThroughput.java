@@ -1,5 +1,7 @@
 package dev.concierge.courier.benchmarks;
 
+import dev.concierge.courier.core.ledger.DeliveryLedger;
+import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
@@ -42,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -122,6 +125,10 @@ public final class EndToEndThroughput {
      *                          16 ms: 20,000 series offered 1,250,000 samples/s)
      * @param latencyInterval   the scaling runs' second phase: collect interval ({@code --latency-interval-ms})
      * @param latency           the scaling runs' second phase: length ({@code --latency-s}); 0 = none
+     * @param ledger            {@code file}: the durable ledger {@code courier run} uses (every accepted sample
+     *                          written to its sink's segment files, a 4 MiB window of them in memory), in a
+     *                          fresh directory; {@code memory}: everything in memory, nothing written
+     *                          ({@code --ledger})
      * @param jvmFlags          extra flags for every forked JVM, space-separated ({@code --jvm-flags}); by default
      *                          {@code -XX:+UseSerialGC}, the collector of {@code COURIER_PROFILE=sidecar}, which
      *                          flags given replace
@@ -129,7 +136,7 @@ public final class EndToEndThroughput {
     record Params(int series, Duration warmup, Duration measure, int sinks, int rowsPerFrame, int connections,
                   Duration interval, String heap, int ringSlots, long ringBytes, long backlogBytes, String receiver,
                   int receiverThreads, List<String> runs, Duration pacedInterval, Duration latencyInterval,
-                  Duration latency, List<String> jvmFlags) {
+                  Duration latency, String ledger, List<String> jvmFlags) {
 
         static Params parse(Map<String, String> args) {
             return new Params(
@@ -150,6 +157,7 @@ public final class EndToEndThroughput {
                     Duration.ofMillis(Long.parseLong(args.getOrDefault("paced-interval-ms", "16"))),
                     Duration.ofMillis(Long.parseLong(args.getOrDefault("latency-interval-ms", "1000"))),
                     Duration.ofSeconds(Long.parseLong(args.getOrDefault("latency-s", "0"))),
+                    args.getOrDefault("ledger", "file"),
                     Arrays.stream(args.getOrDefault("jvm-flags", "-XX:+UseSerialGC").trim().split("\\s+"))
                             .filter(f -> !f.isEmpty()).toList());
         }
@@ -157,13 +165,13 @@ public final class EndToEndThroughput {
         Params withSeriesAndSinks(int series, int sinks) {
             return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
                     ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
-                    jvmFlags);
+                    ledger, jvmFlags);
         }
 
         Params withInterval(Duration interval) {
             return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
                     ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
-                    jvmFlags);
+                    ledger, jvmFlags);
         }
 
         /** Samples per second the source offers when each collect of the interval runs. */
@@ -179,7 +187,7 @@ public final class EndToEndThroughput {
                     "--ring-slots", Integer.toString(ringSlots), "--ring-mib", Long.toString(ringBytes >> 20),
                     "--backlog-mib", Long.toString(backlogBytes >> 20),
                     "--latency-interval-ms", Long.toString(latencyInterval.toMillis()),
-                    "--latency-s", Long.toString(latency.toSeconds()));
+                    "--latency-s", Long.toString(latency.toSeconds()), "--ledger", ledger);
         }
     }
 
@@ -441,7 +449,24 @@ public final class EndToEndThroughput {
 
     // ---- child: the courier
 
+    private static DeliveryLedger ledger(Params params, Path dir) {
+        return switch (params.ledger()) {
+            case "file" -> FileDeliveryLedger.open(dir, Clock.systemUTC());
+            case "memory" -> new InMemoryDeliveryLedger(Clock.systemUTC(), 1000);
+            default -> throw new IllegalArgumentException("ledger: " + params.ledger() + " (expected: file or memory)");
+        };
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
     private static void runCourier(Params params, int port, Path out) throws Exception {
+        Path ledgerDir = Files.createTempDirectory("e2e-ledger");
         byte[] payload = ScrapePayloads.prometheus(params.series());
         ScrapeTimer timer = new ScrapeTimer();
         List<SinkSpec> sinks = new ArrayList<>();
@@ -453,7 +478,7 @@ public final class EndToEndThroughput {
                     FullJitterBackoff.of(Duration.ofMillis(100), Duration.ofSeconds(5), 2), params.backlogBytes()));
         }
         Pipeline pipeline = Pipeline.create(MultiProducerBroadcastRing.create(params.ringSlots(), params.ringBytes()),
-                new InMemoryDeliveryLedger(Clock.systemUTC(), 1000),
+                ledger(params, ledgerDir),
                 List.of(scheduled(payload, params.interval())), sinks, Clock.systemUTC());
         pipeline.start();
 
@@ -507,6 +532,7 @@ public final class EndToEndThroughput {
             result.setProperty("scrape_max_ms", complete.length == 0 ? "NaN" : fmt2(complete[complete.length - 1] / 1e6));
         }
         pipeline.stop(Duration.ofSeconds(2));
+        deleteRecursively(ledgerDir);
         try (Writer w = Files.newBufferedWriter(out)) {
             result.store(w, null);
         }
