@@ -21,6 +21,6 @@ if [[ -n "${JAVA_HOME:-}" ]]; then
 fi
 csv="${CSV:-$root/docs/scaling.csv}"
 "$java" -cp "$jar" dev.concierge.courier.benchmarks.EndToEndThroughput \
-    --scaling 10,100,1000,10000,100000 --sinks-list 1,3 --warmup-s 3 --measure-s 5 --backlog-mib 8 \
+    --scaling 10,100,1000,10000,100000 --sinks-list 1,3 --warmup-s 3 --measure-s 5 --backlog-mib 8 --ledger memory \
     --latency-s 4 --latency-interval-ms 1000 --csv "$csv" "$@"
 "$python" "$root/scripts/plot-scaling.py" "$csv" "${PNG:-$root/docs/scaling.png}"
