@@ -125,7 +125,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     private final SegmentChannels channels;
     private final CompactWriter frame = new CompactWriter();
     private final Sample[] one = new Sample[1];
-    // The frames of a chunk not yet written, and their entries (not yet on disk). Direct, so that the
+    // The frames of a chunk not yet written, and their entries (as they will be once written). Direct, so that the
     // channel writes it without first copying it into a direct buffer of its own.
     private ByteBuffer pieceBytes = ByteBuffer.allocateDirect(64 << 10);
     private final List<Entry> piece = new ArrayList<>();
@@ -428,7 +428,7 @@ public final class FileSinkBacklog implements SinkBacklog {
             if (piece.isEmpty() && frameBytes > room) {
                 room = segmentBytes; // the write rolls first
             }
-            Entry entry = new Entry(seq, sample, frameBytes, false);
+            Entry entry = new Entry(seq, sample, frameBytes, true);
             if (frameBytes > PIECE_BYTES) {
                 piece.add(entry);
                 writePiece(encoded);
@@ -655,12 +655,12 @@ public final class FileSinkBacklog implements SinkBacklog {
             long at = lastWriteAt;
             int index = active.records - piece.size();
             for (Entry entry : piece) {
-                placeWritten(new Entry(entry.seq(), entry.sample(), entry.frameBytes(), true), at, index++);
+                placeWritten(entry, at, index++);
                 at += entry.frameBytes();
             }
         } else {
             for (Entry entry : piece) {
-                unwritten.addLast(entry);
+                unwritten.addLast(new Entry(entry.seq(), entry.sample(), entry.frameBytes(), false));
                 unwrittenBytes += entry.frameBytes();
             }
         }

@@ -72,6 +72,21 @@ class SampleCodecTest {
     }
 
     @Test
+    void decodesAsciiAndUnicodeFromTheMiddleOfASlicedBuffer() {
+        Sample ascii = sample("node_load1", Labels.of("job", "node"), MetricType.GAUGE, null, SampleValue.of(1L), 1, 0);
+        Sample unicode = sample("temp", Labels.of("room", "küche"), MetricType.GAUGE, null, SampleValue.of("ok"), 2, 0);
+        byte[] first = encode(ascii);
+        byte[] second = encode(unicode);
+        byte[] all = new byte[3 + first.length + second.length];
+        System.arraycopy(first, 0, all, 3, first.length);
+        System.arraycopy(second, 0, all, 3 + first.length, second.length);
+        ByteBuffer in = ByteBuffer.wrap(all).position(1).slice().position(2);
+
+        assertThat(SampleCodec.decode(in.slice().limit(first.length))).isEqualTo(ascii);
+        assertThat(SampleCodec.decode(in.position(2 + first.length).slice())).isEqualTo(unicode);
+    }
+
+    @Test
     void writesTheDocumentedBytes() {
         Sample sample = new Sample("a", Labels.of("k", "v"), MetricType.COUNTER, null, SampleValue.of(-1L), 1, 2,
                 "h", "s");
