@@ -87,6 +87,25 @@ class SampleCodecTest {
     }
 
     @Test
+    void roundTripsStringsAroundTheOneByteLengthWhetherAsciiOrNot() {
+        for (int length : new int[] {0, 1, 126, 127, 128, 300}) {
+            String ascii = "a".repeat(length);
+            String late = length == 0 ? "é" : "a".repeat(length - 1) + "é";
+            Sample sample = new Sample(ascii, Labels.of(late, ascii), MetricType.GAUGE, late, SampleValue.of(late),
+                    1, 0, ascii, late);
+
+            assertThat(roundTrip(sample)).isEqualTo(sample);
+            CompactWriter out = new CompactWriter();
+            out.reset(0);
+            out.writeString(late);
+            int bytes = late.length() + 1;
+            assertThat(Arrays.copyOfRange(out.array(), 0, out.length()))
+                    .endsWith((byte) 0xC3, (byte) 0xA9)
+                    .hasSize((bytes < 0x80 ? 1 : 2) + bytes);
+        }
+    }
+
+    @Test
     void writesTheDocumentedBytes() {
         Sample sample = new Sample("a", Labels.of("k", "v"), MetricType.COUNTER, null, SampleValue.of(-1L), 1, 2,
                 "h", "s");
