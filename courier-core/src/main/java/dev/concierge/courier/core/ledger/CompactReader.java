@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.ledger;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads what {@link CompactWriter} wrote. Every method throws {@link IllegalArgumentException} on bytes
@@ -50,9 +51,16 @@ final class CompactReader {
         if (bytes < 0 || bytes > in.remaining()) {
             throw new IllegalArgumentException("string length: " + bytes + " (expected: 0.." + in.remaining() + ")");
         }
+        int end = in.position() + (int) bytes;
+        if (in.hasArray() && isAscii(in.array(), in.arrayOffset() + in.position(), (int) bytes)) {
+            // Nearly every name, label, host and source is ASCII: one copy into the string, no char[] between.
+            String ascii = new String(in.array(), in.arrayOffset() + in.position(), (int) bytes,
+                    StandardCharsets.ISO_8859_1);
+            in.position(end);
+            return ascii;
+        }
         char[] chars = new char[(int) bytes];
         int count = 0;
-        int end = in.position() + (int) bytes;
         while (in.position() < end) {
             int b = in.get() & 0xFF;
             if (b < 0x80) {
@@ -78,6 +86,15 @@ final class CompactReader {
             }
         }
         return new String(chars, 0, count);
+    }
+
+    private static boolean isAscii(byte[] bytes, int from, int length) {
+        for (int i = from; i < from + length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int continuation(ByteBuffer in, int end) {

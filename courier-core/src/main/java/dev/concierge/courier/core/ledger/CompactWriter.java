@@ -73,8 +73,29 @@ final class CompactWriter {
     }
 
     private void writeString(String s, int lengthBias) {
-        int bytes = 0;
         int n = s.length();
+        if (n + lengthBias < 0x80) {
+            // Nearly every string the ledger writes is short ASCII: its byte length is its length, known before
+            // it is written, so one pass writes it; the first other char sends it to the general path below.
+            ensure(1 + n);
+            byte[] out = buf;
+            int at = len;
+            out[at++] = (byte) (n + lengthBias);
+            int i = 0;
+            while (i < n) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                out[at++] = (byte) c;
+                i++;
+            }
+            if (i == n) {
+                len = at;
+                return;
+            }
+        }
+        int bytes = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {

@@ -31,11 +31,15 @@ import org.slf4j.LoggerFactory;
  * files, and a cursor below which every sample is settled. Opened by {@link FileDeliveryLedger#openBacklog}.
  *
  * <p>Every appended sample gets the next sequence number and is written to the current segment before
- * {@link #append} returns, so it survives the process being killed; it survives the machine failing once
- * the segment is fsynced (see {@link FileDeliveryLedger.Options} for when). A sample is forgotten only
- * when it settles or is evicted: the cursor then moves over the contiguous prefix of settled sequences,
- * is written atomically at the next sync, and only after that are the segments wholly below it deleted.
- * A crash between the two leaves a redundant segment that the next open deletes.
+ * {@link #append} or {@link #appendAll} returns, so it survives the process being killed; it survives the
+ * machine failing once the segment is fsynced (see {@link FileDeliveryLedger.Options} for when). A sample
+ * is forgotten only when it settles or is evicted: the cursor then moves over the contiguous prefix of
+ * settled sequences, is written atomically at the next sync, and only after that are the segments wholly
+ * below it deleted. A crash between the two leaves a redundant segment that the next open deletes.
+ *
+ * <p>A chunk given to {@link #appendAll} is written with one write (per MiB of frames) rather than one per
+ * sample, the system call being most of the cost of an append. Until that call its samples were only in
+ * memory, as they were in the ring before it, so batching makes no accepted sample less safe.
  *
  * <p>Only a window of the oldest waiting samples is held in memory (bounded by estimated heap bytes,
  * plus whatever comes back from {@link #requeue}); the rest is read back from the segments as the window
@@ -62,6 +66,9 @@ public final class FileSinkBacklog implements SinkBacklog {
     private static final int CURSOR_BYTES = 16;
     private static final int SEQUENCE_BYTES = 8;
     private static final long WRITE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    // The most one write of a chunk's frames takes (a larger frame is written alone), so that no chunk
+    // makes a large buffer.
+    private static final int PIECE_BYTES = 1 << 20;
 
     private record Entry(long seq, Sample sample, int frameBytes, boolean onDisk) {
     }
@@ -117,6 +124,11 @@ public final class FileSinkBacklog implements SinkBacklog {
     private final Consumer<DeliveryRecord> report;
     private final SegmentChannels channels;
     private final CompactWriter frame = new CompactWriter();
+    private final Sample[] one = new Sample[1];
+    // The frames of a chunk not yet written, and their entries (as they will be once written). Direct, so that the
+    // channel writes it without first copying it into a direct buffer of its own.
+    private ByteBuffer pieceBytes = ByteBuffer.allocateDirect(64 << 10);
+    private final List<Entry> piece = new ArrayList<>();
 
     // Waiting samples, oldest first, in three runs: memory (seq < every disk seq), then the disk-only run
     // from the reader onwards, then the unwritten run (seq > every written seq).
@@ -375,22 +387,62 @@ public final class FileSinkBacklog implements SinkBacklog {
     @Override
     public synchronized void append(Sample sample, Consumer<DeliveryRecord> evicted) {
         requireOpen();
-        maintain();
-        long seq = nextSeq++;
-        ByteBuffer encoded = encode(seq, sample);
-        int frameBytes = encoded.remaining();
-        if (frameBytes - LogFrames.HEADER_BYTES > LogFrames.MAX_PAYLOAD_BYTES) {
-            settled.add(seq, seq + 1);
-            cursor = settled.advance(cursor);
-            evicted.accept(dropRecord(1, sample.timestamp(), sample.timestamp(), "sample of " + frameBytes
-                    + " bytes is larger than a ledger record may be (" + LogFrames.MAX_PAYLOAD_BYTES + ")"));
-            return;
+        one[0] = sample;
+        try {
+            appendChunk(one, 1, evicted);
+        } finally {
+            one[0] = null;
         }
-        if (!unwritten.isEmpty() || !write(encoded, seq)) {
-            unwritten.addLast(new Entry(seq, sample, frameBytes, false));
-            unwrittenBytes += frameBytes;
-        } else {
-            placeWritten(new Entry(seq, sample, frameBytes, true));
+    }
+
+    /**
+     * Writes the whole chunk to the segments before it returns, with one write (one per MiB of frames, and one
+     * more where a segment rolls); otherwise as {@link #append} one by one.
+     */
+    @Override
+    public synchronized void appendAll(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
+        requireOpen();
+        appendChunk(samples, count, evicted);
+    }
+
+    private void appendChunk(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
+        maintain();
+        long room = segmentRoom();
+        for (int i = 0; i < count; i++) {
+            Sample sample = samples[i];
+            long seq = nextSeq++;
+            ByteBuffer encoded = encode(seq, sample);
+            int frameBytes = encoded.remaining();
+            if (frameBytes - LogFrames.HEADER_BYTES > LogFrames.MAX_PAYLOAD_BYTES) {
+                settled.add(seq, seq + 1);
+                cursor = settled.advance(cursor);
+                evicted.accept(dropRecord(1, sample.timestamp(), sample.timestamp(), "sample of " + frameBytes
+                        + " bytes is larger than a ledger record may be (" + LogFrames.MAX_PAYLOAD_BYTES + ")"));
+                continue;
+            }
+            // A piece ends where the segment would roll, so the segments come out as single appends make them.
+            if (!piece.isEmpty() && pieceBytes.position() + frameBytes > Math.min(room, PIECE_BYTES)) {
+                writePiece(pieceBytes.flip());
+                room = segmentRoom();
+            }
+            if (piece.isEmpty() && frameBytes > room) {
+                room = segmentBytes; // the write rolls first
+            }
+            Entry entry = new Entry(seq, sample, frameBytes, true);
+            if (frameBytes > PIECE_BYTES) {
+                piece.add(entry);
+                writePiece(encoded);
+                room = segmentRoom();
+                continue;
+            }
+            if (pieceBytes.remaining() < frameBytes) {
+                growPiece(frameBytes);
+            }
+            pieceBytes.put(encoded);
+            piece.add(entry);
+        }
+        if (!piece.isEmpty()) {
+            writePiece(pieceBytes.flip());
         }
         if (waitingBytes() > byteBudget) {
             evict(evicted);
@@ -575,8 +627,52 @@ public final class FileSinkBacklog implements SinkBacklog {
         return LogFrames.seal(frame);
     }
 
-    /** Appends one frame to the active segment, rolling first when it is full; false when it failed. */
-    private boolean write(ByteBuffer encoded, long seq) {
+    // What the active segment takes before the next write rolls it; a whole segment when that write rolls.
+    private long segmentRoom() {
+        if (active == null || activeBroken || active.size == 0) {
+            return segmentBytes;
+        }
+        return segmentBytes - active.size;
+    }
+
+    private void growPiece(int frameBytes) {
+        int capacity = pieceBytes.capacity();
+        while (capacity - pieceBytes.position() < frameBytes) {
+            capacity *= 2;
+        }
+        ByteBuffer grown = ByteBuffer.allocateDirect(Math.min(capacity, PIECE_BYTES));
+        grown.put(pieceBytes.flip());
+        pieceBytes = grown;
+    }
+
+    /**
+     * Writes the frames of the entries in {@code piece}, all in {@code bytes}, with one write, and places
+     * the entries as written; when it fails, or samples already wait unwritten, they join the unwritten
+     * run. Empties the piece.
+     */
+    private void writePiece(ByteBuffer bytes) {
+        if (unwritten.isEmpty() && write(bytes, piece.get(0).seq(), piece.size())) {
+            long at = lastWriteAt;
+            int index = active.records - piece.size();
+            for (Entry entry : piece) {
+                placeWritten(entry, at, index++);
+                at += entry.frameBytes();
+            }
+        } else {
+            for (Entry entry : piece) {
+                unwritten.addLast(new Entry(entry.seq(), entry.sample(), entry.frameBytes(), false));
+                unwrittenBytes += entry.frameBytes();
+            }
+        }
+        piece.clear();
+        pieceBytes.clear();
+    }
+
+    /**
+     * Appends {@code records} whole frames to the active segment, rolling first when they do not fit (the
+     * new segment starts at {@code seq}, the first frame's); false when it failed, and nothing was written.
+     */
+    private boolean write(ByteBuffer encoded, long seq, int records) {
         try {
             if (active == null || activeBroken || (active.size > 0 && active.size + encoded.remaining() > segmentBytes)) {
                 roll(seq);
@@ -595,9 +691,9 @@ public final class FileSinkBacklog implements SinkBacklog {
             }
             lastWriteAt = at;
             active.size = end;
-            active.records++;
+            active.records += records;
             dirtyData = true;
-            appendsSinceSync++;
+            appendsSinceSync += records;
             if (failing) {
                 failing = false;
                 log.info("sink {}: writing its backlog to {} again", sink, dir);
@@ -654,18 +750,18 @@ public final class FileSinkBacklog implements SinkBacklog {
         dirtyDir = true;
     }
 
-    // A sample just written goes to the memory window when nothing waits on disk before it and the window
-    // has room; otherwise it joins the disk-only run.
-    private void placeWritten(Entry entry) {
+    // A sample just written (its frame at offset at, record index in the active segment) goes to the memory
+    // window when nothing waits on disk before it and the window has room; otherwise it joins the disk-only run.
+    private void placeWritten(Entry entry, long at, int index) {
         if (diskSamples == 0 && memoryHeapBytes < memoryWindowBytes) {
             memory.addLast(entry);
             memoryHeapBytes += entry.sample().estimatedBytes();
             memoryFrameBytes += entry.frameBytes();
-            setReader(active, active.size, active.records);
+            setReader(active, at + entry.frameBytes(), index + 1);
             lastDiskSeq = entry.seq();
         } else {
             if (diskSamples == 0) {
-                setReader(active, lastWriteAt, active.records - 1);
+                setReader(active, at, index);
                 lastDiskSeq = entry.seq() - 1;
             }
             diskSamples++;
@@ -676,12 +772,13 @@ public final class FileSinkBacklog implements SinkBacklog {
     private void retryUnwritten() {
         while (!unwritten.isEmpty()) {
             Entry entry = unwritten.peekFirst();
-            if (!write(encode(entry.seq(), entry.sample()), entry.seq())) {
+            if (!write(encode(entry.seq(), entry.sample()), entry.seq(), 1)) {
                 return;
             }
             unwritten.pollFirst();
             unwrittenBytes -= entry.frameBytes();
-            placeWritten(new Entry(entry.seq(), entry.sample(), entry.frameBytes(), true));
+            placeWritten(new Entry(entry.seq(), entry.sample(), entry.frameBytes(), true), lastWriteAt,
+                    active.records - 1);
         }
     }
 

@@ -21,6 +21,18 @@ public interface SinkBacklog {
     void append(Sample sample, Consumer<DeliveryRecord> evicted);
 
     /**
+     * Accepts {@code samples[0..count)} for this sink, oldest first, as {@link #append} would one by one,
+     * except that eviction may wait until the whole chunk is in (so the budget may be passed for the length
+     * of one call) and may be reported as fewer records. A backlog that persists appends can write the
+     * chunk at once; this default appends one by one.
+     */
+    default void appendAll(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
+        for (int i = 0; i < count; i++) {
+            append(samples[i], evicted);
+        }
+    }
+
+    /**
      * Takes up to {@code max} of the oldest waiting samples as one batch, now in flight.
      *
      * @return null when nothing is waiting

@@ -11,6 +11,7 @@ import dev.concierge.courier.core.spi.Sink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -56,7 +57,11 @@ final class SinkWorker implements Runnable {
     // flight fail, each is put back at the front in turn and they are taken again as one. So every sample
     // of a new batch is looked up, and every entry found is removed.
     private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
-    private final Consumer<Sample> intake;
+    // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
+    private final Sample[] chunk = new Sample[INTAKE_CHUNK];
+    private int chunkLength;
+    private final Consumer<Sample> intake = sample -> chunk[chunkLength++] = sample;
+    private final Consumer<DeliveryRecord> chunkEvictions = this::mergeEviction;
     private final Consumer<DeliveryRecord> evictions;
     // Drops reported while one chunk is taken from the ring, merged into one record (per reason) that goes to
     // the ledger when the chunk is in: under a steady overload the backlog evicts on almost every sample taken.
@@ -78,11 +83,6 @@ final class SinkWorker implements Runnable {
         this.stats = stats;
         this.clock = clock;
         this.evictions = this::recordEviction;
-        Consumer<DeliveryRecord> chunkEvictions = this::mergeEviction;
-        this.intake = sample -> {
-            backlog.append(sample, chunkEvictions);
-            stats.received.incrementAndGet();
-        };
     }
 
     @Override
@@ -130,7 +130,17 @@ final class SinkWorker implements Runnable {
         if (!intakeOpen) {
             return 0;
         }
+        chunkLength = 0;
         int taken = reader.drainTo(intake, INTAKE_CHUNK);
+        if (chunkLength > 0) {
+            try {
+                backlog.appendAll(chunk, chunkLength, chunkEvictions);
+                stats.received.addAndGet(chunkLength);
+            } finally {
+                // The backlog holds what it still owes; the chunk keeps nothing alive.
+                Arrays.fill(chunk, 0, chunkLength, null);
+            }
+        }
         flushEvictions();
         return taken;
     }

@@ -72,6 +72,40 @@ class SampleCodecTest {
     }
 
     @Test
+    void decodesAsciiAndUnicodeFromTheMiddleOfASlicedBuffer() {
+        Sample ascii = sample("node_load1", Labels.of("job", "node"), MetricType.GAUGE, null, SampleValue.of(1L), 1, 0);
+        Sample unicode = sample("temp", Labels.of("room", "küche"), MetricType.GAUGE, null, SampleValue.of("ok"), 2, 0);
+        byte[] first = encode(ascii);
+        byte[] second = encode(unicode);
+        byte[] all = new byte[3 + first.length + second.length];
+        System.arraycopy(first, 0, all, 3, first.length);
+        System.arraycopy(second, 0, all, 3 + first.length, second.length);
+        ByteBuffer in = ByteBuffer.wrap(all).position(1).slice().position(2);
+
+        assertThat(SampleCodec.decode(in.slice().limit(first.length))).isEqualTo(ascii);
+        assertThat(SampleCodec.decode(in.position(2 + first.length).slice())).isEqualTo(unicode);
+    }
+
+    @Test
+    void roundTripsStringsAroundTheOneByteLengthWhetherAsciiOrNot() {
+        for (int length : new int[] {0, 1, 126, 127, 128, 300}) {
+            String ascii = "a".repeat(length);
+            String late = length == 0 ? "é" : "a".repeat(length - 1) + "é";
+            Sample sample = new Sample(ascii, Labels.of(late, ascii), MetricType.GAUGE, late, SampleValue.of(late),
+                    1, 0, ascii, late);
+
+            assertThat(roundTrip(sample)).isEqualTo(sample);
+            CompactWriter out = new CompactWriter();
+            out.reset(0);
+            out.writeString(late);
+            int bytes = late.length() + 1;
+            assertThat(Arrays.copyOfRange(out.array(), 0, out.length()))
+                    .endsWith((byte) 0xC3, (byte) 0xA9)
+                    .hasSize((bytes < 0x80 ? 1 : 2) + bytes);
+        }
+    }
+
+    @Test
     void writesTheDocumentedBytes() {
         Sample sample = new Sample("a", Labels.of("k", "v"), MetricType.COUNTER, null, SampleValue.of(-1L), 1, 2,
                 "h", "s");

@@ -1,0 +1,286 @@
+package dev.concierge.courier.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.testing.Samples;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link FileSinkBacklog#appendAll}: a chunk written with one write, and kept as single appends keep it. */
+class FileSinkBacklogChunkTest {
+    private static final FileDeliveryLedger.Options SMALL_SEGMENTS = FileDeliveryLedger.Options.defaults()
+            .withSegmentBytes(4096);
+
+    @TempDir
+    Path dir;
+
+    private final List<DeliveryRecord> records = new ArrayList<>();
+    private volatile boolean diskFull;
+    private int writes;
+
+    private FileSinkBacklog open(Path in, FileDeliveryLedger.Options options) throws IOException {
+        return FileSinkBacklog.open("zabbix", in, 1L << 30, options, Clock.systemUTC(), records::add,
+                (path, openOptions) -> new TestChannel(FileChannel.open(path, openOptions)));
+    }
+
+    private FileSinkBacklog open(FileDeliveryLedger.Options options) throws IOException {
+        return open(dir, options);
+    }
+
+    private void appendAll(FileSinkBacklog backlog, List<Sample> samples) {
+        // Larger than the chunk, with stale entries past count, as a reused intake array is.
+        Sample[] chunk = samples.toArray(new Sample[samples.size() + 3]);
+        chunk[samples.size()] = Samples.counter("stale", 0, 1);
+        backlog.appendAll(chunk, samples.size(), records::add);
+    }
+
+    /** Takes and settles everything waiting; returns it in the order it came. */
+    private static List<Sample> drain(FileSinkBacklog backlog) {
+        List<Sample> all = new ArrayList<>();
+        Batch batch;
+        while ((batch = backlog.takeBatch(1000)) != null) {
+            all.addAll(batch.samples());
+            backlog.settle(batch);
+        }
+        return all;
+    }
+
+    /** What a backlog opened on the same files (as after a kill) owes, taken without settling it. */
+    private List<Sample> owedOnDisk(Path in, FileDeliveryLedger.Options options) throws IOException {
+        FileSinkBacklog reopened = open(in, options);
+        List<Sample> all = new ArrayList<>();
+        Batch batch;
+        while ((batch = reopened.takeBatch(1000)) != null) {
+            all.addAll(batch.samples());
+        }
+        return all;
+    }
+
+    private static Map<String, Long> segmentSizes(Path in) throws IOException {
+        Map<String, Long> sizes = new TreeMap<>();
+        try (Stream<Path> files = Files.list(in)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(FileSinkBacklog.SEGMENT_SUFFIX)).toList()) {
+                sizes.put(file.getFileName().toString(), Files.size(file));
+            }
+        }
+        return sizes;
+    }
+
+    @Test
+    void writesAChunkWithOneWrite() throws IOException {
+        FileSinkBacklog backlog = open(FileDeliveryLedger.Options.defaults());
+        appendAll(backlog, Samples.counters("x", 1000));
+
+        assertThat(writes).isEqualTo(1);
+        assertThat(backlog.pendingSamples()).isEqualTo(1000);
+    }
+
+    @Test
+    void aChunkIsOnDiskWhenAppendAllReturns() throws IOException {
+        FileSinkBacklog backlog = open(FileDeliveryLedger.Options.defaults());
+        List<Sample> samples = Samples.counters("x", 3000);
+        appendAll(backlog, samples.subList(0, 1000));
+        backlog.append(samples.get(1000), records::add);
+        appendAll(backlog, samples.subList(1001, 3000));
+
+        // Opened again without a close or a sync, as after the process was killed.
+        assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples);
+        assertThat(records).isEmpty();
+    }
+
+    @Test
+    void rollsSegmentsInsideAChunkAsSingleAppendsDo() throws IOException {
+        List<Sample> samples = Samples.counters("x", 500);
+        Path single = Files.createDirectory(dir.resolve("single"));
+        FileSinkBacklog oneByOne = open(single, SMALL_SEGMENTS);
+        samples.forEach(s -> oneByOne.append(s, records::add));
+        oneByOne.close(records::add);
+        Path chunked = Files.createDirectory(dir.resolve("chunked"));
+        FileSinkBacklog backlog = open(chunked, SMALL_SEGMENTS);
+        writes = 0;
+
+        appendAll(backlog, samples.subList(0, 7));
+        appendAll(backlog, samples.subList(7, 500));
+
+        Map<String, Long> segments = segmentSizes(chunked);
+        assertThat(segments).hasSizeGreaterThan(2).isEqualTo(segmentSizes(single));
+        assertThat(writes).isEqualTo(segments.size() + 1);
+        assertThat(owedOnDisk(chunked, SMALL_SEGMENTS)).isEqualTo(samples);
+        assertThat(drain(backlog)).isEqualTo(samples);
+        assertThat(records).isEmpty();
+    }
+
+    @Test
+    void dropsAnOversizedSampleInsideAChunkAndKeepsTheOthers() throws IOException {
+        FileSinkBacklog backlog = open(FileDeliveryLedger.Options.defaults());
+        List<Sample> samples = new ArrayList<>(Samples.counters("x", 6));
+        Sample huge = new Sample("h".repeat(LogFrames.MAX_PAYLOAD_BYTES + 1), Labels.empty(), MetricType.COUNTER,
+                null, SampleValue.of(1), 1_800_000_000L, 0, "test-host", "test");
+        samples.add(3, huge);
+
+        appendAll(backlog, samples);
+
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(DeliveryRecord.Outcome.DROPPED);
+            assertThat(r.dropped()).isEqualTo(1);
+            assertThat(r.oldestSample()).isEqualTo(huge.timestamp());
+        });
+        samples.remove(huge);
+        assertThat(backlog.pendingSamples()).isEqualTo(6);
+        assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples);
+        assertThat(drain(backlog)).isEqualTo(samples);
+    }
+
+    @Test
+    void keepsAChunkThatCannotBeWrittenInMemoryAndWritesItWhenTheDiskRecovers() throws IOException {
+        FileSinkBacklog backlog = open(FileDeliveryLedger.Options.defaults());
+        List<Sample> samples = Samples.counters("x", 30);
+        appendAll(backlog, samples.subList(0, 10));
+
+        diskFull = true;
+        appendAll(backlog, samples.subList(10, 20));
+        assertThat(backlog.writeErrors()).isPositive();
+        assertThat(backlog.pendingSamples()).isEqualTo(20);
+        assertThat(backlog.samplesInMemory()).isEqualTo(20);
+        assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples.subList(0, 10));
+
+        diskFull = false;
+        appendAll(backlog, samples.subList(20, 30));
+        assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples.subList(0, 10));
+        backlog.sync();
+
+        assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples);
+        assertThat(drain(backlog)).isEqualTo(samples);
+        assertThat(records).isEmpty();
+    }
+
+    /** A file channel that counts writes, and whose writes fail like a full disk while {@link #diskFull} is set. */
+    private final class TestChannel extends FileChannel {
+        private final FileChannel delegate;
+
+        TestChannel(FileChannel delegate) {
+            this.delegate = delegate;
+        }
+
+        private void check() throws IOException {
+            writes++;
+            if (diskFull) {
+                throw new IOException("No space left on device");
+            }
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            check();
+            return delegate.write(src, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            check();
+            return delegate.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            check();
+            return delegate.write(srcs, offset, length);
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            if (diskFull) {
+                throw new IOException("No space left on device");
+            }
+            delegate.force(metaData);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return delegate.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return delegate.read(dsts, offset, length);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return delegate.read(dst, position);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return delegate.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            delegate.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return delegate.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            delegate.truncate(size);
+            return this;
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return delegate.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            check();
+            return delegate.transferFrom(src, position, count);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return delegate.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return delegate.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return delegate.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            delegate.close();
+        }
+    }
+}
