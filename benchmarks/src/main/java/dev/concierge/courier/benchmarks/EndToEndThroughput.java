@@ -129,6 +129,10 @@ public final class EndToEndThroughput {
      *                          written to its sink's segment files, a 4 MiB window of them in memory), in a
      *                          fresh directory; {@code memory}: everything in memory, nothing written
      *                          ({@code --ledger})
+     * @param ledgerWindowBytes the file ledger's window of waiting samples kept in memory per sink
+     *                          ({@code --ledger-window-mib}; 16 MiB, two scrapes of 20,000 series by the samples'
+     *                          estimate, as README recommends for {@code COURIER_PROFILE=sidecar}; the
+     *                          ledger's own default is 4 MiB)
      * @param jvmFlags          extra flags for every forked JVM, space-separated ({@code --jvm-flags}); by default
      *                          {@code -XX:+UseSerialGC}, the collector of {@code COURIER_PROFILE=sidecar}, which
      *                          flags given replace
@@ -136,7 +140,7 @@ public final class EndToEndThroughput {
     record Params(int series, Duration warmup, Duration measure, int sinks, int rowsPerFrame, int connections,
                   Duration interval, String heap, int ringSlots, long ringBytes, long backlogBytes, String receiver,
                   int receiverThreads, List<String> runs, Duration pacedInterval, Duration latencyInterval,
-                  Duration latency, String ledger, List<String> jvmFlags) {
+                  Duration latency, String ledger, long ledgerWindowBytes, List<String> jvmFlags) {
 
         static Params parse(Map<String, String> args) {
             return new Params(
@@ -158,6 +162,7 @@ public final class EndToEndThroughput {
                     Duration.ofMillis(Long.parseLong(args.getOrDefault("latency-interval-ms", "1000"))),
                     Duration.ofSeconds(Long.parseLong(args.getOrDefault("latency-s", "0"))),
                     args.getOrDefault("ledger", "file"),
+                    Long.parseLong(args.getOrDefault("ledger-window-mib", "16")) << 20,
                     Arrays.stream(args.getOrDefault("jvm-flags", "-XX:+UseSerialGC").trim().split("\\s+"))
                             .filter(f -> !f.isEmpty()).toList());
         }
@@ -165,13 +170,13 @@ public final class EndToEndThroughput {
         Params withSeriesAndSinks(int series, int sinks) {
             return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
                     ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
-                    ledger, jvmFlags);
+                    ledger, ledgerWindowBytes, jvmFlags);
         }
 
         Params withInterval(Duration interval) {
             return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
                     ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
-                    ledger, jvmFlags);
+                    ledger, ledgerWindowBytes, jvmFlags);
         }
 
         /** Samples per second the source offers when each collect of the interval runs. */
@@ -187,7 +192,8 @@ public final class EndToEndThroughput {
                     "--ring-slots", Integer.toString(ringSlots), "--ring-mib", Long.toString(ringBytes >> 20),
                     "--backlog-mib", Long.toString(backlogBytes >> 20),
                     "--latency-interval-ms", Long.toString(latencyInterval.toMillis()),
-                    "--latency-s", Long.toString(latency.toSeconds()), "--ledger", ledger);
+                    "--latency-s", Long.toString(latency.toSeconds()), "--ledger", ledger,
+                    "--ledger-window-mib", Long.toString(ledgerWindowBytes >> 20));
         }
     }
 
@@ -251,11 +257,13 @@ public final class EndToEndThroughput {
     private static void runComparison(Params params) throws Exception {
         Path dir = Files.createTempDirectory("e2e-throughput");
         System.out.printf(Locale.ROOT, "end to end: %d series per scrape, %d sink(s) of %d rows per frame and %d "
-                        + "connections, %d s warm-up + %d s measured, heap %s, JVM flags %s, receiver %s, %s, "
-                        + "load average %.2f%n",
+                        + "connections, %d s warm-up + %d s measured, heap %s, JVM flags %s, ledger %s, receiver %s, "
+                        + "%s, load average %.2f%n",
                 params.series(), params.sinks(), params.rowsPerFrame(), params.connections(),
                 params.warmup().toSeconds(), params.measure().toSeconds(), params.heap(),
-                String.join(" ", params.jvmFlags()), params.receiver(),
+                String.join(" ", params.jvmFlags()), params.ledger().equals("file")
+                        ? "file (" + (params.ledgerWindowBytes() >> 20) + " MiB in memory per sink)" : params.ledger(),
+                params.receiver(),
                 System.getProperty("java.vm.version"), loadAverage());
         Map<String, Properties> results = new LinkedHashMap<>();
         for (String run : params.runs()) {
@@ -451,7 +459,8 @@ public final class EndToEndThroughput {
 
     private static DeliveryLedger ledger(Params params, Path dir) {
         return switch (params.ledger()) {
-            case "file" -> FileDeliveryLedger.open(dir, Clock.systemUTC());
+            case "file" -> FileDeliveryLedger.open(dir, Clock.systemUTC(),
+                    FileDeliveryLedger.Options.defaults().withMemoryWindowBytes(params.ledgerWindowBytes()));
             case "memory" -> new InMemoryDeliveryLedger(Clock.systemUTC(), 1000);
             default -> throw new IllegalArgumentException("ledger: " + params.ledger() + " (expected: file or memory)");
         };
