@@ -3,9 +3,10 @@
 # COURIER_PROFILE=sidecar) to a Zabbix trapper on 127.0.0.1, one run after the other to the same receiver:
 # the courier with its source collected every 1 ms (overdriven: what it delivers while parsing far more than
 # it can send), the courier with its source paced at 1,250,000 samples/s (does it carry that load, losing
-# nothing?), and zabbix-sender-java and the zabbix_sender binary sending the same rows. About 2 minutes with
-# the defaults; options pass through as --key value pairs (see EndToEndThroughput), e.g. --series 50000,
-# --sinks 3, --paced-interval-ms 20, --receiver embedded.
+# nothing?), and zabbix-sender-java and the zabbix_sender binary sending the same rows. The courier keeps its
+# backlog in the durable file ledger, as courier run does (--ledger memory: in memory only, nothing written).
+# About 2 minutes with the defaults; options pass through as --key value pairs (see EndToEndThroughput), e.g.
+# --ledger memory, --ledger-window-mib 4, --series 50000, --sinks 3, --paced-interval-ms 20.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/benchmarks/target/benchmarks.jar"
