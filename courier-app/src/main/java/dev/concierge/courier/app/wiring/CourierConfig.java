@@ -136,8 +136,8 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long le
      * in sink order. That courier keeps every backlog in a {@link FileDeliveryLedger}, which holds only a
      * window of the oldest waiting samples in memory ({@link #ledgerWindowBytes()} of estimated sample bytes)
      * and reads the rest back from disk, so each sink counts its window whatever its {@code backlog_size},
-     * which bounds bytes on disk. Not counted: a failing disk, during which a backlog keeps what it cannot write in memory, up to
-     * its {@code backlog_size}.
+     * which bounds bytes on disk. Not counted: a failing disk, during which a backlog keeps what it cannot
+     * write in memory, up to its {@code backlog_size}.
      */
     public List<Long> backlogHeapBytes() {
         return sinks.stream().map(sink -> ledgerWindowBytes).toList();
