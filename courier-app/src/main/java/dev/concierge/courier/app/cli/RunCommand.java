@@ -48,7 +48,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        warnIfOverHeap(loaded.ringBytes(), loaded);
+        warnIfOverHeap(loaded);
         ProcessSignals signals = ProcessSignals.install(true);
         Courier courier;
         try {
@@ -61,12 +61,11 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("courier: cannot start: " + e.getMessage());
             return 1;
         }
-        long ringBytes = loaded.ringBytes();
-        courier.reloadOnRequest(() -> reload(courier, ringBytes, CourierConfig.load(config)).toString());
+        courier.reloadOnRequest(() -> reload(courier, CourierConfig.load(config)).toString());
         try (courier) {
             String signal;
             while (!ProcessSignals.isStop(signal = signals.next(null))) {
-                reload(courier, ringBytes);
+                reload(courier);
             }
             log.info("{} received, stopping", signal);
         }
@@ -74,10 +73,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Re-reads the configuration; a configuration with problems is refused and the running one kept. */
-    private void reload(Courier courier, long ringBytes) {
+    private void reload(Courier courier) {
         log.info("SIGHUP received, reloading {}", config);
         try {
-            log.info("reloaded: {}", reload(courier, ringBytes, CourierConfig.load(config)));
+            log.info("reloaded: {}", reload(courier, CourierConfig.load(config)));
         } catch (ConfigException e) {
             log.error("configuration {} has problems; still running the previous one:\n{}", config, e.getMessage());
         } catch (RuntimeException e) {
@@ -85,20 +84,23 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Applies {@code next}; a ring changed by it applies at the next start only, so the running one counts. */
-    private Courier.Reload reload(Courier courier, long ringBytes, CourierConfig next) {
+    /**
+     * Applies {@code next}; a ring or ledger window changed by it applies at the next start only, so the
+     * running ones count.
+     */
+    private Courier.Reload reload(Courier courier, CourierConfig next) {
         Courier.Reload reload = courier.reload(next);
-        warnIfOverHeap(ringBytes, next);
+        warnIfOverHeap(courier.config());
         return reload;
     }
 
     /** Logs a WARN when the budgets exceed the heap, at start and after a reload that changed them. */
-    private synchronized void warnIfOverHeap(long ringBytes, CourierConfig running) {
+    private synchronized void warnIfOverHeap(CourierConfig running) {
         List<Long> next = new ArrayList<>(running.backlogHeapBytes());
-        next.add(0, ringBytes);
+        next.add(0, running.ringBytes());
         if (!next.equals(budgets)) {
             budgets = next;
-            CourierConfig.heapWarning(ringBytes, running.backlogHeapBytes(), maxHeap).ifPresent(log::warn);
+            running.heapWarning(maxHeap).ifPresent(log::warn);
         }
     }
 }

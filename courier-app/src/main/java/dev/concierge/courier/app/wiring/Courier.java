@@ -75,8 +75,8 @@ public final class Courier implements AutoCloseable {
      * Applies a new, validated configuration without a restart. Sources and sinks whose settings did not
      * change keep running untouched, with their connections and backlogs; changed ones are stopped (a sink
      * sends what it owes within the shutdown deadline and keeps the rest in the ledger) and started anew;
-     * removed ones are stopped; new ones are started. {@code data_dir}, {@code ring} and
-     * {@code shutdown_deadline} apply at the next restart only.
+     * removed ones are stopped; new ones are started. {@code data_dir}, {@code ring}, {@code ledger},
+     * {@code shutdown_deadline}, {@code admin} and {@code self_metrics} apply at the next restart only.
      */
     public synchronized Reload reload(CourierConfig next) {
         List<String> kept = new ArrayList<>();
@@ -89,6 +89,9 @@ public final class Courier implements AutoCloseable {
         }
         if (next.ringSlots() != config.ringSlots() || next.ringBytes() != config.ringBytes()) {
             needRestart.add("ring");
+        }
+        if (next.ledgerWindowBytes() != config.ledgerWindowBytes()) {
+            needRestart.add("ledger");
         }
         if (!next.shutdownDeadline().equals(config.shutdownDeadline())) {
             needRestart.add("shutdown_deadline");
@@ -147,12 +150,20 @@ public final class Courier implements AutoCloseable {
                 }
             }
         }
-        config = new CourierConfig(config.dataDir(), config.ringSlots(), config.ringBytes(),
+        config = new CourierConfig(config.dataDir(), config.ringSlots(), config.ringBytes(), config.ledgerWindowBytes(),
                 config.shutdownDeadline(), next.sources(), next.sinks(), config.admin(), config.selfMetrics());
         if (metrics != null) {
             metrics.track(pipeline);
         }
         return new Reload(kept, started, restarted, stopped, needRestart);
+    }
+
+    /**
+     * What runs: the sources and sinks of the last {@link #reload}, and the settings that apply at a restart
+     * only as the courier started with them.
+     */
+    public synchronized CourierConfig config() {
+        return config;
     }
 
     /**
@@ -237,8 +248,9 @@ public final class Courier implements AutoCloseable {
     }
 
     /**
-     * Starts with the durable ledger in {@code data_dir}: what was still owed when the courier last stopped,
-     * or crashed, is delivered first.
+     * Starts with the durable ledger in {@code data_dir}, each backlog keeping {@code ledger.memory_window} of
+     * its samples in memory: what was still owed when the courier last stopped, or crashed, is delivered
+     * first.
      *
      * @throws java.io.UncheckedIOException when the data directory cannot be created or read
      * @throws IllegalStateException        when another courier holds the data directory, or the admin
@@ -246,7 +258,8 @@ public final class Courier implements AutoCloseable {
      */
     public static Courier start(CourierConfig config) {
         Clock clock = Clock.systemUTC();
-        FileDeliveryLedger ledger = FileDeliveryLedger.open(config.dataDir(), clock);
+        FileDeliveryLedger ledger = FileDeliveryLedger.open(config.dataDir(), clock,
+                FileDeliveryLedger.Options.defaults().withMemoryWindowBytes(config.ledgerWindowBytes()));
         try {
             return start(config, ledger, clock);
         } catch (RuntimeException e) {

@@ -27,22 +27,29 @@ import java.util.Set;
  * @param dataDir          where the courier keeps its state ({@code data_dir})
  * @param ringSlots        the ring's slot count ({@code ring.slots}, a power of two)
  * @param ringBytes        the ring's byte budget ({@code ring.size})
+ * @param ledgerWindowBytes what each sink's ledger backlog keeps in memory, in estimated sample bytes
+ *                         ({@code ledger.memory_window})
  * @param shutdownDeadline how long a stop may spend sending what is owed ({@code shutdown_deadline})
  * @param admin            the admin endpoint ({@code admin}), or null when the section is absent: no endpoint
  * @param selfMetrics      the courier's own metrics as a source ({@code self_metrics}), or null: none
  */
-public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
-                            List<SourceDefinition> sources, List<SinkDefinition> sinks, AdminConfig admin,
-                            SelfMetricsConfig selfMetrics) {
+public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long ledgerWindowBytes,
+                            Duration shutdownDeadline, List<SourceDefinition> sources, List<SinkDefinition> sinks,
+                            AdminConfig admin, SelfMetricsConfig selfMetrics) {
     static final int DEFAULT_RING_SLOTS = 65_536;
     static final ByteSize DEFAULT_RING_SIZE = ByteSize.parse("64MiB");
+    static final ByteSize DEFAULT_LEDGER_WINDOW =
+            ByteSize.ofBytes(FileDeliveryLedger.Options.defaults().memoryWindowBytes());
+    // A window of a few samples would read nearly every sample back from disk; 64 KiB still holds a few hundred.
+    static final ByteSize MIN_LEDGER_WINDOW = ByteSize.parse("64KiB");
     static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(5);
     private static final long MIB = 1L << 20;
 
-    /** A configuration without the courier's own metrics. */
+    /** A configuration with the default ledger window and without the courier's own metrics. */
     public CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
                          List<SourceDefinition> sources, List<SinkDefinition> sinks, AdminConfig admin) {
-        this(dataDir, ringSlots, ringBytes, shutdownDeadline, sources, sinks, admin, null);
+        this(dataDir, ringSlots, ringBytes, DEFAULT_LEDGER_WINDOW.bytes(), shutdownDeadline, sources, sinks, admin,
+                null);
     }
 
     public CourierConfig {
@@ -65,7 +72,7 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
     }
 
     static CourierConfig bind(ConfigNode root, ConfigProblems problems) {
-        root.expectKeys(problems, "data_dir", "ring", "shutdown_deadline", "sources", "sinks", "admin",
+        root.expectKeys(problems, "data_dir", "ring", "ledger", "shutdown_deadline", "sources", "sinks", "admin",
                 "self_metrics");
         String dataDir = root.requiredString("data_dir", problems);
         ConfigNode ring = root.optionalMapping("ring", problems);
@@ -75,6 +82,13 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
             problems.add(ring.child("slots").orElse(ring), Integer.toString(slots), "a power of two");
         }
         ByteSize ringSize = ring.optionalSize("size", DEFAULT_RING_SIZE, problems);
+        ConfigNode ledger = root.optionalMapping("ledger", problems);
+        ledger.expectKeys(problems, "memory_window");
+        ByteSize window = ledger.optionalSize("memory_window", DEFAULT_LEDGER_WINDOW, problems);
+        if (window.bytes() < MIN_LEDGER_WINDOW.bytes()) {
+            ConfigNode at = ledger.child("memory_window").orElse(ledger);
+            problems.add(at, '"' + at.text() + '"', "at least " + MIN_LEDGER_WINDOW);
+        }
         Duration deadline = root.optionalDuration("shutdown_deadline", DEFAULT_SHUTDOWN_DEADLINE, problems);
 
         List<SourceDefinition> sources = new ArrayList<>();
@@ -104,8 +118,8 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
         if (!problems.isEmpty()) {
             return null;
         }
-        return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), deadline, sources, sinks, admin,
-                selfMetrics);
+        return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), window.bytes(), deadline, sources, sinks,
+                admin, selfMetrics);
     }
 
     /** {@code data_dir} as a path for sinks' state; null when absent or not a path (reported elsewhere). */
@@ -120,14 +134,13 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
     /**
      * What each sink's backlog holds on the heap in a courier started by {@link Courier#start(CourierConfig)},
      * in sink order. That courier keeps every backlog in a {@link FileDeliveryLedger}, which holds only a
-     * window of the oldest waiting samples in memory (4 MiB of estimated sample bytes) and reads the rest
-     * back from disk, so each sink counts its window whatever its {@code backlog_size}, which bounds bytes on
-     * disk. Not counted: a failing disk, during which a backlog keeps what it cannot write in memory, up to
-     * its {@code backlog_size}.
+     * window of the oldest waiting samples in memory ({@link #ledgerWindowBytes()} of estimated sample bytes)
+     * and reads the rest back from disk, so each sink counts its window whatever its {@code backlog_size},
+     * which bounds bytes on disk. Not counted: a failing disk, during which a backlog keeps what it cannot
+     * write in memory, up to its {@code backlog_size}.
      */
     public List<Long> backlogHeapBytes() {
-        long window = FileDeliveryLedger.Options.defaults().memoryWindowBytes();
-        return sinks.stream().map(sink -> window).toList();
+        return sinks.stream().map(sink -> ledgerWindowBytes).toList();
     }
 
     /** {@link #heapWarning(long, List, long)} for this configuration's ring and {@link #backlogHeapBytes()}. */
@@ -176,8 +189,8 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duratio
         String heap = maxHeap % MIB == 0 ? ByteSize.ofBytes(maxHeap).toString()
                 : String.format(Locale.ROOT, "%.1fMiB", Math.floor(maxHeap * 10.0 / MIB) / 10);
         return Optional.of(text.append(" of sample budgets exceed the ").append(heap).append(" heap (-Xmx): under")
-                .append(" overload the courier could run out of memory before it sheds samples; lower ring.size,")
-                .append(" or raise -Xmx").toString());
+                .append(" overload the courier could run out of memory before it sheds samples; lower ring.size")
+                .append(" or ledger.memory_window, or raise -Xmx").toString());
     }
 
     /** One line for the start-up log: what will run. */

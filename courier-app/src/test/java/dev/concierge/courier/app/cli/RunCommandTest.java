@@ -303,7 +303,8 @@ class RunCommandTest {
         assertThat(result.out()).startsWith("configuration OK: 1 source(s)");
         assertThat(result.err()).isEqualTo("courier: warning: ring 64MiB + backlogs in memory 1 x 4MiB = 68MiB of"
                 + " sample budgets exceed the 64MiB heap (-Xmx): under overload the courier could run out of memory"
-                + " before it sheds samples; lower ring.size, or raise -Xmx" + System.lineSeparator());
+                + " before it sheds samples; lower ring.size or ledger.memory_window, or raise -Xmx"
+                + System.lineSeparator());
     }
 
     @Test
@@ -340,7 +341,7 @@ class RunCommandTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> first.rows().size() >= 2);
             assertThat(log()).contains("WARN  [main] RunCommand - ring 64MiB + backlogs in memory 1 x 4MiB = 68MiB of"
                     + " sample budgets exceed the 61.8MiB heap (-Xmx): under overload the courier could run out of"
-                    + " memory before it sheds samples; lower ring.size, or raise -Xmx");
+                    + " memory before it sheds samples; lower ring.size or ledger.memory_window, or raise -Xmx");
 
             Files.writeString(config, Files.readString(config) + """
                       - name: second

@@ -497,7 +497,7 @@ class CourierConfigTest {
         assertThat(CourierConfig.heapWarning(60 * MIB + 1, List.of(4 * MIB), 64 * MIB)).hasValue(
                 "ring 62914561B + backlogs in memory 1 x 4MiB = 67108865B of sample budgets exceed the 64MiB heap"
                         + " (-Xmx): under overload the courier could run out of memory before it sheds samples;"
-                        + " lower ring.size, or raise -Xmx");
+                        + " lower ring.size or ledger.memory_window, or raise -Xmx");
     }
 
     @Test
@@ -537,5 +537,67 @@ class CourierConfigTest {
         assertThat(config.heapWarning(28 * MIB - 1)).hasValueSatisfying(warning -> assertThat(warning)
                 .startsWith("ring 16MiB + backlogs in memory 3 x 4MiB = 28MiB of sample budgets exceed the 27.9MiB"
                         + " heap (-Xmx)"));
+    }
+
+    @Test
+    void countsTheConfiguredLedgerWindowForEachSink() throws Exception {
+        Path file = write("""
+                data_dir: /var/lib/courier
+                ring: {slots: 65536, size: 16MiB}
+                ledger: {memory_window: 16MiB}
+                sources: []
+                sinks:
+                  - {name: zabbix, type: zabbix, server: 127.0.0.1:10051}
+                  - {name: graphite, type: graphite, server: 127.0.0.1:2003}
+                """);
+
+        CourierConfig config = load(file, Map.of());
+
+        assertThat(config.ledgerWindowBytes()).isEqualTo(16 * MIB);
+        assertThat(config.backlogHeapBytes()).containsExactly(16 * MIB, 16 * MIB);
+        assertThat(config.heapWarning(48 * MIB)).isEmpty();
+        assertThat(config.heapWarning(64880640)).isEmpty();
+        assertThat(config.heapWarning(48 * MIB - 1)).hasValueSatisfying(warning -> assertThat(warning)
+                .startsWith("ring 16MiB + backlogs in memory 2 x 16MiB = 48MiB of sample budgets exceed the"
+                        + " 47.9MiB heap (-Xmx)"));
+    }
+
+    @Test
+    void keepsFourMebibytesOfEachBacklogInMemoryByDefault() throws Exception {
+        Path file = write("""
+                data_dir: /var/lib/courier
+                sources: []
+                sinks: []
+                """);
+
+        assertThat(load(file, Map.of()).ledgerWindowBytes()).isEqualTo(4 * MIB);
+    }
+
+    @Test
+    void refusesALedgerWindowThatIsNotASizeOrBelowItsMinimum() throws Exception {
+        Path file = write("""
+                data_dir: /var/lib/courier
+                ledger: {memory_window: 16M, window: 1MiB}
+                sources: []
+                sinks: []
+                """);
+        Path tiny = dir.resolve("tiny.yaml");
+        Files.writeString(tiny, """
+                data_dir: /var/lib/courier
+                ledger:
+                  memory_window: 63KiB
+                sources: []
+                sinks: []
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(2))
+                .hasMessageContaining("courier.yaml:2:25: ledger.memory_window: \"16M\" (expected: a size with a"
+                        + " unit such as 64MiB, 16MB, 512KiB or 100B)")
+                .hasMessageContaining("ledger.window: unknown key");
+        assertThatThrownBy(() -> load(tiny, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tiny.yaml:3:18: ledger.memory_window: \"63KiB\" (expected: at least 64KiB)");
     }
 }

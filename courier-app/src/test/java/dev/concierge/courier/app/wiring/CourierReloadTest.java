@@ -88,12 +88,15 @@ class CourierReloadTest {
             CourierConfig first = config(sink("a", a, 100));
             try (Courier courier = Courier.start(first)) {
                 CourierConfig moved = new CourierConfig(dir.resolve("elsewhere"), first.ringSlots() * 2,
-                        first.ringBytes(), first.shutdownDeadline(), first.sources(), first.sinks(), first.admin());
+                        first.ringBytes(), first.ledgerWindowBytes() * 4, first.shutdownDeadline(), first.sources(),
+                        first.sinks(), first.admin(), first.selfMetrics());
 
                 Courier.Reload reload = courier.reload(moved);
 
-                assertThat(reload.needRestart()).containsExactly("data_dir", "ring");
+                assertThat(reload.needRestart()).containsExactly("data_dir", "ring", "ledger");
                 assertThat(reload.kept()).containsExactly("source app", "sink a");
+                assertThat(courier.config().ledgerWindowBytes()).isEqualTo(first.ledgerWindowBytes());
+                assertThat(courier.config().ringSlots()).isEqualTo(first.ringSlots());
             }
         }
     }
