@@ -9,12 +9,6 @@ import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.testing.Samples;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,12 +29,11 @@ class FileSinkBacklogChunkTest {
     Path dir;
 
     private final List<DeliveryRecord> records = new ArrayList<>();
-    private volatile boolean diskFull;
-    private int writes;
+    private final FaultyDisk disk = new FaultyDisk();
 
     private FileSinkBacklog open(Path in, FileDeliveryLedger.Options options) throws IOException {
         return FileSinkBacklog.open("zabbix", in, 1L << 30, options, Clock.systemUTC(), records::add,
-                (path, openOptions) -> new TestChannel(FileChannel.open(path, openOptions)));
+                disk);
     }
 
     private FileSinkBacklog open(FileDeliveryLedger.Options options) throws IOException {
@@ -91,7 +84,7 @@ class FileSinkBacklogChunkTest {
         FileSinkBacklog backlog = open(FileDeliveryLedger.Options.defaults());
         appendAll(backlog, Samples.counters("x", 1000));
 
-        assertThat(writes).isEqualTo(1);
+        assertThat(disk.writes).isEqualTo(1);
         assertThat(backlog.pendingSamples()).isEqualTo(1000);
     }
 
@@ -117,14 +110,14 @@ class FileSinkBacklogChunkTest {
         oneByOne.close(records::add);
         Path chunked = Files.createDirectory(dir.resolve("chunked"));
         FileSinkBacklog backlog = open(chunked, SMALL_SEGMENTS);
-        writes = 0;
+        disk.writes = 0;
 
         appendAll(backlog, samples.subList(0, 7));
         appendAll(backlog, samples.subList(7, 500));
 
         Map<String, Long> segments = segmentSizes(chunked);
         assertThat(segments).hasSizeGreaterThan(2).isEqualTo(segmentSizes(single));
-        assertThat(writes).isEqualTo(segments.size() + 1);
+        assertThat(disk.writes).isEqualTo(segments.size() + 1);
         assertThat(owedOnDisk(chunked, SMALL_SEGMENTS)).isEqualTo(samples);
         assertThat(drain(backlog)).isEqualTo(samples);
         assertThat(records).isEmpty();
@@ -157,14 +150,14 @@ class FileSinkBacklogChunkTest {
         List<Sample> samples = Samples.counters("x", 30);
         appendAll(backlog, samples.subList(0, 10));
 
-        diskFull = true;
+        disk.full = true;
         appendAll(backlog, samples.subList(10, 20));
         assertThat(backlog.writeErrors()).isPositive();
         assertThat(backlog.pendingSamples()).isEqualTo(20);
         assertThat(backlog.samplesInMemory()).isEqualTo(20);
         assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples.subList(0, 10));
 
-        diskFull = false;
+        disk.full = false;
         appendAll(backlog, samples.subList(20, 30));
         assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples.subList(0, 10));
         backlog.sync();
@@ -172,115 +165,5 @@ class FileSinkBacklogChunkTest {
         assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples);
         assertThat(drain(backlog)).isEqualTo(samples);
         assertThat(records).isEmpty();
-    }
-
-    /** A file channel that counts writes, and whose writes fail like a full disk while {@link #diskFull} is set. */
-    private final class TestChannel extends FileChannel {
-        private final FileChannel delegate;
-
-        TestChannel(FileChannel delegate) {
-            this.delegate = delegate;
-        }
-
-        private void check() throws IOException {
-            writes++;
-            if (diskFull) {
-                throw new IOException("No space left on device");
-            }
-        }
-
-        @Override
-        public int write(ByteBuffer src, long position) throws IOException {
-            check();
-            return delegate.write(src, position);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            check();
-            return delegate.write(src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            check();
-            return delegate.write(srcs, offset, length);
-        }
-
-        @Override
-        public void force(boolean metaData) throws IOException {
-            if (diskFull) {
-                throw new IOException("No space left on device");
-            }
-            delegate.force(metaData);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return delegate.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return delegate.read(dsts, offset, length);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return delegate.read(dst, position);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return delegate.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            delegate.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return delegate.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            delegate.truncate(size);
-            return this;
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return delegate.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            check();
-            return delegate.transferFrom(src, position, count);
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return delegate.map(mode, position, size);
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return delegate.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return delegate.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            delegate.close();
-        }
     }
 }
