@@ -22,9 +22,6 @@ import dev.concierge.courier.core.model.Sample;
  * item Zabbix created. A {@code [} further in stays unquoted, as it does there.
  */
 public final class ZabbixKeys {
-    /** The most bytes {@link #writeJson} writes for one char of the key: a {@code \}{@code uXXXX} escape. */
-    public static final int MAX_JSON_BYTES_PER_CHAR = JsonStringBytes.MAX_BYTES_PER_CHAR;
-
     // ASCII chars written as they are in an unquoted parameter: no JSON escape, not a comma or ']'.
     private static final boolean[] PLAIN = new boolean[128];
 
@@ -88,7 +85,7 @@ public final class ZabbixKeys {
      * escape (upper-case hex), everything else as UTF-8. The key is never built as a String: the sink writes
      * one per row sent, straight into the frame.
      *
-     * @param into room for at least {@value #MAX_JSON_BYTES_PER_CHAR} times {@link #length} bytes from {@code at}
+     * @param into room for at least {@value JsonStringBytes#MAX_BYTES_PER_CHAR} times {@link #length} bytes from {@code at}
      * @return the position after the last byte written
      */
     public static int writeJson(Sample sample, byte[] into, int at) {

@@ -98,7 +98,7 @@ class NamingTest {
 
     /** The key's JSON bytes, written at {@code at} into an array with exactly the room it asks for. */
     private static byte[] writeJson(Sample s, int at) {
-        byte[] into = new byte[at + ZabbixKeys.MAX_JSON_BYTES_PER_CHAR * ZabbixKeys.length(s)];
+        byte[] into = new byte[at + JsonStringBytes.MAX_BYTES_PER_CHAR * ZabbixKeys.length(s)];
         int end = ZabbixKeys.writeJson(s, into, at);
         return Arrays.copyOfRange(into, at, end);
     }
