@@ -92,10 +92,17 @@ public sealed interface SampleValue permits SampleValue.Integer, SampleValue.Dec
             return Double.isFinite(value);
         }
 
+        /**
+         * Whether {@link #render} prints it as an integer: integral values below 2^53 in magnitude print without
+         * ".0", because Zabbix unsigned items reject "42.0".
+         */
+        public boolean rendersAsInteger() {
+            return value == Math.rint(value) && Math.abs(value) < 0x1p53;
+        }
+
         @Override
         public String render() {
-            // Integral values up to 2^53 print without ".0": Zabbix unsigned items reject "42.0".
-            if (value == Math.rint(value) && Math.abs(value) < 0x1p53) {
+            if (rendersAsInteger()) {
                 return Integer.text((long) value);
             }
             return Double.toString(value);

@@ -152,15 +152,14 @@ public final class ZabbixSenderDataWriter {
     }
 
     /**
-     * A sample's value as {@link SampleValue#render()} has it: an integer's digits, and a decimal's when it is
-     * integral below 2^53 (render's rule, for Zabbix unsigned items), written in place; other decimals and
+     * A sample's value as {@link SampleValue#render()} has it: an integer's digits, and a decimal's when it
+     * {@linkplain SampleValue.Decimal#rendersAsInteger renders as one}, written in place; other decimals and
      * text through their text.
      */
     private void value(SampleValue value) throws IOException {
         if (value instanceof SampleValue.Integer i) {
             number(i.value());
-        } else if (value instanceof SampleValue.Decimal d && d.value() == Math.rint(d.value())
-                && Math.abs(d.value()) < 0x1p53) {
+        } else if (value instanceof SampleValue.Decimal d && d.rendersAsInteger()) {
             number((long) d.value());
         } else {
             string(value.render());
