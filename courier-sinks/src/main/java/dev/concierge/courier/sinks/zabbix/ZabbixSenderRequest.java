@@ -30,7 +30,8 @@ import java.util.Objects;
  */
 public final class ZabbixSenderRequest {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
+    /** Rows by {@code clock}, then {@code ns}: the order of a request's rows. */
+    static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
 
     /**
      * One value for one item: {@code host}, {@code key}, {@code value}, {@code clock} (Unix seconds) and
@@ -189,9 +190,7 @@ public final class ZabbixSenderRequest {
     /** Whether {@code rows} are ordered by time already, as the samples of one scrape are. */
     static boolean inTimeOrder(List<Row> rows) {
         for (int i = 1; i < rows.size(); i++) {
-            Row before = rows.get(i - 1);
-            Row row = rows.get(i);
-            if (before.clock() > row.clock() || before.clock() == row.clock() && before.ns() > row.ns()) {
+            if (BY_TIME.compare(rows.get(i - 1), rows.get(i)) > 0) {
                 return false;
             }
         }

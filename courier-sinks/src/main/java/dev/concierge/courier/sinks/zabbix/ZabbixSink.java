@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,8 +99,6 @@ public final class ZabbixSink implements Sink {
     static final int MAX_KEY_CHARACTERS = 2048;
     /** {@code ZBX_MAX_HOSTNAME_LEN}: the longest host name, in characters. */
     static final int MAX_HOST_CHARACTERS = 128;
-
-    private static final Comparator<Row> BY_TIME = Comparator.comparingLong(Row::clock).thenComparingInt(Row::ns);
 
     private final ZabbixSinkConfig config;
     private final SslContext ssl; // null = unencrypted
@@ -378,7 +375,7 @@ public final class ZabbixSink implements Sink {
         }
         List<List<Row>> frames = new ArrayList<>();
         for (List<Row> hostRows : byHost.values()) {
-            hostRows.sort(BY_TIME);
+            hostRows.sort(ZabbixSenderRequest.BY_TIME);
             for (int from = 0; from < hostRows.size(); from += max) {
                 frames.add(List.copyOf(hostRows.subList(from, Math.min(hostRows.size(), from + max))));
             }
