@@ -5,8 +5,6 @@ import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +26,9 @@ public final class RunCommand implements Callable<Integer> {
 
     // The heap the ring and backlogs must fit in; tests set another.
     long maxHeap = Runtime.getRuntime().maxMemory();
-    // What the running courier's ring and backlogs may hold on the heap, to warn again only when a reload
-    // changes it; guarded by this (a reload comes from the signal loop or the admin endpoint).
-    private List<Long> budgets = List.of();
+    // The last heap warning logged (it names every budget), so that a reload warns again only when it changes
+    // them; guarded by this (a reload comes from the signal loop or the admin endpoint).
+    private String lastHeapWarning;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -96,11 +94,10 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Logs a WARN when the budgets exceed the heap, at start and after a reload that changed them. */
     private synchronized void warnIfOverHeap(CourierConfig running) {
-        List<Long> next = new ArrayList<>(running.backlogHeapBytes());
-        next.add(0, running.ringBytes());
-        if (!next.equals(budgets)) {
-            budgets = next;
-            running.heapWarning(maxHeap).ifPresent(log::warn);
+        String warning = running.heapWarning(maxHeap).orElse(null);
+        if (warning != null && !warning.equals(lastHeapWarning)) {
+            log.warn(warning);
         }
+        lastHeapWarning = warning;
     }
 }
