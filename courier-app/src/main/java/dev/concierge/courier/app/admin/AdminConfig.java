@@ -2,7 +2,7 @@ package dev.concierge.courier.app.admin;
 
 import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
-import dev.concierge.courier.app.config.HostPort;
+import dev.concierge.courier.core.settings.HostPort;
 import dev.concierge.courier.core.spi.Secret;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

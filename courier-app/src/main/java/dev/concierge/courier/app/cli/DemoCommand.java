@@ -18,7 +18,7 @@ import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
-import dev.concierge.courier.sources.fetch.DurationText;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
@@ -91,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Concierge Courier demo");
             out.println("  sample application (Dropwizard JSON): " + app.metricsUrl());
             out.println("  embedded Zabbix trapper receiver:     127.0.0.1:" + receiver.port());
-            out.println("  courier: collects every " + DurationText.format(interval)
+            out.println("  courier: collects every " + DurationSyntax.format(interval)
                     + ", delivers at once, records each delivery");
             AtomicBoolean ready = new AtomicBoolean();
             CourierMetrics metrics = CourierMetrics.create(pipeline);

@@ -1,7 +1,7 @@
 package dev.concierge.courier.app.cli;
 
-import dev.concierge.courier.app.config.ByteSize;
-import dev.concierge.courier.app.config.DurationSyntax;
+import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.app.discovery.LldJson;
 import dev.concierge.courier.core.spi.Secret;
@@ -239,7 +239,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
         String value = environment.get(TOKEN_VARIABLE);
         Secret token = value == null || value.isEmpty() ? null : Secret.of(value);
-        String tokenProblem = token == null ? null : ConsulConfig.tokenProblem(token);
+        dev.concierge.courier.core.settings.SettingProblem tokenProblem = token == null ? null : ConsulConfig.tokenProblem(token);
         if (tokenProblem != null) {
             // It names the position of a bad character, never the token.
             return usage(TOKEN_VARIABLE + ": " + tokenProblem);

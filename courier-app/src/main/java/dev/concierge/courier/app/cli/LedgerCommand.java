@@ -49,7 +49,7 @@ public final class LedgerCommand implements Callable<Integer> {
         PrintStream out = System.out;
         try (FileDeliveryLedger ledger = FileDeliveryLedger.open(loaded.dataDir(), Clock.systemUTC())) {
             out.println("ledger in " + loaded.dataDir());
-            for (SinkDefinition sink : loaded.sinks()) {
+            for (SinkDefinition<?> sink : loaded.sinks()) {
                 FileSinkBacklog backlog = ledger.openBacklog(sink.name(), Long.MAX_VALUE);
                 LedgerTotals totals = ledger.totals(sink.name());
                 out.printf("sink %s: owed %d samples (%d bytes on disk); settled %d batches: %d accepted,"

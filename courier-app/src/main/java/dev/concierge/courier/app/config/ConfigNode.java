@@ -1,5 +1,9 @@
 package dev.concierge.courier.app.config;
 
+import dev.concierge.courier.core.settings.InvalidValueException;
+import dev.concierge.courier.core.settings.HostPort;
+import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.spi.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -353,7 +357,7 @@ public final class ConfigNode {
         try {
             return parser.apply(value.text());
         } catch (InvalidValueException e) {
-            problems.add(value, quote(value.text()), e.expected());
+            problems.add(value, InvalidValueException.quote(value.text()), e.expected());
             return null;
         }
     }
@@ -452,32 +456,10 @@ public final class ConfigNode {
         return switch (kind) {
             case MAPPING -> "a mapping";
             case LIST -> "a list";
-            case SCALAR -> isNull ? "null" : quote(text);
+            case SCALAR -> isNull ? "null" : InvalidValueException.quote(text);
         };
     }
 
-    static String quote(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 77) + "..." : text;
-        StringBuilder sb = new StringBuilder(shown.length() + 2).append('"');
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     /** Kind, path and position; never the value, which may be a secret. */
     @Override

@@ -43,7 +43,7 @@
  * <p>Local conventions:
  * <ul>
  *   <li>Keys are snake_case; durations carry a unit ({@code 10s}), sizes too ({@code 64MiB}; {@code MB} is
- *       10<sup>6</sup> bytes and {@code MiB} 2<sup>20</sup>, see {@link dev.concierge.courier.app.config.ByteSize}).
+ *       10<sup>6</sup> bytes and {@code MiB} 2<sup>20</sup>, see {@link dev.concierge.courier.core.settings.ByteSize}).
  *       Bare numbers are refused for both, so no one has to guess the unit.</li>
  *   <li>Every problem reads {@code <file>:<line>:<column>: <path>: <found> (expected: <allowed>)}. A missing key
  *       is reported at its mapping, an unknown or duplicate key at the key, a bad value at the value.</li>

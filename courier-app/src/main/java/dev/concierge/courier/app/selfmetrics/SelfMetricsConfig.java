@@ -1,8 +1,8 @@
 package dev.concierge.courier.app.selfmetrics;
 
+import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
-import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,7 +31,7 @@ public record SelfMetricsConfig(Duration interval, String host) {
         if (interval.isZero() || interval.isNegative()) {
             problems.add(node.child("interval").orElse(node), interval.toString(), "more than 0");
         }
-        String host = node.optionalString("host", ScrapeSettings.localHostName(), problems);
+        String host = node.optionalString("host", PluginContext.localHostName(), problems);
         return new SelfMetricsConfig(interval, host);
     }
 }

@@ -102,14 +102,14 @@ public final class Courier implements AutoCloseable {
         if (!Objects.equals(next.selfMetrics(), config.selfMetrics())) {
             needRestart.add("self_metrics");
         }
-        Map<String, SourceDefinition> oldSources = new LinkedHashMap<>();
+        Map<String, SourceDefinition<?>> oldSources = new LinkedHashMap<>();
         config.sources().forEach(source -> oldSources.put(source.name(), source));
-        Map<String, SinkDefinition> oldSinks = new LinkedHashMap<>();
+        Map<String, SinkDefinition<?>> oldSinks = new LinkedHashMap<>();
         config.sinks().forEach(sink -> oldSinks.put(sink.name(), sink));
 
         // Sources first, so nothing is collected for a sink that is about to go.
-        for (SourceDefinition old : oldSources.values()) {
-            SourceDefinition replacement = next.sources().stream().filter(s -> s.name().equals(old.name())).findFirst()
+        for (SourceDefinition<?> old : oldSources.values()) {
+            SourceDefinition<?> replacement = next.sources().stream().filter(s -> s.name().equals(old.name())).findFirst()
                     .orElse(null);
             if (replacement == null || !replacement.sameAs(old)) {
                 pipeline.removeSource(old.name(), config.shutdownDeadline());
@@ -121,8 +121,8 @@ public final class Courier implements AutoCloseable {
                 kept.add("source " + old.name());
             }
         }
-        for (SinkDefinition old : oldSinks.values()) {
-            SinkDefinition replacement = next.sinks().stream().filter(s -> s.name().equals(old.name())).findFirst()
+        for (SinkDefinition<?> old : oldSinks.values()) {
+            SinkDefinition<?> replacement = next.sinks().stream().filter(s -> s.name().equals(old.name())).findFirst()
                     .orElse(null);
             if (replacement == null || !replacement.sameAs(old)) {
                 pipeline.removeSink(old.name(), config.shutdownDeadline());
@@ -131,19 +131,19 @@ public final class Courier implements AutoCloseable {
                 kept.add("sink " + old.name());
             }
         }
-        for (SinkDefinition sink : next.sinks()) {
-            SinkDefinition old = oldSinks.get(sink.name());
+        for (SinkDefinition<?> sink : next.sinks()) {
+            SinkDefinition<?> old = oldSinks.get(sink.name());
             if (old == null || !sink.sameAs(old)) {
-                pipeline.addSink(new SinkSpec(sink.factory().get(), sink.backoff(), sink.backlogBytes()));
+                pipeline.addSink(new SinkSpec(sink.create(), sink.backoff(), sink.backlogBytes()));
                 if (old == null) {
                     started.add("sink " + sink.name());
                 }
             }
         }
-        for (SourceDefinition source : next.sources()) {
-            SourceDefinition old = oldSources.get(source.name());
+        for (SourceDefinition<?> source : next.sources()) {
+            SourceDefinition<?> old = oldSources.get(source.name());
             if (old == null || !source.sameAs(old)) {
-                pipeline.addSource(new ScheduledSource(withSnapshot(source.factory().get(), source, config.dataDir(),
+                pipeline.addSource(new ScheduledSource(withSnapshot(source.create(), source, config.dataDir(),
                         clock), source.interval()));
                 if (old == null) {
                     started.add("source " + source.name());
@@ -189,13 +189,13 @@ public final class Courier implements AutoCloseable {
         List<ScheduledSource> sources = new ArrayList<>();
         List<SinkSpec> sinks = new ArrayList<>();
         try {
-            for (SinkDefinition definition : config.sinks()) {
-                Sink sink = definition.factory().get();
+            for (SinkDefinition<?> definition : config.sinks()) {
+                Sink sink = definition.create();
                 created.add(sink);
                 sinks.add(new SinkSpec(sink, definition.backoff(), definition.backlogBytes()));
             }
-            for (SourceDefinition definition : config.sources()) {
-                Source source = withSnapshot(definition.factory().get(), definition, config.dataDir(), clock);
+            for (SourceDefinition<?> definition : config.sources()) {
+                Source source = withSnapshot(definition.create(), definition, config.dataDir(), clock);
                 sources.add(new ScheduledSource(source, definition.interval()));
             }
         } catch (RuntimeException e) {
@@ -236,7 +236,7 @@ public final class Courier implements AutoCloseable {
      * Every source with a discovery view keeps its snapshot in {@code data_dir/discovery} for
      * {@code courier discover --from}; see {@link DiscoverySnapshotSource}.
      */
-    private static Source withSnapshot(Source source, SourceDefinition definition, Path dataDir, Clock clock) {
+    private static Source withSnapshot(Source source, SourceDefinition<?> definition, Path dataDir, Clock clock) {
         return DiscoverySnapshotSource.wrap(source, dataDir, definition.interval(), clock);
     }
 

@@ -1,7 +1,7 @@
 package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.app.admin.AdminConfig;
-import dev.concierge.courier.app.config.ByteSize;
+import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.ConfigNode;
 import dev.concierge.courier.app.config.ConfigProblems;
@@ -34,7 +34,7 @@ import java.util.Set;
  * @param selfMetrics      the courier's own metrics as a source ({@code self_metrics}), or null: none
  */
 public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long ledgerWindowBytes,
-                            Duration shutdownDeadline, List<SourceDefinition> sources, List<SinkDefinition> sinks,
+                            Duration shutdownDeadline, List<SourceDefinition<?>> sources, List<SinkDefinition<?>> sinks,
                             AdminConfig admin, SelfMetricsConfig selfMetrics) {
     static final int DEFAULT_RING_SLOTS = 65_536;
     static final ByteSize DEFAULT_RING_SIZE = ByteSize.parse("64MiB");
@@ -47,7 +47,7 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long le
 
     /** A configuration with the default ledger window and without the courier's own metrics. */
     public CourierConfig(Path dataDir, int ringSlots, long ringBytes, Duration shutdownDeadline,
-                         List<SourceDefinition> sources, List<SinkDefinition> sinks, AdminConfig admin) {
+                         List<SourceDefinition<?>> sources, List<SinkDefinition<?>> sinks, AdminConfig admin) {
         this(dataDir, ringSlots, ringBytes, DEFAULT_LEDGER_WINDOW.bytes(), shutdownDeadline, sources, sinks, admin,
                 null);
     }
@@ -64,14 +64,24 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long le
 
     /** Loads with the given parser (and so the given environment for {@code ${VAR}}). */
     public static CourierConfig load(YamlConfigParser parser, Path file) throws ConfigException {
+        return load(parser, file, PluginCatalog.load());
+    }
+
+    /** Loads with the given parser and only the plugin types in {@code catalog}. */
+    public static CourierConfig load(YamlConfigParser parser, Path file, PluginCatalog catalog)
+            throws ConfigException {
         ConfigProblems problems = new ConfigProblems();
         ConfigNode root = parser.parse(file, problems);
-        CourierConfig config = bind(root, problems);
+        CourierConfig config = bind(root, catalog, problems);
         problems.throwIfAny();
         return config;
     }
 
     static CourierConfig bind(ConfigNode root, ConfigProblems problems) {
+        return bind(root, PluginCatalog.load(), problems);
+    }
+
+    static CourierConfig bind(ConfigNode root, PluginCatalog catalog, ConfigProblems problems) {
         root.expectKeys(problems, "data_dir", "ring", "ledger", "shutdown_deadline", "sources", "sinks", "admin",
                 "self_metrics");
         String dataDir = root.requiredString("data_dir", problems);
@@ -91,19 +101,19 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long le
         }
         Duration deadline = root.optionalDuration("shutdown_deadline", DEFAULT_SHUTDOWN_DEADLINE, problems);
 
-        List<SourceDefinition> sources = new ArrayList<>();
+        List<SourceDefinition<?>> sources = new ArrayList<>();
         Set<String> sourceNames = new HashSet<>();
         for (ConfigNode node : root.requiredList("sources", problems)) {
-            SourceDefinition source = BuiltInSources.bind(node, problems);
+            SourceDefinition<?> source = catalog.bindSource(node, problems);
             if (source != null && !sourceNames.add(source.name())) {
                 problems.add(node.child("name").orElse(node), source.name() + " used twice", "a unique source name");
             }
             sources.add(source);
         }
-        List<SinkDefinition> sinks = new ArrayList<>();
+        List<SinkDefinition<?>> sinks = new ArrayList<>();
         Set<String> sinkNames = new HashSet<>();
         for (ConfigNode node : root.requiredList("sinks", problems)) {
-            SinkDefinition sink = BuiltInSinks.bind(node, stateDir(dataDir), problems);
+            SinkDefinition<?> sink = catalog.bindSink(node, stateDir(dataDir), problems);
             if (sink != null && !sinkNames.add(sink.name())) {
                 problems.add(node.child("name").orElse(node), sink.name() + " used twice", "a unique sink name");
             }
@@ -198,13 +208,13 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long le
         StringBuilder line = new StringBuilder();
         line.append(sources.size()).append(" source(s) [");
         for (int i = 0; i < sources.size(); i++) {
-            SourceDefinition source = sources.get(i);
+            SourceDefinition<?> source = sources.get(i);
             line.append(i == 0 ? "" : ", ").append(source.name()).append(": ").append(source.type()).append(' ')
                     .append(source.summary());
         }
         line.append("], ").append(sinks.size()).append(" sink(s) [");
         for (int i = 0; i < sinks.size(); i++) {
-            SinkDefinition sink = sinks.get(i);
+            SinkDefinition<?> sink = sinks.get(i);
             line.append(i == 0 ? "" : ", ").append(sink.name()).append(": ").append(sink.type()).append(' ')
                     .append(sink.summary());
         }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a sink's certificate, key and trust store files held when the configuration was loaded, as a digest.
+ * What a plugin's certificate, key and trust store files held when the configuration was loaded, as a digest.
  * It is part of the settings a reload compares, so a renewed certificate restarts its sink (which reads the
  * files again) while a sink whose files did not change keeps running. The files' text never leaves this
  * class; only the digest is kept.
@@ -25,7 +25,12 @@ public record CredentialFiles(List<Path> files, String sha256) {
 
     /** Reads the files now. Nulls are skipped, so optional files can be passed as they are. */
     public static CredentialFiles of(Path... files) {
-        List<Path> present = Arrays.stream(files).filter(Objects::nonNull).toList();
+        return of(Arrays.asList(files));
+    }
+
+    /** As {@link #of(Path...)}. */
+    public static CredentialFiles of(List<Path> files) {
+        List<Path> present = files.stream().filter(Objects::nonNull).toList();
         MessageDigest digest = newDigest();
         for (Path file : present) {
             byte[] bytes;

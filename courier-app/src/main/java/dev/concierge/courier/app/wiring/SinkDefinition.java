@@ -2,28 +2,52 @@ package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.core.spi.SinkType;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * A sink as configured, with the delivery settings the pipeline applies to it; not yet created.
  *
- * @param settings the plugin's configuration record, compared on reload: a sink whose settings (and
- *                 backoff and backlog budget) are equal keeps running with its connections and backlog;
- *                 null when unknown, which a reload treats as changed
+ * @param plugin       the sink's type, which bound {@code config} and creates the sink
+ * @param config       the plugin's own record, compared on reload: a sink whose config, watched files, backoff
+ *                     and backlog budget are equal keeps running with its connections and backlog
+ * @param backoff      the pipeline's retry schedule for this sink ({@code backoff})
+ * @param backlogBytes the budget of what this sink may owe ({@code backlog_size})
+ * @param files        the content of the files the config names, so a reload sees a renewed key or certificate
  */
-public record SinkDefinition(String name, String type, String summary, Backoff backoff, long backlogBytes,
-                             Object settings, Supplier<Sink> factory) {
+public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backoff backoff, long backlogBytes,
+                                CredentialFiles files) {
+    public SinkDefinition {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(plugin, "plugin");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(backoff, "backoff");
+    }
 
-    public SinkDefinition(String name, String type, String summary, Backoff backoff, long backlogBytes,
-                          Supplier<Sink> factory) {
-        this(name, type, summary, backoff, backlogBytes, null, factory);
+    /** A definition whose files are read now. */
+    public static <C> SinkDefinition<C> of(String name, SinkType<C> plugin, C config, Backoff backoff,
+                                           long backlogBytes) {
+        return new SinkDefinition<>(name, plugin, config, backoff, backlogBytes,
+                CredentialFiles.of(plugin.watchedFiles(config)));
+    }
+
+    /** The config {@code type}. */
+    public String type() {
+        return plugin.name();
+    }
+
+    public String summary() {
+        return plugin.summary(config);
+    }
+
+    public Sink create() {
+        return plugin.create(config);
     }
 
     /** Whether {@code other} describes the same sink with the same settings, so it can keep running. */
-    public boolean sameAs(SinkDefinition other) {
-        return settings != null && name.equals(other.name) && type.equals(other.type)
-                && backoff.equals(other.backoff) && backlogBytes == other.backlogBytes
-                && Objects.equals(settings, other.settings);
+    public boolean sameAs(SinkDefinition<?> other) {
+        return name.equals(other.name) && plugin.getClass() == other.plugin.getClass()
+                && config.equals(other.config) && backoff.equals(other.backoff)
+                && backlogBytes == other.backlogBytes && Objects.equals(files, other.files);
     }
 }

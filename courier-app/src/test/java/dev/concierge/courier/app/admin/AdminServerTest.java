@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
+import dev.concierge.courier.app.wiring.GivenPlugins;
 import dev.concierge.courier.app.wiring.SinkDefinition;
-import dev.concierge.courier.app.wiring.SourceDefinition;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.ledger.LedgerTotals;
@@ -69,20 +69,19 @@ class AdminServerTest {
         return samples;
     }
 
-    private static SinkDefinition sink(RecordingSink sink) {
+    private static SinkDefinition<?> sink(RecordingSink sink) {
         // Short enough to fail three times in a moment, long enough not to spin on a sink that is down.
-        return new SinkDefinition(sink.name(), "recording", "a recording sink", failures -> Duration.ofMillis(50),
-                1 << 20, () -> sink);
+        return GivenPlugins.sink(sink, failures -> Duration.ofMillis(50), 1 << 20);
     }
 
     /** A courier, created but not started, whose one source offers {@link #SAMPLES} samples on its first run. */
     private Courier create(AdminConfig admin, Duration shutdownDeadline, RecordingSink... sinks) {
-        List<SinkDefinition> definitions = new ArrayList<>();
+        List<SinkDefinition<?>> definitions = new ArrayList<>();
         for (RecordingSink sink : sinks) {
             definitions.add(sink(sink));
         }
         CourierConfig config = new CourierConfig(Path.of("unused"), 1024, 1 << 20, shutdownDeadline,
-                List.of(new SourceDefinition("app", "list", Duration.ofHours(1), "test samples",
+                List.of(GivenPlugins.source("app", Duration.ofHours(1),
                         () -> new ListSource("app", run -> run == 0 ? samples(SAMPLES) : List.of()))),
                 definitions, admin);
         courier = Courier.create(config, ledger, clock);

@@ -1,5 +1,7 @@
 package dev.concierge.courier.app.config;
 
+import dev.concierge.courier.core.settings.HostPort;
+import dev.concierge.courier.core.settings.ByteSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.spi.Secret;

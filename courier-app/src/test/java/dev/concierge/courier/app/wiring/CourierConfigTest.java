@@ -7,7 +7,7 @@ import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.sinks.zabbix.TestCertificates;
 import dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryConfig;
-import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
+import dev.concierge.courier.sinks.zabbix.ZabbixSinkType;
 import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +127,7 @@ class CourierConfigTest {
     }
 
     @Test
-    void reportsRulesThatSpanSeveralKeysAtThePluginEntry() throws Exception {
+    void reportsRulesThatSpanSeveralKeysAtTheKeyThatBreaksThem() throws Exception {
         Path file = write("""
                 data_dir: /tmp/courier
                 sources:
@@ -138,7 +138,8 @@ class CourierConfigTest {
                 """);
 
         assertThatThrownBy(() -> load(file, Map.of()))
-                .hasMessageContaining("courier.yaml:3:5: sources[0]: timeout: 30s (expected: at most the interval, 5s)")
+                .hasMessageContaining("courier.yaml:3:75: sources[0].timeout: 30s (expected: at most the interval, 5s)")
+                .hasMessageNotContaining("settings that agree with each other")
                 .hasMessageContaining("sinks[1].name: zabbix used twice (expected: a unique sink name)");
     }
 
@@ -183,7 +184,7 @@ class CourierConfigTest {
                 .hasMessageContaining("sinks[0].path: missing (expected: a non-empty string)")
                 .hasMessageContaining("sinks[0].fsync: \"always\" (expected: one of every_batch, none)")
                 .hasMessageContaining("sinks[0].max_batch_size: \"0\" (expected: an integer from 1 to 100000)")
-                .hasMessageContaining("sinks[0].rotate_size: \"0KiB\" (expected: more than 0, or absent for no rotation)")
+                .hasMessageContaining("sinks[0].rotate_size: \"0B\" (expected: more than 0, or absent for no rotation)")
                 .hasMessageContaining("sinks[0].pth: unknown key")
                 .hasMessageContaining("courier.yaml:6:33: sinks[1].path: \"relative.txt\" (expected: an absolute path to a file)")
                 .hasMessageContaining("sinks[2]: file sink \"h\": host: \"-\" (expected: absent, or 1..128 characters");
@@ -269,7 +270,7 @@ class CourierConfigTest {
 
         assertThat(config.sinks()).singleElement().satisfies(sink -> {
             assertThat(sink.summary()).isEqualTo("zabbix.example.org:10051 over TLS (cert)");
-            assertThat(((List<?>) sink.settings()).get(0)).isInstanceOfSatisfying(ZabbixSinkConfig.class, c -> assertThat(c.tls())
+            assertThat(sink.config()).isInstanceOfSatisfying(ZabbixSinkType.Config.class, c -> assertThat(c.sink().tls())
                     .isEqualTo(ZabbixTlsConfig.cert(certs.caCert(), certs.clientCert(), certs.clientPkcs1Key())
                             .withServerCertSubject(TestCertificates.SERVER_SUBJECT)));
         });
@@ -290,14 +291,14 @@ class CourierConfigTest {
                     tls: {connect: cert, ca_file: %s, cert_file: %s, key_file: %s}
                 """.formatted(ca, certs.clientCert(), certs.clientKey()));
 
-        SinkDefinition loaded = load(file, Map.of()).sinks().get(0);
-        SinkDefinition unchanged = load(file, Map.of()).sinks().get(0);
+        SinkDefinition<?> loaded = load(file, Map.of()).sinks().get(0);
+        SinkDefinition<?> unchanged = load(file, Map.of()).sinks().get(0);
         Files.copy(certs.otherCaCert(), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        SinkDefinition renewed = load(file, Map.of()).sinks().get(0);
+        SinkDefinition<?> renewed = load(file, Map.of()).sinks().get(0);
 
         assertThat(unchanged.sameAs(loaded)).isTrue();
         assertThat(renewed.sameAs(loaded)).isFalse();
-        assertThat(renewed.settings().toString()).doesNotContain("BEGIN");
+        assertThat(renewed.config().toString() + renewed.files()).doesNotContain("BEGIN");
     }
 
     @Test
@@ -391,7 +392,7 @@ class CourierConfigTest {
                 .hasMessageContaining("sinks[0]: neither server nor servers (expected: exactly one of them)")
                 .hasMessageContaining("sinks[1]: both server and servers (expected: exactly one of them)")
                 .hasMessageContaining("sinks[2].servers[0]: \"c:99999\" (expected: host:port")
-                .hasMessageContaining("sinks[2].servers[1]: a list (expected: host:port")
+                .hasMessageContaining("sinks[2].servers[1]: not a plain value (expected: host:port")
                 .hasMessageContaining("sinks[2].mode: \"random\" (expected: one of failover, hash)")
                 .hasMessageContaining("sinks[2].tags: \"yes\" (expected: true or false)")
                 .hasMessageContaining("sinks[2].write_timeout: \"10\"")
@@ -461,10 +462,10 @@ class CourierConfigTest {
         CourierConfig config = load(file, Map.of());
 
         assertThat(config.sinks().get(0).summary()).isEqualTo("127.0.0.1:10051, discovery on");
-        assertThat((List<?>) config.sinks().get(0).settings()).element(1).isEqualTo(new ZabbixDiscoveryConfig(
+        assertThat(((ZabbixSinkType.Config) config.sinks().get(0).config()).discovery()).isEqualTo(new ZabbixDiscoveryConfig(
                 Duration.ofSeconds(30), Duration.ofHours(2), Duration.ofSeconds(90), 1 << 20,
                 Path.of("/tmp/courier/zabbix-discovery/zbx_main.json")));
-        assertThat((List<?>) config.sinks().get(1).settings()).element(1).isNull();
+        assertThat(((ZabbixSinkType.Config) config.sinks().get(1).config()).discovery()).isNull();
     }
 
     @Test
@@ -481,7 +482,7 @@ class CourierConfigTest {
         assertThatThrownBy(() -> load(file, Map.of()))
                 .hasMessageContaining("sinks[0].discovery.hold: \"soon\"")
                 .hasMessageContaining("sinks[0].discovery.holdd: unknown key")
-                .hasMessageContaining("sinks[1].discovery: discovery.forget_after: PT1H (expected: at least min_interval, PT2H)");
+                .hasMessageContaining("sinks[1].discovery: forget_after PT1H (expected: at least min_interval, PT2H)");
     }
 
     private static final long MIB = 1L << 20;

@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,29 +66,27 @@ public record FileSinkConfig(String name, Path path, String host, Fsync fsync, i
 
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public FileSinkConfig {
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
-            problems.add("name: " + quote(name) + " (expected: a non-empty name)");
+            problems.add(SettingProblem.of("name", quote(name), "a non-empty name"));
         }
         if (path == null || !path.isAbsolute() || path.getFileName() == null) {
-            problems.add("path: " + (path == null ? "null" : quote(path.toString()))
-                    + " (expected: an absolute path to a file)");
+            problems.add(SettingProblem.of("path", (path == null ? "null" : quote(path.toString())), "an absolute path to a file"));
         }
         if (host != null && (host.isBlank() || host.length() > MAX_HOST_LENGTH || host.equals("-"))) {
-            problems.add("host: " + quote(host) + " (expected: absent, or 1.." + MAX_HOST_LENGTH
-                    + " characters, ZBX_MAX_HOSTNAME_LEN, and not \"-\", which zabbix_sender replaces)");
+            problems.add(SettingProblem.of("host", quote(host), "absent, or 1.." + MAX_HOST_LENGTH + " characters, ZBX_MAX_HOSTNAME_LEN, and not \"-\", which zabbix_sender replaces"));
         }
         if (fsync == null) {
-            problems.add("fsync: null (expected: one of " + String.join(", ", Fsync.configNames()) + ")");
+            problems.add(SettingProblem.of("fsync", "null", "one of " + String.join(", ", Fsync.configNames())));
         }
         if (maxBatchSize < 1 || maxBatchSize > MAX_BATCH_SIZE) {
-            problems.add("max_batch_size: " + maxBatchSize + " (expected: 1.." + MAX_BATCH_SIZE + ")");
+            problems.add(SettingProblem.of("max_batch_size", String.valueOf(maxBatchSize), "1.." + MAX_BATCH_SIZE));
         }
         if (rotateSize < 0) {
-            problems.add("rotate_size: " + rotateSize + " bytes (expected: more than 0, or absent for no rotation)");
+            problems.add(SettingProblem.of("rotate_size", rotateSize + " bytes", "more than 0, or absent for no rotation"));
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("file sink " + quote(name) + ": " + String.join("; ", problems));
+            throw new InvalidSettingsException("file sink " + quote(name), problems);
         }
     }
 

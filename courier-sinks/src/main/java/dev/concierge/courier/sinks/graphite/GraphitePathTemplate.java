@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.Sample;
 import java.util.ArrayList;
@@ -36,6 +38,7 @@ import java.util.List;
  * carbon uses the tag {@code name} for the path itself and would overwrite it.
  */
 public final class GraphitePathTemplate {
+    private static final String KEY = "template";
     private static final String ALLOWED_LITERAL = "A-Z a-z 0-9 _ - and dots between placeholders";
 
     private enum Kind { LITERAL, HOST, TYPE, NAME, FIELD, LABELS, LABEL, SOURCE }
@@ -63,22 +66,22 @@ public final class GraphitePathTemplate {
      * @throws IllegalArgumentException with every problem of the template
      */
     public static GraphitePathTemplate of(String template, boolean tags, String prefix) {
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         List<Part> parts = parse(template, problems);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("template: " + String.join("; ", problems));
+            throw new InvalidSettingsException("graphite template", problems);
         }
         return new GraphitePathTemplate(parts, tags, prefix);
     }
 
-    /** What is wrong with {@code template}, each as {@code found (expected: rule)}; empty when it is usable. */
-    static List<String> problems(String template) {
-        List<String> problems = new ArrayList<>();
+    /** What is wrong with {@code template}, each at the key {@code template}; empty when it is usable. */
+    static List<SettingProblem> problems(String template) {
+        List<SettingProblem> problems = new ArrayList<>();
         parse(template, problems);
         return problems;
     }
 
-    private static List<Part> parse(String template, List<String> problems) {
+    private static List<Part> parse(String template, List<SettingProblem> problems) {
         List<Part> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         boolean hasName = false;
@@ -88,7 +91,7 @@ public final class GraphitePathTemplate {
             if (c == '{') {
                 int close = template.indexOf('}', i);
                 if (close < 0) {
-                    problems.add("\"" + template + "\": unclosed { at " + i + " (expected: {placeholder})");
+                    problems.add(SettingProblem.of(KEY, "\"" + template + "\": unclosed { at " + i, "{placeholder}"));
                     break;
                 }
                 if (literal.length() > 0) {
@@ -98,8 +101,8 @@ public final class GraphitePathTemplate {
                 String placeholder = template.substring(i + 1, close);
                 Part part = placeholder(placeholder);
                 if (part == null) {
-                    problems.add("{" + placeholder + "} (expected: one of {host}, {type}, {name}, {field}, "
-                            + "{labels}, {label:NAME}, {source})");
+                    problems.add(SettingProblem.of(KEY, "{" + placeholder + "}", "one of {host}, {type}, {name}, {field}, "
+                            + "{labels}, {label:NAME}, {source}"));
                 } else {
                     hasName |= part.kind() == Kind.NAME;
                     parts.add(part);
@@ -107,8 +110,8 @@ public final class GraphitePathTemplate {
                 i = close + 1;
             } else {
                 if (!isPathChar(c) && c != '.') {
-                    problems.add("\"" + template + "\": " + describe(c) + " at " + i + " (expected: "
-                            + ALLOWED_LITERAL + ")");
+                    problems.add(SettingProblem.of(KEY, "\"" + template + "\": " + describe(c) + " at " + i,
+                            ALLOWED_LITERAL));
                 }
                 literal.append(c);
                 i++;
@@ -118,7 +121,7 @@ public final class GraphitePathTemplate {
             parts.add(new Part(Kind.LITERAL, literal.toString()));
         }
         if (!hasName && problems.isEmpty()) {
-            problems.add("\"" + template + "\" (expected: a template with {name}, or every metric shares one path)");
+            problems.add(SettingProblem.of(KEY, "\"" + template + "\"", "a template with {name}, or every metric shares one path"));
         }
         return List.copyOf(parts);
     }

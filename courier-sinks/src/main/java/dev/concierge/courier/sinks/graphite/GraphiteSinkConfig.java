@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,48 +77,45 @@ public record GraphiteSinkConfig(String name, List<Server> servers, Mode mode, S
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public GraphiteSinkConfig {
         servers = servers == null ? null : List.copyOf(servers);
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
-            problems.add("name: " + quote(name) + " (expected: a non-empty name)");
+            problems.add(SettingProblem.of("name", quote(name), "a non-empty name"));
         }
         if (servers == null || servers.isEmpty()) {
-            problems.add("servers: none (expected: at least one host:port)");
+            problems.add(SettingProblem.of("servers", "none", "at least one host:port"));
         } else {
             Set<Server> seen = new HashSet<>();
             for (int i = 0; i < servers.size(); i++) {
                 Server s = servers.get(i);
                 if (s.host() == null || s.host().isBlank()) {
-                    problems.add("servers[" + i + "]: host " + quote(s.host()) + " (expected: a host name or address)");
+                    problems.add(SettingProblem.of("servers[" + i + "]", "host " + quote(s.host()), "a host name or address"));
                 }
                 if (s.port() < 1 || s.port() > 65535) {
-                    problems.add("servers[" + i + "]: port " + s.port() + " (expected: 1..65535)");
+                    problems.add(SettingProblem.of("servers[" + i + "]", "port " + s.port(), "1..65535"));
                 }
                 if (!seen.add(s)) {
-                    problems.add("servers[" + i + "]: " + s + " listed twice (expected: each server once)");
+                    problems.add(SettingProblem.of("servers[" + i + "]", s + " listed twice", "each server once"));
                 }
             }
         }
         if (mode == null) {
-            problems.add("mode: null (expected: failover or hash)");
+            problems.add(SettingProblem.of("mode", "null", "failover or hash"));
         }
         if (template == null) {
-            problems.add("template: null (expected: a path template such as " + DEFAULT_TEMPLATE + ")");
+            problems.add(SettingProblem.of("template", "null", "a path template such as " + DEFAULT_TEMPLATE));
         } else {
-            for (String problem : GraphitePathTemplate.problems(template)) {
-                problems.add("template: " + problem);
-            }
+            problems.addAll(GraphitePathTemplate.problems(template));
         }
         if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-            problems.add("prefix: " + quote(prefix)
-                    + " (expected: empty, or dot-separated elements of A-Z a-z 0-9 _ -, none empty)");
+            problems.add(SettingProblem.of("prefix", quote(prefix), "empty, or dot-separated elements of A-Z a-z 0-9 _ -, none empty"));
         }
         checkTimeout(problems, "connect_timeout", connectTimeout);
         checkTimeout(problems, "write_timeout", writeTimeout);
         if (maxBatchSize < 1 || maxBatchSize > MAX_BATCH_SIZE) {
-            problems.add("max_batch_size: " + maxBatchSize + " (expected: 1.." + MAX_BATCH_SIZE + ")");
+            problems.add(SettingProblem.of("max_batch_size", String.valueOf(maxBatchSize), "1.." + MAX_BATCH_SIZE));
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("graphite sink " + quote(name) + ": " + String.join("; ", problems));
+            throw new InvalidSettingsException("graphite sink " + quote(name), problems);
         }
     }
 
@@ -166,9 +165,9 @@ public record GraphiteSinkConfig(String name, List<Server> servers, Mode mode, S
         return String.join(", ", servers.stream().map(Server::toString).toList());
     }
 
-    private static void checkTimeout(List<String> problems, String key, Duration timeout) {
+    private static void checkTimeout(List<SettingProblem> problems, String key, Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            problems.add(key + ": " + timeout + " (expected: > 0 and <= 300s)");
+            problems.add(SettingProblem.of(key, String.valueOf(timeout), "> 0 and <= 300s"));
         }
     }
 

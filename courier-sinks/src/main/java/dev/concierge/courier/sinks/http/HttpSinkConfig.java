@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -95,47 +97,47 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} per line */
     public HttpSinkConfig {
         headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
-            problems.add("name: " + quote(name) + " (expected: a non-empty name)");
+            problems.add(SettingProblem.of("name", quote(name), "a non-empty name"));
         }
         checkUrl(problems, url, format, trustStore);
         if (format == null) {
-            problems.add("format: null (expected: json or influx)");
+            problems.add(SettingProblem.of("format", "null", "json or influx"));
         }
         for (Map.Entry<String, String> header : headers.entrySet()) {
             String key = header.getKey();
             if (key == null || !TOKEN.matcher(key).matches()) {
-                problems.add("headers: name " + quote(key) + " (expected: an HTTP header name, RFC 9110 token)");
+                problems.add(SettingProblem.of("headers", "name " + quote(key), "an HTTP header name, RFC 9110 token"));
             } else if (RESERVED_HEADERS.contains(key.toLowerCase(Locale.ROOT))) {
-                problems.add("headers." + key + ": set by the sink (expected: none of " + String.join(", ",
-                        RESERVED_HEADERS.stream().sorted().toList()) + ")");
+                problems.add(SettingProblem.of("headers." + key, "set by the sink", "none of " + String.join(", ",
+                        RESERVED_HEADERS.stream().sorted().toList())));
             } else if (auth != null && key.equalsIgnoreCase("authorization")) {
-                problems.add("headers." + key + ": set together with auth (expected: one of the two)");
+                problems.add(SettingProblem.of("headers." + key, "set together with auth", "one of the two"));
             }
             String value = header.getValue();
             if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                 // Never quote the value: headers carry API keys.
-                problems.add("headers." + key + ": a value with a line break or none (expected: one line of text)");
+                problems.add(SettingProblem.of("headers." + key, "a value with a line break or none", "one line of text"));
             }
         }
         if (auth instanceof HttpAuth.Basic basic && (basic.user().isEmpty() || basic.user().indexOf(':') >= 0)) {
-            problems.add("auth.user: " + quote(basic.user()) + " (expected: a non-empty user name without ':', RFC 7617)");
+            problems.add(SettingProblem.of("auth.user", quote(basic.user()), "a non-empty user name without ':', RFC 7617"));
         }
         if (trustStore != null && !Files.isReadable(trustStore.path())) {
-            problems.add("tls.trust_store: " + trustStore.path() + " (expected: a readable key store file)");
+            problems.add(SettingProblem.of("tls.trust_store", String.valueOf(trustStore.path()), "a readable key store file"));
         }
         checkTimeout(problems, "connect_timeout", connectTimeout);
         checkTimeout(problems, "read_timeout", readTimeout);
         if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
-            problems.add("max_in_flight: " + maxInFlight + " (expected: 1.." + MAX_IN_FLIGHT + ")");
+            problems.add(SettingProblem.of("max_in_flight", String.valueOf(maxInFlight), "1.." + MAX_IN_FLIGHT));
         }
         if (maxBatchSize < 1 || maxBatchSize > MAX_BATCH_SIZE) {
-            problems.add("max_batch_size: " + maxBatchSize + " (expected: 1.." + MAX_BATCH_SIZE + ")");
+            problems.add(SettingProblem.of("max_batch_size", String.valueOf(maxBatchSize), "1.." + MAX_BATCH_SIZE));
         }
         if (!problems.isEmpty()) {
             // One problem per line, so the configuration layer reports each at the sink's entry.
-            throw new IllegalArgumentException("http sink " + quote(name) + ":\n" + String.join("\n", problems));
+            throw new InvalidSettingsException("http sink " + quote(name), problems);
         }
     }
 
@@ -215,24 +217,23 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
                 + maxInFlight + ", maxBatchSize=" + maxBatchSize + "]";
     }
 
-    private static void checkUrl(List<String> problems, URI url, Format format, HttpTrustStore trustStore) {
+    private static void checkUrl(List<SettingProblem> problems, URI url, Format format, HttpTrustStore trustStore) {
         String scheme = url == null || url.getScheme() == null ? null : url.getScheme().toLowerCase(Locale.ROOT);
         if (url == null || !url.isAbsolute() || url.getHost() == null
                 || !("http".equals(scheme) || "https".equals(scheme))) {
-            problems.add("url: " + url + " (expected: an http or https URL with a host)");
+            problems.add(SettingProblem.of("url", String.valueOf(url), "an http or https URL with a host"));
             return;
         }
         if (url.getRawUserInfo() != null) {
             // Never quote it: it is a password.
-            problems.add("url: credentials in the URL (expected: auth.user and auth.password)");
+            problems.add(SettingProblem.of("url", "credentials in the URL", "auth.user and auth.password"));
         }
         if (trustStore != null && !"https".equals(scheme)) {
-            problems.add("tls: a trust store for " + HttpEndpoint.redacted(url) + " (expected: an https URL)");
+            problems.add(SettingProblem.of("tls", "a trust store for " + HttpEndpoint.redacted(url), "an https URL"));
         }
         String precision = precisionOf(url);
         if (format == Format.INFLUX && precision != null && !precision.equals("s")) {
-            problems.add("url: precision=" + precision + " (expected: precision=s, since influx lines carry "
-                    + "seconds timestamps)");
+            problems.add(SettingProblem.of("url", "precision=" + precision, "precision=s, since influx lines carry " + "seconds timestamps"));
         }
     }
 
@@ -245,9 +246,9 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
         return m.find() ? m.group(1) : null;
     }
 
-    private static void checkTimeout(List<String> problems, String key, Duration timeout) {
+    private static void checkTimeout(List<SettingProblem> problems, String key, Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            problems.add(key + ": " + timeout + " (expected: > 0 and <= " + MAX_TIMEOUT.toMinutes() + "m)");
+            problems.add(SettingProblem.of(key, String.valueOf(timeout), "> 0 and <= " + MAX_TIMEOUT.toMinutes() + "m"));
         }
     }
 

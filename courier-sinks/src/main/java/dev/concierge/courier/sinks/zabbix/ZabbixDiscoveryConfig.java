@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,19 +31,18 @@ public record ZabbixDiscoveryConfig(Duration minInterval, Duration forgetAfter, 
 
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public ZabbixDiscoveryConfig {
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         positive(problems, "discovery.min_interval", minInterval);
         positive(problems, "discovery.forget_after", forgetAfter);
         positive(problems, "discovery.hold", hold);
         if (problems.isEmpty() && forgetAfter.compareTo(minInterval) < 0) {
-            problems.add("discovery.forget_after: " + forgetAfter + " (expected: at least min_interval, "
-                    + minInterval + ")");
+            problems.add(SettingProblem.of("discovery.forget_after", String.valueOf(forgetAfter), "at least min_interval, " + minInterval));
         }
         if (holdMaxBytes < 1) {
-            problems.add("discovery.hold_max_size: " + holdMaxBytes + " bytes (expected: more than 0)");
+            problems.add(SettingProblem.of("discovery.hold_max_size", holdMaxBytes + " bytes", "more than 0"));
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw new InvalidSettingsException("zabbix discovery", problems);
         }
     }
 
@@ -63,9 +64,9 @@ public record ZabbixDiscoveryConfig(Duration minInterval, Duration forgetAfter, 
         return new ZabbixDiscoveryConfig(minInterval, forgetAfter, hold, holdMaxBytes, stateFile);
     }
 
-    private static void positive(List<String> problems, String key, Duration value) {
+    private static void positive(List<SettingProblem> problems, String key, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            problems.add(key + ": " + value + " (expected: more than 0)");
+            problems.add(SettingProblem.of(key, String.valueOf(value), "more than 0"));
         }
     }
 }

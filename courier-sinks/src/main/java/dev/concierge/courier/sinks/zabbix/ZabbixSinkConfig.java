@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,29 +41,29 @@ public record ZabbixSinkConfig(String name, String serverHost, int serverPort, S
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public ZabbixSinkConfig {
         tls = tls == null ? ZabbixTlsConfig.UNENCRYPTED : tls;
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
-            problems.add("name: " + quote(name) + " (expected: a non-empty name)");
+            problems.add(SettingProblem.of("name", quote(name), "a non-empty name"));
         }
         if (serverHost == null || serverHost.isBlank()) {
-            problems.add("server: host " + quote(serverHost) + " (expected: a host name or address)");
+            problems.add(SettingProblem.of("server", "host " + quote(serverHost), "a host name or address"));
         }
         if (serverPort < 1 || serverPort > 65535) {
-            problems.add("server: port " + serverPort + " (expected: 1..65535)");
+            problems.add(SettingProblem.of("server", "port " + serverPort, "1..65535"));
         }
         if (host != null && (host.isBlank() || host.length() > 128)) {
-            problems.add("host: " + quote(host) + " (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN)");
+            problems.add(SettingProblem.of("host", quote(host), "absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN"));
         }
         if (maxRowsPerFrame < 1 || maxRowsPerFrame > MAX_ROWS_PER_FRAME) {
-            problems.add("max_rows_per_frame: " + maxRowsPerFrame + " (expected: 1.." + MAX_ROWS_PER_FRAME + ")");
+            problems.add(SettingProblem.of("max_rows_per_frame", String.valueOf(maxRowsPerFrame), "1.." + MAX_ROWS_PER_FRAME));
         }
         if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
-            problems.add("max_in_flight: " + maxInFlight + " (expected: 1.." + MAX_IN_FLIGHT + ")");
+            problems.add(SettingProblem.of("max_in_flight", String.valueOf(maxInFlight), "1.." + MAX_IN_FLIGHT));
         }
         checkTimeout(problems, "connect_timeout", connectTimeout);
         checkTimeout(problems, "read_timeout", readTimeout);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("zabbix sink " + quote(name) + ": " + String.join("; ", problems));
+            throw new InvalidSettingsException("zabbix sink " + quote(name), problems);
         }
     }
 
@@ -112,10 +114,10 @@ public record ZabbixSinkConfig(String name, String serverHost, int serverPort, S
         return serverHost + ":" + serverPort;
     }
 
-    private static void checkTimeout(List<String> problems, String key, Duration timeout) {
+    private static void checkTimeout(List<SettingProblem> problems, String key, Duration timeout) {
         // The upper bound is zabbix_sender's -t range (1-300 s).
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofSeconds(300)) > 0) {
-            problems.add(key + ": " + timeout + " (expected: > 0 and <= 300s)");
+            problems.add(SettingProblem.of(key, String.valueOf(timeout), "> 0 and <= 300s"));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -98,9 +100,9 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
     public ZabbixTlsConfig {
         serverCertIssuer = serverCertIssuer == null || serverCertIssuer.isEmpty() ? null : serverCertIssuer;
         serverCertSubject = serverCertSubject == null || serverCertSubject.isEmpty() ? null : serverCertSubject;
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         if (connect == null) {
-            problems.add("tls.connect: null (expected: one of " + Connect.configNames() + ")");
+            problems.add(SettingProblem.of("tls.connect", "null", "one of " + Connect.configNames()));
         } else if (connect == Connect.CERT) {
             requirePresent(problems, "tls.ca_file", caFile, "a PEM file of the CA certificates that signed the server's");
             requirePresent(problems, "tls.cert_file", certFile, "a PEM file of this sink's certificate");
@@ -113,7 +115,7 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
             requireAbsent(problems, "tls.server_cert_subject", serverCertSubject);
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw new InvalidSettingsException("zabbix tls", problems);
         }
     }
 
@@ -304,15 +306,15 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
         return e.getMessage();
     }
 
-    private static void requirePresent(List<String> problems, String key, Path file, String expected) {
+    private static void requirePresent(List<SettingProblem> problems, String key, Path file, String expected) {
         if (file == null) {
-            problems.add(key + ": absent (expected: " + expected + ", with connect cert)");
+            problems.add(SettingProblem.of(key, "absent", expected + ", with connect cert"));
         }
     }
 
-    private static void requireAbsent(List<String> problems, String key, Object value) {
+    private static void requireAbsent(List<SettingProblem> problems, String key, Object value) {
         if (value != null) {
-            problems.add(key + ": " + value + " (expected: absent with connect unencrypted)");
+            problems.add(SettingProblem.of(key, String.valueOf(value), "absent with connect unencrypted"));
         }
     }
 }

@@ -47,13 +47,13 @@ class FileSinkConfigTest {
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> new FileSinkConfig(" ", Path.of("relative.txt"), "-", null, 0, -1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("file sink \" \": name: \" \" (expected: a non-empty name); "
-                        + "path: \"relative.txt\" (expected: an absolute path to a file); "
-                        + "host: \"-\" (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN, and not \"-\", "
-                        + "which zabbix_sender replaces); "
-                        + "fsync: null (expected: one of every_batch, none); "
-                        + "max_batch_size: 0 (expected: 1..100000); "
-                        + "rotate_size: -1 bytes (expected: more than 0, or absent for no rotation)");
+                .hasMessage("invalid file sink \" \":"
+                        + "\n  name: \" \" (expected: a non-empty name)"
+                        + "\n  path: \"relative.txt\" (expected: an absolute path to a file)"
+                        + "\n  host: \"-\" (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN, and not \"-\", which zabbix_sender replaces)"
+                        + "\n  fsync: null (expected: one of every_batch, none)"
+                        + "\n  max_batch_size: 0 (expected: 1..100000)"
+                        + "\n  rotate_size: -1 bytes (expected: more than 0, or absent for no rotation)");
     }
 
     @Test

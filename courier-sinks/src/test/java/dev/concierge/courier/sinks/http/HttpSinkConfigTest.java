@@ -35,8 +35,8 @@ class HttpSinkConfigTest {
                         URI.create("ftp://host/x"), null, false, headersInOrder("Host", "h", "X-Key", "a\nb"), null,
                         new HttpTrustStore(Path.of("/nonexistent/trust.p12"), null, null), Duration.ZERO,
                         Duration.ofHours(1), 0, 100_001))
-                .satisfies(e -> assertThat(e.getMessage().lines()).containsExactly(
-                        "http sink \" \":",
+                .satisfies(e -> assertThat(e.getMessage().lines().map(String::strip)).containsExactly(
+                        "invalid http sink \" \":",
                         "name: \" \" (expected: a non-empty name)",
                         "url: ftp://host/x (expected: an http or https URL with a host)",
                         "format: null (expected: json or influx)",

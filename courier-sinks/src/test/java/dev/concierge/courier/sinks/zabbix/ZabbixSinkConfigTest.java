@@ -68,10 +68,13 @@ class ZabbixSinkConfigTest {
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> new ZabbixSinkConfig("z", "", 0, " ", 0, 0, Duration.ZERO, null, false, null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("zabbix sink \"z\": server: host \"\" (expected: a host name or address); "
-                        + "server: port 0 (expected: 1..65535); "
-                        + "host: \" \" (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN); "
-                        + "max_rows_per_frame: 0 (expected: 1..100000); max_in_flight: 0 (expected: 1..256); "
-                        + "connect_timeout: PT0S (expected: > 0 and <= 300s); read_timeout: null (expected: > 0 and <= 300s)");
+                .hasMessage("invalid zabbix sink \"z\":"
+                        + "\n  server: host \"\" (expected: a host name or address)"
+                        + "\n  server: port 0 (expected: 1..65535)"
+                        + "\n  host: \" \" (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN)"
+                        + "\n  max_rows_per_frame: 0 (expected: 1..100000)"
+                        + "\n  max_in_flight: 0 (expected: 1..256)"
+                        + "\n  connect_timeout: PT0S (expected: > 0 and <= 300s)"
+                        + "\n  read_timeout: null (expected: > 0 and <= 300s)");
     }
 }

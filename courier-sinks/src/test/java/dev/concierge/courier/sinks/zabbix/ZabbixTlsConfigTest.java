@@ -84,14 +84,15 @@ class ZabbixTlsConfigTest {
     void reportsEveryMissingOrMisplacedSettingAtOnce() {
         assertThatThrownBy(() -> new ZabbixTlsConfig(Connect.CERT, null, null, null, "CN=x", null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("tls.ca_file: absent (expected: a PEM file of the CA certificates that signed the "
-                        + "server's, with connect cert); tls.cert_file: absent (expected: a PEM file of this sink's "
-                        + "certificate, with connect cert); tls.key_file: absent (expected: a PEM file of that "
-                        + "certificate's private key, with connect cert)");
+                .hasMessage("invalid zabbix tls:"
+                        + "\n  tls.ca_file: absent (expected: a PEM file of the CA certificates that signed the server's, with connect cert)"
+                        + "\n  tls.cert_file: absent (expected: a PEM file of this sink's certificate, with connect cert)"
+                        + "\n  tls.key_file: absent (expected: a PEM file of that certificate's private key, with connect cert)");
         assertThatThrownBy(() -> new ZabbixTlsConfig(Connect.UNENCRYPTED, Path.of("/ca.crt"), null, null, null, "CN=x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("tls.ca_file: /ca.crt (expected: absent with connect unencrypted); "
-                        + "tls.server_cert_subject: CN=x (expected: absent with connect unencrypted)");
+                .hasMessage("invalid zabbix tls:"
+                        + "\n  tls.ca_file: /ca.crt (expected: absent with connect unencrypted)"
+                        + "\n  tls.server_cert_subject: CN=x (expected: absent with connect unencrypted)");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.concierge.courier.sources.consul;
 
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
-import dev.concierge.courier.sources.fetch.ByteSize;
+import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
-import dev.concierge.courier.sources.fetch.DurationText;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,10 +53,10 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
     static final String DEFAULT_CONNECT_TIMEOUT_TEXT = "5s";
     static final String DEFAULT_MIN_QUERY_INTERVAL_TEXT = "5s";
     public static final URI DEFAULT_AGENT = URI.create("http://127.0.0.1:8500");
-    public static final Duration DEFAULT_WAIT = DurationText.parse(DEFAULT_WAIT_TEXT);
+    public static final Duration DEFAULT_WAIT = DurationSyntax.parse(DEFAULT_WAIT_TEXT);
     public static final Duration MAX_WAIT = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = DurationText.parse(DEFAULT_CONNECT_TIMEOUT_TEXT);
-    public static final Duration DEFAULT_MIN_QUERY_INTERVAL = DurationText.parse(DEFAULT_MIN_QUERY_INTERVAL_TEXT);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = DurationSyntax.parse(DEFAULT_CONNECT_TIMEOUT_TEXT);
+    public static final Duration DEFAULT_MIN_QUERY_INTERVAL = DurationSyntax.parse(DEFAULT_MIN_QUERY_INTERVAL_TEXT);
     public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(1);
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -172,10 +174,10 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         if (readTimeout == null && blockingWait != null) {
             readTimeout = defaultReadTimeout(blockingWait);
         }
-        List<String> problems = check(name, agent, token, services, tag, blockingWait, readTimeout, connectTimeout,
+        List<SettingProblem> problems = check(name, agent, token, services, tag, blockingWait, readTimeout, connectTimeout,
                 minQueryInterval, backoffInitial, backoffMax, interval, host, instanceHost, scrape, register);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(describe(name, problems));
+            throw new InvalidSettingsException(what(name), problems);
         }
     }
 
@@ -183,15 +185,15 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
      * Why {@code token} cannot be sent, or null when it can: it goes into an HTTP header, where an empty
      * value means "no token" and a CR or LF would split the request. The text never quotes the token.
      */
-    public static String tokenProblem(Secret token) {
+    public static SettingProblem tokenProblem(Secret token) {
         String value = token.reveal();
         if (value.isEmpty()) {
-            return "token: empty (expected: a non-empty ACL token)";
+            return SettingProblem.of("token", "empty", "a non-empty ACL token");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                return "token: a control character at position " + i + " (expected: printable characters only)";
+                return SettingProblem.of("token", "a control character at position " + i, "printable characters only");
             }
         }
         return null;
@@ -211,63 +213,60 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
     public String toString() {
         return "consul source " + name + ": agent " + agent + (token == null ? "" : " with token " + token)
                 + ", services " + services + (tag == null ? "" : ", tag " + tag) + ", wait "
-                + DurationText.format(blockingWait) + ", every " + DurationText.format(interval) + ", scrape " + scrape.type()
+                + DurationSyntax.format(blockingWait) + ", every " + DurationSyntax.format(interval) + ", scrape " + scrape.type()
                 + (register == null ? "" : ", registers " + register.id());
     }
 
-    private static List<String> check(String name, URI agent, Secret token, List<String> services, String tag, Duration wait,
+    private static List<SettingProblem> check(String name, URI agent, Secret token, List<String> services, String tag, Duration wait,
                                       Duration readTimeout, Duration connectTimeout, Duration minQueryInterval,
                                       Duration backoffInitial, Duration backoffMax, Duration interval, String host,
                                       InstanceHost instanceHost, Scrape scrape, Registration register) {
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
-            problems.add("name: " + quoted(name) + " (expected: a non-blank name)");
+            problems.add(SettingProblem.of("name", quoted(name), "a non-blank name"));
         }
         if (agent == null || !("http".equalsIgnoreCase(agent.getScheme()) || "https".equalsIgnoreCase(agent.getScheme()))
                 || agent.getHost() == null) {
-            problems.add("agent: " + quoted(agent) + " (expected: an http or https URL such as http://127.0.0.1:8500)");
+            problems.add(SettingProblem.of("agent", quoted(agent), "an http or https URL such as http://127.0.0.1:8500"));
         } else if (agent.getRawQuery() != null || agent.getRawUserInfo() != null) {
-            problems.add("agent: a query or user info in the URL (expected: scheme, host, port and path only; "
-                    + "the token goes in `token`)");
+            problems.add(SettingProblem.of("agent", "a query or user info in the URL", "scheme, host, port and path only; " + "the token goes in `token`"));
         }
-        String tokenProblem = token == null ? null : tokenProblem(token);
+        SettingProblem tokenProblem = token == null ? null : tokenProblem(token);
         if (tokenProblem != null) {
             problems.add(tokenProblem);
         }
         if (services.isEmpty() && tag == null) {
-            problems.add("services, tag: neither set (expected: at least one service name, or a tag)");
+            problems.add(SettingProblem.of("services, tag", "neither set", "at least one service name, or a tag"));
         }
         for (String service : services) {
             if (service == null || !SERVICE_NAME.matcher(service).matches()) {
-                problems.add("services: " + quoted(service) + " (expected: letters, digits, '-', '_' or '.')");
+                problems.add(SettingProblem.of("services", quoted(service), "letters, digits, '-', '_' or '.'"));
             }
         }
         if (tag != null && !SERVICE_NAME.matcher(tag).matches()) {
-            problems.add("tag: " + quoted(tag) + " (expected: letters, digits, '-', '_' or '.')");
+            problems.add(SettingProblem.of("tag", quoted(tag), "letters, digits, '-', '_' or '.'"));
         }
         if (wait == null || wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(MAX_WAIT) > 0
                 || wait.toNanos() % 1_000_000_000L != 0) {
-            problems.add("wait: " + format(wait) + " (expected: whole seconds from 1s to 10m)");
+            problems.add(SettingProblem.of("wait", format(wait), "whole seconds from 1s to 10m"));
         } else if (readTimeout == null || readTimeout.compareTo(wait.plus(wait.dividedBy(16))) <= 0) {
-            problems.add("read_timeout: " + format(readTimeout) + " (expected: more than wait + wait/16 = "
-                    + format(wait.plus(wait.dividedBy(16))) + ")");
+            problems.add(SettingProblem.of("read_timeout", format(readTimeout), "more than wait + wait/16 = " + format(wait.plus(wait.dividedBy(16)))));
         }
         positive(problems, "connect_timeout", connectTimeout);
         positive(problems, "min_query_interval", minQueryInterval);
         positive(problems, "backoff.initial", backoffInitial);
         positive(problems, "interval", interval);
         if (backoffMax == null || (backoffInitial != null && backoffMax.compareTo(backoffInitial) < 0)) {
-            problems.add("backoff.max: " + format(backoffMax) + " (expected: at least backoff.initial, "
-                    + format(backoffInitial) + ")");
+            problems.add(SettingProblem.of("backoff.max", format(backoffMax), "at least backoff.initial, " + format(backoffInitial)));
         }
         if (host == null || host.isBlank()) {
-            problems.add("host: " + quoted(host) + " (expected: a non-blank host name)");
+            problems.add(SettingProblem.of("host", quoted(host), "a non-blank host name"));
         }
         if (instanceHost == null) {
-            problems.add("instance_host: missing (expected: one of " + String.join(", ", InstanceHost.configNames()) + ")");
+            problems.add(SettingProblem.of("instance_host", "missing", "one of " + String.join(", ", InstanceHost.configNames())));
         }
         if (scrape == null) {
-            problems.add("scrape: missing (expected: scrape settings)");
+            problems.add(SettingProblem.of("scrape", "missing", "scrape settings"));
         } else {
             checkScrape(problems, scrape, interval);
         }
@@ -277,67 +276,63 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         return problems;
     }
 
-    private static void checkScrape(List<String> problems, Scrape scrape, Duration interval) {
+    private static void checkScrape(List<SettingProblem> problems, Scrape scrape, Duration interval) {
         if (scrape.type() == null || scrape.type().isBlank()) {
-            problems.add("scrape.type: " + quoted(scrape.type()) + " (expected: a scrape type or none)");
+            problems.add(SettingProblem.of("scrape.type", quoted(scrape.type()), "a scrape type or none"));
         }
         if (scrape.path() == null || !scrape.path().startsWith("/")) {
-            problems.add("scrape.path: " + quoted(scrape.path()) + " (expected: a path starting with /)");
+            problems.add(SettingProblem.of("scrape.path", quoted(scrape.path()), "a path starting with /"));
         }
         if (!"http".equals(scrape.scheme()) && !"https".equals(scrape.scheme())) {
-            problems.add("scrape.scheme: " + quoted(scrape.scheme()) + " (expected: http or https)");
+            problems.add(SettingProblem.of("scrape.scheme", quoted(scrape.scheme()), "http or https"));
         }
         if (scrape.timeout() == null || scrape.timeout().isNegative() || scrape.timeout().isZero()) {
-            problems.add("scrape.timeout: " + format(scrape.timeout()) + " (expected: > 0)");
+            problems.add(SettingProblem.of("scrape.timeout", format(scrape.timeout()), "> 0"));
         } else if (interval != null && scrape.timeout().compareTo(interval) > 0) {
-            problems.add("scrape.timeout: " + format(scrape.timeout()) + " (expected: at most the interval, "
-                    + format(interval) + ")");
+            problems.add(SettingProblem.of("scrape.timeout", format(scrape.timeout()), "at most the interval, " + format(interval)));
         }
         if (scrape.maxBytes() < 1 || scrape.maxBytes() > DocumentFetcher.LARGEST_CAP) {
-            problems.add("scrape.max_size: " + ByteSize.format(scrape.maxBytes()) + " (expected: 1B.."
-                    + ByteSize.format(DocumentFetcher.LARGEST_CAP) + ")");
+            problems.add(SettingProblem.of("scrape.max_size", ByteSize.format(scrape.maxBytes()), "1B.." + ByteSize.format(DocumentFetcher.LARGEST_CAP)));
         }
         if (scrape.concurrency() < 1 || scrape.concurrency() > 64) {
-            problems.add("scrape.concurrency: " + scrape.concurrency() + " (expected: 1..64)");
+            problems.add(SettingProblem.of("scrape.concurrency", String.valueOf(scrape.concurrency()), "1..64"));
         }
     }
 
-    private static void checkRegistration(List<String> problems, Registration register) {
+    private static void checkRegistration(List<SettingProblem> problems, Registration register) {
         if (register.name() == null || !SERVICE_NAME.matcher(register.name()).matches()) {
-            problems.add("register.name: " + quoted(register.name()) + " (expected: letters, digits, '-', '_' or '.')");
+            problems.add(SettingProblem.of("register.name", quoted(register.name()), "letters, digits, '-', '_' or '.'"));
         }
         if (register.id() == null || register.id().isBlank()) {
-            problems.add("register.id: " + quoted(register.id()) + " (expected: a non-blank service ID)");
+            problems.add(SettingProblem.of("register.id", quoted(register.id()), "a non-blank service ID"));
         }
         if (register.checkId() == null || register.checkId().isBlank()) {
-            problems.add("register.check_id: " + quoted(register.checkId()) + " (expected: a non-blank check ID)");
+            problems.add(SettingProblem.of("register.check_id", quoted(register.checkId()), "a non-blank check ID"));
         }
         if (register.port() < 0 || register.port() > 65535) {
-            problems.add("register.port: " + register.port() + " (expected: 1..65535, or 0 for none)");
+            problems.add(SettingProblem.of("register.port", String.valueOf(register.port()), "1..65535, or 0 for none"));
         }
         if (register.ttl() == null || register.ttl().compareTo(Duration.ofSeconds(1)) < 0) {
-            problems.add("register.ttl: " + format(register.ttl()) + " (expected: at least 1s)");
+            problems.add(SettingProblem.of("register.ttl", format(register.ttl()), "at least 1s"));
         }
         if (register.deregisterCriticalAfter() == null
                 || register.deregisterCriticalAfter().compareTo(Registration.MIN_DEREGISTER_CRITICAL_AFTER) < 0) {
-            problems.add("register.deregister_critical_after: " + format(register.deregisterCriticalAfter())
-                    + " (expected: at least 1m, Consul's minimum)");
+            problems.add(SettingProblem.of("register.deregister_critical_after", format(register.deregisterCriticalAfter()), "at least 1m, Consul's minimum"));
         }
     }
 
-    private static void positive(List<String> problems, String key, Duration value) {
+    private static void positive(List<SettingProblem> problems, String key, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            problems.add(key + ": " + format(value) + " (expected: > 0)");
+            problems.add(SettingProblem.of(key, format(value), "> 0"));
         }
     }
 
-    private static String describe(String name, List<String> problems) {
-        return "invalid " + TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name) + ":\n  "
-                + String.join("\n  ", problems);
+    private static String what(String name) {
+        return TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name);
     }
 
     static String format(Duration d) {
-        return d == null ? "missing" : DurationText.format(d);
+        return d == null ? "missing" : DurationSyntax.format(d);
     }
 
     private static String quoted(Object value) {

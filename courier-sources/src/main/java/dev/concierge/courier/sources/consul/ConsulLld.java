@@ -77,9 +77,9 @@ public final class ConsulLld {
     public static List<Map<String, String>> queryPassing(URI agent, Secret token, Duration timeout,
                                                          List<String> services) throws SourceException {
         Objects.requireNonNull(agent, "agent");
-        String tokenProblem = token == null ? null : ConsulConfig.tokenProblem(token);
+        dev.concierge.courier.core.settings.SettingProblem tokenProblem = token == null ? null : ConsulConfig.tokenProblem(token);
         if (tokenProblem != null) {
-            throw new IllegalArgumentException(tokenProblem);
+            throw new IllegalArgumentException(tokenProblem.toString());
         }
         List<Map<String, String>> rows = new ArrayList<>();
         try (ConsulAgentConnection connection = ConsulAgentConnection.oneShot(agent, token, timeout)) {

@@ -5,7 +5,7 @@ import com.ecwid.consul.transport.HttpResponse;
 import com.ecwid.consul.v1.OperationException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.concierge.courier.sources.fetch.DurationText;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -71,8 +71,8 @@ final class ConsulRegistration implements AutoCloseable {
                 register();
                 registered = true;
                 LOG.info("consul: registered service {} ({}) with TTL check {} ({}, deregistered after {} critical)",
-                        config.id(), config.name(), config.checkId(), DurationText.format(config.ttl()),
-                        DurationText.format(config.deregisterCriticalAfter()));
+                        config.id(), config.name(), config.checkId(), DurationSyntax.format(config.ttl()),
+                        DurationSyntax.format(config.deregisterCriticalAfter()));
             }
             String checkPath = ConsulAgentConnection.pathSegment(config.checkId());
             if (healthy.getAsBoolean()) {
@@ -91,7 +91,7 @@ final class ConsulRegistration implements AutoCloseable {
             String reason = BlockingQueryLoop.describe(t);
             if (failuresInARow == 1) {
                 LOG.warn("consul: heartbeat of {} failed: {}; registering again in {} (further failures at debug)",
-                        config.id(), reason, DurationText.format(config.heartbeat()));
+                        config.id(), reason, DurationSyntax.format(config.heartbeat()));
             } else {
                 LOG.debug("consul: heartbeat of {} failed: {} ({} in a row)", config.id(), reason, failuresInARow);
             }
@@ -137,10 +137,10 @@ final class ConsulRegistration implements AutoCloseable {
             json.writeObjectFieldStart("Check");
             json.writeStringField("CheckID", config.checkId());
             json.writeStringField("Name", "courier heartbeat");
-            json.writeStringField("TTL", DurationText.format(config.ttl()));
+            json.writeStringField("TTL", DurationSyntax.format(config.ttl()));
             // Without an initial status the check starts critical until the first pass (agent/check.mdx).
             json.writeStringField("Status", "passing");
-            json.writeStringField("DeregisterCriticalServiceAfter", DurationText.format(config.deregisterCriticalAfter()));
+            json.writeStringField("DeregisterCriticalServiceAfter", DurationSyntax.format(config.deregisterCriticalAfter()));
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
@@ -168,7 +168,7 @@ final class ConsulRegistration implements AutoCloseable {
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             LOG.warn("consul: could not deregister service {}: {}; the agent removes it after {} critical",
-                    config.id(), BlockingQueryLoop.describe(e), DurationText.format(config.deregisterCriticalAfter()));
+                    config.id(), BlockingQueryLoop.describe(e), DurationSyntax.format(config.deregisterCriticalAfter()));
         }
     }
 }

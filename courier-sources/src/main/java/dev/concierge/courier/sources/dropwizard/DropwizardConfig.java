@@ -1,7 +1,10 @@
 package dev.concierge.courier.sources.dropwizard;
 
-import dev.concierge.courier.sources.fetch.ByteSize;
-import dev.concierge.courier.sources.fetch.DurationText;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,14 +34,14 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
     static final String DEFAULT_INTERVAL_TEXT = "10s";
     static final String DEFAULT_TIMEOUT_TEXT = "5s";
     static final String DEFAULT_MAX_SIZE_TEXT = "16MiB";
-    public static final Duration DEFAULT_INTERVAL = DurationText.parse(DEFAULT_INTERVAL_TEXT);
-    public static final Duration DEFAULT_TIMEOUT = DurationText.parse(DEFAULT_TIMEOUT_TEXT);
-    public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT);
+    public static final Duration DEFAULT_INTERVAL = DurationSyntax.parse(DEFAULT_INTERVAL_TEXT);
+    public static final Duration DEFAULT_TIMEOUT = DurationSyntax.parse(DEFAULT_TIMEOUT_TEXT);
+    public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT).bytes();
 
     public DropwizardConfig {
-        List<String> problems = check(name, url, file, interval, timeout, maxBytes, host);
+        List<SettingProblem> problems = check(name, url, file, interval, timeout, maxBytes, host);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(describe(name, problems));
+            throw new InvalidSettingsException(what(name), problems);
         }
     }
 
@@ -78,7 +81,7 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
      * resolve, which is what a Zabbix agent configured without {@code Hostname} would also struggle with.
      */
     public static String defaultHost() {
-        return ScrapeSettings.localHostName();
+        return PluginContext.localHostName();
     }
 
     @Override
@@ -87,21 +90,20 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
                 + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
     }
 
-    private static List<String> check(String name, URI url, Path file, Duration interval, Duration timeout,
+    private static List<SettingProblem> check(String name, URI url, Path file, Duration interval, Duration timeout,
                                       long maxBytes, String host) {
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         ScrapeSettings.checkName(problems, name);
         if ((url == null) == (file == null)) {
-            problems.add("url, file: " + (url == null ? "neither" : "both") + " set (expected: exactly one)");
+            problems.add(SettingProblem.of("url, file", (url == null ? "neither" : "both") + " set", "exactly one"));
         }
         ScrapeSettings.checkHttpUrl(problems, url);
         ScrapeSettings.checkSchedule(problems, interval, timeout, maxBytes, host);
         return problems;
     }
 
-    private static String describe(String name, List<String> problems) {
-        return "invalid " + TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name) + ":\n  "
-                + String.join("\n  ", problems);
+    private static String what(String name) {
+        return TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name);
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.fetch;
 
+import dev.concierge.courier.core.settings.ByteSize;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.fetch;
 
+import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.spi.SourceException;
 import java.io.IOException;
 import java.io.InputStream;

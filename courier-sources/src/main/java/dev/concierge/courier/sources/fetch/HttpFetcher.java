@@ -1,5 +1,7 @@
 package dev.concierge.courier.sources.fetch;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.spi.SourceException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -105,7 +107,7 @@ public final class HttpFetcher implements DocumentFetcher {
             throw new IllegalArgumentException("url: " + url + " (expected: an http or https URL)");
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout: " + DurationText.format(timeout) + " (expected: > 0)");
+            throw new IllegalArgumentException("timeout: " + DurationSyntax.format(timeout) + " (expected: > 0)");
         }
         if (maxBytes < 1 || maxBytes > LARGEST_CAP) {
             throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: 1.." + LARGEST_CAP + ")");
@@ -135,7 +137,7 @@ public final class HttpFetcher implements DocumentFetcher {
             response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            throw new SourceException(url + ": timed out after " + DurationText.format(timeout), e);
+            throw new SourceException(url + ": timed out after " + DurationSyntax.format(timeout), e);
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
@@ -192,9 +194,9 @@ public final class HttpFetcher implements DocumentFetcher {
         if (cause instanceof FetchRefusedException) {
             what = cause.getMessage();
         } else if (cause instanceof HttpConnectTimeoutException) {
-            what = "connect timed out after " + DurationText.format(timeout);
+            what = "connect timed out after " + DurationSyntax.format(timeout);
         } else if (cause instanceof HttpTimeoutException) {
-            what = "timed out after " + DurationText.format(timeout);
+            what = "timed out after " + DurationSyntax.format(timeout);
         } else if (cause instanceof ConnectException) {
             what = "connection refused";
         } else if (cause instanceof IOException && cause.getMessage() != null) {
@@ -207,6 +209,6 @@ public final class HttpFetcher implements DocumentFetcher {
 
     @Override
     public String toString() {
-        return "HttpFetcher[" + url + ", timeout " + DurationText.format(timeout) + ", cap " + ByteSize.format(maxBytes) + "]";
+        return "HttpFetcher[" + url + ", timeout " + DurationSyntax.format(timeout) + ", cap " + ByteSize.format(maxBytes) + "]";
     }
 }

@@ -1,7 +1,10 @@
 package dev.concierge.courier.sources.prometheus;
 
-import dev.concierge.courier.sources.fetch.ByteSize;
-import dev.concierge.courier.sources.fetch.DurationText;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.settings.InvalidSettingsException;
+import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -30,15 +33,15 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     static final String DEFAULT_INTERVAL_TEXT = "10s";
     static final String DEFAULT_TIMEOUT_TEXT = "5s";
     static final String DEFAULT_MAX_SIZE_TEXT = "16MiB";
-    public static final Duration DEFAULT_INTERVAL = DurationText.parse(DEFAULT_INTERVAL_TEXT);
-    public static final Duration DEFAULT_TIMEOUT = DurationText.parse(DEFAULT_TIMEOUT_TEXT);
-    public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT);
+    public static final Duration DEFAULT_INTERVAL = DurationSyntax.parse(DEFAULT_INTERVAL_TEXT);
+    public static final Duration DEFAULT_TIMEOUT = DurationSyntax.parse(DEFAULT_TIMEOUT_TEXT);
+    public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT).bytes();
 
     public PrometheusConfig {
-        List<String> problems = check(name, url, interval, timeout, maxBytes, host);
+        List<SettingProblem> problems = check(name, url, interval, timeout, maxBytes, host);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid " + TYPE + " source"
-                    + (name == null || name.isBlank() ? "" : " " + name) + ":\n  " + String.join("\n  ", problems));
+            throw new InvalidSettingsException(TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name),
+                    problems);
         }
     }
 
@@ -68,7 +71,7 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
      * as the Dropwizard source, kept here so that plugins do not depend on each other.
      */
     public static String defaultHost() {
-        return ScrapeSettings.localHostName();
+        return PluginContext.localHostName();
     }
 
     @Override
@@ -77,12 +80,12 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
                 + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
     }
 
-    private static List<String> check(String name, URI url, Duration interval, Duration timeout, long maxBytes,
+    private static List<SettingProblem> check(String name, URI url, Duration interval, Duration timeout, long maxBytes,
                                       String host) {
-        List<String> problems = new ArrayList<>();
+        List<SettingProblem> problems = new ArrayList<>();
         ScrapeSettings.checkName(problems, name);
         if (url == null) {
-            problems.add("url: missing (expected: an http or https URL)");
+            problems.add(SettingProblem.of("url", "missing", "an http or https URL"));
         }
         ScrapeSettings.checkHttpUrl(problems, url);
         ScrapeSettings.checkSchedule(problems, interval, timeout, maxBytes, host);

@@ -61,8 +61,8 @@ class ConsulConfigTest {
     @Test
     void refusesATokenThatWouldSplitTheHeader() {
         assertThat(ConsulConfig.tokenProblem(Secret.of("abc\r\nX-Other: 1")))
-                .isEqualTo("token: a control character at position 3 (expected: printable characters only)");
-        assertThat(ConsulConfig.tokenProblem(Secret.of(""))).isEqualTo("token: empty (expected: a non-empty ACL token)");
+                .hasToString("token: a control character at position 3 (expected: printable characters only)");
+        assertThat(ConsulConfig.tokenProblem(Secret.of(""))).hasToString("token: empty (expected: a non-empty ACL token)");
         assertThat(ConsulConfig.tokenProblem(Secret.of("8f3c-token"))).isNull();
         assertThatThrownBy(() -> new ConsulConfig("consul", ConsulConfig.DEFAULT_AGENT, Secret.of("abc\nX-Other: 1"),
                 List.of("web"), null, Duration.ofMinutes(5), null, ConsulConfig.DEFAULT_CONNECT_TIMEOUT,

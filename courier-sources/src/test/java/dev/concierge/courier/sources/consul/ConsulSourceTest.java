@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.consul;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -357,7 +358,7 @@ class ConsulSourceTest {
 
     private static ConsulConfig.Registration registration(String ttl) {
         return new ConsulConfig.Registration("concierge-courier", "courier-01", "courier-01:ttl", null, 9102,
-                List.of("v1"), Map.of("version", "0.1.0"), dev.concierge.courier.sources.fetch.DurationText.parse(ttl),
+                List.of("v1"), Map.of("version", "0.1.0"), dev.concierge.courier.core.settings.DurationSyntax.parse(ttl),
                 Duration.ofMinutes(1));
     }
 

@@ -1,4 +1,4 @@
-package dev.concierge.courier.app.config;
+package dev.concierge.courier.core.settings;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * @param port 1 to 65535
  */
 public record HostPort(String host, int port) {
-    static final String EXPECTED = "host:port such as zabbix.example.com:10051 or [::1]:10051";
-    static final String EXPECTED_PORT = "a port from 1 to 65535";
+    public static final String EXPECTED = "host:port such as zabbix.example.com:10051 or [::1]:10051";
+    public static final String EXPECTED_PORT = "a port from 1 to 65535";
 
     // Host names and IPv4 addresses (RFC 1123 letters, digits, hyphens and dots; underscores as found in
     // container names). IPv6 addresses in brackets, optionally with a zone: [fe80::1%eth0].

@@ -1,4 +1,4 @@
-package dev.concierge.courier.app.config;
+package dev.concierge.courier.core.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

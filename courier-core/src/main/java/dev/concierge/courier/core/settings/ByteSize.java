@@ -1,4 +1,4 @@
-package dev.concierge.courier.app.config;
+package dev.concierge.courier.core.settings;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param bytes zero or more
  */
 public record ByteSize(long bytes) {
-    static final String EXPECTED = "a size with a unit such as 64MiB, 16MB, 512KiB or 100B";
+    public static final String EXPECTED = "a size with a unit such as 64MiB, 16MB, 512KiB or 100B";
 
     private static final Pattern FORM = Pattern.compile("([0-9]{1,19})([KkMmGgTt][Ii]?)?B");
     private static final String[] UNITS = {"TiB", "TB", "GiB", "GB", "MiB", "MB", "KiB", "KB"};
@@ -61,6 +61,11 @@ public record ByteSize(long bytes) {
             multiplier *= base;
         }
         return multiplier;
+    }
+
+    /** {@code bytes} in its shortest exact form, as {@link #toString()} writes it: for messages and summaries. */
+    public static String format(long bytes) {
+        return new ByteSize(bytes).toString();
     }
 
     /** The shortest exact form: {@code 64MiB}, {@code 16MB}, {@code 100B}. */

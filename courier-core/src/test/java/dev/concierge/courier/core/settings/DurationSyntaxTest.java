@@ -1,4 +1,4 @@
-package dev.concierge.courier.app.config;
+package dev.concierge.courier.core.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,5 +31,11 @@ class DurationSyntaxTest {
         assertThatThrownBy(() -> DurationSyntax.parse(text))
                 .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.expected())
                         .isEqualTo("a duration with a unit such as 10s, 250ms, 1m, 1h or 2d"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT5S, 5s", "PT1.5S, 1500ms", "PT2M, 2m", "PT1H, 1h", "PT48H, 48h", "PT0S, 0s", "PT0.00000025S, 250ns"})
+    void formatsInTheLargestWholeUnit(Duration duration, String text) {
+        assertThat(DurationSyntax.format(duration)).isEqualTo(text);
     }
 }

@@ -1,4 +1,4 @@
-package dev.concierge.courier.app.config;
+package dev.concierge.courier.core.settings;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * line options take the same forms.
  */
 public final class DurationSyntax {
-    static final String EXPECTED = "a duration with a unit such as 10s, 250ms, 1m, 1h or 2d";
+    public static final String EXPECTED = "a duration with a unit such as 10s, 250ms, 1m, 1h or 2d";
 
     private static final Pattern FORM = Pattern.compile("([0-9]{1,12})(ms|s|m|h|d)");
 
@@ -38,5 +38,31 @@ public final class DurationSyntax {
             default -> ChronoUnit.DAYS;
         };
         return Duration.of(amount, unit);
+    }
+
+    /**
+     * The largest whole unit up to hours, in the same syntax: {@code 5s}, {@code 1500ms}, {@code 2m}; below a
+     * millisecond in {@code ns}, for messages only (the parser takes milliseconds at the finest).
+     */
+    public static String format(Duration duration) {
+        long nanos;
+        try {
+            nanos = duration.toNanos();
+        } catch (ArithmeticException e) {
+            return duration.toHours() + "h";
+        }
+        if (nanos != 0 && nanos % 3_600_000_000_000L == 0) {
+            return nanos / 3_600_000_000_000L + "h";
+        }
+        if (nanos != 0 && nanos % 60_000_000_000L == 0) {
+            return nanos / 60_000_000_000L + "m";
+        }
+        if (nanos % 1_000_000_000L == 0) {
+            return nanos / 1_000_000_000L + "s";
+        }
+        if (nanos % 1_000_000L == 0) {
+            return nanos / 1_000_000L + "ms";
+        }
+        return nanos + "ns";
     }
 }

@@ -1,0 +1,40 @@
+package dev.concierge.courier.core.spi;
+
+import dev.concierge.courier.core.settings.Settings;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One kind of sink ({@code type: zabbix}): everything the app needs to bind, describe and create it, kept in
+ * the plugin's own package. Found with {@link java.util.ServiceLoader}: a plugin is its package plus one line in
+ * {@code META-INF/services/dev.concierge.courier.core.spi.SinkType}.
+ *
+ * <p>The delivery settings every sink shares ({@code backoff}, {@code backlog_size}) belong to the pipeline and
+ * are read by the app, not here. Implementations are stateless and have a public no-argument constructor.
+ *
+ * @param <C> the plugin's immutable config record; equal records mean a reload keeps the running sink, its
+ *            connections and its backlog
+ */
+public interface SinkType<C> {
+
+    /** The config {@code type}: a lower-case protocol noun, unique among sink types. */
+    String name();
+
+    /**
+     * Reads the plugin's keys from {@code settings} (an entry of {@code sinks:}), recording every problem there.
+     *
+     * @return the config, or null when any problem was recorded
+     */
+    C bind(Settings settings, PluginContext context);
+
+    /** One line for the start-up summary and {@code courier check}: where it sends, how. */
+    String summary(C config);
+
+    /** Creates the sink; may start threads, not connections. */
+    Sink create(C config);
+
+    /** Files the config names whose content matters (keys, certificates): a reload recreates when they change. */
+    default List<Path> watchedFiles(C config) {
+        return List.of();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.concierge.courier.sinks.file;
+
+import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.core.spi.SinkType;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/** {@code type: file}: {@code zabbix_sender -i} lines appended to a file; see {@code sample.yaml}. */
+public final class FileSinkType implements SinkType<FileSinkConfig> {
+
+    @Override
+    public String name() {
+        return "file";
+    }
+
+    @Override
+    public FileSinkConfig bind(Settings settings, PluginContext context) {
+        int before = settings.problemCount();
+        settings.expectKeys("path", "host", "fsync", "max_batch_size", "rotate_size");
+        String path = settings.requiredString("path");
+        String host = settings.optionalString("host", null);
+        String fsync = settings.optionalChoice("fsync", FileSinkConfig.Fsync.configNames(),
+                FileSinkConfig.DEFAULT_FSYNC.configName());
+        int maxBatchSize = settings.optionalInt("max_batch_size", 1, 100_000, FileSinkConfig.DEFAULT_MAX_BATCH_SIZE);
+        ByteSize rotateSize = settings.optionalSize("rotate_size", null);
+        if (rotateSize != null && rotateSize.bytes() == 0) {
+            settings.problem("rotate_size", "\"" + rotateSize + "\"", "more than 0, or absent for no rotation");
+        }
+        Path file = null;
+        if (path != null) {
+            try {
+                file = path.startsWith("/") ? Path.of(path) : null;
+            } catch (InvalidPathException e) {
+                // a NUL: reported as not a path
+            }
+            if (file == null) {
+                settings.problem("path", '"' + path + '"', "an absolute path to a file");
+            }
+        }
+        if (settings.problemCount() > before) {
+            return null;
+        }
+        Path target = file;
+        return settings.build(() -> new FileSinkConfig(context.name(), target, host,
+                FileSinkConfig.Fsync.ofConfigName(fsync), maxBatchSize,
+                rotateSize == null ? FileSinkConfig.DEFAULT_ROTATE_SIZE : rotateSize.bytes()));
+    }
+
+    @Override
+    public String summary(FileSinkConfig config) {
+        return config.path() + (config.host() == null ? "" : " as host " + config.host());
+    }
+
+    @Override
+    public Sink create(FileSinkConfig config) {
+        return FileSink.create(config);
+    }
+}

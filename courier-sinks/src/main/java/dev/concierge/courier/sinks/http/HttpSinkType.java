@@ -1,0 +1,110 @@
+package dev.concierge.courier.sinks.http;
+
+import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.Secret;
+import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.core.spi.SinkType;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code type: http}: batches as JSON or Influx line protocol over HTTP; see {@code sample.yaml}. */
+public final class HttpSinkType implements SinkType<HttpSinkConfig> {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSinkType.class);
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public HttpSinkConfig bind(Settings settings, PluginContext context) {
+        int before = settings.problemCount();
+        settings.expectKeys("url", "format", "gzip", "headers", "auth", "tls", "connect_timeout", "read_timeout",
+                "max_in_flight", "max_batch_size");
+        URI url = settings.requiredUrl("url");
+        List<String> formats = Arrays.stream(HttpSinkConfig.Format.values()).map(HttpSinkConfig.Format::configName)
+                .toList();
+        HttpSinkConfig.Format format = HttpSinkConfig.Format.byConfigName(settings.optionalChoice("format", formats,
+                HttpSinkConfig.DEFAULT_FORMAT.configName()));
+        boolean gzip = settings.optionalBoolean("gzip", HttpSinkConfig.DEFAULT_GZIP);
+        Map<String, String> headers = settings.optionalStringMap("headers");
+        HttpAuth auth = auth(settings.optionalMapping("auth"));
+        HttpTrustStore trustStore = trustStore(settings.optionalMapping("tls"));
+        Duration connect = settings.optionalDuration("connect_timeout", HttpSinkConfig.DEFAULT_CONNECT_TIMEOUT);
+        Duration read = settings.optionalDuration("read_timeout", HttpSinkConfig.DEFAULT_READ_TIMEOUT);
+        int inFlight = settings.optionalInt("max_in_flight", 1, 64, HttpSinkConfig.DEFAULT_MAX_IN_FLIGHT);
+        int batch = settings.optionalInt("max_batch_size", 1, 100_000, HttpSinkConfig.DEFAULT_MAX_BATCH_SIZE);
+        if (settings.problemCount() > before) {
+            return null;
+        }
+        HttpSinkConfig config = settings.build(() -> new HttpSinkConfig(context.name(), url, format, gzip, headers,
+                auth, trustStore, connect, read, inFlight, batch));
+        if (config != null) {
+            for (String warning : config.warnings()) {
+                LOG.warn("{}: {}", settings.path(), warning);
+            }
+        }
+        return config;
+    }
+
+    /** {@code auth: {type: basic, user, password}} or {@code {type: bearer, token}}; null when absent. */
+    private static HttpAuth auth(Settings auth) {
+        if (auth.keys().isEmpty()) {
+            return null;
+        }
+        auth.expectKeys("type", "user", "password", "token");
+        String type = auth.requiredChoice("type", List.of("basic", "bearer"));
+        if ("basic".equals(type)) {
+            String user = auth.requiredString("user");
+            Secret password = auth.requiredSecret("password");
+            if (auth.has("token")) {
+                auth.problem("token", "a token", "no token with type basic");
+            }
+            return user == null || password == null ? null : new HttpAuth.Basic(user, password);
+        }
+        if ("bearer".equals(type)) {
+            Secret token = auth.requiredSecret("token");
+            for (String key : List.of("user", "password")) {
+                if (auth.has(key)) {
+                    auth.problem(key, "a " + key, "no " + key + " with type bearer");
+                }
+            }
+            return token == null ? null : new HttpAuth.Bearer(token);
+        }
+        return null;
+    }
+
+    /** {@code tls: {trust_store, trust_store_password, trust_store_type}}; null when absent. */
+    private static HttpTrustStore trustStore(Settings tls) {
+        if (tls.keys().isEmpty()) {
+            return null;
+        }
+        tls.expectKeys("trust_store", "trust_store_password", "trust_store_type");
+        String path = tls.requiredString("trust_store");
+        Secret password = tls.optionalSecret("trust_store_password", null);
+        String type = tls.optionalChoice("trust_store_type", List.of("PKCS12", "JKS"), HttpTrustStore.DEFAULT_TYPE);
+        return path == null ? null : new HttpTrustStore(Path.of(path), password, type);
+    }
+
+    @Override
+    public String summary(HttpSinkConfig config) {
+        return config.format().configName() + " to " + config.endpoint();
+    }
+
+    @Override
+    public Sink create(HttpSinkConfig config) {
+        return HttpSink.create(config);
+    }
+
+    @Override
+    public List<Path> watchedFiles(HttpSinkConfig config) {
+        return config.trustStore() == null ? List.of() : List.of(config.trustStore().path());
+    }
+}

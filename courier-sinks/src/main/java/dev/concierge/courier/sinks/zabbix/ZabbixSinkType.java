@@ -1,0 +1,151 @@
+package dev.concierge.courier.sinks.zabbix;
+
+import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.HostPort;
+import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.core.spi.SinkType;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/** {@code type: zabbix}: the Zabbix sender (trapper) protocol, with low-level discovery; see {@code sample.yaml}. */
+public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config> {
+
+    /**
+     * A Zabbix sink's whole configuration.
+     *
+     * @param discovery null when discovery is off
+     */
+    public record Config(ZabbixSinkConfig sink, ZabbixDiscoveryConfig discovery) {
+        public Config {
+            Objects.requireNonNull(sink, "sink");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "zabbix";
+    }
+
+    @Override
+    public Config bind(Settings settings, PluginContext context) {
+        int before = settings.problemCount();
+        settings.expectKeys("server", "host", "max_rows_per_frame", "max_in_flight", "connect_timeout",
+                "read_timeout", "compression", "tls", "discovery");
+        HostPort server = settings.requiredHostPort("server", ZabbixSinkConfig.DEFAULT_SERVER_PORT);
+        String host = settings.optionalString("host", null);
+        int rows = settings.optionalInt("max_rows_per_frame", 1, 100_000, ZabbixSinkConfig.DEFAULT_MAX_ROWS_PER_FRAME);
+        int inFlight = settings.optionalInt("max_in_flight", 1, 256, ZabbixSinkConfig.DEFAULT_MAX_IN_FLIGHT);
+        Duration connect = settings.optionalDuration("connect_timeout", ZabbixSinkConfig.DEFAULT_CONNECT_TIMEOUT);
+        Duration read = settings.optionalDuration("read_timeout", ZabbixSinkConfig.DEFAULT_READ_TIMEOUT);
+        boolean compression = settings.optionalBoolean("compression", ZabbixSinkConfig.DEFAULT_COMPRESSION);
+        ZabbixTlsConfig tls = tls(settings.optionalMapping("tls"));
+        ZabbixDiscoveryConfig discovery = discovery(settings, context);
+        if (settings.problemCount() > before) {
+            return null;
+        }
+        ZabbixSinkConfig sink = settings.build(() -> new ZabbixSinkConfig(context.name(), server.host(), server.port(),
+                host, rows, inFlight, connect, read, compression, tls));
+        return sink == null ? null : new Config(sink, discovery);
+    }
+
+    /**
+     * {@code discovery: {enabled, min_interval, forget_after, hold, hold_max_size}}; null when absent or not
+     * enabled. The state lives in {@code <data_dir>/zabbix-discovery/<sink name>.json}.
+     */
+    private static ZabbixDiscoveryConfig discovery(Settings sink, PluginContext context) {
+        Settings settings = sink.optionalMapping("discovery");
+        settings.expectKeys("enabled", "min_interval", "forget_after", "hold", "hold_max_size");
+        boolean enabled = settings.optionalBoolean("enabled", false);
+        Duration minInterval = settings.optionalDuration("min_interval", ZabbixDiscoveryConfig.DEFAULT_MIN_INTERVAL);
+        Duration forgetAfter = settings.optionalDuration("forget_after", ZabbixDiscoveryConfig.DEFAULT_FORGET_AFTER);
+        Duration hold = settings.optionalDuration("hold", ZabbixDiscoveryConfig.DEFAULT_HOLD);
+        ByteSize holdSize = settings.optionalSize("hold_max_size",
+                ByteSize.ofBytes(ZabbixDiscoveryConfig.DEFAULT_HOLD_MAX_BYTES));
+        if (!enabled || context.name() == null) {
+            return null;
+        }
+        Path state = context.dataDir() == null ? null
+                : context.dataDir().resolve("zabbix-discovery").resolve(context.fileSafeName() + ".json");
+        return sink.build(() -> new ZabbixDiscoveryConfig(minInterval, forgetAfter, hold, holdSize.bytes(), state));
+    }
+
+    /**
+     * {@code tls: {connect, ca_file, cert_file, key_file, server_cert_issuer, server_cert_subject}}; absent =
+     * unencrypted. The files are read here, so a missing or unreadable one stops the load with the rest.
+     */
+    private static ZabbixTlsConfig tls(Settings tls) {
+        if (tls.keys().isEmpty()) {
+            return ZabbixTlsConfig.UNENCRYPTED;
+        }
+        int before = tls.problemCount();
+        tls.expectKeys("connect", "ca_file", "cert_file", "key_file", "server_cert_issuer", "server_cert_subject");
+        int beforeConnect = tls.problemCount();
+        String connectName = tls.optionalChoice("connect", ZabbixTlsConfig.Connect.configNames(),
+                ZabbixTlsConfig.Connect.UNENCRYPTED.configName());
+        if (tls.problemCount() > beforeConnect) {
+            return null; // with connect unknown, which of the other keys belong is unknown too
+        }
+        ZabbixTlsConfig.Connect mode = ZabbixTlsConfig.Connect.ofConfigName(connectName);
+        if (mode == ZabbixTlsConfig.Connect.UNENCRYPTED) {
+            for (String key : tls.keys()) {
+                if (!key.equals("connect")) {
+                    tls.problem(key, "a " + key, "absent with connect unencrypted, or connect: cert");
+                }
+            }
+            return tls.problemCount() > before ? null : ZabbixTlsConfig.UNENCRYPTED;
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String key : List.of("ca_file", "cert_file", "key_file")) {
+            String path = tls.requiredString(key);
+            Path file = null;
+            try {
+                file = path == null || !path.startsWith("/") ? null : Path.of(path);
+            } catch (InvalidPathException e) {
+                // a NUL, reported below like a relative path
+            }
+            if (path != null && file == null) {
+                // Never echo key material pasted where its path belongs.
+                String found = path.contains("PRIVATE KEY") ? "PEM text" : '"' + path + '"';
+                tls.problem(key, found, "an absolute path to a PEM file");
+            }
+            paths.add(file);
+        }
+        String issuer = tls.optionalString("server_cert_issuer", null);
+        String subject = tls.optionalString("server_cert_subject", null);
+        if (tls.problemCount() > before) {
+            return null;
+        }
+        ZabbixTlsConfig config = new ZabbixTlsConfig(mode, paths.get(0), paths.get(1), paths.get(2), issuer, subject);
+        for (ZabbixTlsConfig.FileProblem problem : config.fileProblems()) {
+            tls.problem(problem.key(), '"' + problem.file().toString() + '"', problem.expected());
+        }
+        return config;
+    }
+
+    @Override
+    public String summary(Config config) {
+        ZabbixSinkConfig sink = config.sink();
+        ZabbixTlsConfig tls = sink.tls();
+        return sink.server() + (sink.host() == null ? "" : " as host " + sink.host())
+                + (tls.encrypted() ? " over TLS (" + tls.connect().configName() + ")" : "")
+                + (config.discovery() == null ? "" : ", discovery on");
+    }
+
+    @Override
+    public Sink create(Config config) {
+        return ZabbixSink.create(config.sink(), config.discovery());
+    }
+
+    @Override
+    public List<Path> watchedFiles(Config config) {
+        ZabbixTlsConfig tls = config.sink().tls();
+        return Arrays.asList(tls.caFile(), tls.certFile(), tls.keyFile());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.concierge.courier.sources.dropwizard;
+
+import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceType;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code type: dropwizard}: a Dropwizard metrics-json document from a URL or a file; see {@code sample.yaml}. */
+public final class DropwizardSourceType implements SourceType<DropwizardConfig> {
+
+    @Override
+    public String name() {
+        return DropwizardConfig.TYPE;
+    }
+
+    @Override
+    public DropwizardConfig bind(Settings settings, PluginContext context) {
+        int before = settings.problemCount();
+        settings.expectKeys("url", "file", "interval", "timeout", "max_size", "host");
+        URI url = settings.optionalUrl("url", null);
+        String file = settings.optionalString("file", null);
+        Duration interval = settings.optionalDuration("interval", DropwizardConfig.DEFAULT_INTERVAL);
+        Duration timeout = settings.optionalDuration("timeout", DropwizardConfig.DEFAULT_TIMEOUT);
+        ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(DropwizardConfig.DEFAULT_MAX_BYTES));
+        String host = settings.optionalString("host", context.defaultHost());
+        if ((url == null) == (file == null) && settings.problemCount() == before) {
+            settings.problem(url == null ? "neither url nor file" : "both url and file", "exactly one of them");
+        }
+        if (settings.problemCount() > before) {
+            return null;
+        }
+        return settings.build(() -> new DropwizardConfig(context.name(), url, file == null ? null : Path.of(file),
+                interval, timeout, maxSize.bytes(), host));
+    }
+
+    @Override
+    public Duration interval(DropwizardConfig config) {
+        return config.interval();
+    }
+
+    @Override
+    public String summary(DropwizardConfig config) {
+        return config.location() + " every " + config.interval();
+    }
+
+    @Override
+    public Source create(DropwizardConfig config) {
+        return DropwizardJsonSource.create(config);
+    }
+}

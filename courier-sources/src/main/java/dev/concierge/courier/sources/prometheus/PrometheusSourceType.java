@@ -1,0 +1,48 @@
+package dev.concierge.courier.sources.prometheus;
+
+import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceType;
+import java.net.URI;
+import java.time.Duration;
+
+/** {@code type: prometheus}: a Prometheus text or OpenMetrics scrape; see {@code sample.yaml}. */
+public final class PrometheusSourceType implements SourceType<PrometheusConfig> {
+
+    @Override
+    public String name() {
+        return PrometheusConfig.TYPE;
+    }
+
+    @Override
+    public PrometheusConfig bind(Settings settings, PluginContext context) {
+        int before = settings.problemCount();
+        settings.expectKeys("url", "interval", "timeout", "max_size", "host");
+        URI url = settings.requiredUrl("url");
+        Duration interval = settings.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL);
+        Duration timeout = settings.optionalDuration("timeout", PrometheusConfig.DEFAULT_TIMEOUT);
+        ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(PrometheusConfig.DEFAULT_MAX_BYTES));
+        String host = settings.optionalString("host", context.defaultHost());
+        if (settings.problemCount() > before) {
+            return null;
+        }
+        return settings.build(() -> new PrometheusConfig(context.name(), url, interval, timeout, maxSize.bytes(), host));
+    }
+
+    @Override
+    public Duration interval(PrometheusConfig config) {
+        return config.interval();
+    }
+
+    @Override
+    public String summary(PrometheusConfig config) {
+        return config.url() + " every " + config.interval();
+    }
+
+    @Override
+    public Source create(PrometheusConfig config) {
+        return PrometheusScrapeSource.create(config);
+    }
+}
