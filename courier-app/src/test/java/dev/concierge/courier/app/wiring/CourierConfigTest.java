@@ -187,7 +187,7 @@ class CourierConfigTest {
                 .hasMessageContaining("sinks[0].rotate_size: \"0B\" (expected: more than 0, or absent for no rotation)")
                 .hasMessageContaining("sinks[0].pth: unknown key")
                 .hasMessageContaining("courier.yaml:6:33: sinks[1].path: \"relative.txt\" (expected: an absolute path to a file)")
-                .hasMessageContaining("sinks[2]: file sink \"h\": host: \"-\" (expected: absent, or 1..128 characters");
+                .hasMessageContaining("sinks[2].host: \"-\" (expected: absent, or 1..128 characters");
     }
 
     @Test
