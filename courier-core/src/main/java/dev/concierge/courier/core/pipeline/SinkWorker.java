@@ -10,12 +10,7 @@ import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -50,13 +45,6 @@ final class SinkWorker implements Runnable {
     private final Clock clock;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    // Attempts so far of each batch in flight, by batch id.
-    private final Map<Long, Integer> attempts = new HashMap<>();
-    // Failed attempts of requeued samples, keyed by the head sample of the failed batch (by identity). A
-    // requeued batch comes back inside a new batch, but not necessarily first: when several batches in
-    // flight fail, each is put back at the front in turn and they are taken again as one. So every sample
-    // of a new batch is looked up, and every entry found is removed.
-    private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
     // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
     private final Sample[] chunk = new Sample[INTAKE_CHUNK];
     private int chunkLength;
@@ -150,7 +138,7 @@ final class SinkWorker implements Runnable {
         if (pendingDrops != null && !pendingDrops.detail().equals(record.detail())) {
             flushEvictions();
         }
-        pendingDrops = pendingDrops == null ? record : merged(pendingDrops, record);
+        pendingDrops = pendingDrops == null ? record : DeliveryRecord.merge(pendingDrops, record);
     }
 
     private void flushEvictions() {
@@ -161,25 +149,6 @@ final class SinkWorker implements Runnable {
         }
     }
 
-    /**
-     * One drop record for two of the same sink and reason: counts added, the wider time range (a bound
-     * neither knows stays unknown), settled when the later one was.
-     */
-    static DeliveryRecord merged(DeliveryRecord a, DeliveryRecord b) {
-        return new DeliveryRecord(b.sink(), -1, saturatedSum(a.samples(), b.samples()), 0, 0,
-                saturatedSum(a.dropped(), b.dropped()), DeliveryRecord.Outcome.DROPPED, 0,
-                a.at().isAfter(b.at()) ? a.at() : b.at(),
-                a.oldestSample() == null || b.oldestSample() == null ? null
-                        : a.oldestSample().isBefore(b.oldestSample()) ? a.oldestSample() : b.oldestSample(),
-                a.newestSample() == null || b.newestSample() == null ? null
-                        : a.newestSample().isAfter(b.newestSample()) ? a.newestSample() : b.newestSample(),
-                b.detail());
-    }
-
-    private static int saturatedSum(int a, int b) {
-        return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
-    }
-
     private boolean dispatch() {
         boolean sent = false;
         while (inFlight < allowedInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
@@ -187,7 +156,6 @@ final class SinkWorker implements Runnable {
             if (batch == null) {
                 break;
             }
-            attempts.put(batch.id(), takeFailedAttempts(batch) + 1);
             inFlight++;
             sent = true;
             CompletionStage<DeliveryOutcome> stage;
@@ -205,21 +173,6 @@ final class SinkWorker implements Runnable {
             });
         }
         return sent;
-    }
-
-    /** The most failed attempts of any sample in {@code batch}, forgotten from now on. */
-    private int takeFailedAttempts(Batch batch) {
-        if (failedHeads.isEmpty()) {
-            return 0;
-        }
-        int most = 0;
-        for (Sample sample : batch.samples()) {
-            Integer failed = failedHeads.remove(sample);
-            if (failed != null && failed > most) {
-                most = failed;
-            }
-        }
-        return most;
     }
 
     /**
@@ -243,11 +196,8 @@ final class SinkWorker implements Runnable {
     }
 
     private void settle(Batch batch, DeliveryOutcome outcome) {
-        Integer attempted = attempts.remove(batch.id());
-        int tries = attempted == null ? 1 : attempted;
         if (outcome instanceof DeliveryOutcome.Retry retry) {
             backlog.requeue(batch);
-            failedHeads.put(batch.samples().get(0), tries);
             long failures = stats.consecutiveFailures.incrementAndGet();
             stats.retries.incrementAndGet();
             stats.lastError.set(retry.detail());
@@ -255,28 +205,25 @@ final class SinkWorker implements Runnable {
                     retry.retryAfter());
             nextAttemptNanos = System.nanoTime() + delay.toNanos();
             log.warn("sink {}: batch {} of {} samples not delivered (attempt {}): {}; next attempt in {} ms",
-                    sink.name(), batch.id(), batch.size(), tries, retry.detail(), delay.toMillis());
+                    sink.name(), batch.id(), batch.size(), batch.attempt(), retry.detail(), delay.toMillis());
             return;
         }
         stats.consecutiveFailures.set(0);
         backlog.settle(batch);
         stats.batches.incrementAndGet();
-        int accepted;
         int rejected;
         DeliveryRecord.Outcome settled;
         if (outcome instanceof DeliveryOutcome.Delivered) {
-            accepted = batch.size();
             rejected = 0;
             settled = DeliveryRecord.Outcome.DELIVERED;
         } else if (outcome instanceof DeliveryOutcome.PartiallyRejected partial) {
             rejected = Math.min(batch.size(), partial.rejected());
-            accepted = batch.size() - rejected;
             settled = DeliveryRecord.Outcome.PARTIALLY_REJECTED;
         } else {
-            accepted = 0;
             rejected = batch.size();
             settled = DeliveryRecord.Outcome.REJECTED;
         }
+        int accepted = batch.size() - rejected;
         stats.delivered.addAndGet(accepted);
         stats.rejected.addAndGet(rejected);
         if (rejected > 0) {
@@ -286,29 +233,7 @@ final class SinkWorker implements Runnable {
             log.debug("sink {}: batch {} of {} samples delivered: {}", sink.name(), batch.id(), batch.size(),
                     outcome.detail());
         }
-        ledger.record(record(batch, accepted, rejected, settled, tries, outcome.detail()));
-    }
-
-    private DeliveryRecord record(Batch batch, int accepted, int rejected, DeliveryRecord.Outcome outcome,
-                                  int tries, String detail) {
-        // Compared as (second, nanos) so that a batch of thousands costs two Instants, not one per sample.
-        List<Sample> samples = batch.samples();
-        Sample oldest = samples.get(0);
-        Sample newest = oldest;
-        for (Sample sample : samples) {
-            if (isBefore(sample, oldest)) {
-                oldest = sample;
-            }
-            if (isBefore(newest, sample)) {
-                newest = sample;
-            }
-        }
-        return new DeliveryRecord(sink.name(), batch.id(), batch.size(), accepted, rejected, 0, outcome, tries,
-                clock.instant(), oldest.timestamp(), newest.timestamp(), detail);
-    }
-
-    private static boolean isBefore(Sample a, Sample b) {
-        return a.epochSecond() < b.epochSecond() || a.epochSecond() == b.epochSecond() && a.nanos() < b.nanos();
+        ledger.record(DeliveryRecord.settled(sink.name(), batch, settled, rejected, clock.instant(), outcome.detail()));
     }
 
     /** The backoff's delay, or the destination's own {@code Retry-After} hint when that is longer. */

@@ -146,21 +146,6 @@ class FileDeliveryLedgerTest {
     }
 
     @Test
-    void requeuedBatchesComeBackFirstAsTheSameSamples() {
-        FileSinkBacklog backlog = open("zabbix");
-        List<Sample> samples = appendCounters(backlog, 5);
-
-        Batch first = backlog.takeBatch(2);
-        Batch second = backlog.takeBatch(2);
-        backlog.requeue(second);
-        backlog.requeue(first);
-        Batch again = backlog.takeBatch(10);
-
-        assertThat(again.samples()).isEqualTo(samples);
-        assertThat(again.samples().get(0)).isSameAs(first.samples().get(0));
-    }
-
-    @Test
     void cutsATornTailReportsItAndOpens() throws IOException {
         FileSinkBacklog backlog = open("zabbix");
         List<Sample> samples = appendCounters(backlog, 100);
@@ -343,8 +328,7 @@ class FileDeliveryLedgerTest {
             ledger.record(new DeliveryRecord("zabbix", i, 10, 9, 1, 0, DeliveryRecord.Outcome.PARTIALLY_REJECTED, 1,
                     CLOCK.instant(), Instant.ofEpochSecond(i), Instant.ofEpochSecond(i + 1), "processed: 9; failed: 1"));
         }
-        ledger.record(new DeliveryRecord("graphite", -1, 3, 0, 0, 3, DeliveryRecord.Outcome.DROPPED, 0,
-                CLOCK.instant(), null, null, "budget"));
+        ledger.record(DeliveryRecord.dropped("graphite", 3, CLOCK.instant(), null, null, "budget"));
         List<DeliveryRecord> before = ledger.recent(5);
         ledger.close();
 
