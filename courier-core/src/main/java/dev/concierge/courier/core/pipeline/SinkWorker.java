@@ -26,14 +26,31 @@ import org.slf4j.LoggerFactory;
  * slow only grows its own backlog and never holds the ring, or another sink, back.
  *
  * <p>Outcomes arrive on the sink's I/O threads and are handed to this thread through a queue, so the
- * backlog, the attempt counts and the backoff state are touched by this thread only.
+ * backlog and the backoff state are touched by this thread only. A batch's identity and attempt count are
+ * the backlog's ({@link SinkBacklog}); the worker keeps no state per batch.
+ *
+ * <p>Survival: a {@code send} that throws (the sink's encoder, say) is a failed attempt like any other, and
+ * any other error in one turn of the loop is counted ({@link SinkStats#errors()}), logged, and backed off
+ * from; the loop goes on, so the ring keeps draining. The loop ends early only on an error it cannot go on
+ * after: a {@link VirtualMachineError} (out of memory), a backlog that threw (its state is no longer known),
+ * or an interrupt. It then closes its ring reader first, so the ring is never held for the other sinks, and
+ * marks the sink failed ({@link SinkStats#failed()}) where readiness checks and metrics see it.
  */
 final class SinkWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
     private static final int INTAKE_CHUNK = 4096;
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    // The pause after an error when the backoff itself cannot say.
+    private static final Duration FALLBACK_ERROR_DELAY = Duration.ofSeconds(1);
 
     private record Completion(Batch batch, DeliveryOutcome outcome) {
+    }
+
+    /** A backlog call threw: the backlog's state is no longer known, so the worker cannot go on with it. */
+    private static final class BacklogFailure extends RuntimeException {
+        BacklogFailure(String call, RuntimeException cause) {
+            super("its backlog failed in " + call + ": " + cause, cause);
+        }
     }
 
     private final Sink sink;
@@ -43,6 +60,7 @@ final class SinkWorker implements Runnable {
     private final DeliveryLedger ledger;
     private final SinkStats stats;
     private final Clock clock;
+    private final NanoClock nanoClock;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
@@ -54,15 +72,18 @@ final class SinkWorker implements Runnable {
     // Drops reported while one chunk is taken from the ring, merged into one record (per reason) that goes to
     // the ledger when the chunk is in: under a steady overload the backlog evicts on almost every sample taken.
     private DeliveryRecord pendingDrops;
-    private final DropWarnings dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL_NANOS);
+    private final DropWarnings dropWarnings;
     private int inFlight;
     private long nextAttemptNanos;
+    // Errors caught since the last batch the destination answered, for the backoff after each.
+    private int errorsInARow;
 
     private volatile boolean intakeOpen = true;
-    private volatile long drainDeadlineNanos = Long.MAX_VALUE;
+    private volatile long drainDeadlineNanos;
     private volatile boolean stopping;
 
-    SinkWorker(SinkSpec spec, RingReader reader, DeliveryLedger ledger, SinkStats stats, Clock clock) {
+    SinkWorker(SinkSpec spec, RingReader reader, DeliveryLedger ledger, SinkStats stats, Clock clock,
+               NanoClock nanoClock) {
         this.sink = spec.sink();
         this.backoff = spec.backoff();
         this.reader = reader;
@@ -70,36 +91,101 @@ final class SinkWorker implements Runnable {
         this.ledger = ledger;
         this.stats = stats;
         this.clock = clock;
+        this.nanoClock = nanoClock;
         this.evictions = this::recordEviction;
+        this.nextAttemptNanos = nanoClock.nanoTime();
+        this.dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock);
     }
 
     @Override
     public void run() {
+        boolean backlogUsable = true;
         try {
             while (true) {
-                boolean progressed = intake() > 0;
-                progressed |= settleCompletions();
-                progressed |= dispatch();
-                stats.pending.set(backlog.pendingSamples());
-                if (stopping && finished()) {
-                    break;
-                }
-                if (!progressed) {
-                    awaitWork();
+                try {
+                    boolean progressed = intake() > 0;
+                    progressed |= settleCompletions();
+                    progressed |= dispatch();
+                    stats.pending.set(pendingSamples());
+                    if (stopping && finished()) {
+                        break;
+                    }
+                    if (!progressed) {
+                        awaitWork();
+                    }
+                } catch (BacklogFailure | VirtualMachineError | InterruptedException fatal) {
+                    throw fatal;
+                } catch (Throwable t) {
+                    onError(t);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("its thread was interrupted", e);
+        } catch (BacklogFailure e) {
+            backlogUsable = false;
+            fail(e.getMessage(), e);
         } catch (Throwable t) {
-            log.error("sink {}: pipeline thread failed; samples stay in its backlog", sink.name(), t);
+            fail(t.toString(), t);
         } finally {
-            if (backlog.pendingSamples() > 0) {
-                log.info("sink {}: {} samples still owed at stop", sink.name(), backlog.pendingSamples());
-            }
-            backlog.close(evictions);
-            stats.pending.set(backlog.pendingSamples());
+            closeBacklog(backlogUsable);
         }
     }
 
-    /** Stops taking new samples from the ring after draining it, and ends once the backlog is sent or the deadline passes. */
+    /**
+     * Ends this sink's part in the pipeline: the ring reader is closed first, so the ring never fills behind a
+     * reader that no longer drains, and the failure goes where {@code /ready} and the metrics read it.
+     */
+    private void fail(String reason, Throwable cause) {
+        reader.close();
+        intakeOpen = false;
+        stats.errors.incrementAndGet();
+        stats.failure.set(reason);
+        log.error("sink {}: its thread ends: {}; it has left the ring and takes no new samples until it is added "
+                + "again (a reload that changes it, or a restart); what its backlog holds is kept or recorded as "
+                + "dropped", sink.name(), reason, cause);
+    }
+
+    private void closeBacklog(boolean usable) {
+        try {
+            long owed = backlog.pendingSamples();
+            if (owed > 0) {
+                log.info("sink {}: {} samples still owed at stop", sink.name(), owed);
+            }
+            backlog.close(evictions);
+            stats.pending.set(backlog.pendingSamples());
+        } catch (RuntimeException e) {
+            if (usable) {
+                log.error("sink {}: closing its backlog failed", sink.name(), e);
+            } else {
+                log.debug("sink {}: closing its failed backlog failed too", sink.name(), e);
+            }
+        }
+    }
+
+    /** An unexpected error in one turn of the loop: counted, logged, and no send until the backoff has passed. */
+    private void onError(Throwable t) {
+        stats.errors.incrementAndGet();
+        Duration delay = backoffAfter(++errorsInARow);
+        nextAttemptNanos = nanoClock.nanoTime() + delay.toNanos();
+        log.error("sink {}: unexpected error on its thread ({} in a row); next attempt in {} ms", sink.name(),
+                errorsInARow, delay.toMillis(), t);
+    }
+
+    private Duration backoffAfter(long failures) {
+        try {
+            return backoff.delayAfter((int) Math.min(Integer.MAX_VALUE, failures));
+        } catch (RuntimeException e) {
+            log.debug("sink {}: its backoff failed; waiting {} instead", sink.name(), FALLBACK_ERROR_DELAY, e);
+            return FALLBACK_ERROR_DELAY;
+        }
+    }
+
+    /**
+     * Stops taking new samples from the ring after draining it, and ends once the backlog is sent or the
+     * deadline ({@link System#nanoTime()}) passes. The deadline is real time, whatever the worker's
+     * {@link NanoClock}: it answers to the stop timeout of whatever runs the process.
+     */
     void drainAndStop(long deadlineNanos) {
         drainDeadlineNanos = deadlineNanos;
         stopping = true;
@@ -110,7 +196,7 @@ final class SinkWorker implements Runnable {
         if (intakeOpen && reader.lag() == 0) {
             intakeOpen = false;
         }
-        boolean empty = !intakeOpen && backlog.pendingSamples() == 0;
+        boolean empty = !intakeOpen && pendingSamples() == 0;
         return empty || System.nanoTime() - drainDeadlineNanos >= 0;
     }
 
@@ -124,6 +210,8 @@ final class SinkWorker implements Runnable {
             try {
                 backlog.appendAll(chunk, chunkLength, chunkEvictions);
                 stats.received.addAndGet(chunkLength);
+            } catch (RuntimeException e) {
+                throw new BacklogFailure("appendAll", e);
             } finally {
                 // The backlog holds what it still owes; the chunk keeps nothing alive.
                 Arrays.fill(chunk, 0, chunkLength, null);
@@ -151,8 +239,9 @@ final class SinkWorker implements Runnable {
 
     private boolean dispatch() {
         boolean sent = false;
-        while (inFlight < allowedInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
-            Batch batch = backlog.takeBatch(sink.maxBatchSize());
+        // The time first: while backing off after an error, not even the sink's limits are asked for.
+        while (nanoClock.nanoTime() - nextAttemptNanos >= 0 && inFlight < allowedInFlight()) {
+            Batch batch = takeBatch();
             if (batch == null) {
                 break;
             }
@@ -161,8 +250,15 @@ final class SinkWorker implements Runnable {
             CompletionStage<DeliveryOutcome> stage;
             try {
                 stage = sink.send(batch);
-            } catch (RuntimeException e) {
-                completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send failed: " + e)));
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // A poison batch or a broken encoder must not end the thread: it is a failed attempt.
+                sendThrew(batch, e);
+                continue;
+            }
+            if (stage == null) {
+                completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send returned no outcome")));
                 continue;
             }
             stage.whenComplete((outcome, error) -> {
@@ -173,6 +269,35 @@ final class SinkWorker implements Runnable {
             });
         }
         return sent;
+    }
+
+    private void sendThrew(Batch batch, Throwable e) {
+        stats.errors.incrementAndGet();
+        // The stack trace once per run of failures; the attempt's WARN line carries the error every time.
+        if (stats.consecutiveFailures.get() == 0) {
+            log.error("sink {}: send of batch {} threw instead of returning an outcome; treated as a failed attempt",
+                    sink.name(), batch.id(), e);
+        } else {
+            log.debug("sink {}: send of batch {} threw again", sink.name(), batch.id(), e);
+        }
+        completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send threw: " + e)));
+    }
+
+    private Batch takeBatch() {
+        int max = sink.maxBatchSize();
+        try {
+            return backlog.takeBatch(max);
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("takeBatch", e);
+        }
+    }
+
+    private long pendingSamples() {
+        try {
+            return backlog.pendingSamples();
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("pendingSamples", e);
+        }
     }
 
     /**
@@ -197,19 +322,27 @@ final class SinkWorker implements Runnable {
 
     private void settle(Batch batch, DeliveryOutcome outcome) {
         if (outcome instanceof DeliveryOutcome.Retry retry) {
-            backlog.requeue(batch);
+            try {
+                backlog.requeue(batch);
+            } catch (RuntimeException e) {
+                throw new BacklogFailure("requeue", e);
+            }
             long failures = stats.consecutiveFailures.incrementAndGet();
             stats.retries.incrementAndGet();
             stats.lastError.set(retry.detail());
-            Duration delay = delayBeforeRetry(backoff.delayAfter((int) Math.min(Integer.MAX_VALUE, failures)),
-                    retry.retryAfter());
-            nextAttemptNanos = System.nanoTime() + delay.toNanos();
+            Duration delay = delayBeforeRetry(backoffAfter(failures), retry.retryAfter());
+            nextAttemptNanos = nanoClock.nanoTime() + delay.toNanos();
             log.warn("sink {}: batch {} of {} samples not delivered (attempt {}): {}; next attempt in {} ms",
                     sink.name(), batch.id(), batch.size(), batch.attempt(), retry.detail(), delay.toMillis());
             return;
         }
         stats.consecutiveFailures.set(0);
-        backlog.settle(batch);
+        errorsInARow = 0;
+        try {
+            backlog.settle(batch);
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("settle", e);
+        }
         stats.batches.incrementAndGet();
         int rejected;
         DeliveryRecord.Outcome settled;
@@ -223,8 +356,7 @@ final class SinkWorker implements Runnable {
             rejected = batch.size();
             settled = DeliveryRecord.Outcome.REJECTED;
         }
-        int accepted = batch.size() - rejected;
-        stats.delivered.addAndGet(accepted);
+        stats.delivered.addAndGet(batch.size() - rejected);
         stats.rejected.addAndGet(rejected);
         if (rejected > 0) {
             log.warn("sink {}: batch {}: destination refused {} of {} samples for good: {}; recorded in the ledger, not resent", sink.name(),
@@ -247,12 +379,12 @@ final class SinkWorker implements Runnable {
     }
 
     private void logAndRecordEviction(DeliveryRecord record) {
-        if (dropWarnings.onDrop(record.dropped(), System.nanoTime())) {
+        if (dropWarnings.onDrop(record.dropped())) {
             log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger; {} samples in {} drops "
                             + "since the last such warning (at most one every {} s, the others at debug)",
                     sink.name(), record.dropped(),
                     record.oldestSample(), record.newestSample(), record.detail(), dropWarnings.droppedSinceWarning(),
-                    dropWarnings.dropsSinceWarning(), TimeUnit.NANOSECONDS.toSeconds(DropWarnings.DEFAULT_INTERVAL_NANOS));
+                    dropWarnings.dropsSinceWarning(), dropWarnings.intervalSeconds());
         } else if (log.isDebugEnabled()) {
             log.debug("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger", sink.name(),
                     record.dropped(), record.oldestSample(), record.newestSample(), record.detail());
@@ -262,8 +394,15 @@ final class SinkWorker implements Runnable {
 
     private void awaitWork() throws InterruptedException {
         long waitNanos = IDLE_WAIT_NANOS;
-        if (backlog.waitingSamples() > 0 && inFlight < allowedInFlight()) {
-            waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - System.nanoTime()));
+        long now = nanoClock.nanoTime();
+        long waiting;
+        try {
+            waiting = backlog.waitingSamples();
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("waitingSamples", e);
+        }
+        if (waiting > 0 && inFlight < allowedInFlight()) {
+            waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - now));
         }
         if (stopping) {
             waitNanos = Math.max(0, Math.min(waitNanos, drainDeadlineNanos - System.nanoTime()));
