@@ -247,26 +247,25 @@ final class SinkWorker implements Runnable {
             }
             inFlight++;
             sent = true;
-            CompletionStage<DeliveryOutcome> stage;
             try {
-                stage = sink.send(batch);
+                CompletionStage<DeliveryOutcome> stage = sink.send(batch);
+                if (stage == null) {
+                    completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send returned no outcome")));
+                    continue;
+                }
+                stage.whenComplete((outcome, error) -> {
+                    DeliveryOutcome settled = outcome != null ? outcome
+                            : DeliveryOutcome.Retry.of(error == null ? "no outcome" : error.toString());
+                    completions.add(new Completion(batch, settled));
+                    reader.wakeUp();
+                });
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
-                // A poison batch or a broken encoder must not end the thread: it is a failed attempt.
+                // A poison batch or a broken encoder must not end the thread: it is a failed attempt. Every
+                // batch taken ends as exactly one completion, so none is stranded in flight.
                 sendThrew(batch, e);
-                continue;
             }
-            if (stage == null) {
-                completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send returned no outcome")));
-                continue;
-            }
-            stage.whenComplete((outcome, error) -> {
-                DeliveryOutcome settled = outcome != null ? outcome
-                        : DeliveryOutcome.Retry.of(error == null ? "no outcome" : error.toString());
-                completions.add(new Completion(batch, settled));
-                reader.wakeUp();
-            });
         }
         return sent;
     }
