@@ -2,6 +2,7 @@ package dev.concierge.courier.app.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concierge.courier.core.pipeline.Pipeline;
+import dev.concierge.courier.core.pipeline.SinkStats;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The admin HTTP endpoint, on Netty with one event-loop thread:
  * <pre>
  * /health        200 "ok" while the process runs; never needs the token
- * /ready         200 once sources and sinks run and the ledger is open, 503 before and while stopping
+ * /ready         200 once sources and sinks run and the ledger is open, 503 before and while stopping, and
+ *                while a sink's thread has ended on an error ({@link SinkStats#failed()})
  * /metrics       every meter of {@link CourierMetrics}, Prometheus text format 0.0.4
  * /ledger        per-sink totals and the most recent records as JSON ({@code ?limit=1..1000}, default 100)
  * /status.json   what the status page shows (see {@link StatusDocument})
@@ -60,13 +62,17 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Binds the endpoint and starts answering.
      *
-     * @param ready whether the courier is ready; called on the event loop for {@code /ready} and the status
+     * @param ready whether the courier is ready, before the sinks are asked whether any has failed; called on
+     *              the event loop for {@code /ready} and the status
      * @throws IllegalStateException when the address cannot be resolved or bound (taken, not local)
      */
     public static AdminServer create(AdminConfig config, Pipeline pipeline, CourierMetrics metrics,
                                      BooleanSupplier ready, Clock clock) {
         ObjectMapper json = new ObjectMapper();
-        AdminHttpHandler handler = new AdminHttpHandler(config.token(), metrics, ready,
+        // A sink whose thread has ended takes no samples: the courier is not doing its job, so not ready.
+        BooleanSupplier readyAndEverySinkRunning = () -> ready.getAsBoolean()
+                && pipeline.sinkStats().values().stream().noneMatch(SinkStats::failed);
+        AdminHttpHandler handler = new AdminHttpHandler(config.token(), metrics, readyAndEverySinkRunning,
                 new StatusDocument(json, pipeline, metrics, clock),
                 new LedgerDocument(json, pipeline.ledger(), () -> new ArrayList<>(pipeline.sinkStats().keySet())), json);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());

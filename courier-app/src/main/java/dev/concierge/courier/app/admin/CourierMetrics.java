@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  * courier_sink_batches_total                 batches settled
  * courier_sink_retries_total                 attempts that ended in a retryable failure
  * courier_sink_consecutive_failures          failed attempts since the last success; above 0 it backs off
+ * courier_sink_errors_total                  unexpected errors caught on the sink's thread (a send that threw)
+ * courier_sink_failed                        1 when the sink's thread has ended on an error, else 0
  * courier_sink_delivery_latency_seconds      histogram: sample timestamp to settlement (see below)
  * courier_sink_events_total                  the sink's own counts, by event: skips by reason, discovery
  * courier_ring_used_bytes, courier_ring_capacity_bytes, courier_ring_samples_refused_total
@@ -190,6 +192,11 @@ public final class CourierMetrics implements AutoCloseable {
         counter("courier.sink.batches", "Batches settled", "sink", name, stats, SinkStats::batches);
         counter("courier.sink.retries", "Attempts that ended in a retryable failure", "sink", name, stats,
                 SinkStats::retries);
+        counter("courier.sink.errors", "Unexpected errors caught on the sink's thread, such as a send that threw",
+                "sink", name, stats, SinkStats::errors);
+        Gauge.builder("courier.sink.failed", stats, s -> s.failed() ? 1 : 0)
+                .description("1 when the sink's thread has ended on an error and it takes no samples, else 0")
+                .tag("sink", name).register(registry);
         Gauge.builder("courier.sink.samples.pending", stats, SinkStats::pending)
                 .description("Samples owed: waiting or in flight").tag("sink", name).register(registry);
         Gauge.builder("courier.sink.consecutive.failures", stats, SinkStats::consecutiveFailures)

@@ -21,12 +21,14 @@ import java.util.OptionalDouble;
  *  "sources": [{"name": "app", "last_collect_ended": "...", "last_collect_samples": 37, "runs": 12,
  *               "failures": 0, "overlaps_skipped": 0, "accepted": 444, "refused": 0, "last_error": null}],
  *  "sinks": [{"name": "zabbix", "state": "delivering", "consecutive_failures": 0, "pending": 0,
- *             "received": 444, "delivered": 444, "rejected": 0, "dropped": 0, "retries": 0,
+ *             "received": 444, "delivered": 444, "rejected": 0, "dropped": 0, "retries": 0, "errors": 0,
  *             "last_outcome": {"outcome": "DELIVERED", "at": "...", "samples": 37, "detail": "..."},
- *             "last_error": null, "latency_p50_seconds": 0.004, "latency_p99_seconds": 0.009}]}
+ *             "last_error": null, "failure": null, "latency_p50_seconds": 0.004, "latency_p99_seconds": 0.009}]}
  * </pre>
  * Times are ISO-8601 instants; a value not known yet is {@code null}. {@code state} is a {@link SinkState}
- * label; {@code last_error} of a sink is the detail of its last retryable failure.
+ * label; {@code last_error} of a sink is the detail of its last retryable failure; {@code errors} counts the
+ * unexpected errors caught on its thread, and {@code failure} says why that thread ended (state
+ * {@code failed}), or is null while it runs.
  */
 final class StatusDocument {
     private final ObjectMapper json;
@@ -77,6 +79,7 @@ final class StatusDocument {
             sink.put("rejected", stats.rejected());
             sink.put("dropped", stats.dropped());
             sink.put("retries", stats.retries());
+            sink.put("errors", stats.errors());
             DeliveryRecord last = metrics.lastRecord(name);
             if (last == null) {
                 sink.putNull("last_outcome");
@@ -88,6 +91,7 @@ final class StatusDocument {
                 outcome.put("detail", last.detail());
             }
             sink.put("last_error", stats.lastError());
+            sink.put("failure", stats.failure());
             putSeconds(sink, "latency_p50_seconds", metrics.latencySeconds(name, 0.5));
             putSeconds(sink, "latency_p99_seconds", metrics.latencySeconds(name, 0.99));
         }

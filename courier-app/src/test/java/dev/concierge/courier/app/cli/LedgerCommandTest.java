@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.ledger.FileSinkBacklog;
+import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.testing.Samples;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +37,8 @@ class LedgerCommandTest {
         try (FileDeliveryLedger ledger = FileDeliveryLedger.open(dir.resolve("state"), Clock.systemUTC())) {
             FileSinkBacklog backlog = ledger.openBacklog("zabbix", 1 << 20);
             Samples.counters("x", 3).forEach(sample -> backlog.append(sample, ledger::record));
-            ledger.record(new DeliveryRecord("zabbix", 7, 40, 39, 1, 0, DeliveryRecord.Outcome.PARTIALLY_REJECTED, 1,
-                    at, at.minusSeconds(5), at.minusSeconds(1), "processed: 39; failed: 1; total: 40"));
+            ledger.record(DeliveryRecord.settled("zabbix", new Batch(7, Samples.counters("y", 40)),
+                    DeliveryRecord.Outcome.PARTIALLY_REJECTED, 1, at, "processed: 39; failed: 1; total: 40"));
             backlog.close(record -> { });
         }
 

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -71,6 +72,10 @@ public final class FileSinkBacklog implements SinkBacklog {
     private static final int PIECE_BYTES = 1 << 20;
 
     private record Entry(long seq, Sample sample, int frameBytes, boolean onDisk) {
+    }
+
+    /** A batch put back after a failed attempt, held whole until it is taken again or evicted. */
+    private record Requeued(Batch batch, List<Entry> entries, long frameBytes) {
     }
 
     /** Opens segment files; tests substitute one that fails on demand. */
@@ -143,6 +148,10 @@ public final class FileSinkBacklog implements SinkBacklog {
     private final Map<Long, List<Entry>> inFlight = new HashMap<>();
     private long inFlightSamples;
     private long nextBatchId;
+    // Waiting too, ahead of the three runs above: by batch id, which is sample order (see requeue).
+    private final TreeMap<Long, Requeued> requeued = new TreeMap<>();
+    private int requeuedSamples;
+    private long requeuedFrameBytes;
 
     private final SettledRanges settled = new SettledRanges();
     private long cursor;
@@ -456,6 +465,14 @@ public final class FileSinkBacklog implements SinkBacklog {
     public synchronized Batch takeBatch(int max) {
         requireOpen();
         maintain();
+        if (!requeued.isEmpty()) {
+            Requeued again = requeued.pollFirstEntry().getValue();
+            requeuedSamples -= again.entries().size();
+            requeuedFrameBytes -= again.frameBytes();
+            inFlight.put(again.batch().id(), again.entries());
+            inFlightSamples += again.entries().size();
+            return again.batch().nextAttempt();
+        }
         if (diskSamples > 0 && (memoryHeapBytes < memoryWindowBytes / 2 || memory.size() < max)) {
             refill(max);
         }
@@ -495,21 +512,14 @@ public final class FileSinkBacklog implements SinkBacklog {
     public synchronized void requeue(Batch batch) {
         requireOpen();
         List<Entry> entries = removeInFlight(batch);
-        if (memory.isEmpty() || entries.get(entries.size() - 1).seq() < memory.peekFirst().seq()) {
-            for (int i = entries.size() - 1; i >= 0; i--) {
-                memory.addFirst(entries.get(i));
-            }
-        } else {
-            List<Entry> merged = new ArrayList<>(memory);
-            merged.addAll(entries);
-            merged.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-            memory.clear();
-            memory.addAll(merged);
-        }
+        long frameBytes = 0;
         for (Entry entry : entries) {
-            memoryHeapBytes += entry.sample().estimatedBytes();
-            memoryFrameBytes += entry.frameBytes();
+            frameBytes += entry.frameBytes();
         }
+        // Batches are taken oldest first, so id order is sample order even when they fail out of order.
+        requeued.put(batch.id(), new Requeued(batch, entries, frameBytes));
+        requeuedSamples += entries.size();
+        requeuedFrameBytes += frameBytes;
         maintain();
     }
 
@@ -557,7 +567,7 @@ public final class FileSinkBacklog implements SinkBacklog {
 
     @Override
     public synchronized long waitingSamples() {
-        return memory.size() + diskSamples + unwritten.size();
+        return requeuedSamples + memory.size() + diskSamples + unwritten.size();
     }
 
     /**
@@ -575,6 +585,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         syncNow();
         closed = true;
         List<Entry> lost = new ArrayList<>(unwritten);
+        requeued.values().forEach(again -> again.entries().stream().filter(e -> !e.onDisk()).forEach(lost::add));
         memory.stream().filter(e -> !e.onDisk()).forEach(lost::add);
         inFlight.values().forEach(entries -> entries.stream().filter(e -> !e.onDisk()).forEach(lost::add));
         for (Segment segment : segments) {
@@ -605,7 +616,7 @@ public final class FileSinkBacklog implements SinkBacklog {
 
     /** Waiting samples held in memory; the rest of the backlog is on disk only. */
     public synchronized int samplesInMemory() {
-        return memory.size() + unwritten.size();
+        return requeuedSamples + memory.size() + unwritten.size();
     }
 
     /** Every sequence below this one is settled (the in-memory cursor; the durable one follows at a sync). */
@@ -988,13 +999,26 @@ public final class FileSinkBacklog implements SinkBacklog {
     // ---------------------------------------------------------------- the budget
 
     private long waitingBytes() {
-        return memoryFrameBytes + diskBytes + unwrittenBytes;
+        return requeuedFrameBytes + memoryFrameBytes + diskBytes + unwrittenBytes;
     }
 
     private void evict(Consumer<DeliveryRecord> evicted) {
         int count = 0;
         Instant oldest = null;
         Instant newest = null;
+        while (waitingBytes() > byteBudget && !requeued.isEmpty()) {
+            // The oldest waiting samples; evicted whole, so that a batch never comes back changed.
+            Requeued again = requeued.pollFirstEntry().getValue();
+            requeuedSamples -= again.entries().size();
+            requeuedFrameBytes -= again.frameBytes();
+            for (Entry entry : again.entries()) {
+                settled.add(entry.seq(), entry.seq() + 1);
+                count++;
+                Instant at = entry.sample().timestamp();
+                oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
+                newest = newest == null || at.isAfter(newest) ? at : newest;
+            }
+        }
         while (waitingBytes() > byteBudget) {
             Entry entry = memory.pollFirst();
             if (entry != null) {
@@ -1026,19 +1050,11 @@ public final class FileSinkBacklog implements SinkBacklog {
     // ---------------------------------------------------------------- records
 
     private DeliveryRecord dropRecord(Collection<Sample> lost, String reason) {
-        Instant oldest = null;
-        Instant newest = null;
-        for (Sample sample : lost) {
-            Instant at = sample.timestamp();
-            oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
-            newest = newest == null || at.isAfter(newest) ? at : newest;
-        }
-        return dropRecord(lost.size(), oldest, newest, reason);
+        return DeliveryRecord.dropped(sink, lost, clock.instant(), reason);
     }
 
     private DeliveryRecord dropRecord(int count, Instant oldest, Instant newest, String reason) {
-        return new DeliveryRecord(sink, -1, count, 0, 0, count, DeliveryRecord.Outcome.DROPPED, 0, clock.instant(),
-                oldest, newest, reason);
+        return DeliveryRecord.dropped(sink, count, clock.instant(), oldest, newest, reason);
     }
 
     private void requireOpen() {

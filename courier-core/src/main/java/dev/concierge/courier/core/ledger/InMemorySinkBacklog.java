@@ -3,7 +3,6 @@ package dev.concierge.courier.core.ledger;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,10 +25,11 @@ final class InMemorySinkBacklog implements SinkBacklog {
 
     private final ArrayDeque<Sample> waiting = new ArrayDeque<>();
     // Batches put back after a failed attempt, by batch id: batches are taken oldest first, so id order is
-    // sample order even when batches in flight fail out of order.
-    private final TreeMap<Long, ArrayDeque<Sample>> requeued = new TreeMap<>();
+    // sample order even when batches in flight fail out of order. Each goes out again whole.
+    private final TreeMap<Long, Batch> requeued = new TreeMap<>();
     private long requeuedSamples;
     private final Map<Long, Batch> inFlight = new LinkedHashMap<>();
+    // Estimated bytes of everything waiting, requeued batches included.
     private long waitingBytes;
     private long inFlightSamples;
     private long nextBatchId;
@@ -57,25 +57,49 @@ final class InMemorySinkBacklog implements SinkBacklog {
         Sample oldest = null;
         Sample newest = null;
         while (waitingBytes > byteBudget && waitingSamples() > 0) {
-            Sample dropped = pollOldest();
+            if (requeuedSamples > 0) {
+                // The oldest waiting samples; evicted whole, so that a batch never comes back changed.
+                Batch batch = requeued.pollFirstEntry().getValue();
+                requeuedSamples -= batch.size();
+                for (Sample dropped : batch.samples()) {
+                    waitingBytes -= dropped.estimatedBytes();
+                    lost++;
+                    oldest = oldest == null || isBefore(dropped, oldest) ? dropped : oldest;
+                    newest = newest == null || isBefore(newest, dropped) ? dropped : newest;
+                }
+                continue;
+            }
+            Sample dropped = waiting.removeFirst();
+            waitingBytes -= dropped.estimatedBytes();
             lost++;
             oldest = oldest == null || isBefore(dropped, oldest) ? dropped : oldest;
             newest = newest == null || isBefore(newest, dropped) ? dropped : newest;
         }
-        evicted.accept(new DeliveryRecord(sink, -1, lost, 0, 0, lost, DeliveryRecord.Outcome.DROPPED, 0,
-                clock.instant(), oldest.timestamp(), newest.timestamp(), overBudget));
+        evicted.accept(DeliveryRecord.dropped(sink, lost, clock.instant(), oldest.timestamp(), newest.timestamp(),
+                overBudget));
     }
 
     @Override
     public Batch takeBatch(int max) {
-        if (waitingSamples() == 0) {
+        Batch batch;
+        if (requeuedSamples > 0) {
+            Batch failed = requeued.pollFirstEntry().getValue();
+            requeuedSamples -= failed.size();
+            for (Sample sample : failed.samples()) {
+                waitingBytes -= sample.estimatedBytes();
+            }
+            batch = failed.nextAttempt();
+        } else if (!waiting.isEmpty()) {
+            List<Sample> samples = new ArrayList<>(Math.min(max, waiting.size()));
+            while (samples.size() < max && !waiting.isEmpty()) {
+                Sample sample = waiting.removeFirst();
+                waitingBytes -= sample.estimatedBytes();
+                samples.add(sample);
+            }
+            batch = new Batch(nextBatchId++, samples);
+        } else {
             return null;
         }
-        List<Sample> samples = new ArrayList<>((int) Math.min(max, waitingSamples()));
-        while (samples.size() < max && waitingSamples() > 0) {
-            samples.add(pollOldest());
-        }
-        Batch batch = new Batch(nextBatchId++, samples);
         inFlight.put(batch.id(), batch);
         inFlightSamples += batch.size();
         return batch;
@@ -83,32 +107,16 @@ final class InMemorySinkBacklog implements SinkBacklog {
 
     @Override
     public void requeue(Batch batch) {
-        if (inFlight.remove(batch.id()) == null) {
+        Batch taken = inFlight.remove(batch.id());
+        if (taken == null) {
             throw new IllegalStateException("batch " + batch.id() + " of sink " + sink + " is not in flight");
         }
-        inFlightSamples -= batch.size();
-        requeued.put(batch.id(), new ArrayDeque<>(batch.samples()));
-        requeuedSamples += batch.size();
-        for (Sample sample : batch.samples()) {
+        inFlightSamples -= taken.size();
+        requeued.put(taken.id(), taken);
+        requeuedSamples += taken.size();
+        for (Sample sample : taken.samples()) {
             waitingBytes += sample.estimatedBytes();
         }
-    }
-
-    /** Removes and returns the oldest waiting sample: requeued batches first, by batch id. */
-    private Sample pollOldest() {
-        Sample oldest;
-        if (requeuedSamples > 0) {
-            ArrayDeque<Sample> first = requeued.firstEntry().getValue();
-            oldest = first.removeFirst();
-            if (first.isEmpty()) {
-                requeued.pollFirstEntry();
-            }
-            requeuedSamples--;
-        } else {
-            oldest = waiting.removeFirst();
-        }
-        waitingBytes -= oldest.estimatedBytes();
-        return oldest;
     }
 
     @Override
@@ -144,7 +152,7 @@ final class InMemorySinkBacklog implements SinkBacklog {
         for (Batch batch : inFlight.values()) {
             owed.addAll(batch.samples());
         }
-        requeued.values().forEach(owed::addAll);
+        requeued.values().forEach(batch -> owed.addAll(batch.samples()));
         owed.addAll(waiting);
         inFlight.clear();
         requeued.clear();
@@ -162,14 +170,6 @@ final class InMemorySinkBacklog implements SinkBacklog {
     }
 
     private DeliveryRecord dropRecord(Collection<Sample> lost, String reason) {
-        Instant oldest = null;
-        Instant newest = null;
-        for (Sample sample : lost) {
-            Instant at = sample.timestamp();
-            oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
-            newest = newest == null || at.isAfter(newest) ? at : newest;
-        }
-        return new DeliveryRecord(sink, -1, lost.size(), 0, 0, lost.size(), DeliveryRecord.Outcome.DROPPED, 0,
-                clock.instant(), oldest, newest, reason);
+        return DeliveryRecord.dropped(sink, lost, clock.instant(), reason);
     }
 }

@@ -11,12 +11,22 @@ import java.util.function.Consumer;
  * <p>A sample moves {@code append -> takeBatch (in flight) -> settle}, or back to waiting with
  * {@link #requeue}. Only {@link #settle} makes the ledger forget a sample, so an implementation that
  * persists appends and settlements survives a crash with at most the in-flight batches resent.
+ *
+ * <p>The backlog owns each batch's identity (see {@link Batch}): a batch is formed once, by the
+ * {@link #takeBatch} that first takes its samples, and keeps its id and samples until it is settled or
+ * evicted. After {@link #requeue} it comes back whole from {@code takeBatch}, before any sample that was
+ * never sent: same id, same samples in the same order, {@link Batch#attempt()} one higher. Several requeued
+ * batches come back one per {@code takeBatch}, in the order they were first taken (by id), whatever order
+ * they failed in. Ids are unique for the life of the process only: after a restart, what a persistent
+ * backlog still owes is taken again under new ids, as attempt 1.
  */
 public interface SinkBacklog {
 
     /**
      * Accepts one sample for this sink. When the budget is exceeded the oldest waiting samples are evicted
-     * and reported to {@code evicted} as one {@link DeliveryRecord.Outcome#DROPPED} record.
+     * and reported to {@code evicted} as one {@link DeliveryRecord.Outcome#DROPPED} record. Requeued batches
+     * are the oldest waiting samples; each is evicted whole, so a batch never comes back changed (eviction
+     * may then go below the budget by up to one batch).
      */
     void append(Sample sample, Consumer<DeliveryRecord> evicted);
 
@@ -33,16 +43,27 @@ public interface SinkBacklog {
     }
 
     /**
-     * Takes up to {@code max} of the oldest waiting samples as one batch, now in flight.
+     * Takes the next batch, now in flight: the oldest requeued batch, whole and as it was first taken
+     * whatever {@code max} is now (a sink's maximum does not change while it runs), with its attempt one
+     * higher; otherwise up to {@code max} of the oldest waiting samples as a new batch, attempt 1.
      *
      * @return null when nothing is waiting
      */
     Batch takeBatch(int max);
 
-    /** Puts an in-flight batch back at the head of the queue, to be taken again before newer samples. */
+    /**
+     * Puts an in-flight batch back, to be taken again whole (same id, same samples, next attempt) before
+     * newer samples and after requeued batches first taken before it.
+     *
+     * @throws IllegalStateException when the batch is not in flight
+     */
     void requeue(Batch batch);
 
-    /** Forgets an in-flight batch for good: it was delivered, rejected or dropped. */
+    /**
+     * Forgets an in-flight batch for good: it was delivered, rejected or dropped.
+     *
+     * @throws IllegalStateException when the batch is not in flight
+     */
     void settle(Batch batch);
 
     /** Samples appended and not yet settled, in flight included. */

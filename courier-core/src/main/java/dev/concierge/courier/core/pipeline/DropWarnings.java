@@ -1,19 +1,22 @@
 package dev.concierge.courier.core.pipeline;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
- * Rate-limits one sink's warnings about dropped samples: the first drop warns at once, later ones at most
- * once per interval, and that warning sums every drop since the previous one. A backlog that overflows
- * under a steady overload evicts on almost every sample it takes; a WARN line for each would cost more
- * than the eviction and bury the log. Every drop still moves the count and gets its ledger record.
+ * The one policy for warning about dropped samples, for a source whose samples the full ring refuses and for a
+ * sink whose backlog evicts: the first drop warns at once, later ones at most once per interval, and that
+ * warning sums every drop since the previous one; the others go to debug. Under a steady overload a drop
+ * happens for almost every sample; a WARN line for each would cost more than the drop and bury the log.
+ * Every drop still moves its count (and, for a sink, gets its ledger record).
  *
- * <p>Not thread-safe: used by the sink's pipeline thread only.
+ * <p>Not thread-safe: its user calls it from one thread at a time, or under a lock.
  */
 final class DropWarnings {
-    static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
     private final long intervalNanos;
+    private final NanoClock clock;
     private boolean warned;
     private long lastWarnNanos;
     // Drops logged at debug since the last warning, which the next warning sums up.
@@ -23,21 +26,23 @@ final class DropWarnings {
     private long warnedSamples;
     private long warnedDrops;
 
-    DropWarnings(long intervalNanos) {
-        if (intervalNanos < 0) {
-            throw new IllegalArgumentException("intervalNanos: " + intervalNanos + " (expected: >= 0)");
+    DropWarnings(Duration interval, NanoClock clock) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("interval: " + interval + " (expected: >= 0)");
         }
-        this.intervalNanos = intervalNanos;
+        this.intervalNanos = interval.toNanos();
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
-     * Counts one drop of {@code samples} at {@code nowNanos} ({@link System#nanoTime()}).
+     * Counts one drop of {@code samples}, now.
      *
      * @return true when this drop is to be logged as a warning, which reports {@link #droppedSinceWarning()}
      *         and {@link #dropsSinceWarning()}; false to log it at debug only
      */
-    boolean onDrop(long samples, long nowNanos) {
-        if (warned && nowNanos - lastWarnNanos < intervalNanos) {
+    boolean onDrop(long samples) {
+        long now = clock.nanoTime();
+        if (warned && now - lastWarnNanos < intervalNanos) {
             quietSamples += samples;
             quietDrops++;
             return false;
@@ -47,7 +52,7 @@ final class DropWarnings {
         quietSamples = 0;
         quietDrops = 0;
         warned = true;
-        lastWarnNanos = nowNanos;
+        lastWarnNanos = now;
         return true;
     }
 
@@ -56,8 +61,13 @@ final class DropWarnings {
         return warnedSamples;
     }
 
-    /** Drops (ledger records) the last warning covers, its own included. */
+    /** Drops the last warning covers, its own included. */
     long dropsSinceWarning() {
         return warnedDrops;
+    }
+
+    /** The least time between two warnings, in seconds, for the warning's text. */
+    long intervalSeconds() {
+        return Duration.ofNanos(intervalNanos).toSeconds();
     }
 }

@@ -39,6 +39,7 @@ public final class Pipeline implements AutoCloseable {
     private final SampleRing ring;
     private final DeliveryLedger ledger;
     private final Clock clock;
+    private final NanoClock nanoClock;
     private final SourceScheduler scheduler;
     private final Map<String, SourceStats> sourceStats = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, SinkStats> sinkStats = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -50,11 +51,12 @@ public final class Pipeline implements AutoCloseable {
     private record RunningSink(SinkSpec spec, RingReader reader, SinkWorker worker, Thread thread) {
     }
 
-    private Pipeline(SampleRing ring, DeliveryLedger ledger, Clock clock) {
+    private Pipeline(SampleRing ring, DeliveryLedger ledger, Clock clock, NanoClock nanoClock) {
         this.ring = ring;
         this.ledger = ledger;
         this.clock = clock;
-        this.scheduler = new SourceScheduler(ring, clock);
+        this.nanoClock = nanoClock;
+        this.scheduler = new SourceScheduler(ring, clock, nanoClock);
     }
 
     /**
@@ -65,7 +67,17 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline create(SampleRing ring, DeliveryLedger ledger, List<ScheduledSource> sources,
                                   List<SinkSpec> sinks, Clock clock) {
-        Pipeline pipeline = new Pipeline(ring, ledger, clock);
+        return create(ring, ledger, sources, sinks, clock, NanoClock.SYSTEM);
+    }
+
+    /**
+     * As {@link #create(SampleRing, DeliveryLedger, List, List, Clock)}, with the monotonic clock that times
+     * backoff and the rate of drop warnings ({@link NanoClock#SYSTEM} there); tests pass one they advance by
+     * hand. {@code clock} stamps records; the stop deadlines and thread joins keep to real time.
+     */
+    public static Pipeline create(SampleRing ring, DeliveryLedger ledger, List<ScheduledSource> sources,
+                                  List<SinkSpec> sinks, Clock clock, NanoClock nanoClock) {
+        Pipeline pipeline = new Pipeline(ring, ledger, clock, nanoClock);
         sinks.forEach(pipeline::addSink);
         sources.forEach(pipeline::addSource);
         return pipeline;
@@ -116,7 +128,7 @@ public final class Pipeline implements AutoCloseable {
         }
         SinkStats stats = new SinkStats(spec.sink().events());
         RingReader reader = ring.newReader(name);
-        SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock);
+        SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock, nanoClock);
         Thread thread = new Thread(worker, "courier-sink-" + name);
         thread.setDaemon(true);
         sinks.put(name, new RunningSink(spec, reader, worker, thread));

@@ -13,11 +13,14 @@ final class RingEmitter implements Emitter {
     private final String source;
     private final SampleRing ring;
     private final SourceStats stats;
+    // Guarded by itself: a source may offer from more than one thread.
+    private final DropWarnings dropWarnings;
 
-    RingEmitter(String source, SampleRing ring, SourceStats stats) {
+    RingEmitter(String source, SampleRing ring, SourceStats stats, DropWarnings dropWarnings) {
         this.source = source;
         this.ring = ring;
         this.stats = stats;
+        this.dropWarnings = dropWarnings;
     }
 
     @Override
@@ -26,12 +29,17 @@ final class RingEmitter implements Emitter {
             stats.accepted.incrementAndGet();
             return true;
         }
-        // Warn once per source, then debug: a full ring refuses thousands of samples in a row.
-        if (stats.refused.getAndIncrement() == 0) {
-            log.warn("source {}: ring full ({} of {} bytes in use), dropping samples; see the refused count",
-                    source, ring.bytesInUse(), ring.byteCapacity());
-        } else {
-            log.debug("source {}: ring full, dropped {}", source, sample.qualifiedName());
+        stats.refused.incrementAndGet();
+        // A full ring refuses thousands of samples in a row: one warning per interval sums them up.
+        synchronized (dropWarnings) {
+            if (dropWarnings.onDrop(1)) {
+                log.warn("source {}: ring full ({} of {} bytes in use), dropped {} samples since the last such "
+                                + "warning (at most one every {} s, the others at debug); see the refused count",
+                        source, ring.bytesInUse(), ring.byteCapacity(), dropWarnings.droppedSinceWarning(),
+                        dropWarnings.intervalSeconds());
+            } else if (log.isDebugEnabled()) {
+                log.debug("source {}: ring full, dropped {}", source, sample.qualifiedName());
+            }
         }
         return false;
     }

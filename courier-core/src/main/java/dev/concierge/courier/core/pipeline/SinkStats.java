@@ -16,6 +16,8 @@ public final class SinkStats {
     final AtomicLong retries = new AtomicLong();
     final AtomicLong consecutiveFailures = new AtomicLong();
     final AtomicReference<String> lastError = new AtomicReference<>();
+    final AtomicLong errors = new AtomicLong();
+    final AtomicReference<String> failure = new AtomicReference<>();
     private final Map<String, LongSupplier> events;
 
     SinkStats() {
@@ -74,5 +76,28 @@ public final class SinkStats {
     /** The last retryable failure's detail, or null. */
     public String lastError() {
         return lastError.get();
+    }
+
+    /**
+     * Unexpected errors caught on the sink's thread: a {@code send} (or the encoder inside it) that threw
+     * instead of returning an outcome, or a step of the runner's own that failed. Each is logged; the thread
+     * backs off and goes on, unless the error is one it cannot go on after (see {@link #failed()}).
+     */
+    public long errors() {
+        return errors.get();
+    }
+
+    /**
+     * Whether the sink's thread has ended on an error it could not go on after (the JVM out of memory, its
+     * backlog unusable): it has released its place in the ring and takes no new samples until the sink is
+     * added again (a reload that changes it, or a restart). An operator must act; readiness checks fail.
+     */
+    public boolean failed() {
+        return failure.get() != null;
+    }
+
+    /** Why the sink's thread ended, when {@link #failed()}; otherwise null. */
+    public String failure() {
+        return failure.get();
     }
 }

@@ -10,12 +10,7 @@ import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,14 +26,31 @@ import org.slf4j.LoggerFactory;
  * slow only grows its own backlog and never holds the ring, or another sink, back.
  *
  * <p>Outcomes arrive on the sink's I/O threads and are handed to this thread through a queue, so the
- * backlog, the attempt counts and the backoff state are touched by this thread only.
+ * backlog and the backoff state are touched by this thread only. A batch's identity and attempt count are
+ * the backlog's ({@link SinkBacklog}); the worker keeps no state per batch.
+ *
+ * <p>Survival: a {@code send} that throws (the sink's encoder, say) is a failed attempt like any other, and
+ * any other error in one turn of the loop is counted ({@link SinkStats#errors()}), logged, and backed off
+ * from; the loop goes on, so the ring keeps draining. The loop ends early only on an error it cannot go on
+ * after: a {@link VirtualMachineError} (out of memory), a backlog that threw (its state is no longer known),
+ * or an interrupt. It then closes its ring reader first, so the ring is never held for the other sinks, and
+ * marks the sink failed ({@link SinkStats#failed()}) where readiness checks and metrics see it.
  */
 final class SinkWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
     private static final int INTAKE_CHUNK = 4096;
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    // The pause after an error when the backoff itself cannot say.
+    private static final Duration FALLBACK_ERROR_DELAY = Duration.ofSeconds(1);
 
     private record Completion(Batch batch, DeliveryOutcome outcome) {
+    }
+
+    /** A backlog call threw: the backlog's state is no longer known, so the worker cannot go on with it. */
+    private static final class BacklogFailure extends RuntimeException {
+        BacklogFailure(String call, RuntimeException cause) {
+            super("its backlog failed in " + call + ": " + cause, cause);
+        }
     }
 
     private final Sink sink;
@@ -48,15 +60,9 @@ final class SinkWorker implements Runnable {
     private final DeliveryLedger ledger;
     private final SinkStats stats;
     private final Clock clock;
+    private final NanoClock nanoClock;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-    // Attempts so far of each batch in flight, by batch id.
-    private final Map<Long, Integer> attempts = new HashMap<>();
-    // Failed attempts of requeued samples, keyed by the head sample of the failed batch (by identity). A
-    // requeued batch comes back inside a new batch, but not necessarily first: when several batches in
-    // flight fail, each is put back at the front in turn and they are taken again as one. So every sample
-    // of a new batch is looked up, and every entry found is removed.
-    private final Map<Sample, Integer> failedHeads = new IdentityHashMap<>();
     // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
     private final Sample[] chunk = new Sample[INTAKE_CHUNK];
     private int chunkLength;
@@ -66,15 +72,18 @@ final class SinkWorker implements Runnable {
     // Drops reported while one chunk is taken from the ring, merged into one record (per reason) that goes to
     // the ledger when the chunk is in: under a steady overload the backlog evicts on almost every sample taken.
     private DeliveryRecord pendingDrops;
-    private final DropWarnings dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL_NANOS);
+    private final DropWarnings dropWarnings;
     private int inFlight;
     private long nextAttemptNanos;
+    // Errors caught since the last batch the destination answered, for the backoff after each.
+    private int errorsInARow;
 
     private volatile boolean intakeOpen = true;
-    private volatile long drainDeadlineNanos = Long.MAX_VALUE;
+    private volatile long drainDeadlineNanos;
     private volatile boolean stopping;
 
-    SinkWorker(SinkSpec spec, RingReader reader, DeliveryLedger ledger, SinkStats stats, Clock clock) {
+    SinkWorker(SinkSpec spec, RingReader reader, DeliveryLedger ledger, SinkStats stats, Clock clock,
+               NanoClock nanoClock) {
         this.sink = spec.sink();
         this.backoff = spec.backoff();
         this.reader = reader;
@@ -82,36 +91,101 @@ final class SinkWorker implements Runnable {
         this.ledger = ledger;
         this.stats = stats;
         this.clock = clock;
+        this.nanoClock = nanoClock;
         this.evictions = this::recordEviction;
+        this.nextAttemptNanos = nanoClock.nanoTime();
+        this.dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock);
     }
 
     @Override
     public void run() {
+        boolean backlogUsable = true;
         try {
             while (true) {
-                boolean progressed = intake() > 0;
-                progressed |= settleCompletions();
-                progressed |= dispatch();
-                stats.pending.set(backlog.pendingSamples());
-                if (stopping && finished()) {
-                    break;
-                }
-                if (!progressed) {
-                    awaitWork();
+                try {
+                    boolean progressed = intake() > 0;
+                    progressed |= settleCompletions();
+                    progressed |= dispatch();
+                    stats.pending.set(pendingSamples());
+                    if (stopping && finished()) {
+                        break;
+                    }
+                    if (!progressed) {
+                        awaitWork();
+                    }
+                } catch (BacklogFailure | VirtualMachineError | InterruptedException fatal) {
+                    throw fatal;
+                } catch (Throwable t) {
+                    onError(t);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("its thread was interrupted", e);
+        } catch (BacklogFailure e) {
+            backlogUsable = false;
+            fail(e.getMessage(), e);
         } catch (Throwable t) {
-            log.error("sink {}: pipeline thread failed; samples stay in its backlog", sink.name(), t);
+            fail(t.toString(), t);
         } finally {
-            if (backlog.pendingSamples() > 0) {
-                log.info("sink {}: {} samples still owed at stop", sink.name(), backlog.pendingSamples());
-            }
-            backlog.close(evictions);
-            stats.pending.set(backlog.pendingSamples());
+            closeBacklog(backlogUsable);
         }
     }
 
-    /** Stops taking new samples from the ring after draining it, and ends once the backlog is sent or the deadline passes. */
+    /**
+     * Ends this sink's part in the pipeline: the ring reader is closed first, so the ring never fills behind a
+     * reader that no longer drains, and the failure goes where {@code /ready} and the metrics read it.
+     */
+    private void fail(String reason, Throwable cause) {
+        reader.close();
+        intakeOpen = false;
+        stats.errors.incrementAndGet();
+        stats.failure.set(reason);
+        log.error("sink {}: its thread ends: {}; it has left the ring and takes no new samples until it is added "
+                + "again (a reload that changes it, or a restart); what its backlog holds is kept or recorded as "
+                + "dropped", sink.name(), reason, cause);
+    }
+
+    private void closeBacklog(boolean usable) {
+        try {
+            long owed = backlog.pendingSamples();
+            if (owed > 0) {
+                log.info("sink {}: {} samples still owed at stop", sink.name(), owed);
+            }
+            backlog.close(evictions);
+            stats.pending.set(backlog.pendingSamples());
+        } catch (RuntimeException e) {
+            if (usable) {
+                log.error("sink {}: closing its backlog failed", sink.name(), e);
+            } else {
+                log.debug("sink {}: closing its failed backlog failed too", sink.name(), e);
+            }
+        }
+    }
+
+    /** An unexpected error in one turn of the loop: counted, logged, and no send until the backoff has passed. */
+    private void onError(Throwable t) {
+        stats.errors.incrementAndGet();
+        Duration delay = backoffAfter(++errorsInARow);
+        nextAttemptNanos = nanoClock.nanoTime() + delay.toNanos();
+        log.error("sink {}: unexpected error on its thread ({} in a row); next attempt in {} ms", sink.name(),
+                errorsInARow, delay.toMillis(), t);
+    }
+
+    private Duration backoffAfter(long failures) {
+        try {
+            return backoff.delayAfter((int) Math.min(Integer.MAX_VALUE, failures));
+        } catch (RuntimeException e) {
+            log.debug("sink {}: its backoff failed; waiting {} instead", sink.name(), FALLBACK_ERROR_DELAY, e);
+            return FALLBACK_ERROR_DELAY;
+        }
+    }
+
+    /**
+     * Stops taking new samples from the ring after draining it, and ends once the backlog is sent or the
+     * deadline ({@link System#nanoTime()}) passes. The deadline is real time, whatever the worker's
+     * {@link NanoClock}: it answers to the stop timeout of whatever runs the process.
+     */
     void drainAndStop(long deadlineNanos) {
         drainDeadlineNanos = deadlineNanos;
         stopping = true;
@@ -122,7 +196,7 @@ final class SinkWorker implements Runnable {
         if (intakeOpen && reader.lag() == 0) {
             intakeOpen = false;
         }
-        boolean empty = !intakeOpen && backlog.pendingSamples() == 0;
+        boolean empty = !intakeOpen && pendingSamples() == 0;
         return empty || System.nanoTime() - drainDeadlineNanos >= 0;
     }
 
@@ -136,6 +210,8 @@ final class SinkWorker implements Runnable {
             try {
                 backlog.appendAll(chunk, chunkLength, chunkEvictions);
                 stats.received.addAndGet(chunkLength);
+            } catch (RuntimeException e) {
+                throw new BacklogFailure("appendAll", e);
             } finally {
                 // The backlog holds what it still owes; the chunk keeps nothing alive.
                 Arrays.fill(chunk, 0, chunkLength, null);
@@ -150,7 +226,7 @@ final class SinkWorker implements Runnable {
         if (pendingDrops != null && !pendingDrops.detail().equals(record.detail())) {
             flushEvictions();
         }
-        pendingDrops = pendingDrops == null ? record : merged(pendingDrops, record);
+        pendingDrops = pendingDrops == null ? record : DeliveryRecord.merge(pendingDrops, record);
     }
 
     private void flushEvictions() {
@@ -161,65 +237,66 @@ final class SinkWorker implements Runnable {
         }
     }
 
-    /**
-     * One drop record for two of the same sink and reason: counts added, the wider time range (a bound
-     * neither knows stays unknown), settled when the later one was.
-     */
-    static DeliveryRecord merged(DeliveryRecord a, DeliveryRecord b) {
-        return new DeliveryRecord(b.sink(), -1, saturatedSum(a.samples(), b.samples()), 0, 0,
-                saturatedSum(a.dropped(), b.dropped()), DeliveryRecord.Outcome.DROPPED, 0,
-                a.at().isAfter(b.at()) ? a.at() : b.at(),
-                a.oldestSample() == null || b.oldestSample() == null ? null
-                        : a.oldestSample().isBefore(b.oldestSample()) ? a.oldestSample() : b.oldestSample(),
-                a.newestSample() == null || b.newestSample() == null ? null
-                        : a.newestSample().isAfter(b.newestSample()) ? a.newestSample() : b.newestSample(),
-                b.detail());
-    }
-
-    private static int saturatedSum(int a, int b) {
-        return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
-    }
-
     private boolean dispatch() {
         boolean sent = false;
-        while (inFlight < allowedInFlight() && System.nanoTime() - nextAttemptNanos >= 0) {
-            Batch batch = backlog.takeBatch(sink.maxBatchSize());
+        // The time first: while backing off after an error, not even the sink's limits are asked for.
+        while (nanoClock.nanoTime() - nextAttemptNanos >= 0 && inFlight < allowedInFlight()) {
+            Batch batch = takeBatch();
             if (batch == null) {
                 break;
             }
-            attempts.put(batch.id(), takeFailedAttempts(batch) + 1);
             inFlight++;
             sent = true;
-            CompletionStage<DeliveryOutcome> stage;
             try {
-                stage = sink.send(batch);
-            } catch (RuntimeException e) {
-                completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send failed: " + e)));
-                continue;
+                CompletionStage<DeliveryOutcome> stage = sink.send(batch);
+                if (stage == null) {
+                    completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send returned no outcome")));
+                    continue;
+                }
+                stage.whenComplete((outcome, error) -> {
+                    DeliveryOutcome settled = outcome != null ? outcome
+                            : DeliveryOutcome.Retry.of(error == null ? "no outcome" : error.toString());
+                    completions.add(new Completion(batch, settled));
+                    reader.wakeUp();
+                });
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // A poison batch or a broken encoder must not end the thread: it is a failed attempt. Every
+                // batch taken ends as exactly one completion, so none is stranded in flight.
+                sendThrew(batch, e);
             }
-            stage.whenComplete((outcome, error) -> {
-                DeliveryOutcome settled = outcome != null ? outcome
-                        : DeliveryOutcome.Retry.of(error == null ? "no outcome" : error.toString());
-                completions.add(new Completion(batch, settled));
-                reader.wakeUp();
-            });
         }
         return sent;
     }
 
-    /** The most failed attempts of any sample in {@code batch}, forgotten from now on. */
-    private int takeFailedAttempts(Batch batch) {
-        if (failedHeads.isEmpty()) {
-            return 0;
+    private void sendThrew(Batch batch, Throwable e) {
+        stats.errors.incrementAndGet();
+        // The stack trace once per run of failures; the attempt's WARN line carries the error every time.
+        if (stats.consecutiveFailures.get() == 0) {
+            log.error("sink {}: send of batch {} threw instead of returning an outcome; treated as a failed attempt",
+                    sink.name(), batch.id(), e);
+        } else {
+            log.debug("sink {}: send of batch {} threw again", sink.name(), batch.id(), e);
         }
-        int most = 0;
-        for (Sample sample : batch.samples()) {
-            Integer failed = failedHeads.remove(sample);
-            if (failed != null && failed > most) {
-                most = failed;
-            }
+        completions.add(new Completion(batch, DeliveryOutcome.Retry.of("send threw: " + e)));
+    }
+
+    private Batch takeBatch() {
+        int max = sink.maxBatchSize();
+        try {
+            return backlog.takeBatch(max);
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("takeBatch", e);
         }
-        return most;
+    }
+
+    private long pendingSamples() {
+        try {
+            return backlog.pendingSamples();
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("pendingSamples", e);
+        }
     }
 
     /**
@@ -243,41 +320,42 @@ final class SinkWorker implements Runnable {
     }
 
     private void settle(Batch batch, DeliveryOutcome outcome) {
-        Integer attempted = attempts.remove(batch.id());
-        int tries = attempted == null ? 1 : attempted;
         if (outcome instanceof DeliveryOutcome.Retry retry) {
-            backlog.requeue(batch);
-            failedHeads.put(batch.samples().get(0), tries);
+            try {
+                backlog.requeue(batch);
+            } catch (RuntimeException e) {
+                throw new BacklogFailure("requeue", e);
+            }
             long failures = stats.consecutiveFailures.incrementAndGet();
             stats.retries.incrementAndGet();
             stats.lastError.set(retry.detail());
-            Duration delay = delayBeforeRetry(backoff.delayAfter((int) Math.min(Integer.MAX_VALUE, failures)),
-                    retry.retryAfter());
-            nextAttemptNanos = System.nanoTime() + delay.toNanos();
+            Duration delay = delayBeforeRetry(backoffAfter(failures), retry.retryAfter());
+            nextAttemptNanos = nanoClock.nanoTime() + delay.toNanos();
             log.warn("sink {}: batch {} of {} samples not delivered (attempt {}): {}; next attempt in {} ms",
-                    sink.name(), batch.id(), batch.size(), tries, retry.detail(), delay.toMillis());
+                    sink.name(), batch.id(), batch.size(), batch.attempt(), retry.detail(), delay.toMillis());
             return;
         }
         stats.consecutiveFailures.set(0);
-        backlog.settle(batch);
+        errorsInARow = 0;
+        try {
+            backlog.settle(batch);
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("settle", e);
+        }
         stats.batches.incrementAndGet();
-        int accepted;
         int rejected;
         DeliveryRecord.Outcome settled;
         if (outcome instanceof DeliveryOutcome.Delivered) {
-            accepted = batch.size();
             rejected = 0;
             settled = DeliveryRecord.Outcome.DELIVERED;
         } else if (outcome instanceof DeliveryOutcome.PartiallyRejected partial) {
             rejected = Math.min(batch.size(), partial.rejected());
-            accepted = batch.size() - rejected;
             settled = DeliveryRecord.Outcome.PARTIALLY_REJECTED;
         } else {
-            accepted = 0;
             rejected = batch.size();
             settled = DeliveryRecord.Outcome.REJECTED;
         }
-        stats.delivered.addAndGet(accepted);
+        stats.delivered.addAndGet(batch.size() - rejected);
         stats.rejected.addAndGet(rejected);
         if (rejected > 0) {
             log.warn("sink {}: batch {}: destination refused {} of {} samples for good: {}; recorded in the ledger, not resent", sink.name(),
@@ -286,29 +364,7 @@ final class SinkWorker implements Runnable {
             log.debug("sink {}: batch {} of {} samples delivered: {}", sink.name(), batch.id(), batch.size(),
                     outcome.detail());
         }
-        ledger.record(record(batch, accepted, rejected, settled, tries, outcome.detail()));
-    }
-
-    private DeliveryRecord record(Batch batch, int accepted, int rejected, DeliveryRecord.Outcome outcome,
-                                  int tries, String detail) {
-        // Compared as (second, nanos) so that a batch of thousands costs two Instants, not one per sample.
-        List<Sample> samples = batch.samples();
-        Sample oldest = samples.get(0);
-        Sample newest = oldest;
-        for (Sample sample : samples) {
-            if (isBefore(sample, oldest)) {
-                oldest = sample;
-            }
-            if (isBefore(newest, sample)) {
-                newest = sample;
-            }
-        }
-        return new DeliveryRecord(sink.name(), batch.id(), batch.size(), accepted, rejected, 0, outcome, tries,
-                clock.instant(), oldest.timestamp(), newest.timestamp(), detail);
-    }
-
-    private static boolean isBefore(Sample a, Sample b) {
-        return a.epochSecond() < b.epochSecond() || a.epochSecond() == b.epochSecond() && a.nanos() < b.nanos();
+        ledger.record(DeliveryRecord.settled(sink.name(), batch, settled, rejected, clock.instant(), outcome.detail()));
     }
 
     /** The backoff's delay, or the destination's own {@code Retry-After} hint when that is longer. */
@@ -322,12 +378,12 @@ final class SinkWorker implements Runnable {
     }
 
     private void logAndRecordEviction(DeliveryRecord record) {
-        if (dropWarnings.onDrop(record.dropped(), System.nanoTime())) {
+        if (dropWarnings.onDrop(record.dropped())) {
             log.warn("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger; {} samples in {} drops "
                             + "since the last such warning (at most one every {} s, the others at debug)",
                     sink.name(), record.dropped(),
                     record.oldestSample(), record.newestSample(), record.detail(), dropWarnings.droppedSinceWarning(),
-                    dropWarnings.dropsSinceWarning(), TimeUnit.NANOSECONDS.toSeconds(DropWarnings.DEFAULT_INTERVAL_NANOS));
+                    dropWarnings.dropsSinceWarning(), dropWarnings.intervalSeconds());
         } else if (log.isDebugEnabled()) {
             log.debug("sink {}: dropped {} samples from {} to {}: {}; recorded in the ledger", sink.name(),
                     record.dropped(), record.oldestSample(), record.newestSample(), record.detail());
@@ -337,8 +393,15 @@ final class SinkWorker implements Runnable {
 
     private void awaitWork() throws InterruptedException {
         long waitNanos = IDLE_WAIT_NANOS;
-        if (backlog.waitingSamples() > 0 && inFlight < allowedInFlight()) {
-            waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - System.nanoTime()));
+        long now = nanoClock.nanoTime();
+        long waiting;
+        try {
+            waiting = backlog.waitingSamples();
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("waitingSamples", e);
+        }
+        if (waiting > 0 && inFlight < allowedInFlight()) {
+            waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - now));
         }
         if (stopping) {
             waitNanos = Math.max(0, Math.min(waitNanos, drainDeadlineNanos - System.nanoTime()));

@@ -28,6 +28,7 @@ final class SourceScheduler {
 
     private final SampleRing ring;
     private final Clock clock;
+    private final NanoClock nanoClock;
     private final ScheduledExecutorService ticker;
     // At most one collect per source runs at a time, so this pool never holds more threads than sources.
     private final ExecutorService collectors;
@@ -53,9 +54,10 @@ final class SourceScheduler {
         }
     }
 
-    SourceScheduler(SampleRing ring, Clock clock) {
+    SourceScheduler(SampleRing ring, Clock clock, NanoClock nanoClock) {
         this.ring = ring;
         this.clock = clock;
+        this.nanoClock = nanoClock;
         this.ticker = Executors.newSingleThreadScheduledExecutor(named("courier-scheduler"));
         this.collectors = Executors.newCachedThreadPool(named("courier-source"));
     }
@@ -67,7 +69,7 @@ final class SourceScheduler {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
         SourceStats stats = new SourceStats();
-        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats), stats);
+        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock)), stats);
         entries.put(name, entry);
         if (started) {
             schedule(entry);

@@ -27,7 +27,9 @@ public interface Sink extends AutoCloseable {
     /**
      * Starts one delivery attempt. Must not block: the I/O happens elsewhere and completes the stage.
      * The stage must complete (normally, with an outcome) within the sink's own timeouts; completing
-     * exceptionally is treated as {@link DeliveryOutcome.Retry}.
+     * exceptionally, or throwing from {@code send} itself, is treated as {@link DeliveryOutcome.Retry} (a
+     * throw is also counted and logged as an error). After a retry the same batch comes back, same id and
+     * samples, {@link Batch#attempt()} one higher (see {@link Batch}).
      */
     CompletionStage<DeliveryOutcome> send(Batch batch);
 

@@ -146,21 +146,6 @@ class FileDeliveryLedgerTest {
     }
 
     @Test
-    void requeuedBatchesComeBackFirstAsTheSameSamples() {
-        FileSinkBacklog backlog = open("zabbix");
-        List<Sample> samples = appendCounters(backlog, 5);
-
-        Batch first = backlog.takeBatch(2);
-        Batch second = backlog.takeBatch(2);
-        backlog.requeue(second);
-        backlog.requeue(first);
-        Batch again = backlog.takeBatch(10);
-
-        assertThat(again.samples()).isEqualTo(samples);
-        assertThat(again.samples().get(0)).isSameAs(first.samples().get(0));
-    }
-
-    @Test
     void cutsATornTailReportsItAndOpens() throws IOException {
         FileSinkBacklog backlog = open("zabbix");
         List<Sample> samples = appendCounters(backlog, 100);
@@ -340,11 +325,10 @@ class FileDeliveryLedgerTest {
         FileDeliveryLedger.Options options = SMALL_SEGMENTS.withLedgerLog(4096, 2).withRecentCapacity(5);
         ledger = FileDeliveryLedger.open(dir, CLOCK, options);
         for (int i = 0; i < 200; i++) {
-            ledger.record(new DeliveryRecord("zabbix", i, 10, 9, 1, 0, DeliveryRecord.Outcome.PARTIALLY_REJECTED, 1,
-                    CLOCK.instant(), Instant.ofEpochSecond(i), Instant.ofEpochSecond(i + 1), "processed: 9; failed: 1"));
+            ledger.record(DeliveryRecord.settled("zabbix", new Batch(i, Samples.counters("x", 10)),
+                    DeliveryRecord.Outcome.PARTIALLY_REJECTED, 1, CLOCK.instant(), "processed: 9; failed: 1"));
         }
-        ledger.record(new DeliveryRecord("graphite", -1, 3, 0, 0, 3, DeliveryRecord.Outcome.DROPPED, 0,
-                CLOCK.instant(), null, null, "budget"));
+        ledger.record(DeliveryRecord.dropped("graphite", 3, CLOCK.instant(), null, null, "budget"));
         List<DeliveryRecord> before = ledger.recent(5);
         ledger.close();
 
@@ -360,8 +344,8 @@ class FileDeliveryLedgerTest {
     @Test
     void readsTheLedgerLogBackPastATornTail() throws IOException {
         ledger = FileDeliveryLedger.open(dir, CLOCK);
-        DeliveryRecord delivered = new DeliveryRecord("zabbix", 7, 2, 2, 0, 0, DeliveryRecord.Outcome.DELIVERED, 1,
-                CLOCK.instant(), null, null, "ok");
+        DeliveryRecord delivered = DeliveryRecord.settled("zabbix", new Batch(7, Samples.counters("x", 2)),
+                DeliveryRecord.Outcome.DELIVERED, 0, CLOCK.instant(), "ok");
         ledger.record(delivered);
         ledger.record(delivered);
         ledger.close();
@@ -381,8 +365,8 @@ class FileDeliveryLedgerTest {
 
     @Test
     void passesEveryNewRecordToItsListenersButNotThoseReadBackAtOpen() {
-        DeliveryRecord delivered = new DeliveryRecord("zabbix", 1, 2, 2, 0, 0, DeliveryRecord.Outcome.DELIVERED, 1,
-                CLOCK.instant(), null, null, "ok");
+        DeliveryRecord delivered = DeliveryRecord.settled("zabbix", new Batch(1, Samples.counters("x", 2)),
+                DeliveryRecord.Outcome.DELIVERED, 0, CLOCK.instant(), "ok");
         ledger = FileDeliveryLedger.open(dir, CLOCK);
         ledger.record(delivered);
         ledger.close();
@@ -393,8 +377,8 @@ class FileDeliveryLedgerTest {
         });
         ledger.addListener(heard::add);
 
-        DeliveryRecord rejected = new DeliveryRecord("zabbix", 2, 1, 0, 1, 0, DeliveryRecord.Outcome.REJECTED, 1,
-                CLOCK.instant(), null, null, "failed: 1");
+        DeliveryRecord rejected = DeliveryRecord.settled("zabbix", new Batch(2, Samples.counters("x", 1)),
+                DeliveryRecord.Outcome.REJECTED, 1, CLOCK.instant(), "failed: 1");
         ledger.record(rejected);
         FileSinkBacklog backlog = ledger.openBacklog("graphite", 1);
         backlog.append(Samples.counter("x", 1, 1_700_000_000L), ledger::record);

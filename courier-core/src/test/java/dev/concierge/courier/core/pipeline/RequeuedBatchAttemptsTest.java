@@ -25,8 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attempt counts when a retried sample goes out again in one batch with samples sent for the first time:
- * the batch's record counts the sends of its most-tried sample.
+ * A batch that failed goes out again whole, under its id with its attempt counted, before samples that came
+ * in meanwhile, which go out in a batch of their own; the ledger counts the retried batch's sends.
  */
 class RequeuedBatchAttemptsTest {
     private final InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(Clock.systemUTC(), 100);
@@ -41,7 +41,7 @@ class RequeuedBatchAttemptsTest {
     }
 
     @Test
-    void aRetriedSampleSentWithNewOnesCountsItsEarlierSends() {
+    void aRetriedBatchIsResentAloneUnderItsIdAndItsRecordCountsItsSends() {
         Sample retried = Samples.counter("retried", 1, 1_700_000_000L);
         Sample delivered = Samples.counter("delivered", 2, 1_700_000_001L);
         Sample fresh = Samples.counter("fresh", 3, 1_700_000_002L);
@@ -60,13 +60,23 @@ class RequeuedBatchAttemptsTest {
         toEmit.add(fresh);
         await().until(() -> pipeline.sinkStats().get("by-hand").received() == 3);
         sink.answer(1, new DeliveryOutcome.Delivered("processed: 1"));
-        await().until(() -> sink.sends.size() == 3);
-        assertThat(sink.sends.get(2).batch.samples()).containsExactly(retried, fresh);
-        sink.answer(2, new DeliveryOutcome.Delivered("processed: 2"));
+        // Delivering again, the sink gets its full concurrency back: the retried batch, then the fresh one.
+        await().until(() -> sink.sends.size() == 4);
+        Batch firstSend = sink.sends.get(0).batch;
+        Batch resend = sink.sends.get(2).batch;
+        assertThat(resend.samples()).containsExactly(retried);
+        assertThat(resend.id()).isEqualTo(firstSend.id());
+        assertThat(resend.attempt()).isEqualTo(2);
+        sink.answer(2, new DeliveryOutcome.Delivered("processed: 1"));
+        assertThat(sink.sends.get(3).batch.samples()).containsExactly(fresh);
+        assertThat(sink.sends.get(3).batch.attempt()).isEqualTo(1);
+        sink.answer(3, new DeliveryOutcome.Delivered("processed: 1"));
 
         await().until(() -> ledger.totals("by-hand").accepted() == 3);
-        DeliveryRecord record = ledger.recent(1).get(0);
-        assertThat(record.attempts()).as("sends of the retried sample").isEqualTo(2);
+        DeliveryRecord record = ledger.recent(2).get(0);
+        assertThat(record.batchId()).isEqualTo(firstSend.id());
+        assertThat(record.attempts()).as("sends of the retried batch").isEqualTo(2);
+        assertThat(ledger.recent(1).get(0).attempts()).isEqualTo(1);
     }
 
     /** Emits what the test queued since the last collect. */

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,57 +133,6 @@ class ZabbixSinkFailureTest {
                 "{\"response\":\"failed\",\"info\":\"cannot parse as a valid JSON object\"}"));
 
         assertThat(outcome).isEqualTo(new DeliveryOutcome.Rejected("cannot parse as a valid JSON object"));
-    }
-
-    @Test
-    void resendsOnlyTheFramesThatWereNotAnsweredWhenTheSameBatchComesBack() throws Exception {
-        AtomicBoolean dbUp = new AtomicBoolean(false);
-        trapper = new ScriptedTrapper(request -> request.contains("\"host\":\"db-01\"") && !dbUp.get()
-                ? ScriptedTrapper.CLOSE : ScriptedTrapper.success(2, 0, 2));
-        sink = sinkTo(trapper.port());
-        Batch batch = new Batch(42, List.of(
-                sample("web-01", "a", SampleValue.of(1L), 1, 0), sample("db-01", "a", SampleValue.of(1L), 1, 0),
-                sample("web-01", "b", SampleValue.of(2L), 2, 0), sample("db-01", "b", SampleValue.of(2L), 2, 0)));
-
-        DeliveryOutcome first = sink.send(batch).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        dbUp.set(true);
-        DeliveryOutcome second = sink.send(batch).toCompletableFuture().get(30, TimeUnit.SECONDS);
-
-        assertThat(first).isInstanceOf(DeliveryOutcome.Retry.class);
-        assertThat(first.detail()).contains("1 of 2 frames: connection closed before a complete reply");
-        assertThat(second).isInstanceOf(DeliveryOutcome.Delivered.class);
-        assertThat(second.detail()).startsWith("2 frames, processed: 4; failed: 0; total: 4");
-        // web-01 once, db-01 twice: the answered frame was not sent again.
-        assertThat(trapper.requests()).hasSize(3);
-        assertThat(trapper.requests().stream().filter(r -> r.contains("web-01"))).hasSize(1);
-    }
-
-    @Test
-    void resendsOnlyTheUnansweredFramesOfOneHostsRowsInTimeOrderWhenTheBatchComesBack() throws Exception {
-        AtomicBoolean up = new AtomicBoolean(false);
-        trapper = new ScriptedTrapper(request -> request.contains("gauge[c,") && !up.get()
-                ? ScriptedTrapper.CLOSE : ScriptedTrapper.success(2, 0, 2));
-        sink = ZabbixSink.create(ZabbixSinkConfig.of("zabbix-test", "127.0.0.1", trapper.port())
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)).withMaxRowsPerFrame(2));
-        List<Sample> samples = List.of(sample("web-01", "a", SampleValue.of(1L), 1, 0),
-                sample("web-01", "b", SampleValue.of(0.5), 1, 0), sample("web-01", "c", SampleValue.of("x"), 1, 0),
-                sample("web-01", "d", SampleValue.of(2L), 2, 0));
-
-        DeliveryOutcome first = sink.send(new Batch(7, samples)).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        up.set(true);
-        // Equal samples, not the same ones: frames match by their rows' content too.
-        List<Sample> copies = samples.stream().map(s -> new Sample(s.name(), s.labels(), s.type(), s.field(),
-                s.value(), s.epochSecond(), s.nanos(), s.host(), s.source())).toList();
-        DeliveryOutcome second = sink.send(new Batch(7, copies)).toCompletableFuture().get(30, TimeUnit.SECONDS);
-
-        assertThat(first).isInstanceOf(DeliveryOutcome.Retry.class);
-        assertThat(first.detail()).contains("1 of 2 frames: connection closed before a complete reply");
-        assertThat(second).isInstanceOf(DeliveryOutcome.Delivered.class);
-        assertThat(second.detail()).startsWith("2 frames, processed: 4; failed: 0; total: 4");
-        assertThat(trapper.requests()).hasSize(3);
-        assertThat(trapper.requests().get(0) + trapper.requests().get(1)).contains("\"key\":\"gauge[a,shard=1]\"");
-        assertThat(trapper.requests().get(2)).contains("\"key\":\"gauge[c,shard=1]\",\"value\":\"x\"")
-                .contains("\"key\":\"gauge[d,shard=2]\",\"value\":\"2\"").doesNotContain("gauge[a,");
     }
 
     @Test
