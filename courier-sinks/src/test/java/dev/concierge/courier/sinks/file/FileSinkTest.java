@@ -143,14 +143,15 @@ class FileSinkTest {
         Files.createSymbolicLink(file(), DEV_FULL);
         List<Sample> samples = Samples.counters("full", 4);
         try (FileSink sink = FileSink.create(FileSinkConfig.of("f", file()))) {
-            DeliveryOutcome refused = outcomeOf(sink, new Batch(7, samples));
+            Batch batch = new Batch(7, samples);
+            DeliveryOutcome refused = outcomeOf(sink, batch);
 
             assertThat(refused).isInstanceOf(DeliveryOutcome.Retry.class);
             assertThat(refused.detail()).startsWith(file() + ": ").contains("No space left on device");
             assertThat(sink.writeErrors()).isEqualTo(1);
 
             Files.delete(file()); // the link, not /dev/full: the next open creates a regular file
-            DeliveryOutcome retried = outcomeOf(sink, new Batch(7, samples));
+            DeliveryOutcome retried = outcomeOf(sink, batch.nextAttempt());
 
             assertThat(retried).isInstanceOf(DeliveryOutcome.Delivered.class);
         }
