@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * courier_source_last_collect_samples        samples the last completed run offered
  * courier_source_collect_seconds             collect runs (count) and the time they took (sum)
  * courier_source_last_collect_duration_seconds  how long the last completed run took
+ * courier_source_events_total                the source's own counts, by event: values it skipped, by reason
  * courier_sink_samples_received_total        samples taken into the sink's backlog
  * courier_sink_samples_delivered_total       samples the destination accepted
  * courier_sink_samples_rejected_total        samples the destination refused for good
@@ -178,6 +179,11 @@ public final class CourierMetrics implements AutoCloseable {
         Gauge.builder("courier.source.last.collect.duration", stats, s -> s.lastCollectDuration().toNanos() / 1e9)
                 .description("How long the last completed collect run took").baseUnit("seconds")
                 .tag("source", name).register(registry);
+        stats.events().forEach((event, count) -> FunctionCounter.builder("courier.source.events", count,
+                        LongSupplier::getAsLong)
+                .description("What the source counted beyond the samples it offered: values it skipped, by reason, "
+                        + "and work of its own")
+                .tag("source", name).tag("event", event).register(registry));
     }
 
     private void bindSink(String name, SinkStats stats) {

@@ -82,7 +82,8 @@ class AdminServerTest {
         }
         CourierConfig config = new CourierConfig(Path.of("unused"), 1024, 1 << 20, shutdownDeadline,
                 List.of(GivenPlugins.source("app", Duration.ofHours(1),
-                        () -> new ListSource("app", run -> run == 0 ? samples(SAMPLES) : List.of()))),
+                        () -> new ListSource("app", run -> run == 0 ? samples(SAMPLES) : List.of())
+                                .counting(Map.of("malformed_lines", () -> 3)))),
                 definitions, admin);
         courier = Courier.create(config, ledger, clock);
         return courier;
@@ -190,6 +191,7 @@ class AdminServerTest {
                 .containsEntry("courier_sink_retries_total{sink=\"zabbix\"}", (double) sink.retries())
                 .containsEntry("courier_sink_consecutive_failures{sink=\"zabbix\"}", 0.0)
                 .containsEntry("courier_sink_events_total{event=\"attempts\",sink=\"zabbix\"}", (double) attempts.get())
+                .containsEntry("courier_source_events_total{event=\"malformed_lines\",source=\"app\"}", 3.0)
                 .containsEntry("courier_source_runs_total{source=\"app\"}", (double) source.runs())
                 .containsEntry("courier_source_failures_total{source=\"app\"}", 0.0)
                 .containsEntry("courier_source_overlaps_skipped_total{source=\"app\"}", 0.0)

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
+import dev.concierge.courier.app.wiring.GivenPlugins;
 import dev.concierge.courier.app.wiring.SinkDefinition;
-import dev.concierge.courier.app.wiring.SourceDefinition;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.pipeline.SinkStats;
 import dev.concierge.courier.core.testing.ListSource;
@@ -42,13 +42,12 @@ class FailedSinkAdminTest {
     }
 
     private void start(RecordingSink... sinks) {
-        List<SinkDefinition> definitions = new ArrayList<>();
+        List<SinkDefinition<?>> definitions = new ArrayList<>();
         for (RecordingSink sink : sinks) {
-            definitions.add(new SinkDefinition(sink.name(), "recording", "a recording sink",
-                    failures -> Duration.ofMillis(50), 1 << 20, () -> sink));
+            definitions.add(GivenPlugins.sink(sink, failures -> Duration.ofMillis(50), 1 << 20));
         }
         CourierConfig config = new CourierConfig(Path.of("unused"), 1024, 1 << 20, Duration.ofSeconds(2),
-                List.of(new SourceDefinition("app", "list", Duration.ofHours(1), "test samples",
+                List.of(GivenPlugins.source("app", Duration.ofHours(1),
                         () -> new ListSource("app", run -> run == 0 ? Samples.counters("x", SAMPLES) : List.of()))),
                 definitions, AdminConfig.loopback(0));
         courier = Courier.create(config, new InMemoryDeliveryLedger(Clock.systemUTC(), 1000), Clock.systemUTC());

@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.pipeline;
 
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ring.RingReader;
 import dev.concierge.courier.core.ring.SampleRing;
@@ -126,7 +127,7 @@ public final class Pipeline implements AutoCloseable {
         if (sinks.containsKey(name)) {
             throw new IllegalArgumentException("sink name: " + name + " (expected: unique)");
         }
-        SinkStats stats = new SinkStats(spec.sink().events());
+        SinkStats stats = new SinkStats(CountsEvents.of(spec.sink()));
         RingReader reader = ring.newReader(name);
         SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock, nanoClock);
         Thread thread = new Thread(worker, "courier-sink-" + name);

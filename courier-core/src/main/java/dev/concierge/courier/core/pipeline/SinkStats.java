@@ -28,7 +28,7 @@ public final class SinkStats {
         this.events = Map.copyOf(events);
     }
 
-    /** The sink's own counts ({@link dev.concierge.courier.core.spi.Sink#events()}), by event name. */
+    /** The sink's own counts ({@link dev.concierge.courier.core.spi.CountsEvents}), by event name; empty without. */
     public Map<String, LongSupplier> events() {
         return events;
     }

@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.pipeline;
 
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.SourceException;
 import java.time.Clock;
@@ -68,7 +69,7 @@ final class SourceScheduler {
         if (entries.containsKey(name)) {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
-        SourceStats stats = new SourceStats();
+        SourceStats stats = new SourceStats(CountsEvents.of(scheduled.source()));
         Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock)), stats);
         entries.put(name, entry);
         if (started) {

@@ -2,11 +2,14 @@ package dev.concierge.courier.core.pipeline;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /** Running counts for one source. Written by the pipeline, read by anyone. */
 public final class SourceStats {
+    private final Map<String, LongSupplier> events;
     final AtomicLong runs = new AtomicLong();
     final AtomicLong overlapsSkipped = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
@@ -17,6 +20,19 @@ public final class SourceStats {
     final AtomicLong lastCollectSamples = new AtomicLong();
     final AtomicLong lastCollectNanos = new AtomicLong();
     final AtomicLong collectNanos = new AtomicLong();
+
+    SourceStats() {
+        this(Map.of());
+    }
+
+    SourceStats(Map<String, LongSupplier> events) {
+        this.events = Map.copyOf(events);
+    }
+
+    /** The source's own counts ({@link dev.concierge.courier.core.spi.CountsEvents}), by event name; empty without. */
+    public Map<String, LongSupplier> events() {
+        return events;
+    }
 
     /** Collect runs started. */
     public long runs() {

@@ -1,15 +1,14 @@
 package dev.concierge.courier.core.spi;
 
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.function.LongSupplier;
 
 /**
  * A destination. The pipeline owns batching, retry, backoff, ledger records and drop accounting; a sink
  * only turns one batch into one attempt and reports how it went.
  *
  * <p>{@link #send} is called from one pipeline thread at a time, with at most {@link #maxInFlight()}
- * batches outstanding. The sink never retries by itself.
+ * batches outstanding. The sink never retries by itself. What it counts of its own, it says with
+ * {@link CountsEvents}.
  */
 public interface Sink extends AutoCloseable {
 
@@ -32,15 +31,6 @@ public interface Sink extends AutoCloseable {
      * samples, {@link Batch#attempt()} one higher (see {@link Batch}).
      */
     CompletionStage<DeliveryOutcome> send(Batch batch);
-
-    /**
-     * What this sink counts beyond the pipeline's accounting of samples, by event name in snake_case (such as
-     * {@code non_finite_skipped}): why values it was given were not sent, and work of its own. Each count only
-     * grows. The names are fixed when the sink is built; the suppliers are read from any thread.
-     */
-    default Map<String, LongSupplier> events() {
-        return Map.of();
-    }
 
     /** Releases connections and threads. Called once, after the last outcome. */
     @Override

@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.testing;
 
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
  * {@link #holdReplies()} its replies wait until {@link #releaseAll} is called, like a destination that
  * never answers.
  */
-public final class RecordingSink implements Sink {
+public final class RecordingSink implements Sink, CountsEvents {
     private final String name;
     private final int maxBatchSize;
     private final int maxInFlight;
@@ -45,7 +46,7 @@ public final class RecordingSink implements Sink {
         return this;
     }
 
-    /** Reports these as its {@link Sink#events()}. */
+    /** Reports these as its {@link CountsEvents#events()}. */
     public RecordingSink counting(Map<String, LongSupplier> events) {
         this.events = Map.copyOf(events);
         return this;

@@ -2,6 +2,7 @@ package dev.concierge.courier.sinks.file;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.sinks.file.FileSinkConfig.Fsync;
@@ -70,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * the sink's own thread, in order, one batch at a time. A write to a hung file system holds the stage for
  * as long as the operating system does. {@link #close} lets queued batches finish, then closes the file.
  */
-public final class FileSink implements Sink {
+public final class FileSink implements Sink, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(FileSink.class);
 
     /** How long {@link #close} waits for queued writes. */

@@ -2,6 +2,7 @@ package dev.concierge.courier.sinks.graphite;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.sinks.graphite.GraphiteConnection.Written;
@@ -66,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * on the sink's own Netty event loop, which {@link #close} shuts down. One batch is in flight at a time, so
  * the writes on each connection stay in order and a broken connection puts at most one batch in doubt.
  */
-public final class GraphiteSink implements Sink {
+public final class GraphiteSink implements Sink, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(GraphiteSink.class);
 
     static final long DOWN_RECHECK_SECONDS = 30;

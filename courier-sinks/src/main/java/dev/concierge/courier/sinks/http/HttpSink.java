@@ -1,6 +1,7 @@
 package dev.concierge.courier.sinks.http;
 
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Secrets.</b> Credentials and header values are never logged; the endpoint is logged with query
  * values other than {@code db} and {@code precision} masked, as InfluxDB accepts {@code p=} there.
  */
-public final class HttpSink implements Sink {
+public final class HttpSink implements Sink, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSink.class);
 
     /** Of an error response, this much is read into memory; the rest is read and thrown away. */

@@ -3,6 +3,7 @@ package dev.concierge.courier.sinks.zabbix;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
@@ -89,7 +90,7 @@ import org.slf4j.LoggerFactory;
  * there too. {@link #close} shuts the event loop down. The returned stage always completes
  * normally, within the connect timeout plus the read timeout of each frame's turn.
  */
-public final class ZabbixSink implements Sink {
+public final class ZabbixSink implements Sink, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ZabbixSink.class);
 
     /** A sender-data reply is about 100 bytes; anything near this limit is not a reply. */

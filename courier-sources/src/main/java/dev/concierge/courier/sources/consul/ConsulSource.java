@@ -1,5 +1,7 @@
 package dev.concierge.courier.sources.consul;
 
+import java.util.function.LongSupplier;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * stopped and the sinks drained): it deregisters the courier, stops the watches, closes the HTTP clients and
  * every target source.
  */
-public final class ConsulSource implements Source {
+public final class ConsulSource implements Source, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulSource.class);
 
     /** Per instance: 1 while every check of the instance passes, else 0. */
@@ -372,6 +374,13 @@ public final class ConsulSource implements Source {
      * Deregisters (when registered), stops the watches, closes both HTTP clients (which ends queries in
      * flight), the scrape threads and every target source. Called once, after the last collect.
      */
+    @Override
+    public Map<String, LongSupplier> events() {
+        return Map.of("scrape_failures", this::scrapeFailures, "skipped_instances", this::skippedInstances,
+                "query_failures", this::queryFailures, "index_resets", this::indexResets,
+                "registration_failures", this::registrationFailures);
+    }
+
     @Override
     public void close() {
         if (registration != null) {

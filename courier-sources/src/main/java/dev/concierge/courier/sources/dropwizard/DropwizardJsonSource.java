@@ -1,5 +1,8 @@
 package dev.concierge.courier.sources.dropwizard;
 
+import java.util.function.LongSupplier;
+import java.util.Map;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
@@ -20,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * on the pipeline's scheduler thread, never concurrently with itself; the counters may be read from any
  * thread.
  */
-public final class DropwizardJsonSource implements Source {
+public final class DropwizardJsonSource implements Source, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(DropwizardJsonSource.class);
 
     private final DropwizardConfig config;
@@ -96,6 +99,12 @@ public final class DropwizardJsonSource implements Source {
     /** Values skipped so far because their JSON type cannot be a sample (null, arrays, objects, wrong types). */
     public long unsupportedValues() {
         return parser.unsupportedValues();
+    }
+
+    @Override
+    public Map<String, LongSupplier> events() {
+        return Map.of("non_finite_skipped", this::nonFiniteValues, "gauge_errors", this::gaugeErrors,
+                "unsupported_skipped", this::unsupportedValues);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.concierge.courier.sources.prometheus;
 
+import java.util.function.LongSupplier;
+import java.util.Map;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Emitter;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading as {@link Source} says: collect runs on the pipeline's scheduler thread, never concurrently
  * with itself; the counters may be read from any thread.
  */
-public final class PrometheusScrapeSource implements Source {
+public final class PrometheusScrapeSource implements Source, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusScrapeSource.class);
     private static final int PROBLEMS_LOGGED = 3;
 
@@ -147,6 +150,11 @@ public final class PrometheusScrapeSource implements Source {
     /** Samples skipped so far because their value was NaN, +Inf or -Inf. */
     public long nonFiniteValues() {
         return nonFiniteValues.get();
+    }
+
+    @Override
+    public Map<String, LongSupplier> events() {
+        return Map.of("malformed_lines", this::malformedLines, "non_finite_skipped", this::nonFiniteValues);
     }
 
     @Override

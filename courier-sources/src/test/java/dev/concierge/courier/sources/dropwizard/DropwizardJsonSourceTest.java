@@ -65,6 +65,8 @@ class DropwizardJsonSourceTest {
             assertThat(source.nonFiniteValues()).isEqualTo(1);
             assertThat(source.gaugeErrors()).isEqualTo(1);
             assertThat(source.unsupportedValues()).isEqualTo(1);
+            assertThat(source.events()).containsOnlyKeys("non_finite_skipped", "gauge_errors", "unsupported_skipped")
+                    .allSatisfy((event, count) -> assertThat(count.getAsLong()).isEqualTo(1));
         }
     }
 
