@@ -43,7 +43,8 @@ import java.util.Objects;
  *       tokens; a trailing comma in the label set. A label with an empty value is dropped: Prometheus
  *       treats it as absent, so {@code x{a=""}} and {@code x} are the same series.</li>
  *   <li>Values in Go float syntax plus {@code NaN}, {@code +Inf}, {@code -Inf}, {@code Inf} and
- *       {@code Infinity} in any case; Java-only forms ({@code 1.0d}, hex floats) are refused.</li>
+ *       {@code Infinity} in any case; underscores, hex floats and Java's {@code 1.0d} are refused, as
+ *       Prometheus refuses them ({@link GoFloatParser} states the grammar).</li>
  *   <li>Timestamps: 0.0.4 integer milliseconds, OpenMetrics float seconds, both exactly to the
  *       nanosecond; absent means the scrape time.</li>
  *   <li>OpenMetrics exemplars ({@code # {trace_id="a"} 0.5 1.7e9}) are checked and ignored.</li>
