@@ -3,7 +3,9 @@
  * series into a sample. {@link dev.concierge.courier.sources.prometheus.PrometheusScrapeSource} is the
  * source, {@link dev.concierge.courier.sources.prometheus.PrometheusConfig} its configuration (documented in
  * {@code sample.yaml} beside this package's classes),
- * {@link dev.concierge.courier.sources.prometheus.PrometheusTextParser} the parser, and
+ * {@link dev.concierge.courier.sources.prometheus.PrometheusTextParser} the parser (built from package-private
+ * parts that are tested alone: a line scanner, a label block reader, a Go float parser, a timestamp reader
+ * and three caches; its Javadoc names them), and
  * {@link dev.concierge.courier.sources.prometheus.PrometheusDiscovery} writes Zabbix LLD JSON from a parsed
  * exposition.
  *
