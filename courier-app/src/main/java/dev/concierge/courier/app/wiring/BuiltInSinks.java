@@ -18,7 +18,7 @@ import dev.concierge.courier.sinks.http.HttpTrustStore;
 import dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
-import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

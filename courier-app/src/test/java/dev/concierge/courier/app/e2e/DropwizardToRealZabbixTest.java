@@ -11,7 +11,7 @@ import dev.concierge.courier.core.ledger.DeliveryRecord.Outcome;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
-import dev.concierge.courier.core.naming.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
 import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.ScheduledSource;

@@ -8,7 +8,7 @@ import com.codahale.metrics.Timer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.core.naming.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
 import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.ScheduledSource;

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,19 +2,19 @@
  * The Zabbix sink: the sender/trapper protocol (PROTOCOLS.md §1) on Netty.
  *
  * <ul>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixFrameEncoder} and
- *       {@link dev.concierge.courier.sinks.zabbix.ZabbixFrameDecoder}: the {@code ZBXD} framing, with zlib;
+ *   <li>{@link dev.concierge.courier.sinks.zabbix.client.ZabbixFrameEncoder} and
+ *       {@link dev.concierge.courier.sinks.zabbix.client.ZabbixFrameDecoder}: the {@code ZBXD} framing, with zlib;
  *       separate classes, the decoder an explicit state machine.</li>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest} and
- *       {@link dev.concierge.courier.sinks.zabbix.ZabbixResponse}: the JSON inside the frames, read with
+ *   <li>{@link dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest} and
+ *       {@link dev.concierge.courier.sinks.zabbix.client.ZabbixResponse}: the JSON inside the frames, read with
  *       jackson-core's streaming API; a request is written by
- *       {@link dev.concierge.courier.sinks.zabbix.ZabbixSenderDataWriter} (also {@code courier send}'s),
+ *       {@link dev.concierge.courier.sinks.zabbix.client.ZabbixSenderDataWriter} (also {@code courier send}'s),
  *       by hand, in the bytes Jackson's generator would write.</li>
  *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig} and
  *       {@link dev.concierge.courier.sinks.zabbix.ZabbixSink}: the plugin; {@code sample.yaml} in this package's
  *       resources documents every key.</li>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver}: the server side, for demos and tests.</li>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig}: TLS with certificates, as
+ *   <li>{@link dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver}: the server side, for demos and tests.</li>
+ *   <li>{@link dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig}: TLS with certificates, as
  *       {@code zabbix_sender --tls-connect cert} (PROTOCOLS.md §1.8), on Netty's {@code SslHandler} with the
  *       JDK provider. {@code ZabbixPemFiles} reads the PEM files (PKCS#1 RSA keys too, without Bouncy
  *       Castle), {@code ZabbixCertificateNames} prints issuer and subject the way Zabbix compares them, and

@@ -7,7 +7,7 @@ import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
-import dev.concierge.courier.core.naming.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.sinks.zabbix.RealZabbixServer.ValueType;

@@ -14,7 +14,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.core.naming.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.ScheduledSource;
 import dev.concierge.courier.core.pipeline.SinkSpec;

@@ -4,7 +4,7 @@ import static dev.concierge.courier.sources.prometheus.PrometheusTextParserTest.
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.core.naming.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
