@@ -10,11 +10,11 @@ import dev.concierge.courier.core.model.SampleValue;
  * Integers carry the {@code i} suffix, text is a quoted string field. Measurement, tag keys and tag values
  * escape commas, spaces and (tags) equals signs with a backslash, as the line protocol requires.
  */
-public final class InfluxLines {
+final class InfluxLines {
     private InfluxLines() {
     }
 
-    public static String render(Sample sample) {
+    static String render(Sample sample) {
         StringBuilder line = new StringBuilder(96);
         escape(line, sample.name(), false);
         line.append(",host=");

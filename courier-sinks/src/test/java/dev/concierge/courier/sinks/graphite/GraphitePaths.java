@@ -9,12 +9,15 @@ import dev.concierge.courier.core.model.Sample;
  * {@code app-01.timer.app.requests.p99}. Each element has every character outside
  * {@code [A-Za-z0-9_-]} replaced by {@code _}, except that the metric name keeps its dots as path
  * separators; the host's dots become {@code _} so one host is one path element.
+ *
+ * <p>The sink's fixed rendering before path templates, kept as the reference the default template must
+ * match ({@code GraphitePathTemplateTest}); no production code renders paths this way any more.
  */
-public final class GraphitePaths {
+final class GraphitePaths {
     private GraphitePaths() {
     }
 
-    public static String render(Sample sample) {
+    static String render(Sample sample) {
         StringBuilder path = new StringBuilder(64);
         appendElement(path, sample.host(), false);
         path.append('.').append(sample.type().keyPrefix()).append('.');

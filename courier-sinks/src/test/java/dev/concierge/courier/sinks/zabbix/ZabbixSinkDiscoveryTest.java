@@ -11,6 +11,7 @@ import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver.Exchange;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Threads.</b> Thread-safe; {@link #send} never blocks. Connecting, rendering a
  * {@link ZabbixSenderRequest}, compressing, reading and completing the futures all happen on the client's
  * event loop threads, so callbacks on the returned futures must not block. A waiting request is started on
- * the thread whose exchange freed its slot.
+ * the thread whose exchange freed its slot. The one exception is {@link Stage#CLIENT_CLOSED}: completed on
+ * the thread that called {@link #close}, or {@link #send} after it.
  *
  * <p><b>Ownership.</b> The client owns its event loop threads, its connections and the requests waiting for
  * a slot; {@link #close} ends all three. A {@code byte[]} given to {@link #send(byte[], int)} is read, not
@@ -59,6 +60,7 @@ import java.util.concurrent.TimeUnit;
 public final class ZabbixClient implements AutoCloseable {
     /** A sender-data reply is about 100 bytes; anything near this limit is not a reply. */
     static final int MAX_REPLY_BYTES = 64 * 1024;
+    private static final String NOT_SENT = "client closed before the request was sent";
 
     private final ZabbixClientConfig config;
     private final SslContext ssl; // null = unencrypted
@@ -68,6 +70,7 @@ public final class ZabbixClient implements AutoCloseable {
     private final Object slotLock = new Object();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by slotLock
     private int active; // guarded by slotLock
+    private boolean closed; // guarded by slotLock
 
     private ZabbixClient(ZabbixClientConfig config) {
         this.config = config;
@@ -141,9 +144,14 @@ public final class ZabbixClient implements AutoCloseable {
 
     private CompletableFuture<ZabbixExchange> send(ZabbixExchangeHandler.Body body, int rows) {
         CompletableFuture<ZabbixExchange> result = new CompletableFuture<>();
+        Waiting request = new Waiting(body, rows, result);
         // Released before the caller's callbacks run, so a request they send at once may take the slot.
-        CompletableFuture<ZabbixExchange> released = result.whenComplete((exchange, e) -> releaseSlot());
-        acquireSlot(new Waiting(() -> connect(body, rows, result), result, rows));
+        CompletableFuture<ZabbixExchange> released = result.whenComplete((exchange, e) -> {
+            if (request.holdsSlot) {
+                releaseSlot();
+            }
+        });
+        acquireSlot(request);
         return released;
     }
 
@@ -175,40 +183,73 @@ public final class ZabbixClient implements AutoCloseable {
         }
     }
 
-    /** A request waiting for a connection slot. */
-    private record Waiting(Runnable start, CompletableFuture<ZabbixExchange> result, int rows) {
+    /** A request, from {@link #send} until its exchange completes; it may wait for a slot first. */
+    private final class Waiting {
+        final ZabbixExchangeHandler.Body body;
+        final int rows;
+        final CompletableFuture<ZabbixExchange> result;
+        // Set before start() by whoever grants the slot; read when the result completes. Requests completed
+        // without ever holding one (closed while waiting) must not give one back.
+        volatile boolean holdsSlot;
+
+        Waiting(ZabbixExchangeHandler.Body body, int rows, CompletableFuture<ZabbixExchange> result) {
+            this.body = body;
+            this.rows = rows;
+            this.result = result;
+        }
+
+        void start() {
+            holdsSlot = true;
+            connect(body, rows, result);
+        }
+
+        void notSent() {
+            result.complete(ZabbixExchange.failed(rows, Stage.CLIENT_CLOSED, NOT_SENT));
+        }
     }
 
     private void acquireSlot(Waiting request) {
+        boolean refused;
         synchronized (slotLock) {
-            if (active >= config.maxConnections()) {
+            refused = closed;
+            if (!refused && active >= config.maxConnections()) {
                 waiting.add(request);
                 return;
             }
-            active++;
+            if (!refused) {
+                active++;
+            }
         }
-        request.start().run();
+        if (refused) {
+            request.notSent();
+        } else {
+            request.start();
+        }
     }
 
     private void releaseSlot() {
         Waiting next;
         synchronized (slotLock) {
-            next = waiting.poll();
+            // Once closing, a freed slot starts nothing: close() completes whatever still waits.
+            next = closed ? null : waiting.poll();
             if (next == null) {
                 active--;
             }
         }
         if (next != null) {
-            next.start().run(); // the slot passes straight to the next request
+            next.start(); // the slot passes straight to the next request
         }
     }
 
     /**
      * Closes every connection and stops the event loop threads, waiting up to a few seconds; requests still
-     * waiting for a slot complete as {@link Stage#CLIENT_CLOSED}.
+     * waiting for a slot, and any sent from now on, complete as {@link Stage#CLIENT_CLOSED}.
      */
     @Override
     public void close() {
+        synchronized (slotLock) {
+            closed = true;
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         List<Waiting> left;
         synchronized (slotLock) {
@@ -216,8 +257,7 @@ public final class ZabbixClient implements AutoCloseable {
             waiting.clear();
         }
         for (Waiting request : left) {
-            request.result().complete(ZabbixExchange.failed(request.rows(), Stage.CLIENT_CLOSED,
-                    "client closed before the request was sent"));
+            request.notSent();
         }
     }
 }

@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * How a Zabbix sink, and {@link ZabbixSenderClient} for {@code courier send}, secure their connections: the
+ * How a {@link ZabbixClient}, the Zabbix sink's or {@code courier send}'s, secures its connections: the
  * {@code tls:} keys of {@code sample.yaml}, and the {@code --tls-*} options of {@code zabbix_sender}
  * (PROTOCOLS.md §1.8), one field each. Immutable; the files are read by {@link #sslContext()} and
  * {@link #fileProblems()}, not by the constructor.
@@ -212,7 +212,7 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
      * The TLS handler for one connection to {@code host}, to go first in its pipeline: it holds the first
      * write until the handshake is done. SNI names the server as given, unless that is an IP address, as
      * {@code zabbix_sender} does; the JDK alone would leave it out for single-label names such as
-     * {@code localhost}. Used by {@link ZabbixSink} and {@link ZabbixSenderClient} alike.
+     * {@code localhost}. Used by every connection of {@link ZabbixClient}, the sink's and {@code courier send}'s.
      *
      * @param context     from {@link #sslContext()}
      * @param readTimeout the exchange's read timeout, which bounds the handshake as well

@@ -1,4 +1,4 @@
-package dev.concierge.courier.sinks.zabbix;
+package dev.concierge.courier.sinks.zabbix.client;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -21,10 +21,10 @@ import java.util.function.Function;
  * not produce on demand. It reads one plain frame per connection and writes the script's bytes verbatim:
  * {@link #HOLD} keeps the connection open without a word, an empty array closes it, {@link #RESET} resets it.
  */
-final class ScriptedTrapper implements AutoCloseable {
-    static final byte[] HOLD = new byte[0];
-    static final byte[] RESET = new byte[0];
-    static final byte[] CLOSE = new byte[0];
+public final class ScriptedTrapper implements AutoCloseable {
+    public static final byte[] HOLD = new byte[0];
+    public static final byte[] RESET = new byte[0];
+    public static final byte[] CLOSE = new byte[0];
 
     private final ServerSocket server;
     private final Function<String, byte[]> script;
@@ -36,7 +36,7 @@ final class ScriptedTrapper implements AutoCloseable {
     private final Thread acceptor;
 
     /** @param script from a request's JSON to the bytes to answer with */
-    ScriptedTrapper(Function<String, byte[]> script) throws IOException {
+    public ScriptedTrapper(Function<String, byte[]> script) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.script = script;
         this.acceptor = new Thread(this::acceptLoop, "scripted-trapper");
@@ -44,34 +44,34 @@ final class ScriptedTrapper implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** The JSON of every request read, in order. */
-    List<String> requests() {
+    public List<String> requests() {
         return List.copyOf(requests);
     }
 
     /** The most requests read and not yet answered at any one time. */
-    int mostUnanswered() {
+    public int mostUnanswered() {
         return mostUnanswered.get();
     }
 
     /** Every request frame read, byte for byte, in order. */
-    List<byte[]> frames() {
+    public List<byte[]> frames() {
         return List.copyOf(frames);
     }
 
     /** A Zabbix frame around {@code json}, flags 0x01. */
-    static byte[] frame(String json) {
+    public static byte[] frame(String json) {
         byte[] payload = json.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(13 + payload.length).order(ByteOrder.LITTLE_ENDIAN)
                 .put("ZBXD".getBytes(StandardCharsets.US_ASCII)).put((byte) 0x01)
                 .putInt(payload.length).putInt(0).put(payload).array();
     }
 
-    static byte[] success(int processed, int failed, int total) {
+    public static byte[] success(int processed, int failed, int total) {
         return frame("{\"response\":\"success\",\"info\":\"processed: " + processed + "; failed: " + failed
                 + "; total: " + total + "; seconds spent: 0.000050\"}");
     }
