@@ -1,4 +1,4 @@
-package dev.concierge.courier.sinks.http;
+package dev.concierge.courier.sinks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
  * Copies everything written to {@code System.err} (where slf4j-simple logs) while open, and still passes it
  * through. slf4j-simple looks {@code System.err} up on every line, so swapping it catches every logger.
  */
-final class CapturedStderr implements AutoCloseable {
+public final class CapturedStderr implements AutoCloseable {
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
-    CapturedStderr() {
+    public CapturedStderr() {
         OutputStream tee = new OutputStream() {
             @Override
             public void write(int b) {
@@ -34,7 +34,7 @@ final class CapturedStderr implements AutoCloseable {
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
-    String text() {
+    public String text() {
         synchronized (copy) {
             return copy.toString(StandardCharsets.UTF_8);
         }
