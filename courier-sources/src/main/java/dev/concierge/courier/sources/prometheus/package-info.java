@@ -32,8 +32,8 @@
  *
  * <h2>Zabbix keys and LLD</h2>
  * The Zabbix key rule ({@code ZabbixKeys}, beside the Zabbix sink's client) applies unchanged:
- * {@code <type>[<name>,<label>=<value>,...]}, labels sorted by name, a parameter quoted when it starts with a space or a quote or holds {@code ,}, {@code [}
- * or {@code ]}:
+ * {@code <type>[<name>,<label>=<value>,...]}, labels sorted by name, a parameter quoted when it starts
+ * with a space or a quote or holds {@code ,}, {@code [} or {@code ]}:
  * <pre>
  *   node_cpu_seconds_total{cpu="0",mode="idle"} 1.5     counter[node_cpu_seconds_total,cpu=0,mode=idle]
  *   node_load1 0.25                                    gauge[node_load1]

@@ -66,33 +66,17 @@ public final class ZabbixFrameEncoder extends MessageToByteEncoder<Object> {
     @Override
     protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) {
         if (msg instanceof ZabbixFrame frame) {
-            encode(frame.content(), frame.compressed(), true, out);
+            encode(frame.content(), frame.compressed(), true, Deflater.DEFAULT_COMPRESSION, out);
         } else {
             encode((ByteBuf) msg, compression, false, level, out);
         }
     }
 
     /**
-     * Writes one frame for {@code payload} to {@code out}; the payload's reader index is not moved.
+     * Writes one frame for {@code payload}, whose reader index is not moved.
      *
-     * @param compress compress when the zlib stream is shorter than the payload
+     * @param always compress even when the zlib stream is not the shorter
      */
-    public static void encode(ByteBuf payload, boolean compress, ByteBuf out) {
-        encode(payload, compress, false, Deflater.DEFAULT_COMPRESSION, out);
-    }
-
-    /**
-     * As {@link #encode(ByteBuf, boolean, ByteBuf)}, compressing at zlib {@code level}
-     * ({@link Deflater#BEST_SPEED} to {@link Deflater#BEST_COMPRESSION}).
-     */
-    public static void encode(ByteBuf payload, boolean compress, int level, ByteBuf out) {
-        encode(payload, compress, false, level, out);
-    }
-
-    private static void encode(ByteBuf payload, boolean compress, boolean always, ByteBuf out) {
-        encode(payload, compress, always, Deflater.DEFAULT_COMPRESSION, out);
-    }
-
     private static void encode(ByteBuf payload, boolean compress, boolean always, int level, ByteBuf out) {
         int rawLength = payload.readableBytes();
         byte[] zlib = compress ? deflate(payload, always ? Integer.MAX_VALUE : rawLength - 1, level) : null;
