@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
 import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.ScheduledSource;
 import dev.concierge.courier.core.pipeline.SinkSpec;
 import dev.concierge.courier.core.pipeline.SourceStats;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
-import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.ZabbixSink;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.YamlConfigParser;
-import dev.concierge.courier.sinks.zabbix.client.TestCertificates;
 import dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
+import dev.concierge.courier.sinks.zabbix.client.TestCertificates;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,6 @@ package dev.concierge.courier.sinks.zabbix.client;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
-import dev.concierge.courier.sinks.zabbix.client.JsonStringBytes;
-import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import java.io.IOException;
 import java.io.OutputStream;

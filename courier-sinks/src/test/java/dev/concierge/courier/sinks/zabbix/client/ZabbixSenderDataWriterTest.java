@@ -10,7 +10,6 @@ import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
-import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
