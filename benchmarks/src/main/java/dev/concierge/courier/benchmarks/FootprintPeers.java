@@ -9,7 +9,7 @@ import com.codahale.metrics.Timer;
 import com.codahale.metrics.json.MetricsModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -2,7 +2,7 @@ package dev.concierge.courier.benchmarks;
 
 import dev.concierge.courier.sinks.zabbix.RealZabbixServer;
 import dev.concierge.courier.sinks.zabbix.RealZabbixServer.ValueType;
-import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,9 +1,9 @@
 package dev.concierge.courier.app.send;
 
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderClient;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderDataWriter;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixClient;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderDataWriter;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,14 +38,14 @@ final class SendLanes {
     private static final Comparator<Row> BY_TIME = (a, b) -> a.clock() != b.clock()
             ? Long.compare(a.clock(), b.clock()) : Integer.compare(a.ns(), b.ns());
 
-    private final ZabbixSenderClient client;
+    private final ZabbixClient client;
     private final SendReport report;
     private final int rowsPerRequest;
     private final boolean timed;
     private final CompletableFuture<?>[] tails;
     private final ZabbixSenderDataWriter writer = new ZabbixSenderDataWriter();
 
-    SendLanes(ZabbixSenderClient client, SendReport report, int rowsPerRequest, int lanes, boolean timed) {
+    SendLanes(ZabbixClient client, SendReport report, int rowsPerRequest, int lanes, boolean timed) {
         if (rowsPerRequest < 1) {
             throw new IllegalArgumentException("rowsPerRequest: " + rowsPerRequest + " (expected: >= 1)");
         }

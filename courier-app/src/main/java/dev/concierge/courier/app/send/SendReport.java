@@ -1,8 +1,10 @@
 package dev.concierge.courier.app.send;
 
-import dev.concierge.courier.sinks.zabbix.ZabbixResponse;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderClient.Exchange;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixExchange;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixResponse;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +24,7 @@ final class SendReport {
     private final String prefix;
     private final int verbosity;
     private final String server;
+    private final Duration readTimeout;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean partial = new AtomicBoolean();
     private final AtomicLong processed = new AtomicLong();
@@ -32,27 +35,29 @@ final class SendReport {
      * @param out       where {@code zabbix_sender} writes: its stdout
      * @param program   the name in log lines
      * @param verbosity how many {@code -v}
-     * @param server    {@code host:port} for the response lines
+     * @param server      {@code host:port} for the response lines
+     * @param readTimeout {@code -t}, for the line about a request that got no reply in time
      */
-    SendReport(PrintStream out, String program, int verbosity, String server) {
+    SendReport(PrintStream out, String program, int verbosity, String server, Duration readTimeout) {
         this.out = out;
         this.prefix = program + " [" + ProcessHandle.current().pid() + "]: ";
         this.verbosity = verbosity;
         this.server = server;
+        this.readTimeout = readTimeout;
     }
 
     /** Records one request's outcome and prints what {@code zabbix_sender} prints for it. */
-    void record(Exchange exchange) {
+    void record(ZabbixExchange exchange) {
         if (!exchange.answered()) {
-            debug(exchange.failure());
+            debug(wording(exchange.failure()));
             failed.set(true);
             return;
         }
         ZabbixResponse response = exchange.response();
-        debug("answer [" + new String(response.toJson(), java.nio.charset.StandardCharsets.UTF_8) + "]");
+        debug("answer [" + new String(response.toJson(), StandardCharsets.UTF_8) + "]");
         if (!response.isSuccess()) {
             warning("incorrect answer from \"" + server + "\": [" + new String(response.toJson(),
-                    java.nio.charset.StandardCharsets.UTF_8) + "]");
+                    StandardCharsets.UTF_8) + "]");
             failed.set(true);
             return;
         }
@@ -72,6 +77,21 @@ final class SendReport {
                 }
             }
         }
+    }
+
+    /** A request that got no reply, worded as {@code zabbix_sender} words it. */
+    private String wording(ZabbixExchange.Failure failure) {
+        String at = "[" + server + "]";
+        return switch (failure.stage()) {
+            case CONNECT -> "cannot connect to " + at + ": " + failure.cause();
+            case TLS_HANDSHAKE -> "TCP successful, cannot establish TLS to " + at + ": TLS handshake: "
+                    + failure.cause();
+            case READ_TIMEOUT -> "no reply from " + at + " within " + readTimeout.toSeconds() + " s";
+            case RECEIVE -> "cannot receive from " + at + ": " + failure.cause();
+            case CLOSED -> "connection to " + at + " closed before a reply";
+            case REPLY -> "incorrect answer from " + at + ": " + failure.cause();
+            case CLIENT_CLOSED, RENDER, WRITE -> "cannot send to " + at + ": " + failure.cause();
+        };
     }
 
     /** Marks the run failed without a reply, e.g. for a malformed line. */

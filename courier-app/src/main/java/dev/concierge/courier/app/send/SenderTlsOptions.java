@@ -1,7 +1,7 @@
 package dev.concierge.courier.app.send;
 
-import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
-import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig.FileProblem;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig.FileProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.concierge.courier.app.send;
 
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderClient;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser.Malformed;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderInputParser.Value;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
-import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
-import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import dev.concierge.courier.app.send.ZabbixSenderInputParser.Malformed;
+import dev.concierge.courier.app.send.ZabbixSenderInputParser.Value;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixClient;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixClientConfig;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 
 /**
  * One {@code courier send} run: checks the options as {@code zabbix_sender} 6.0 does, reads the input,
@@ -119,7 +120,8 @@ public final class ZabbixSend {
         }
         String defaultHost = m.host() != null ? m.host() : agentConfig.hostname();
 
-        SendReport report = new SendReport(out, PROGRAM, m.verbosity(), address == null ? "" : address.toString());
+        SendReport report = new SendReport(out, PROGRAM, m.verbosity(), address == null ? "" : address.toString(),
+                Duration.ofSeconds(timeoutSeconds));
         if (address == null) {
             report.error("'ServerActive' parameter required");
             report.fail();
@@ -146,10 +148,18 @@ public final class ZabbixSend {
             return 1;
         }
         int threads = Math.max(1, Math.min(m.connections(), Runtime.getRuntime().availableProcessors()));
-        ZabbixSenderClient client;
+        ZabbixClient client;
         try {
-            client = ZabbixSenderClient.create(address.host(), address.port(), CONNECT_TIMEOUT,
-                    Duration.ofSeconds(timeoutSeconds), m.compression().equals("auto"), threads, tls);
+            // zlib's fastest level: a sender's JSON repeats itself so much that level 1 still shrinks it about
+            // nine times, at about three times the speed of the default level 6 (BENCHMARKS.md, "courier send
+            // vs zabbix_sender"). The lanes keep at most one request each in flight, so no request waits
+            // for a connection slot.
+            client = ZabbixClient.create(ZabbixClientConfig.of(address.host(), address.port(), CONNECT_TIMEOUT,
+                            Duration.ofSeconds(timeoutSeconds))
+                    .withCompression(m.compression().equals("auto"), Deflater.BEST_SPEED)
+                    .withMaxConnections(m.connections())
+                    .withThreads(threads, "zabbix-sender-client")
+                    .withTls(tls));
         } catch (IllegalArgumentException e) {
             // The files read, but the JDK will not make a TLS context of them.
             report.error(e.getMessage());

@@ -12,9 +12,14 @@
  *       {@link dev.concierge.courier.app.send.ServerAddress}: {@code -c} and {@code -z}.</li>
  *   <li>{@link dev.concierge.courier.app.send.SenderTlsOptions}: the {@code --tls-*} options and
  *       {@code TLS*} parameters, checked as {@code zabbix_sender} checks them.</li>
+ *   <li>{@code ZabbixSenderInputParser}: the {@code -i} line grammar; here because nothing but
+ *       {@code courier send} reads {@code zabbix_sender} input.</li>
  * </ul>
- * The line grammar and the protocol live in courier-sinks ({@code ZabbixSenderInputParser},
- * {@code ZabbixSenderDataWriter}, the same JSON writer as the sink's, and {@code ZabbixSenderClient}). Everything {@code zabbix_sender} prints goes to stdout, as it does; only
- * usage errors and the progress bar go to stderr.
+ * The protocol lives in courier-sinks' {@code dev.concierge.courier.sinks.zabbix.client}, shared with the
+ * Zabbix sink: the JSON writer ({@code ZabbixSenderDataWriter}), the frames, TLS and the connections
+ * ({@code ZabbixClient}). This package adds only what is {@code zabbix_sender}'s: its options, grammar,
+ * output lines (including how a request without a reply is worded, in {@code SendReport}) and exit codes.
+ * Everything {@code zabbix_sender} prints goes to stdout, as it does; only usage errors and the progress bar
+ * go to stderr.
  */
 package dev.concierge.courier.app.send;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.concierge.courier.app.cli.SenderRuns.Run;
-import dev.concierge.courier.sinks.zabbix.TestCertificates;
+import dev.concierge.courier.sinks.zabbix.client.TestCertificates;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

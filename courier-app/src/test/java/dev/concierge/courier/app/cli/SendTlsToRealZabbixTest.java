@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.concierge.courier.app.cli.SenderRuns.Run;
 import dev.concierge.courier.sinks.zabbix.RealZabbixServer;
 import dev.concierge.courier.sinks.zabbix.RealZabbixServer.ValueType;
-import dev.concierge.courier.sinks.zabbix.TestCertificates;
+import dev.concierge.courier.sinks.zabbix.client.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

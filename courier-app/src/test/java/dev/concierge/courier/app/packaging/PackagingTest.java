@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.app.CourierMain;
-import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.YamlConfigParser;
-import dev.concierge.courier.sinks.zabbix.TestCertificates;
 import dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkType;
-import dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig;
+import dev.concierge.courier.sinks.zabbix.client.TestCertificates;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.core.pipeline.SinkStats;
-import dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -38,4 +38,12 @@ class SampleValueTest {
         assertThat(((SampleValue.Decimal) negativeZero).value()).isEqualTo(-0.0);
         assertThat(negativeZero.render()).isEqualTo("0");
     }
+
+    @Test
+    void decimalsRenderWithoutTrailingZeroWhenIntegral() {
+        assertThat(SampleValue.of(42.0).render()).isEqualTo("42");
+        assertThat(SampleValue.of(0.25).render()).isEqualTo("0.25");
+        assertThat(SampleValue.of(-3.0).render()).isEqualTo("-3");
+        assertThat(SampleValue.of(1e20).render()).isEqualTo("1.0E20");
+    }
 }

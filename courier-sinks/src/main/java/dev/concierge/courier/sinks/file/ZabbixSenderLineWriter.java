@@ -2,7 +2,7 @@ package dev.concierge.courier.sinks.file;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
-import dev.concierge.courier.core.naming.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 
 /**
  * Writes samples as {@code zabbix_sender -T -N -i} input lines (PROTOCOLS.md §1.7):

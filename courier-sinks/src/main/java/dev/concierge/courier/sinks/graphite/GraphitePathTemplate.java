@@ -24,7 +24,8 @@ import java.util.List;
  *   <li>{@code {source}}: the name of the configured source that read the sample.</li>
  * </ul>
  * The default, {@value GraphiteSinkConfig#DEFAULT_TEMPLATE}, gives the same paths as
- * {@link dev.concierge.courier.core.naming.GraphitePaths} for samples whose parts are not empty.
+ * the fixed rendering the sink had before templates (kept as {@code GraphitePaths} in this package's tests,
+ * which compare the two) for samples whose parts are not empty.
  *
  * <p><b>Sanitising.</b> Placeholder values have every character outside {@code A-Z a-z 0-9 _ -} (and, in
  * {@code {name}}, the dot) replaced by {@code _}: whitespace would split carbon's fields, {@code /} would add

@@ -2,7 +2,7 @@ package dev.concierge.courier.sinks.http;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
-import dev.concierge.courier.core.naming.InfluxLines;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -31,7 +31,7 @@
  *   <tr><td>source</td><td>string</td><td>the name of the configured source that read it</td></tr>
  * </table>
  *
- * <p><b>The influx format</b> is {@link dev.concierge.courier.core.naming.InfluxLines}, one line per sample,
+ * <p><b>The influx format</b> is {@link dev.concierge.courier.sinks.http.InfluxLines}, one line per sample,
  * with seconds timestamps: the URL must carry {@code precision=s}, or InfluxDB stores every point in 1970.
  * A URL without it loads with a warning; one with another precision does not load.
  *

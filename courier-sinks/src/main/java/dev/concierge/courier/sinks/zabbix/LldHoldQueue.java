@@ -1,6 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

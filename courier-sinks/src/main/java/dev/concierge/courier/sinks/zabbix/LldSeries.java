@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Which trapper discovery rule discovers a sample's series, and with which macros. The rule key and the
  * macros are chosen so that the item prototypes of {@code zabbix/templates/concierge-courier.yaml} expand
- * to exactly the key {@link dev.concierge.courier.core.naming.ZabbixKeys#render} gives the sample. Decided
+ * to exactly the key {@link dev.concierge.courier.sinks.zabbix.client.ZabbixKeys#render} gives the sample. Decided
  * from the sample's shape alone, first match wins:
  *
  * <pre>

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

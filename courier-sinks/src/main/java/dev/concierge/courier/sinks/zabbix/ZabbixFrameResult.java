@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.sinks.zabbix.client.ZabbixResponse;
 import java.util.Locale;
 
 /**

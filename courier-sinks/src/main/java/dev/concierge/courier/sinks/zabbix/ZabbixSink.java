@@ -6,32 +6,28 @@ import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Sink;
-import dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest.Row;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixClient;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixClientConfig;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixExchange;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Frames.</b> A batch becomes one or more frames: one host per frame (a proxy group routes a request by
  * its first row's host), at most {@code max_rows_per_frame} rows each, rows ordered by time. Each frame is
- * one TCP connection, since the trapper closes after its reply; at most {@code max_in_flight} connections
- * are open at once across all batches, the rest wait their turn. Non-finite decimals are skipped: Zabbix
+ * one request on one TCP connection of the sink's {@link ZabbixClient}, since the trapper closes after its
+ * reply; at most {@code max_in_flight} connections are open at once across all batches (the client's
+ * connection slots), the rest wait their turn. Non-finite decimals are skipped: Zabbix
  * has no representation for them. So are rows whose key is longer than {@value #MAX_KEY_CHARACTERS} or whose
  * host is longer than {@value #MAX_HOST_CHARACTERS} characters: no Zabbix item or host can have them, and the
  * server would count them failed. Both are counted as rejected in the outcome, and in
@@ -58,7 +55,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Any frame with an unknown outcome (connection refused or timed out, no reply within the read
  *       timeout, reset, input ended before a complete reply, a reply that is not a Zabbix frame or not
  *       JSON, counts that do not add up to the rows sent, server shutting down):
- *       {@link DeliveryOutcome.Retry}, for the whole batch, and a WARN line naming the server and cause.</li>
+ *       {@link DeliveryOutcome.Retry}, for the whole batch. Its detail names the server, how many of the
+ *       frames had no answer, the first frame's cause, and the rows and hosts of those frames: the
+ *       pipeline's one WARN line per failed attempt prints it, so the sink logs each frame at DEBUG only.</li>
  * </ul>
  *
  * <p><b>Partial retries.</b> The outcome has no way to settle part of a batch, and losing rows is worse than
@@ -69,9 +68,9 @@ import org.slf4j.LoggerFactory;
  * that falls out of it, or comes back with other rows, is simply sent in full. A duplicate that does reach
  * Zabbix carries the same {@code clock} and {@code ns}, so the history table's key drops it.
  *
- * <p><b>TLS.</b> With {@code tls.connect: cert} every connection starts with a full TLS handshake (Zabbix
- * offers no session resumption, PROTOCOLS.md §1.8), the sink presenting its certificate and checking the
- * server's as {@link ZabbixTlsConfig} describes. A handshake that fails (an untrusted server certificate,
+ * <p><b>TLS.</b> With {@code tls.connect: cert} the client starts every connection with a full TLS handshake
+ * (Zabbix offers no session resumption, PROTOCOLS.md §1.8), presenting the sink's certificate and checking
+ * the server's as {@link ZabbixTlsConfig} describes. A handshake that fails (an untrusted server certificate,
  * an issuer or subject mismatch, the server refusing the sink's certificate) is a Retry whose detail starts
  * with {@code TLS handshake:}: nothing was sent. A host whose "Connections from host" does not allow the
  * connection type is a different case: Zabbix completes the handshake and counts the rows as failed.
@@ -86,15 +85,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@link #send} does not block: it builds the rows on the caller's thread, each keeping its
  * sample and the length of its key, no text; each frame's JSON, item keys and values included, is rendered on
- * the sink's own Netty event loop once its connection is up, straight into a pooled buffer, and the I/O runs
- * there too. {@link #close} shuts the event loop down. The returned stage always completes
+ * the one event loop thread of the sink's own client once its connection is up, straight into a pooled
+ * buffer, and the I/O runs there too. {@link #close} closes the client. The returned stage always completes
  * normally, within the connect timeout plus the read timeout of each frame's turn.
  */
 public final class ZabbixSink implements Sink, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ZabbixSink.class);
 
-    /** A sender-data reply is about 100 bytes; anything near this limit is not a reply. */
-    static final int MAX_REPLY_BYTES = 64 * 1024;
     static final int SETTLED_BATCHES_REMEMBERED = 64;
     /** {@code ZBX_ITEM_KEY_LEN}: the longest item key, in characters. */
     static final int MAX_KEY_CHARACTERS = 2048;
@@ -102,16 +99,10 @@ public final class ZabbixSink implements Sink, CountsEvents {
     static final int MAX_HOST_CHARACTERS = 128;
 
     private final ZabbixSinkConfig config;
-    private final SslContext ssl; // null = unencrypted
-    private final EventLoopGroup group;
-    private final Bootstrap bootstrap;
+    private final ZabbixClient client;
     private final LongAdder nonFiniteSkipped = new LongAdder();
     private final LongAdder oversizedSkipped = new LongAdder();
     private final AtomicBoolean oversizedReported = new AtomicBoolean();
-
-    private final Object slotLock = new Object();
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by slotLock
-    private int active; // guarded by slotLock
 
     // batch id -> frames (by rows) already answered in an earlier attempt; guarded by itself
     private final Map<Long, Map<List<Row>, ZabbixFrameResult>> settled = new LinkedHashMap<>(16, 0.75f, true) {
@@ -130,18 +121,18 @@ public final class ZabbixSink implements Sink, CountsEvents {
 
     private ZabbixSink(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, Clock clock) {
         this.config = config;
-        this.ssl = config.tls().encrypted() ? config.tls().sslContext() : null;
         this.clock = clock;
-        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("zabbix-sink-" + config.name(), true));
-        this.bootstrap = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.connectTimeout().toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true);
+        // One event loop thread: it renders, compresses and does the I/O of every frame.
+        this.client = ZabbixClient.create(ZabbixClientConfig.of(config.serverHost(), config.serverPort(),
+                        config.connectTimeout(), config.readTimeout())
+                .withCompression(config.compression(), Deflater.DEFAULT_COMPRESSION)
+                .withMaxConnections(config.maxInFlight())
+                .withThreads(1, "zabbix-sink-" + config.name())
+                .withTls(config.tls()));
         this.lld = discovery == null ? null : new LldTracker(config.name(), discovery, clock.instant());
         this.hold = discovery == null ? null : new LldHoldQueue(config.name(), discovery.hold(),
-                discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, Instant.now())), group);
+                discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, Instant.now())),
+                client.scheduler());
     }
 
     /**
@@ -398,75 +389,36 @@ public final class ZabbixSink implements Sink, CountsEvents {
         return true;
     }
 
+    /**
+     * One frame through the client, judged by the sink's rules. A frame with no trustworthy answer is logged
+     * at DEBUG only: the batch's Retry detail carries the server, the frame counts and the cause, and the
+     * pipeline logs that once per attempt.
+     */
     private CompletableFuture<ZabbixFrameResult> exchange(ZabbixSenderRequest request) {
         int rows = request.size();
-        String host = request.rows().get(0).host();
-        CompletableFuture<ZabbixFrameResult> result = new CompletableFuture<>();
-        acquireSlot(new Waiting(() -> connect(request, result), result, rows));
-        return result.whenComplete((r, e) -> {
-            releaseSlot();
-            if (r != null && r.kind() == ZabbixFrameResult.Kind.RETRY) {
-                LOG.warn("Zabbix sink {}: {} rows for host {} not delivered to {}: {}; they are sent again after the backoff", config.name(), rows, host,
-                        config.server(), r.detail());
+        return client.send(request).thenApply(exchange -> {
+            ZabbixFrameResult result = exchange.answered() ? ZabbixFrameResult.of(exchange.response(), rows)
+                    : ZabbixFrameResult.retry(rows, wording(exchange.failure()));
+            if (result.kind() == ZabbixFrameResult.Kind.RETRY && LOG.isDebugEnabled()) {
+                LOG.debug("Zabbix sink {}: {} rows for host {} not delivered to {}: {}", config.name(), rows,
+                        request.rows().get(0).host(), config.server(), result.detail());
             }
+            return result;
         });
     }
 
-    private void connect(ZabbixSenderRequest request, CompletableFuture<ZabbixFrameResult> result) {
-        int rows = request.size();
-        try {
-            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    if (ssl != null) {
-                        // TLS below the framing.
-                        ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), config.serverHost(),
-                                config.serverPort(), config.readTimeout()));
-                    }
-                    ch.pipeline().addLast(
-                            new ZabbixFrameDecoder(MAX_REPLY_BYTES),
-                            new ZabbixFrameEncoder(config.compression()),
-                            new ZabbixExchangeHandler(request, config.readTimeout(), result));
-                }
-            });
-            b.connect(config.serverHost(), config.serverPort()).addListener((ChannelFuture f) -> {
-                if (!f.isSuccess()) {
-                    result.complete(ZabbixFrameResult.retry(rows, "connect: "
-                            + ZabbixExchangeHandler.describe(f.cause())));
-                }
-            });
-        } catch (RuntimeException e) {
-            // A rejected task after close(), or a bootstrap error: the frame did not leave.
-            result.complete(ZabbixFrameResult.retry(rows, "connect: " + ZabbixExchangeHandler.describe(e)));
-        }
-    }
-
-    /** A frame waiting for a connection slot. */
-    private record Waiting(Runnable start, CompletableFuture<ZabbixFrameResult> result, int rows) {
-    }
-
-    private void acquireSlot(Waiting frame) {
-        synchronized (slotLock) {
-            if (active >= config.maxInFlight()) {
-                waiting.add(frame);
-                return;
-            }
-            active++;
-        }
-        frame.start().run();
-    }
-
-    private void releaseSlot() {
-        Waiting next;
-        synchronized (slotLock) {
-            next = waiting.poll();
-            if (next == null) {
-                active--;
-            }
-        }
-        if (next != null) {
-            next.start().run(); // the slot passes straight to the next frame
-        }
+    /** A client failure in the sink's words, which its outcomes and tests have always used. */
+    private static String wording(ZabbixExchange.Failure failure) {
+        return switch (failure.stage()) {
+            case CLIENT_CLOSED -> "sink closed before the frame was sent";
+            case CONNECT -> "connect: " + failure.cause();
+            case TLS_HANDSHAKE -> "TLS handshake: " + failure.cause();
+            case RENDER -> "request: " + failure.cause();
+            case WRITE -> "write: " + failure.cause();
+            case READ_TIMEOUT -> "read timeout: " + failure.cause();
+            case CLOSED -> failure.cause() + " (outcome unknown)";
+            case RECEIVE, REPLY -> failure.cause();
+        };
     }
 
     private DeliveryOutcome combine(long batchId, List<List<Row>> frames, List<ZabbixFrameResult> results,
@@ -479,7 +431,10 @@ public final class ZabbixSink implements Sink, CountsEvents {
         String firstRetry = null;
         String firstRefusal = null;
         String lastInfo = null;
-        for (ZabbixFrameResult r : results) {
+        int retryRows = 0;
+        Set<String> retryHosts = new LinkedHashSet<>();
+        for (int i = 0; i < results.size(); i++) {
+            ZabbixFrameResult r = results.get(i);
             switch (r.kind()) {
                 case PROCESSED -> {
                     processed += r.processed();
@@ -493,6 +448,8 @@ public final class ZabbixSink implements Sink, CountsEvents {
                 }
                 case RETRY -> {
                     retryFrames++;
+                    retryRows += r.rows();
+                    retryHosts.add(frames.get(i).get(0).host());
                     firstRetry = firstRetry == null ? r.detail() : firstRetry;
                 }
             }
@@ -500,7 +457,8 @@ public final class ZabbixSink implements Sink, CountsEvents {
         if (retryFrames > 0) {
             rememberSettled(batchId, frames, results);
             String which = frames.size() == 1 ? "" : retryFrames + " of " + frames.size() + " frames: ";
-            return DeliveryOutcome.Retry.of(config.server() + ": " + which + firstRetry);
+            return DeliveryOutcome.Retry.of(config.server() + ": " + which + firstRetry + " (" + retryRows
+                    + " rows for " + hosts(retryHosts) + ")");
         }
         forgetSettled(batchId);
         String skippedNote = skipped.note();
@@ -516,6 +474,13 @@ public final class ZabbixSink implements Sink, CountsEvents {
             return new DeliveryOutcome.PartiallyRejected(processed, rejected, detail + skippedNote);
         }
         return new DeliveryOutcome.Delivered(detail);
+    }
+
+    /** {@code host a}, {@code hosts a, b, c}, or the first three and how many more. */
+    private static String hosts(Set<String> hosts) {
+        List<String> named = hosts.stream().limit(3).toList();
+        return (hosts.size() == 1 ? "host " : "hosts ") + String.join(", ", named)
+                + (hosts.size() > named.size() ? " and " + (hosts.size() - named.size()) + " more" : "");
     }
 
     /** Whether Zabbix could never store the row; the first one is logged at WARN, once per sink. */
@@ -584,7 +549,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
         }
     }
 
-    /** Shuts the event loop down, waiting up to a few seconds; frames still waiting for a slot end as Retry. */
+    /** Closes the client, waiting up to a few seconds; frames still waiting for a slot end as Retry. */
     @Override
     public void close() {
         if (closed) {
@@ -595,15 +560,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
             hold.close();
             lld.flush();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        List<Waiting> left;
-        synchronized (slotLock) {
-            left = new ArrayList<>(waiting);
-            waiting.clear();
-        }
-        for (Waiting frame : left) {
-            frame.result().complete(ZabbixFrameResult.retry(frame.rows(), "sink closed before the frame was sent"));
-        }
+        client.close();
         LOG.info("Zabbix sink {}: closed", config.name());
     }
 }

@@ -2,6 +2,7 @@ package dev.concierge.courier.sinks.zabbix;
 
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,39 +1,27 @@
 /**
- * The Zabbix sink: the sender/trapper protocol (PROTOCOLS.md §1) on Netty.
+ * The Zabbix sink: samples to {@code sender data} requests, their answers to a batch's outcome, and
+ * automatic low-level discovery. The transport is the shared client in
+ * {@link dev.concierge.courier.sinks.zabbix.client}; this package holds the sink's own policy.
  *
  * <ul>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixFrameEncoder} and
- *       {@link dev.concierge.courier.sinks.zabbix.ZabbixFrameDecoder}: the {@code ZBXD} framing, with zlib;
- *       separate classes, the decoder an explicit state machine.</li>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSenderRequest} and
- *       {@link dev.concierge.courier.sinks.zabbix.ZabbixResponse}: the JSON inside the frames, read with
- *       jackson-core's streaming API; a request is written by
- *       {@link dev.concierge.courier.sinks.zabbix.ZabbixSenderDataWriter} (also {@code courier send}'s),
- *       by hand, in the bytes Jackson's generator would write.</li>
  *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig} and
  *       {@link dev.concierge.courier.sinks.zabbix.ZabbixSink}: the plugin; {@code sample.yaml} in this package's
- *       resources documents every key.</li>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixTrapperReceiver}: the server side, for demos and tests.</li>
- *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixTlsConfig}: TLS with certificates, as
- *       {@code zabbix_sender --tls-connect cert} (PROTOCOLS.md §1.8), on Netty's {@code SslHandler} with the
- *       JDK provider. {@code ZabbixPemFiles} reads the PEM files (PKCS#1 RSA keys too, without Bouncy
- *       Castle), {@code ZabbixCertificateNames} prints issuer and subject the way Zabbix compares them, and
- *       {@code ZabbixServerTrustManager} checks the chain against the CA file and those two strings, never
- *       the host name, as Zabbix does.</li>
+ *       resources documents every key. The sink cuts a batch into one-host frames, sends each through its
+ *       {@code ZabbixClient}, and judges each exchange with {@code ZabbixFrameResult} (processed, rejected,
+ *       or retry when the answer cannot settle the rows).</li>
+ *   <li>{@link dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryConfig}, {@code LldTracker},
+ *       {@code LldHoldQueue}, {@code LldSeries} and
+ *       {@link dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryStats}: automatic discovery, which feeds
+ *       trapper LLD rules from the samples sent.</li>
  * </ul>
  *
- * <p><b>No TLS-PSK.</b> {@code --tls-connect psk} is not offered. The JDK's JSSE has no TLS-PSK cipher
- * suites (RFC 4279/5489) and no API to configure an external PSK. Bouncy Castle's JSSE provider (BCJSSE, in
- * {@code bctls}) has none either, for the same lack of a JSSE API (bc-java issues 1604 and 1884). PSK exists
- * only in Bouncy Castle's own TLS API ({@code org.bouncycastle.tls}: {@code PSKTlsClient},
- * {@code TlsClientProtocol} in non-blocking mode), which Netty's {@code SslHandler} cannot drive: it would
- * take a second TLS integration of our own (a Netty handler around {@code offerInput}/{@code readOutput}),
- * plus the {@code bctls} and {@code bcutil} dependencies, which the build does not have today. It is
- * feasible, since the suites Zabbix asks for by default (TLS 1.2 ECDHE-PSK or PSK with AES-128) are in
- * that API, but it is a separate piece of work with its own tests against the real server.
+ * <p>Logging: a frame without a trustworthy answer is a DEBUG line here; the batch's Retry detail carries the
+ * server, the frame counts, the cause and the rows and hosts affected, and the pipeline logs it once per
+ * attempt at WARN. WARN lines here are about data the sink itself gives up on (rows Zabbix could never
+ * store) and ERROR/WARN about configuration and TLS files stay where they are raised.
  *
- * <p>Conventions: all lengths on the wire are little-endian byte counts of the UTF-8 encoding; one frame per
- * TCP connection, as the trapper closes after its reply; protocol facts in comments name their source in
- * PROTOCOLS.md or PEERS.md. Netty handlers here are never shared between channels.
+ * <p>Conventions: protocol facts in comments name their source in PROTOCOLS.md or FIELD-NOTES.md; the sink
+ * never retries a transport failure itself (the pipeline does), the discovery hold queue being the one
+ * delayed first delivery.
  */
 package dev.concierge.courier.sinks.zabbix;

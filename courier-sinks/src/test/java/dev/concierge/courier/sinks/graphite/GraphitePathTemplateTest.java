@@ -7,7 +7,6 @@ import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
-import dev.concierge.courier.core.naming.GraphitePaths;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

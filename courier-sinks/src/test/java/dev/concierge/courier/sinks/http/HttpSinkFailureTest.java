@@ -28,6 +28,7 @@ import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.testing.ListSource;
 import dev.concierge.courier.core.testing.Samples;
+import dev.concierge.courier.sinks.CapturedStderr;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -3,6 +3,7 @@ package dev.concierge.courier.sinks.zabbix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

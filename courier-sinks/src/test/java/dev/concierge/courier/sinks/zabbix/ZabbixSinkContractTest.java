@@ -1,9 +1,10 @@
 package dev.concierge.courier.sinks.zabbix;
 
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.core.naming.ZabbixKeys;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.testing.SinkContractTest;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;

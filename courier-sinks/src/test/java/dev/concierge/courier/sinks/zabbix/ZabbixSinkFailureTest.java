@@ -8,6 +8,8 @@ import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.sinks.CapturedStderr;
+import dev.concierge.courier.sinks.zabbix.client.ScriptedTrapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -65,6 +67,33 @@ class ZabbixSinkFailureTest {
         sink = sinkTo(port);
 
         assertRetry(send(sink, TWO_ROWS), "Connection refused");
+    }
+
+    /**
+     * One failed attempt is one WARN line, the pipeline's, which prints the outcome's detail: so the sink
+     * logs its frames at DEBUG and the detail carries what its own line used to (server, frames, cause,
+     * rows and hosts).
+     */
+    @Test
+    void aFailedAttemptIsARetryWhoseDetailNamesServerFramesRowsAndHostsWithoutAWarnLine() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        sink = sinkTo(port);
+        List<Sample> twoHosts = List.of(sample("web-01", "a", SampleValue.of(1L), 1, 0),
+                sample("web-02", "b", SampleValue.of(2L), 1, 1), sample("web-01", "c", SampleValue.of(3L), 1, 2));
+
+        DeliveryOutcome outcome;
+        try (CapturedStderr logs = new CapturedStderr()) {
+            outcome = send(sink, twoHosts);
+
+            assertThat(logs.text()).doesNotContain("WARN");
+        }
+        assertThat(outcome).isInstanceOf(DeliveryOutcome.Retry.class);
+        assertThat(outcome.detail()).startsWith("127.0.0.1:" + port + ": 2 of 2 frames: connect: ")
+                .contains("Connection refused")
+                .endsWith(" (3 rows for hosts web-01, web-02)");
     }
 
     @Test

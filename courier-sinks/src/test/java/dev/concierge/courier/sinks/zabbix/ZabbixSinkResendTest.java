@@ -13,6 +13,8 @@ import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.SinkSpec;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.sinks.zabbix.client.ScriptedTrapper;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

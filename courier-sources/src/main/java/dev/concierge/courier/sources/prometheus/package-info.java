@@ -33,9 +33,9 @@
  * </ul>
  *
  * <h2>Zabbix keys and LLD</h2>
- * The core key rule ({@code ZabbixKeys}) applies unchanged: {@code <type>[<name>,<label>=<value>,...]}, labels
- * sorted by name, a parameter quoted when it starts with a space or a quote or holds {@code ,}, {@code [}
- * or {@code ]}:
+ * The Zabbix key rule ({@code ZabbixKeys}, beside the Zabbix sink's client) applies unchanged:
+ * {@code <type>[<name>,<label>=<value>,...]}, labels sorted by name, a parameter quoted when it starts
+ * with a space or a quote or holds {@code ,}, {@code [} or {@code ]}:
  * <pre>
  *   node_cpu_seconds_total{cpu="0",mode="idle"} 1.5     counter[node_cpu_seconds_total,cpu=0,mode=idle]
  *   node_load1 0.25                                    gauge[node_load1]

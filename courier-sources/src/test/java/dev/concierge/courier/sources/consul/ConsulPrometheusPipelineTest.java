@@ -13,8 +13,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.core.naming.ZabbixKeys;
 import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.ScheduledSource;
 import dev.concierge.courier.core.pipeline.SinkSpec;
@@ -105,8 +106,13 @@ class ConsulPrometheusPipelineTest {
 
     /** Hosts whose idle-CPU series is among {@code samples}. */
     private static Set<String> hostsWithIdleCpu(List<Sample> samples) {
-        return samples.stream().filter(s -> ZabbixKeys.render(s).equals("counter[node_cpu_seconds_total,cpu=0,mode=idle]"))
+        return samples.stream().filter(s -> isSeries(s, MetricType.COUNTER, "node_cpu_seconds_total", "cpu", "0",
+                        "mode", "idle"))
                 .map(Sample::host).collect(Collectors.toSet());
+    }
+
+    private static boolean isSeries(Sample s, MetricType type, String name, String... labels) {
+        return s.type() == type && s.name().equals(name) && s.labels().equals(Labels.of(labels));
     }
 
     @Test
@@ -132,8 +138,8 @@ class ConsulPrometheusPipelineTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> hostsWithIdleCpu(sink.samplesSent())
                 .containsAll(Set.of("node-a", "node-b")));
         assertThat(sink.samplesSent()).filteredOn(s -> s.host().equals("node-b"))
-                .extracting(ZabbixKeys::render)
-                .contains("counter[node_cpu_seconds_total,cpu=0,mode=user]", "gauge[node_load1]");
+                .anyMatch(s -> isSeries(s, MetricType.COUNTER, "node_cpu_seconds_total", "cpu", "0", "mode", "user"))
+                .anyMatch(s -> isSeries(s, MetricType.GAUGE, "node_load1"));
         assertThat(sink.samplesSent()).filteredOn(s -> s.host().equals("node-a") && s.name().equals("node_cpu_seconds_total")
                 && "idle".equals(s.labels().get("mode"))).allSatisfy(s -> assertThat(s.value().render()).isEqualTo("100"));
 
