@@ -71,8 +71,8 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
         try {
             DiscoverySnapshot.withoutDiscovery(source.name(), type, clock.instant(), interval).writeAtomically(file);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Source {}: {} not written, courier discover --from will not say that type {} has no discovery: {}",
-                    source.name(), file, type, e.toString());
+            LOG.warn("Source {}: {} not written, so courier discover --from does not say that type {} has no "
+                    + "discovery: {}", source.name(), file, type, e.toString());
         }
         return source;
     }

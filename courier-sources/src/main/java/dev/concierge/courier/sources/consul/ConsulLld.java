@@ -33,8 +33,8 @@ import java.util.Objects;
  *   <li>Rows are sorted by service, node and instance ID, so an unchanged answer yields identical JSON.</li>
  *   <li>A row's group is its service. A list is only ever built from complete answers: {@link #queryPassing}
  *       fails as a whole when one service's query fails, and {@link ConsulSource#lldRows()} marks a service
- *       whose latest query failed as not current. A partial list would make Zabbix start the lost-resource timers of the
- *       instances it misses.</li>
+ *       whose latest query failed as not current. A partial list would make Zabbix start the lost-resource
+ *       timers of the instances it misses.</li>
  * </ul>
  */
 public final class ConsulLld {
