@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
 
 /**
  * What one successful collect of a source told about its discoverable entities, as {@code courier run} keeps
@@ -158,11 +157,6 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
             }
         }
         return null;
-    }
-
-    /** The rows {@code filter} keeps, in order. */
-    public List<LldRow> select(Predicate<? super LldRow> filter) {
-        return rows.stream().filter(filter).toList();
     }
 
     /** The file's bytes: one line of JSON. */
