@@ -3,7 +3,9 @@ package dev.concierge.courier.app.cli;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
-import dev.concierge.courier.app.discovery.LldJson;
+import dev.concierge.courier.core.spi.LldJson;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.consul.ConsulConfig;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -51,7 +54,9 @@ import picocli.CommandLine.Option;
  *       {@value #TOKEN_VARIABLE} only (never a flag, which would show in {@code ps} and in the agent's
  *       configuration);</li>
  *   <li>the snapshot {@code courier run} keeps of a configured source ({@code --from}, or
- *       {@code --data-dir} with {@code --source}): no network at all. A stale snapshot (older than
+ *       {@code --data-dir} with {@code --source}): no network at all. Any source type with the
+ *       {@link dev.concierge.courier.core.spi.LldDiscoverable} ability has one; for a type without it the
+ *       snapshot says so, and is refused. A stale snapshot (older than
  *       {@value DiscoverySnapshot#STALE_AFTER_INTERVALS} collect intervals, or {@code --max-age}), an
  *       incomplete one, or a Consul service without a current answer is refused.</li>
  * </ul>
@@ -159,16 +164,16 @@ public final class DiscoverCommand implements Callable<Integer> {
             return usage("--token is not accepted, set " + TOKEN_VARIABLE + " instead (a flag shows in ps and in the "
                     + "agent's configuration)");
         }
-        boolean dataObject;
+        LldJson.Format output;
         switch (format.toLowerCase(Locale.ROOT)) {
-            case "array" -> dataObject = false;
-            case "data" -> dataObject = true;
+            case "array" -> output = LldJson.Format.ARRAY;
+            case "data" -> output = LldJson.Format.DATA_OBJECT;
             default -> {
                 return usage("--format: " + format + " (expected: array or data)");
             }
         }
         if (location.from != null || location.byName != null) {
-            return snapshot(dataObject);
+            return snapshot(output);
         }
         if (maxAge != null) {
             return usage("--max-age applies to --from and --data-dir/--source only");
@@ -183,13 +188,13 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
         switch (chosen) {
             case "dropwizard" -> {
-                return dropwizard(dataObject ? DropwizardDiscovery.Format.DATA_OBJECT : DropwizardDiscovery.Format.ARRAY);
+                return dropwizard(output);
             }
             case "prometheus" -> {
-                return prometheus(dataObject ? PrometheusDiscovery.Format.DATA_OBJECT : PrometheusDiscovery.Format.ARRAY);
+                return prometheus(output);
             }
             case "consul" -> {
-                return consul(dataObject);
+                return consul(output);
             }
             default -> {
                 return usage("--type: " + type + " (expected: dropwizard, prometheus or consul)");
@@ -217,7 +222,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         return null;
     }
 
-    private int dropwizard(DropwizardDiscovery.Format output) throws IOException {
+    private int dropwizard(LldJson.Format output) throws IOException {
         DropwizardMetricNames names;
         try (DocumentFetcher fetcher = location.url != null
                 ? DocumentFetcher.http(location.url, timeout, maxBytes)
@@ -226,14 +231,10 @@ public final class DiscoverCommand implements Callable<Integer> {
         } catch (SourceException e) {
             return failure(e.getMessage());
         }
-        OutputStream out = new BufferedOutputStream(System.out);
-        DropwizardDiscovery.write(names, kind, output, out);
-        out.write('\n');
-        out.flush();
-        return 0;
+        return print(DropwizardDiscovery.rows(names), output);
     }
 
-    private int consul(boolean dataObject) throws IOException {
+    private int consul(LldJson.Format output) throws IOException {
         if (services.isEmpty()) {
             return usage("--type consul needs at least one --service NAME");
         }
@@ -245,16 +246,16 @@ public final class DiscoverCommand implements Callable<Integer> {
             return usage(TOKEN_VARIABLE + ": " + tokenProblem);
         }
         URI agent = location.agent != null ? location.agent : ConsulConfig.DEFAULT_AGENT;
-        List<Map<String, String>> rows;
+        LldRows rows;
         try {
             rows = ConsulLld.queryPassing(agent, token, timeout, services);
         } catch (SourceException e) {
             return failure(e.getMessage());
         }
-        return print(rows, dataObject);
+        return print(rows, output);
     }
 
-    private int snapshot(boolean dataObject) throws IOException {
+    private int snapshot(LldJson.Format output) throws IOException {
         Path file = location.from != null ? location.from
                 : DiscoverySnapshot.fileFor(location.byName.dataDir.resolve(DiscoverySnapshot.DIRECTORY),
                         location.byName.source);
@@ -279,15 +280,37 @@ public final class DiscoverCommand implements Callable<Integer> {
         if (refusal != null) {
             return failure(file + ": " + refusal);
         }
-        return print(snapshot.select(kind, family, services), dataObject);
+        return print(snapshot.rows(), output);
     }
 
-    private static int print(List<Map<String, String>> rows, boolean dataObject) throws IOException {
+    /**
+     * Prints the rows the filter options keep. A filter is a predicate on rows, and at most one applies, the
+     * one of the source's type ({@link #misplacedOption}); a source of any other type is listed whole.
+     */
+    private int print(List<LldRow> rows, LldJson.Format output) throws IOException {
+        Predicate<LldRow> keeps = kind != null ? DropwizardDiscovery.ofKind(kind)
+                : family != null ? PrometheusDiscovery.inFamily(family)
+                : LldRow.inGroups(services);
+        List<Map<String, String>> selected = new ArrayList<>();
+        for (LldRow row : rows) {
+            if (keeps.test(row)) {
+                // One Dropwizard kind is listed under its own macro: {"{#TIMER}":"app.requests"}.
+                selected.add(kind != null ? DropwizardDiscovery.kindMacros(kind, row) : row.macros());
+            }
+        }
         OutputStream out = new BufferedOutputStream(System.out);
-        LldJson.write(rows, dataObject, out);
+        LldJson.write(selected, output, out);
         out.write('\n');
         out.flush();
         return 0;
+    }
+
+    /** Prints a list the command read itself; an incomplete one is refused. */
+    private int print(LldRows rows, LldJson.Format output) throws IOException {
+        if (rows.incomplete() != null) {
+            return failure(rows.incomplete());
+        }
+        return print(rows.rows(), output);
     }
 
     private static int usage(String message) {
@@ -300,7 +323,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         return 1;
     }
 
-    private int prometheus(PrometheusDiscovery.Format output) throws IOException {
+    private int prometheus(LldJson.Format output) throws IOException {
         FetchedDocument document;
         String where;
         try (DocumentFetcher fetcher = location.url != null
@@ -318,11 +341,7 @@ public final class DiscoverCommand implements Callable<Integer> {
             return failure(where + ": " + parsed.problemCount() + " problems, no discovery sent: "
                     + parsed.problems().get(0));
         }
-        OutputStream out = new BufferedOutputStream(System.out);
-        PrometheusDiscovery.write(parsed, family, output, out);
-        out.write('\n');
-        out.flush();
-        return 0;
+        return print(PrometheusDiscovery.rows(parsed), output);
     }
 
     /** A file is OpenMetrics when its last line is {@code # EOF}, which only OpenMetrics has. */

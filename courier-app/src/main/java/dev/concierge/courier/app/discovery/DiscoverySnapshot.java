@@ -1,14 +1,12 @@
 package dev.concierge.courier.app.discovery;
 
 import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.concierge.courier.sources.consul.ConsulLld;
-import dev.concierge.courier.sources.dropwizard.DropwizardKind;
-import dev.concierge.courier.sources.dropwizard.DropwizardMetricNames;
-import dev.concierge.courier.sources.prometheus.PrometheusDiscovery;
-import dev.concierge.courier.sources.prometheus.PrometheusParseResult;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,14 +34,20 @@ import java.util.Objects;
  *  "rows":[{"group":"timers","lld":{"{#TYPE}":"timer","{#NAME}":"app.requests"}}, ...]}
  * </pre>
  *
+ * <p>It is what the source's {@link dev.concierge.courier.core.spi.LldDiscoverable} ability answered
+ * ({@link LldRows}), whatever the source's type:
  * <ul>
  *   <li>{@code rows} hold every entity as its unfiltered LLD row, in output order, each with the
  *       {@code group} a filter selects on: the Dropwizard section ({@code timers}) for {@code --kind}, the
  *       Prometheus family for {@code --family}, the Consul service for {@code --service}.</li>
  *   <li>{@code incomplete} is null, or why the rows are not the whole list (a Prometheus exposition with
  *       malformed lines); such a snapshot answers nothing.</li>
- *   <li>{@code groups}, for Consul only: every watched service and whether its latest query answered. A
- *       service that is not current answers nothing, because its rows may miss instances.</li>
+ *   <li>{@code groups}, for sources answered group by group (Consul): every group (watched service) and
+ *       whether its latest answer is current. A group that is not current answers nothing, because its rows
+ *       may miss entities.</li>
+ *   <li>{@code "discovers":false}, written only then, marks a source whose type has no discovery ability:
+ *       it answers nothing, and says so. It also carries an {@code incomplete} reason, so that a reader
+ *       that does not know the field refuses it too, rather than printing {@code []}.</li>
  * </ul>
  *
  * <p>Files are written whole to a temporary file beside the target and renamed over it, so a reader sees
@@ -51,15 +55,16 @@ import java.util.Objects;
  * collect, and a file torn by a power loss is refused as malformed until the next one.
  *
  * @param source      the configured source name
- * @param type        the source type: {@code dropwizard}, {@code prometheus} or {@code consul}
+ * @param type        the source's configured type: {@code dropwizard}, {@code prometheus}, {@code consul}...
  * @param collectedAt when the collect that produced it returned
  * @param interval    the source's collect interval, the unit of staleness
  * @param incomplete  null, or why the rows are not the complete list
- * @param groups      Consul: watched service to whether it is current; empty for other types
+ * @param groups      group to whether its answer is current, for sources answered group by group; else empty
  * @param rows        every entity, in output order
+ * @param discovers   false when the source's type has no discovery ability; then there are no rows
  */
 public record DiscoverySnapshot(String source, String type, Instant collectedAt, Duration interval, String incomplete,
-                                Map<String, Boolean> groups, List<Row> rows) {
+                                Map<String, Boolean> groups, List<LldRow> rows, boolean discovers) {
     /** The format version written in {@code courier_discovery}; a reader refuses any other. */
     public static final int VERSION = 1;
     /** The directory under {@code data_dir}. */
@@ -67,16 +72,7 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
     /** A snapshot older than this many intervals is stale, unless the reader says otherwise. */
     public static final int STALE_AFTER_INTERVALS = 3;
 
-    private static final String TYPE_MACRO = "{#TYPE}";
-    private static final String NAME_MACRO = "{#NAME}";
-
-    /** One entity: the group a filter selects on, and its LLD row. */
-    public record Row(String group, Map<String, String> lld) {
-        public Row {
-            Objects.requireNonNull(group, "group");
-            lld = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(lld));
-        }
-    }
+    private static final JsonFactory JSON = new JsonFactory();
 
     public DiscoverySnapshot {
         Objects.requireNonNull(source, "source");
@@ -87,49 +83,15 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
         rows = List.copyOf(rows);
     }
 
-    /** The snapshot of a Dropwizard document's metric names: every kind, in {@code DropwizardDiscovery} order. */
-    public static DiscoverySnapshot ofDropwizard(String source, Instant at, Duration interval,
-                                                 DropwizardMetricNames names) {
-        List<Row> rows = new ArrayList<>();
-        for (DropwizardKind kind : DropwizardKind.values()) {
-            for (String name : names.of(kind)) {
-                Map<String, String> lld = new LinkedHashMap<>();
-                lld.put(TYPE_MACRO, kind.typeName());
-                lld.put(NAME_MACRO, name);
-                rows.add(new Row(kind.sectionName(), lld));
-            }
-        }
-        return new DiscoverySnapshot(source, "dropwizard", at, interval, null, Map.of(), rows);
+    /** The snapshot of what a source's discovery ability answered at {@code at}. */
+    public static DiscoverySnapshot of(String source, String type, Instant at, Duration interval, LldRows rows) {
+        return new DiscoverySnapshot(source, type, at, interval, rows.incomplete(), rows.groups(), rows.rows(), true);
     }
 
-    /** The snapshot of a Prometheus exposition; incomplete when it had malformed lines. */
-    public static DiscoverySnapshot ofPrometheus(String source, Instant at, Duration interval,
-                                                 PrometheusParseResult parsed) {
-        String incomplete = null;
-        List<Row> rows = new ArrayList<>();
-        if (parsed.hasProblems()) {
-            incomplete = parsed.problemCount() + " malformed lines in the last exposition, first: "
-                    + parsed.problems().get(0);
-        } else {
-            for (PrometheusDiscovery.Series series : PrometheusDiscovery.series(parsed)) {
-                rows.add(new Row(series.family(), series.row()));
-            }
-        }
-        return new DiscoverySnapshot(source, "prometheus", at, interval, incomplete, Map.of(), rows);
-    }
-
-    /** The snapshot of a Consul source's watched services. */
-    public static DiscoverySnapshot ofConsul(String source, Instant at, Duration interval,
-                                             List<ConsulLld.Service> services) {
-        Map<String, Boolean> groups = new LinkedHashMap<>();
-        List<Row> rows = new ArrayList<>();
-        for (ConsulLld.Service service : services) {
-            groups.put(service.name(), service.current());
-            for (Map<String, String> row : service.rows()) {
-                rows.add(new Row(service.name(), row));
-            }
-        }
-        return new DiscoverySnapshot(source, "consul", at, interval, null, groups, rows);
+    /** The snapshot of a source whose type has no discovery ability: no rows, and a refusal that says so. */
+    public static DiscoverySnapshot withoutDiscovery(String source, String type, Instant at, Duration interval) {
+        return new DiscoverySnapshot(source, type, at, interval, "source " + source + " of type " + type
+                + " has no discovery", Map.of(), List.of(), false);
     }
 
     /**
@@ -170,6 +132,9 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
      * @param services the Consul services asked for; empty for all of them
      */
     public String refusal(Instant now, Duration maxAge, Collection<String> services) {
+        if (!discovers) {
+            return "source " + source + " lists no LLD rows: its type, " + type + ", has no discovery";
+        }
         Duration age = Duration.between(collectedAt, now);
         if (age.compareTo(maxAge) > 0) {
             return "collected " + age.toSeconds() + " s ago by source " + source + " (expected: at most "
@@ -194,36 +159,10 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
         return null;
     }
 
-    /**
-     * The LLD rows a filter selects, in order. At most one filter applies, the one matching {@link #type}.
-     *
-     * @param kind     Dropwizard: one kind, each row then carries the kind's own macro; null for every kind
-     *                 with {@code {#TYPE}} and {@code {#NAME}}
-     * @param family   Prometheus: the family or sample name to keep; null for every series
-     * @param services Consul: the services to keep; empty for every service
-     */
-    public List<Map<String, String>> select(DropwizardKind kind, String family, Collection<String> services) {
-        List<Map<String, String>> selected = new ArrayList<>();
-        for (Row row : rows) {
-            if (kind != null) {
-                if (row.group().equals(kind.sectionName())) {
-                    selected.add(Map.of(kind.macro(), row.lld().get(NAME_MACRO)));
-                }
-            } else if (family != null) {
-                if (family.equals(row.group()) || family.equals(row.lld().get(NAME_MACRO))) {
-                    selected.add(row.lld());
-                }
-            } else if (services.isEmpty() || services.contains(row.group())) {
-                selected.add(row.lld());
-            }
-        }
-        return selected;
-    }
-
     /** The file's bytes: one line of JSON. */
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + rows.size() * 64);
-        try (JsonGenerator json = LldJson.JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             json.writeNumberField("courier_discovery", VERSION);
             json.writeStringField("source", source);
@@ -237,17 +176,20 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
             }
             json.writeEndObject();
             json.writeArrayFieldStart("rows");
-            for (Row row : rows) {
+            for (LldRow row : rows) {
                 json.writeStartObject();
                 json.writeStringField("group", row.group());
                 json.writeObjectFieldStart("lld");
-                for (Map.Entry<String, String> macro : row.lld().entrySet()) {
+                for (Map.Entry<String, String> macro : row.macros().entrySet()) {
                     json.writeStringField(macro.getKey(), macro.getValue());
                 }
                 json.writeEndObject();
                 json.writeEndObject();
             }
             json.writeEndArray();
+            if (!discovers) {
+                json.writeBooleanField("discovers", false);
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
@@ -276,7 +218,7 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
      */
     public static DiscoverySnapshot read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        try (JsonParser json = LldJson.JSON.createParser(bytes)) {
+        try (JsonParser json = JSON.createParser(bytes)) {
             return read(json);
         } catch (IOException | DateTimeParseException | IllegalArgumentException | NullPointerException e) {
             throw new IOException("not a discovery snapshot: " + e.getMessage(), e);
@@ -292,7 +234,8 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
         Duration interval = null;
         String incomplete = null;
         Map<String, Boolean> groups = new LinkedHashMap<>();
-        List<Row> rows = new ArrayList<>();
+        List<LldRow> rows = new ArrayList<>();
+        boolean discovers = true;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
             JsonToken value = json.nextToken();
@@ -317,6 +260,7 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
                         rows.add(readRow(json));
                     }
                 }
+                case "discovers" -> discovers = json.getBooleanValue();
                 default -> json.skipChildren();
             }
         }
@@ -326,10 +270,10 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
         if (version != VERSION) {
             throw new IOException("courier_discovery: " + version + " (expected: " + VERSION + ")");
         }
-        return new DiscoverySnapshot(source, type, collectedAt, interval, incomplete, groups, rows);
+        return new DiscoverySnapshot(source, type, collectedAt, interval, incomplete, groups, rows, discovers);
     }
 
-    private static Row readRow(JsonParser json) throws IOException {
+    private static LldRow readRow(JsonParser json) throws IOException {
         String group = null;
         Map<String, String> lld = new LinkedHashMap<>();
         while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -348,7 +292,7 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
                 json.skipChildren();
             }
         }
-        return new Row(group, lld);
+        return new LldRow(group, lld);
     }
 
     private static void expect(JsonToken actual, JsonToken expected, JsonParser json) throws IOException {

@@ -1,21 +1,17 @@
 package dev.concierge.courier.app.discovery;
 
 import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.LldDiscoverable;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
-import dev.concierge.courier.sources.consul.ConsulSource;
-import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
-import dev.concierge.courier.sources.dropwizard.DropwizardMetricNames;
-import dev.concierge.courier.sources.prometheus.PrometheusParseResult;
-import dev.concierge.courier.sources.prometheus.PrometheusScrapeSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,64 +20,61 @@ import org.slf4j.LoggerFactory;
  * {@link DiscoverySnapshot} to {@code data_dir/discovery/<source>.json}. A collect that threw writes
  * nothing, so the file ages and {@code courier discover --from} calls it stale.
  *
- * <p>Samples pass straight through to the pipeline's emitter: the snapshot is read from the source's own
- * view of its last collect ({@link DropwizardJsonSource#lastNames()}, {@link PrometheusScrapeSource#lastExposition()},
- * {@link ConsulSource#lldServices()}), not from the samples, because samples leave out entities that LLD
- * lists (a gauge whose value failed, a NaN series, a family whose lines did not parse).
+ * <p>Samples pass straight through to the pipeline's emitter: the snapshot is what the source's
+ * {@link LldDiscoverable} ability answers right after the collect, not built from the samples, because
+ * samples leave out entities that LLD lists (a gauge whose value failed, a NaN series). The wrapper knows no
+ * source type: a source without the ability is not wrapped, and gets a snapshot that says it has no
+ * discovery ({@link DiscoverySnapshot#withoutDiscovery}), written once when it is wrapped.
  *
  * <p>Threading as {@link Source}: collect (and the write, a few kilobytes to a temporary file and a rename)
  * runs on the scheduler thread. A failed write does not fail the collect: it is logged at WARN when writes
  * start failing and at INFO when they work again, and counted in {@link #writeFailures()}.
  */
-public final class DiscoverySnapshotSource implements Source {
+public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
     private static final Logger LOG = LoggerFactory.getLogger(DiscoverySnapshotSource.class);
 
     private final Source delegate;
+    private final LldDiscoverable discovery;
+    private final String type;
     private final Path file;
     private final Duration interval;
     private final Clock clock;
-    private final Function<Instant, DiscoverySnapshot> view;
     private final AtomicLong writeFailures = new AtomicLong();
     private boolean failing;
 
-    private DiscoverySnapshotSource(Source delegate, Path file, Duration interval, Clock clock,
-                                    Function<Instant, DiscoverySnapshot> view) {
+    private DiscoverySnapshotSource(Source delegate, LldDiscoverable discovery, String type, Path file,
+                                    Duration interval, Clock clock) {
         this.delegate = delegate;
+        this.discovery = discovery;
+        this.type = type;
         this.file = file;
         this.interval = interval;
         this.clock = clock;
-        this.view = view;
     }
 
     /**
-     * Wraps {@code source} when its type has a discovery view (Dropwizard, Prometheus, Consul); returns any
-     * other source as it is.
+     * Wraps {@code source} when it has the {@link LldDiscoverable} ability. Returns any other source as it
+     * is, after writing the snapshot that says it has no discovery (a failed write is logged at WARN).
      *
+     * @param type     the source's configured type, recorded in the snapshot
      * @param dataDir  the courier's {@code data_dir}; the file goes to its {@value DiscoverySnapshot#DIRECTORY}
      *                 directory
      * @param interval the source's collect interval, recorded as the unit of staleness
      */
-    public static Source wrap(Source source, Path dataDir, Duration interval, Clock clock) {
+    public static Source wrap(Source source, String type, Path dataDir, Duration interval, Clock clock) {
         Objects.requireNonNull(source, "source");
-        String name = source.name();
-        Function<Instant, DiscoverySnapshot> view;
-        if (source instanceof DropwizardJsonSource dropwizard) {
-            view = at -> {
-                DropwizardMetricNames names = dropwizard.lastNames();
-                return names == null ? null : DiscoverySnapshot.ofDropwizard(name, at, interval, names);
-            };
-        } else if (source instanceof PrometheusScrapeSource prometheus) {
-            view = at -> {
-                PrometheusParseResult parsed = prometheus.lastExposition();
-                return parsed == null ? null : DiscoverySnapshot.ofPrometheus(name, at, interval, parsed);
-            };
-        } else if (source instanceof ConsulSource consul) {
-            view = at -> DiscoverySnapshot.ofConsul(name, at, interval, consul.lldServices());
-        } else {
-            return source;
+        Objects.requireNonNull(type, "type");
+        Path file = DiscoverySnapshot.fileFor(dataDir.resolve(DiscoverySnapshot.DIRECTORY), source.name());
+        if (source instanceof LldDiscoverable discovery) {
+            return new DiscoverySnapshotSource(source, discovery, type, file, interval, clock);
         }
-        Path file = DiscoverySnapshot.fileFor(dataDir.resolve(DiscoverySnapshot.DIRECTORY), name);
-        return new DiscoverySnapshotSource(source, file, interval, clock, view);
+        try {
+            DiscoverySnapshot.withoutDiscovery(source.name(), type, clock.instant(), interval).writeAtomically(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Source {}: {} not written, so courier discover --from does not say that type {} has no "
+                    + "discovery: {}", source.name(), file, type, e.toString());
+        }
+        return source;
     }
 
     @Override
@@ -92,12 +85,13 @@ public final class DiscoverySnapshotSource implements Source {
     @Override
     public void collect(Emitter out) throws SourceException {
         delegate.collect(out);
-        DiscoverySnapshot snapshot = view.apply(clock.instant());
-        if (snapshot == null) {
-            return;
-        }
         try {
-            snapshot.writeAtomically(file);
+            // Inside the try: a discovery answer that throws must not fail the collect whose samples went out.
+            Optional<LldRows> rows = discovery.lldRows();
+            if (rows.isEmpty()) {
+                return;
+            }
+            DiscoverySnapshot.of(name(), type, clock.instant(), interval, rows.get()).writeAtomically(file);
             if (failing) {
                 failing = false;
                 LOG.info("Source {}: discovery snapshot {} written again", name(), file);
@@ -112,6 +106,12 @@ public final class DiscoverySnapshotSource implements Source {
                 LOG.debug("Source {}: discovery snapshot {} not written: {}", name(), file, e.toString());
             }
         }
+    }
+
+    /** What the wrapped source answers. Any thread. */
+    @Override
+    public Optional<LldRows> lldRows() {
+        return discovery.lldRows();
     }
 
     /** Where the snapshot is written. */

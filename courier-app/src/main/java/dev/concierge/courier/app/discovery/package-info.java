@@ -1,6 +1,6 @@
 /**
- * Discovery snapshots: after each successful collect, {@code courier run} keeps what every Dropwizard,
- * Prometheus and Consul source discovered in {@code data_dir/discovery/<source>.json}
+ * Discovery snapshots: after each successful collect, {@code courier run} keeps what every source with the
+ * {@link dev.concierge.courier.core.spi.LldDiscoverable} ability discovered in {@code data_dir/discovery/<source>.json}
  * ({@link dev.concierge.courier.app.discovery.DiscoverySnapshotSource}, a decorator the wiring puts around
  * each source), and {@code courier discover --from} answers a Zabbix agent {@code UserParameter} from that file
  * in milliseconds, without fetching anything.
@@ -10,6 +10,6 @@
  * one marked incomplete, or a Consul service whose latest query failed makes {@code discover} exit 1 with the
  * reason, which Zabbix shows on the discovery rule while it keeps the entities it has: printing the old or
  * partial list would start the lost-resource timers of whatever it misses. The reading side loads only
- * jackson-core and this package, to start fast on a cold JVM.
+ * jackson-core, this package and courier-core's LLD types, to start fast on a cold JVM.
  */
 package dev.concierge.courier.app.discovery;

@@ -233,11 +233,11 @@ public final class Courier implements AutoCloseable {
     }
 
     /**
-     * Every source with a discovery view keeps its snapshot in {@code data_dir/discovery} for
+     * Every source with the discovery ability keeps its snapshot in {@code data_dir/discovery} for
      * {@code courier discover --from}; see {@link DiscoverySnapshotSource}.
      */
     private static Source withSnapshot(Source source, SourceDefinition<?> definition, Path dataDir, Clock clock) {
-        return DiscoverySnapshotSource.wrap(source, dataDir, definition.interval(), clock);
+        return DiscoverySnapshotSource.wrap(source, definition.type(), dataDir, definition.interval(), clock);
     }
 
     /** Creates every source and sink and starts delivering; see {@link #create} and {@link #start}. */

@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AdminServerTest {
     private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
@@ -52,6 +53,9 @@ class AdminServerTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
     private Courier courier;
+    // The wiring writes each source's discovery snapshot, or the note that it has none, under data_dir.
+    @TempDir
+    Path dataDir;
 
     @AfterEach
     void closeCourier() {
@@ -80,7 +84,7 @@ class AdminServerTest {
         for (RecordingSink sink : sinks) {
             definitions.add(sink(sink));
         }
-        CourierConfig config = new CourierConfig(Path.of("unused"), 1024, 1 << 20, shutdownDeadline,
+        CourierConfig config = new CourierConfig(dataDir, 1024, 1 << 20, shutdownDeadline,
                 List.of(GivenPlugins.source("app", Duration.ofHours(1),
                         () -> new ListSource("app", run -> run == 0 ? samples(SAMPLES) : List.of())
                                 .counting(Map.of("malformed_lines", () -> 3)))),

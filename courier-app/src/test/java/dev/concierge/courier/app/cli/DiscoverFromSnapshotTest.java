@@ -3,8 +3,11 @@ package dev.concierge.courier.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
-import dev.concierge.courier.sources.consul.ConsulLld;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
+import dev.concierge.courier.sources.dropwizard.DropwizardDiscovery;
 import dev.concierge.courier.sources.dropwizard.DropwizardMetricNames;
+import dev.concierge.courier.sources.prometheus.PrometheusDiscovery;
 import dev.concierge.courier.sources.prometheus.PrometheusFormat;
 import dev.concierge.courier.sources.prometheus.PrometheusTextParser;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +55,8 @@ class DiscoverFromSnapshotTest {
     }
 
     private Path dropwizardSnapshot(Instant at) throws Exception {
-        return write(DiscoverySnapshot.ofDropwizard("orders", at, INTERVAL,
-                DropwizardMetricNames.read(DOCUMENT.getBytes(StandardCharsets.UTF_8), "test")));
+        return write(DiscoverySnapshot.of("orders", "dropwizard", at, INTERVAL, DropwizardDiscovery.rows(
+                DropwizardMetricNames.read(DOCUMENT.getBytes(StandardCharsets.UTF_8), "test"))));
     }
 
     @Test
@@ -77,9 +80,9 @@ class DiscoverFromSnapshotTest {
     @Test
     void answersAPrometheusFamilyFromTheSnapshotWithTheSameBytesAsFromTheExposition() throws Exception {
         Path exposition = Files.writeString(dir.resolve("metrics.prom"), EXPOSITION);
-        Path snapshot = write(DiscoverySnapshot.ofPrometheus("node", Instant.now(), INTERVAL,
-                new PrometheusTextParser().parse(EXPOSITION.getBytes(StandardCharsets.UTF_8),
-                        PrometheusFormat.TEXT_0_0_4, Instant.now(), "-", "-")));
+        Path snapshot = write(DiscoverySnapshot.of("node", "prometheus", Instant.now(), INTERVAL,
+                PrometheusDiscovery.rows(new PrometheusTextParser().parse(EXPOSITION.getBytes(StandardCharsets.UTF_8),
+                        PrometheusFormat.TEXT_0_0_4, Instant.now(), "-", "-"))));
 
         for (List<String> filter : List.of(List.<String>of(), List.of("--family", "http_duration_seconds"),
                 List.of("--family", "http_duration_seconds_bucket"), List.of("--family", "rpc_latency"))) {
@@ -96,8 +99,8 @@ class DiscoverFromSnapshotTest {
 
     @Test
     void findsTheSnapshotOfASourceByDataDirAndSourceName() throws Exception {
-        write(DiscoverySnapshot.ofDropwizard("orders/eu west", Instant.now(), INTERVAL,
-                DropwizardMetricNames.read(DOCUMENT.getBytes(StandardCharsets.UTF_8), "test")));
+        write(DiscoverySnapshot.of("orders/eu west", "dropwizard", Instant.now(), INTERVAL, DropwizardDiscovery.rows(
+                DropwizardMetricNames.read(DOCUMENT.getBytes(StandardCharsets.UTF_8), "test"))));
 
         CommandOutput result = CommandOutput.run("discover", "--data-dir", dir.toString(), "--source", "orders/eu west",
                 "--kind", "meters");
@@ -127,9 +130,9 @@ class DiscoverFromSnapshotTest {
     @Test
     void refusesAPrometheusSnapshotWhoseExpositionHadMalformedLines() throws Exception {
         String broken = EXPOSITION + "node_load5 {oops\n";
-        Path snapshot = write(DiscoverySnapshot.ofPrometheus("node", Instant.now(), INTERVAL,
-                new PrometheusTextParser().parse(broken.getBytes(StandardCharsets.UTF_8), PrometheusFormat.TEXT_0_0_4,
-                        Instant.now(), "-", "-")));
+        Path snapshot = write(DiscoverySnapshot.of("node", "prometheus", Instant.now(), INTERVAL,
+                PrometheusDiscovery.rows(new PrometheusTextParser().parse(broken.getBytes(StandardCharsets.UTF_8),
+                        PrometheusFormat.TEXT_0_0_4, Instant.now(), "-", "-"))));
 
         CommandOutput result = CommandOutput.run("discover", "--from", snapshot.toString(), "--family", "node_load1");
 
@@ -146,8 +149,11 @@ class DiscoverFromSnapshotTest {
         web.put("{#NODE}", "n1");
         web.put("{#ADDRESS}", "10.0.3.7");
         web.put("{#PORT}", "9102");
-        Path snapshot = write(DiscoverySnapshot.ofConsul("consul", Instant.now(), INTERVAL, List.of(
-                new ConsulLld.Service("billing", false, List.of()), new ConsulLld.Service("web", true, List.of(web)))));
+        Map<String, Boolean> services = new LinkedHashMap<>();
+        services.put("billing", false);
+        services.put("web", true);
+        Path snapshot = write(DiscoverySnapshot.of("consul", "consul", Instant.now(), INTERVAL,
+                LldRows.byGroup(services, List.of(new LldRow("web", web)))));
 
         CommandOutput one = CommandOutput.run("discover", "--from", snapshot.toString(), "--service", "web");
         CommandOutput all = CommandOutput.run("discover", "--from", snapshot.toString());

@@ -8,6 +8,12 @@ import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.LldDiscoverable;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
@@ -21,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,14 +48,14 @@ class DiscoverySnapshotSourceTest {
         DropwizardJsonSource dropwizard = DropwizardJsonSource.create(new DropwizardConfig("orders", null, metrics,
                 Duration.ofSeconds(10), Duration.ofSeconds(1), 1 << 20, "app-01"), clock);
         List<Sample> offered = new ArrayList<>();
-        try (Source source = DiscoverySnapshotSource.wrap(dropwizard, dir, Duration.ofSeconds(10), clock)) {
+        try (Source source = DiscoverySnapshotSource.wrap(dropwizard, "dropwizard", dir, Duration.ofSeconds(10), clock)) {
             source.collect(offered::add);
 
             Path file = dir.resolve("discovery/orders.json");
             DiscoverySnapshot written = DiscoverySnapshot.read(file);
             assertThat(written.collectedAt()).isEqualTo(first);
             assertThat(written.interval()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(written.select(null, null, List.of())).containsExactly(
+            assertThat(written.rows()).extracting(LldRow::macros).containsExactly(
                     Map.of("{#TYPE}", "counter", "{#NAME}", "jobs"),
                     Map.of("{#TYPE}", "gauge", "{#NAME}", "pool.broken"),
                     Map.of("{#TYPE}", "timer", "{#NAME}", "app.requests"));
@@ -65,6 +72,37 @@ class DiscoverySnapshotSourceTest {
         }
     }
 
+    /** A source whose discovery answer throws. */
+    private static final class BrokenDiscoverySource implements Source, LldDiscoverable {
+        @Override
+        public String name() {
+            return "broken";
+        }
+
+        @Override
+        public void collect(Emitter out) {
+            out.offer(Sample.of("up", MetricType.GAUGE, null, SampleValue.of(1), Instant.EPOCH, "h", "broken"));
+        }
+
+        @Override
+        public Optional<LldRows> lldRows() {
+            throw new IllegalStateException("no rows today");
+        }
+    }
+
+    @Test
+    void aDiscoveryAnswerThatThrowsFailsNeitherTheCollectNorItsSamples() throws Exception {
+        List<Sample> offered = new ArrayList<>();
+        DiscoverySnapshotSource source = (DiscoverySnapshotSource) DiscoverySnapshotSource.wrap(
+                new BrokenDiscoverySource(), "broken", dir, Duration.ofSeconds(10), Clock.systemUTC());
+
+        source.collect(offered::add);
+
+        assertThat(offered).hasSize(1);
+        assertThat(source.writeFailures()).isEqualTo(1);
+        assertThat(Files.exists(source.file())).isFalse();
+    }
+
     @Test
     void aRunningCourierKeepsTheSnapshotOfEachSourceFresh() throws Exception {
         Path metrics = Files.writeString(dir.resolve("metrics.json"), DOCUMENT);
@@ -79,13 +117,13 @@ class DiscoverySnapshotSourceTest {
 
         try (Courier courier = Courier.start(CourierConfig.load(new YamlConfigParser(Map.of()), config))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(snapshot));
-            assertThat(DiscoverySnapshot.read(snapshot).select(null, null, List.of())).hasSize(3);
+            assertThat(DiscoverySnapshot.read(snapshot).rows()).hasSize(3);
 
             Files.writeString(metrics, DOCUMENT.replace("\"jobs\"", "\"jobs\":{\"count\":1},\"retries\""));
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                    DiscoverySnapshot.read(snapshot).select(null, null, List.of()))
-                    .contains(Map.of("{#TYPE}", "counter", "{#NAME}", "retries")));
+                    DiscoverySnapshot.read(snapshot).rows())
+                    .extracting(LldRow::macros).contains(Map.of("{#TYPE}", "counter", "{#NAME}", "retries")));
             DiscoverySnapshot latest = DiscoverySnapshot.read(snapshot);
             assertThat(latest.refusal(Instant.now(), Duration.ofSeconds(10), List.of())).isNull();
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.app.CourierMain;
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
+import dev.concierge.courier.sources.dropwizard.DropwizardDiscovery;
 import dev.concierge.courier.sources.dropwizard.DropwizardMetricNames;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,8 +50,8 @@ class ZabbixAgentDiscoveryTest {
         assertThat(ZABBIX_GET).as("zabbix_get; scripts/install-test-deps.sh installs zabbix-server-pgsql")
                 .isExecutable();
         Path snapshot = DiscoverySnapshot.fileFor(dir.resolve(DiscoverySnapshot.DIRECTORY), "app");
-        DiscoverySnapshot.ofDropwizard("app", Instant.now(), Duration.ofMinutes(1),
-                DropwizardMetricNames.read(DOCUMENT.getBytes(StandardCharsets.UTF_8), "test")).writeAtomically(snapshot);
+        DiscoverySnapshot.of("app", "dropwizard", Instant.now(), Duration.ofMinutes(1), DropwizardDiscovery.rows(
+                DropwizardMetricNames.read(DOCUMENT.getBytes(StandardCharsets.UTF_8), "test"))).writeAtomically(snapshot);
 
         // The test class path is long; an argument file keeps the UserParameter line short.
         Path argfile = Files.writeString(dir.resolve("courier.args"),

@@ -9,7 +9,9 @@ import java.util.Map;
  * The LLD macros (PROTOCOLS.md section 2) a labelled series is discovered with, shared by the
  * {@code discover} command and the Zabbix sink's automatic discovery, so that an item prototype such as
  * {@code counter[{#NAME},cpu={#CPU},mode={#MODE}]} expands to exactly the key the Zabbix client's
- * {@code ZabbixKeys.render} gives the series' samples (courier-sinks' {@code ZabbixKeysTest} checks it):
+ * {@code ZabbixKeys.render} gives the series' samples (courier-sinks' {@code ZabbixKeysTest} checks it). It is in
+ * core because the two sides are a source (the Prometheus source's
+ * {@link dev.concierge.courier.core.spi.LldRow}s) and a sink, which share nothing else:
  *
  * <pre>
  *   node_cpu_seconds_total{cpu="0",mode="idle"} -&gt; {"{#NAME}":"node_cpu_seconds_total","{#CPU}":"0","{#MODE}":"idle"}

@@ -3,5 +3,10 @@
  * {@link dev.concierge.courier.core.spi.Sink} delivers. Plugins implement these and nothing else; the
  * pipeline owns threads, scheduling, batching, retry and accounting. {@link dev.concierge.courier.core.spi.Secret}
  * is the one value type the configuration layer and plugin configs share.
+ *
+ * <p>Optional abilities are interfaces a plugin instance may also implement, asked of the instance, never of
+ * its class: {@link dev.concierge.courier.core.spi.LldDiscoverable} for a source that lists what it found as
+ * Zabbix low-level discovery rows ({@link dev.concierge.courier.core.spi.LldRows}), which
+ * {@link dev.concierge.courier.core.spi.LldJson} writes.
  */
 package dev.concierge.courier.core.spi;

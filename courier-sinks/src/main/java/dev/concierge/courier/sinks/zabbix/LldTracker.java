@@ -6,11 +6,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.spi.LldJson;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -159,7 +159,7 @@ final class LldTracker {
                 continue;
             }
             rule.changed = false;
-            String value = "[" + String.join(",", rule.entities.keySet()) + "]";
+            String value = LldJson.ofRowObjects(rule.entities.keySet(), LldJson.Format.ARRAY);
             String hash = sha256(value);
             if (hash.equals(rule.sentHash) && !rule.refused) {
                 continue;
@@ -249,7 +249,7 @@ final class LldTracker {
 
     private Entity entityOf(String host, LldSeries series, Instant now) {
         Rule rule = rules.computeIfAbsent(host + '\0' + series.ruleKey(), k -> new Rule(host, series.ruleKey()));
-        String id = rowJson(series.macros());
+        String id = LldJson.row(series.macros());
         Entity entity = rule.entities.get(id);
         if (entity == null) {
             entity = new Entity(rule, id, now, null);
@@ -277,20 +277,6 @@ final class LldTracker {
             LOG.info("Zabbix sink {}: {} discovered series not seen for {} leave discovery", sink, forgotten,
                     config.forgetAfter());
         }
-    }
-
-    private static String rowJson(Map<String, String> macros) {
-        StringWriter out = new StringWriter(32 * macros.size() + 2);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            for (Map.Entry<String, String> macro : macros.entrySet()) {
-                g.writeStringField(macro.getKey(), macro.getValue());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-        return out.toString();
     }
 
     static String sha256(String value) {
@@ -406,7 +392,7 @@ final class LldTracker {
                     lld.nextToken();
                     macros.put(macro, lld.getValueAsString());
                 }
-                String id = rowJson(macros);
+                String id = LldJson.row(macros);
                 rule.entities.put(id, new Entity(rule, id, now, rule.lastAttempt));
             }
         }

@@ -3,6 +3,8 @@ package dev.concierge.courier.sources.consul;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
 import com.ecwid.consul.v1.health.model.HealthService;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import java.net.URI;
@@ -29,10 +31,10 @@ import java.util.Objects;
  *       {@code Node.Address} when that is empty; {@code {#PORT}} is {@code Service.Port}. Every value is a
  *       string.</li>
  *   <li>Rows are sorted by service, node and instance ID, so an unchanged answer yields identical JSON.</li>
- *   <li>A list is only ever built from complete answers: {@link #queryPassing} fails as a whole when one
- *       service's query fails, and {@link ConsulSource#lldServices()} marks a service whose latest query
- *       failed as not current. A partial list would make Zabbix start the lost-resource timers of the
- *       instances it misses.</li>
+ *   <li>A row's group is its service. A list is only ever built from complete answers: {@link #queryPassing}
+ *       fails as a whole when one service's query fails, and {@link ConsulSource#lldRows()} marks a service
+ *       whose latest query failed as not current. A partial list would make Zabbix start the lost-resource
+ *       timers of the instances it misses.</li>
  * </ul>
  */
 public final class ConsulLld {
@@ -44,21 +46,6 @@ public final class ConsulLld {
 
     private static final Comparator<ServiceInstance> ROW_ORDER = Comparator.comparing(ServiceInstance::service)
             .thenComparing(ServiceInstance::node).thenComparing(ServiceInstance::id);
-
-    /**
-     * What discovery knows of one watched service.
-     *
-     * @param name    the service name
-     * @param current true when the latest query for it answered; false before the first answer and after a
-     *                failed query, when {@code rows} may be incomplete or out of date
-     * @param rows    the LLD rows of its passing instances, as of the latest answer
-     */
-    public record Service(String name, boolean current, List<Map<String, String>> rows) {
-        public Service {
-            Objects.requireNonNull(name, "name");
-            rows = List.copyOf(rows);
-        }
-    }
 
     private ConsulLld() {
     }
@@ -74,14 +61,14 @@ public final class ConsulLld {
      * @throws SourceException when any query fails; the message names the agent and the service, never the
      *                         token
      */
-    public static List<Map<String, String>> queryPassing(URI agent, Secret token, Duration timeout,
-                                                         List<String> services) throws SourceException {
+    public static LldRows queryPassing(URI agent, Secret token, Duration timeout, List<String> services)
+            throws SourceException {
         Objects.requireNonNull(agent, "agent");
         dev.concierge.courier.core.settings.SettingProblem tokenProblem = token == null ? null : ConsulConfig.tokenProblem(token);
         if (tokenProblem != null) {
             throw new IllegalArgumentException(tokenProblem.toString());
         }
-        List<Map<String, String>> rows = new ArrayList<>();
+        List<LldRow> rows = new ArrayList<>();
         try (ConsulAgentConnection connection = ConsulAgentConnection.oneShot(agent, token, timeout)) {
             for (String service : services) {
                 List<HealthService> entries;
@@ -96,14 +83,14 @@ public final class ConsulLld {
                 rows.addAll(rows(snapshotOf(service, entries == null ? List.of() : entries)));
             }
         }
-        return rows;
+        return LldRows.complete(rows);
     }
 
     /** The rows of the passing instances in {@code snapshot}, sorted. */
-    static List<Map<String, String>> rows(ServiceSnapshot snapshot) {
+    static List<LldRow> rows(ServiceSnapshot snapshot) {
         List<ServiceInstance> passing = new ArrayList<>(snapshot.passing());
         passing.sort(ROW_ORDER);
-        List<Map<String, String>> rows = new ArrayList<>(passing.size());
+        List<LldRow> rows = new ArrayList<>(passing.size());
         for (ServiceInstance instance : passing) {
             Map<String, String> row = new LinkedHashMap<>();
             row.put(SERVICE_MACRO, instance.service());
@@ -111,7 +98,7 @@ public final class ConsulLld {
             row.put(NODE_MACRO, instance.node());
             row.put(ADDRESS_MACRO, instance.address());
             row.put(PORT_MACRO, Integer.toString(instance.port()));
-            rows.add(row);
+            rows.add(new LldRow(instance.service(), row));
         }
         return rows;
     }

@@ -9,6 +9,9 @@ import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
 import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.LldDiscoverable;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import java.net.URI;
@@ -23,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -56,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * stopped and the sinks drained): it deregisters the courier, stops the watches, closes the HTTP clients and
  * every target source.
  */
-public final class ConsulSource implements Source, CountsEvents {
+public final class ConsulSource implements Source, CountsEvents, LldDiscoverable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulSource.class);
 
     /** Per instance: 1 while every check of the instance passes, else 0. */
@@ -325,19 +329,24 @@ public final class ConsulSource implements Source, CountsEvents {
     }
 
     /**
-     * The LLD view of every watched service, sorted by name: its passing instances as of its latest answer,
-     * and whether that answer is current (a service not answered yet is listed, not current, with no rows).
-     * Any thread; meant to be read right after a collect.
+     * Every watched service as a group, sorted by name, with whether its latest answer is current, and the
+     * {@link ConsulLld} rows of its passing instances as of that answer. The watches keep this view, not
+     * collect, so it is never empty: a service not answered yet is listed, not current, with no rows. Any
+     * thread; each service's rows come from one answer.
      */
-    public List<ConsulLld.Service> lldServices() {
+    @Override
+    public Optional<LldRows> lldRows() {
         Map<String, ServiceSnapshot> snapshots = discovery.snapshots();
-        List<ConsulLld.Service> services = new ArrayList<>();
+        Map<String, Boolean> groups = new LinkedHashMap<>();
+        List<LldRow> rows = new ArrayList<>();
         for (String service : discovery.watched()) {
             ServiceSnapshot snapshot = snapshots.get(service);
-            services.add(snapshot == null ? new ConsulLld.Service(service, false, List.of())
-                    : new ConsulLld.Service(service, snapshot.current(), ConsulLld.rows(snapshot)));
+            groups.put(service, snapshot != null && snapshot.current());
+            if (snapshot != null) {
+                rows.addAll(ConsulLld.rows(snapshot));
+            }
         }
-        return services;
+        return Optional.of(LldRows.byGroup(groups, rows));
     }
 
     /** The targets being scraped now. Collect thread only; for tests and diagnostics. */

@@ -4,12 +4,15 @@ import java.util.function.LongSupplier;
 import java.util.Map;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.LldDiscoverable;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * document had arrived, which is when the values were read. Threading as {@link Source} says: collect runs
  * on the pipeline's scheduler thread, never concurrently with itself; the counters may be read from any
  * thread.
+ *
+ * <p>Discovery ({@link LldDiscoverable}): every metric name of the last document parsed, whatever its values
+ * (a gauge whose value failed is listed), as {@link DropwizardDiscovery} rows.
  */
-public final class DropwizardJsonSource implements Source, CountsEvents {
+public final class DropwizardJsonSource implements Source, CountsEvents, LldDiscoverable {
     private static final Logger LOG = LoggerFactory.getLogger(DropwizardJsonSource.class);
 
     private final DropwizardConfig config;
@@ -84,6 +90,13 @@ public final class DropwizardJsonSource implements Source, CountsEvents {
      */
     public DropwizardMetricNames lastNames() {
         return lastNames;
+    }
+
+    /** The rows of {@link #lastNames()}; empty before the first document was parsed. Any thread. */
+    @Override
+    public Optional<LldRows> lldRows() {
+        DropwizardMetricNames names = lastNames;
+        return names == null ? Optional.empty() : Optional.of(DropwizardDiscovery.rows(names));
     }
 
     /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */

@@ -5,9 +5,9 @@
  * {@link dev.concierge.courier.sources.dropwizard.DropwizardConfig} its configuration (documented in
  * {@code sample.yaml} beside this package's classes), and
  * {@link dev.concierge.courier.sources.dropwizard.DropwizardJsonParser} the document parser.
- * {@link dev.concierge.courier.sources.dropwizard.DropwizardDiscovery} writes Zabbix LLD JSON from the
+ * {@link dev.concierge.courier.sources.dropwizard.DropwizardDiscovery} makes Zabbix LLD rows from the
  * names {@link dev.concierge.courier.sources.dropwizard.DropwizardMetricNames} reads, on a path light enough
- * for an agent UserParameter.
+ * for an agent UserParameter; the source lists the same rows as its discovery ability.
  *
  * <p>Conventions of this package:
  * <ul>

@@ -6,6 +6,8 @@ import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.LldDiscoverable;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
@@ -15,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,8 +44,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading as {@link Source} says: collect runs on the pipeline's scheduler thread, never concurrently
  * with itself; the counters may be read from any thread.
+ *
+ * <p>Discovery ({@link LldDiscoverable}): every series of the last exposition a collect offered samples from,
+ * NaN series included, as {@link PrometheusDiscovery} rows; none, only the reason, when that exposition had
+ * malformed lines.
  */
-public final class PrometheusScrapeSource implements Source, CountsEvents {
+public final class PrometheusScrapeSource implements Source, CountsEvents, LldDiscoverable {
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusScrapeSource.class);
     private static final int PROBLEMS_LOGGED = 3;
 
@@ -140,6 +147,13 @@ public final class PrometheusScrapeSource implements Source, CountsEvents {
      */
     public PrometheusParseResult lastExposition() {
         return lastExposition;
+    }
+
+    /** The rows of {@link #lastExposition()}; empty before the first. Any thread. */
+    @Override
+    public Optional<LldRows> lldRows() {
+        PrometheusParseResult parsed = lastExposition;
+        return parsed == null ? Optional.empty() : Optional.of(PrometheusDiscovery.rows(parsed));
     }
 
     /** Problems (mostly malformed lines) reported by the parser so far. */

@@ -6,8 +6,8 @@
  * {@link dev.concierge.courier.sources.prometheus.PrometheusTextParser} the parser (built from package-private
  * parts that are tested alone: a line scanner, a label block reader, a Go float parser, a timestamp reader
  * and three caches; its Javadoc names them), and
- * {@link dev.concierge.courier.sources.prometheus.PrometheusDiscovery} writes Zabbix LLD JSON from a parsed
- * exposition.
+ * {@link dev.concierge.courier.sources.prometheus.PrometheusDiscovery} makes Zabbix LLD rows from a parsed
+ * exposition, which the source lists as its discovery ability.
  *
  * <h2>From a series to a sample</h2>
  * <ul>
@@ -42,7 +42,7 @@
  *   http_duration_seconds_bucket{le="0.5",path="/a,b"}  histogram[http_duration_seconds_bucket,le=0.5,"path=/a,b"]
  *   rpc_duration_seconds{quantile="0.99"} 0.03         summary[rpc_duration_seconds,quantile=0.99]
  * </pre>
- * {@link dev.concierge.courier.sources.prometheus.PrometheusDiscovery} writes one LLD row per series,
+ * {@link dev.concierge.courier.sources.prometheus.PrometheusDiscovery} makes one LLD row per series,
  * {@code {"{#NAME}":"node_cpu_seconds_total","{#CPU}":"0","{#MODE}":"idle"}}, so the item prototype
  * {@code counter[{#NAME},cpu={#CPU},mode={#MODE}]} produces exactly the keys the sink sends: Zabbix quotes a
  * substituted key parameter by the same rule when the value needs it.

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.consul.ConsulHealthJson.Instance;
@@ -59,11 +61,13 @@ class ConsulLldTest {
                 new Instance("app-node-09", "courier-web-03", 9104, "critical"));
         answer("billing", new Instance("app-node-07", "billing-01", 8080, "warning"));
 
-        List<Map<String, String>> rows = ConsulLld.queryPassing(agent(), Secret.of("s3cr3t-token"),
+        LldRows answer = ConsulLld.queryPassing(agent(), Secret.of("s3cr3t-token"),
                 Duration.ofSeconds(2), List.of("metrics-courier", "billing"));
+        List<Map<String, String>> rows = answer.rows().stream().map(LldRow::macros).toList();
 
         assertThat(rows).containsExactly(row("metrics-courier", "courier-web-01", "app-node-07", 9102),
                 row("metrics-courier", "courier-web-02", "app-node-08", 9103));
+        assertThat(answer.rows()).extracting(LldRow::group).containsOnly("metrics-courier");
         assertThat(rows.get(0).keySet()).containsExactly("{#SERVICE}", "{#INSTANCE}", "{#NODE}", "{#ADDRESS}", "{#PORT}");
         consul.verify(2, getRequestedFor(urlPathMatching("/v1/health/service/(metrics-courier|billing)"))
                 .withQueryParam("index", absent()).withQueryParam("wait", absent()).withQueryParam("token", absent())

@@ -23,6 +23,8 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.RecordingEmitter;
@@ -180,6 +182,30 @@ class ConsulSourceTest {
         // Every blocking query after the first sent the last index back with the wait.
         assertThat(consul.findAll(anyRequestedFor(urlPathEqualTo(HEALTH)).withQueryParam("index", matching(".+"))))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.queryParameter("wait").firstValue()).isEqualTo("1s"));
+    }
+
+    @Test
+    void listsThePassingInstancesOfEveryWatchedServiceAsDiscoveryRowsOnceItsAnswerIsCurrent() {
+        consul.stubFor(health().withQueryParam("index", absent()).willReturn(aResponse().withStatus(500)));
+        ConsulSource source = create(config(null, null));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(consul.findAll(anyRequestedFor(urlPathEqualTo(HEALTH)))).isNotEmpty());
+        LldRows unanswered = source.lldRows().orElseThrow();
+        assertThat(unanswered.groups()).containsExactly(Map.entry(SERVICE, false));
+        assertThat(unanswered.rows()).isEmpty();
+
+        consul.stubFor(health().withQueryParam("index", absent()).willReturn(answer(100, a("critical"), b())));
+        consul.stubFor(health().withQueryParam("index", equalTo("100"))
+                .willReturn(answer(100, a("critical"), b()).withFixedDelay((int) HOLD.toMillis())));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            LldRows rows = source.lldRows().orElseThrow();
+            assertThat(rows.groups()).containsExactly(Map.entry(SERVICE, true));
+            assertThat(rows.rows()).extracting(LldRow::group).containsExactly(SERVICE);
+            assertThat(rows.rows().get(0).macros()).containsEntry("{#INSTANCE}", "web-b")
+                    .containsEntry("{#NODE}", "node-b");
+        });
     }
 
     @Test

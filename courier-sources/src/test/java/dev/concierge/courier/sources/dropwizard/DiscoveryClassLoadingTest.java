@@ -3,6 +3,8 @@ package dev.concierge.courier.sources.dropwizard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import dev.concierge.courier.core.spi.LldJson;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.SourceException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +14,8 @@ import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,15 +31,21 @@ class DiscoveryClassLoadingTest {
         try (InspectableLoader loader = new InspectableLoader(location(DropwizardDiscovery.class),
                 location(SourceException.class), location(JsonFactory.class))) {
             Class<?> namesClass = loader.loadClass(DropwizardMetricNames.class.getName());
-            Class<?> kindClass = loader.loadClass(DropwizardKind.class.getName());
             Class<?> discoveryClass = loader.loadClass(DropwizardDiscovery.class.getName());
-            Class<?> formatClass = loader.loadClass(DropwizardDiscovery.Format.class.getName());
+            Class<?> rowsClass = loader.loadClass(LldRows.class.getName());
+            Class<?> jsonClass = loader.loadClass(LldJson.class.getName());
+            Class<?> formatClass = loader.loadClass(LldJson.Format.class.getName());
 
             Object names = namesClass.getMethod("read", InputStream.class, String.class)
                     .invoke(null, new ByteArrayInputStream(document), "stdin");
-            Method write = discoveryClass.getMethod("write", namesClass, kindClass, formatClass, OutputStream.class);
+            Object rows = rowsClass.getMethod("rows").invoke(discoveryClass.getMethod("rows", namesClass).invoke(null, names));
+            Method write = jsonClass.getMethod("write", List.class, formatClass, OutputStream.class);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            write.invoke(null, names, null, formatClass.getEnumConstants()[0], out);
+            List<Object> macros = new ArrayList<>();
+            for (Object row : (List<?>) rows) {
+                macros.add(row.getClass().getMethod("macros").invoke(row));
+            }
+            write.invoke(null, macros, formatClass.getEnumConstants()[0], out);
 
             assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("[{\"{#TYPE}\":\"counter\"");
             assertThat(loader.loaded(DropwizardJsonParser.class.getName())).isFalse();

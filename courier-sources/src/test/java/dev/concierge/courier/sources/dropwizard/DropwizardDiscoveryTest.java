@@ -3,14 +3,25 @@ package dev.concierge.courier.sources.dropwizard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concierge.courier.core.spi.LldJson;
+import dev.concierge.courier.core.spi.LldJson.Format;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.SourceException;
-import dev.concierge.courier.sources.dropwizard.DropwizardDiscovery.Format;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DropwizardDiscoveryTest {
 
@@ -25,7 +36,7 @@ class DropwizardDiscoveryTest {
     void listsOneKindWithItsOwnMacro(String section, String expected) throws SourceException {
         DropwizardMetricNames names = read(DropwizardJsonParserTest.resource("protocols-example.json"));
 
-        assertThat(DropwizardDiscovery.toJson(names, DropwizardKind.ofSection(section), Format.ARRAY))
+        assertThat(toJson(names, DropwizardKind.ofSection(section), Format.ARRAY))
                 .isEqualTo(expected);
     }
 
@@ -33,7 +44,7 @@ class DropwizardDiscoveryTest {
     void listsEveryKindWithTypeAndNameMacros() throws SourceException {
         DropwizardMetricNames names = read(DropwizardJsonParserTest.resource("protocols-example.json"));
 
-        assertThat(DropwizardDiscovery.toJson(names, null, Format.ARRAY)).isEqualTo("["
+        assertThat(toJson(names, null, Format.ARRAY)).isEqualTo("["
                 + "{\"{#TYPE}\":\"counter\",\"{#NAME}\":\"jobs.active\"},"
                 + "{\"{#TYPE}\":\"gauge\",\"{#NAME}\":\"broken.gauge\"},"
                 + "{\"{#TYPE}\":\"gauge\",\"{#NAME}\":\"jvm.memory.heap.used\"},"
@@ -47,9 +58,9 @@ class DropwizardDiscoveryTest {
     void wrapsTheArrayInDataForOldServers() throws SourceException {
         DropwizardMetricNames names = read(DropwizardJsonParserTest.resource("protocols-example.json"));
 
-        assertThat(DropwizardDiscovery.toJson(names, DropwizardKind.TIMERS, Format.DATA_OBJECT))
+        assertThat(toJson(names, DropwizardKind.TIMERS, Format.DATA_OBJECT))
                 .isEqualTo("{\"data\":[{\"{#TIMER}\":\"db.query\"}]}");
-        assertThat(DropwizardDiscovery.toJson(names, null, Format.DATA_OBJECT))
+        assertThat(toJson(names, null, Format.DATA_OBJECT))
                 .startsWith("{\"data\":[{\"{#TYPE}\":\"counter\",\"{#NAME}\":\"jobs.active\"},").endsWith("]}");
     }
 
@@ -58,9 +69,9 @@ class DropwizardDiscoveryTest {
         DropwizardMetricNames names = read(bytes(
                 "{\"timers\":{\"b.requests\":{},\"a.requests\":{\"count\":1},\"b.requests\":{}},\"meters\":{\"b.requests\":{}}}"));
 
-        assertThat(DropwizardDiscovery.toJson(names, DropwizardKind.TIMERS, Format.ARRAY))
+        assertThat(toJson(names, DropwizardKind.TIMERS, Format.ARRAY))
                 .isEqualTo("[{\"{#TIMER}\":\"a.requests\"},{\"{#TIMER}\":\"b.requests\"}]");
-        assertThat(DropwizardDiscovery.toJson(names, null, Format.ARRAY)).isEqualTo("["
+        assertThat(toJson(names, null, Format.ARRAY)).isEqualTo("["
                 + "{\"{#TYPE}\":\"meter\",\"{#NAME}\":\"b.requests\"},"
                 + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"a.requests\"},"
                 + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"b.requests\"}]");
@@ -71,9 +82,9 @@ class DropwizardDiscoveryTest {
         DropwizardMetricNames names = read(bytes(
                 "{\"version\":\"4.0.0\",\"gauges\":{},\"counters\":{},\"histograms\":{},\"meters\":{},\"timers\":{}}"));
 
-        assertThat(DropwizardDiscovery.toJson(names, DropwizardKind.TIMERS, Format.ARRAY)).isEqualTo("[]");
-        assertThat(DropwizardDiscovery.toJson(names, null, Format.ARRAY)).isEqualTo("[]");
-        assertThat(DropwizardDiscovery.toJson(names, DropwizardKind.GAUGES, Format.DATA_OBJECT)).isEqualTo("{\"data\":[]}");
+        assertThat(toJson(names, DropwizardKind.TIMERS, Format.ARRAY)).isEqualTo("[]");
+        assertThat(toJson(names, null, Format.ARRAY)).isEqualTo("[]");
+        assertThat(toJson(names, DropwizardKind.GAUGES, Format.DATA_OBJECT)).isEqualTo("{\"data\":[]}");
     }
 
     @Test
@@ -81,7 +92,7 @@ class DropwizardDiscoveryTest {
         DropwizardMetricNames names = read("{\"counters\":{\"say \\\"hi\\\"\\\\größe\":{\"count\":1}}}"
                 .getBytes(StandardCharsets.UTF_8));
 
-        assertThat(DropwizardDiscovery.toJson(names, DropwizardKind.COUNTERS, Format.ARRAY))
+        assertThat(toJson(names, DropwizardKind.COUNTERS, Format.ARRAY))
                 .isEqualTo("[{\"{#COUNTER}\":\"say \\\"hi\\\"\\\\größe\"}]");
     }
 
@@ -102,6 +113,39 @@ class DropwizardDiscoveryTest {
         assertThatThrownBy(() -> read(bytes("{\"timers\":{\"a\":{},\"b\":{\"count\":")))
                 .isInstanceOf(SourceException.class)
                 .hasMessage("doc: malformed Dropwizard JSON at line 1, column 32: unexpected end of input (truncated document?)");
+    }
+
+    @Test
+    void theSourceListsTheRowsOfTheLastDocumentItParsedAndNoneBeforeTheFirst(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("metrics.json"),
+                "{\"gauges\":{\"pool.broken\":{\"value\":null}},\"timers\":{\"db.query\":{\"count\":1}}}");
+        try (DropwizardJsonSource source = DropwizardJsonSource.create(new DropwizardConfig("orders", null, file,
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 1 << 20, "app-01"), Clock.systemUTC())) {
+            assertThat(source.lldRows()).isEmpty();
+
+            source.collect(sample -> true);
+            Files.writeString(file, "{\"timers\":{\"db.query\":");
+            assertThatThrownBy(() -> source.collect(sample -> true)).isInstanceOf(SourceException.class);
+
+            LldRows rows = source.lldRows().orElseThrow();
+            assertThat(rows.incomplete()).isNull();
+            assertThat(rows.rows()).containsExactly(
+                    new LldRow("gauges", Map.of("{#TYPE}", "gauge", "{#NAME}", "pool.broken")),
+                    new LldRow("timers", Map.of("{#TYPE}", "timer", "{#NAME}", "db.query")));
+        }
+    }
+
+    /** The JSON {@code courier discover} prints for {@code names}: one kind, or every kind when null. */
+    private static String toJson(DropwizardMetricNames names, DropwizardKind kind, Format format) {
+        List<Map<String, String>> macros = new ArrayList<>();
+        for (LldRow row : DropwizardDiscovery.rows(names).rows()) {
+            if (kind == null) {
+                macros.add(row.macros());
+            } else if (DropwizardDiscovery.ofKind(kind).test(row)) {
+                macros.add(DropwizardDiscovery.kindMacros(kind, row));
+            }
+        }
+        return LldJson.toJson(macros, format);
     }
 
     private static DropwizardMetricNames read(byte[] document) throws SourceException {

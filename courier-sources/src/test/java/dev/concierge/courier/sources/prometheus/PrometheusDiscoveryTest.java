@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.naming.ZabbixLldMacros;
+import dev.concierge.courier.core.spi.LldJson;
+import dev.concierge.courier.core.spi.LldJson.Format;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +32,8 @@ class PrometheusDiscoveryTest {
 
     @Test
     void listsOneRowPerSeriesWithEveryLabelAsAMacroSorted() {
-        assertThat(PrometheusDiscovery.toJson(parse(NODE, PrometheusFormat.TEXT_0_0_4), "node_cpu_seconds_total",
-                PrometheusDiscovery.Format.ARRAY)).isEqualTo("["
+        assertThat(toJson(parse(NODE, PrometheusFormat.TEXT_0_0_4), "node_cpu_seconds_total",
+                Format.ARRAY)).isEqualTo("["
                 + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"0\",\"{#MODE}\":\"idle\"},"
                 + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"0\",\"{#MODE}\":\"user\"},"
                 + "{\"{#NAME}\":\"node_cpu_seconds_total\",\"{#CPU}\":\"1\",\"{#MODE}\":\"user\"}]");
@@ -39,26 +43,51 @@ class PrometheusDiscoveryTest {
     void filtersByFamilyOrBySampleName() {
         PrometheusParseResult parsed = parse(NODE, PrometheusFormat.TEXT_0_0_4);
 
-        assertThat(PrometheusDiscovery.rows(parsed, "rpc")).extracting(row -> row.get("{#NAME}"))
+        assertThat(rows(parsed, "rpc")).extracting(row -> row.get("{#NAME}"))
                 .containsExactly("rpc_bucket", "rpc_bucket", "rpc_count", "rpc_sum");
-        assertThat(PrometheusDiscovery.rows(parsed, "rpc_bucket")).containsExactly(
+        assertThat(rows(parsed, "rpc_bucket")).containsExactly(
                 Map.of("{#NAME}", "rpc_bucket", "{#LE}", "+Inf", "{#PATH}", "/a,b"),
                 Map.of("{#NAME}", "rpc_bucket", "{#LE}", "1.0", "{#PATH}", "/a,b"));
-        assertThat(PrometheusDiscovery.rows(parsed, null)).hasSize(9);
-        assertThat(PrometheusDiscovery.toJson(parsed, "node_load1", PrometheusDiscovery.Format.DATA_OBJECT))
+        assertThat(rows(parsed, null)).hasSize(9);
+        assertThat(toJson(parsed, "node_load1", Format.DATA_OBJECT))
                 .isEqualTo("{\"data\":[{\"{#NAME}\":\"node_load1\"}]}");
-        assertThat(PrometheusDiscovery.toJson(parsed, "nothing", PrometheusDiscovery.Format.ARRAY)).isEqualTo("[]");
+        assertThat(toJson(parsed, "nothing", Format.ARRAY)).isEqualTo("[]");
     }
 
     @Test
     void keepsTheNameMacroForTheMetricAndSeparatesLabelsThatCollide() {
-        List<Map<String, String>> rows = PrometheusDiscovery.rows(parse(NODE, PrometheusFormat.TEXT_0_0_4), "container_up");
+        List<Map<String, String>> rows = rows(parse(NODE, PrometheusFormat.TEXT_0_0_4), "container_up");
 
         assertThat(rows).singleElement().isEqualTo(
                 Map.of("{#NAME}", "container_up", "{#LABEL.NAME}", "x", "{#LABEL.NAME_2}", "db"));
         assertThat(PrometheusDiscovery.macroOf("cpu")).isEqualTo("{#CPU}");
         assertThat(PrometheusDiscovery.macroOf("name")).isEqualTo("{#LABEL.NAME}");
         assertThat(PrometheusDiscovery.macroOf("ünit-x")).isEqualTo("{#_NIT_X}");
+    }
+
+    @Test
+    void givesNoRowsButTheReasonForAnExpositionWithMalformedLines() {
+        LldRows rows = PrometheusDiscovery.rows(parse(NODE + "broken{ 1\n", PrometheusFormat.TEXT_0_0_4));
+
+        assertThat(rows.rows()).isEmpty();
+        assertThat(rows.incomplete()).startsWith("1 malformed lines in the last exposition, first: line 13");
+    }
+
+    @Test
+    void groupsEachRowByItsFamily() {
+        assertThat(PrometheusDiscovery.rows(parse(NODE, PrometheusFormat.TEXT_0_0_4)).rows())
+                .filteredOn(row -> row.macros().get("{#NAME}").equals("rpc_sum"))
+                .extracting(LldRow::group).containsExactly("rpc");
+    }
+
+    /** The rows {@code courier discover --family} lists: every series when {@code family} is null. */
+    private static List<Map<String, String>> rows(PrometheusParseResult parsed, String family) {
+        return PrometheusDiscovery.rows(parsed).select(family == null ? row -> true : PrometheusDiscovery.inFamily(family))
+                .stream().map(LldRow::macros).toList();
+    }
+
+    private static String toJson(PrometheusParseResult parsed, String family, Format format) {
+        return LldJson.toJson(rows(parsed, family), format);
     }
 
     /**
@@ -76,7 +105,7 @@ class PrometheusDiscoveryTest {
         List<String> keys = new ArrayList<>();
 
         for (Sample sample : parsed.samples()) {
-            Map<String, String> row = PrometheusDiscovery.rows(parsed, sample.name()).stream()
+            Map<String, String> row = rows(parsed, sample.name()).stream()
                     .filter(r -> sample.labels().names().stream()
                             .allMatch(l -> sample.labels().get(l).equals(r.get(macroFor(r, sample, l)))))
                     .findFirst().orElseThrow();

@@ -1,0 +1,31 @@
+package dev.concierge.courier.core.spi;
+
+import java.util.Optional;
+
+/**
+ * An optional ability of a {@link Source}: it tells what it found as Zabbix low-level discovery rows. The
+ * courier asks every source instance whether it has this ability; one that has not contributes no rows, and
+ * {@code courier discover} says so for it. Nothing else is needed for a source type's entities to reach
+ * {@code courier discover} and the discovery snapshots {@code courier run} keeps.
+ *
+ * <p>The rows list what the source knows to exist, which can be more than its samples: a Dropwizard gauge
+ * whose value failed, a NaN series. They are unfiltered; filters are predicates on {@link LldRow}.
+ */
+public interface LldDiscoverable {
+
+    /**
+     * What the source found at its latest collect that returned normally (or, for a source whose view is
+     * kept by threads of its own, such as Consul's watches, as of now).
+     *
+     * <p>Threading: may be called from any thread, also while {@link Source#collect} runs on the scheduler
+     * thread. Returns one immutable value built from one complete collect or answer, never a mix of two;
+     * implementations publish the state they build it from safely (a volatile reference to immutable data).
+     * It may build the rows on every call (sorting every series), so call it once per collect, not per
+     * sample. Never blocks on I/O.
+     *
+     * @return empty while the source has found nothing yet: before its first collect that returned normally
+     *         (a collect that threw leaves the previous value as it was). A source with its own view may
+     *         answer earlier, marking the groups it has no answer for as not current.
+     */
+    Optional<LldRows> lldRows();
+}
