@@ -131,7 +131,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
                 .withTls(config.tls()));
         this.lld = discovery == null ? null : new LldTracker(config.name(), discovery, clock.instant());
         this.hold = discovery == null ? null : new LldHoldQueue(config.name(), discovery.hold(),
-                discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, Instant.now())),
+                discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, clock.instant())),
                 client.scheduler());
     }
 
@@ -251,7 +251,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
         }
         List<List<Row>> frames = frames(rows);
         Map<List<Row>, ZabbixFrameResult> earlier = settledEarlier(batch.id());
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<CompletableFuture<ZabbixFrameResult>> results = new ArrayList<>(frames.size());
         for (List<Row> frame : frames) {
             ZabbixFrameResult answered = earlier.get(frame);
@@ -282,7 +282,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
             int firstFresh = frames.size();
             frames.addAll(frames(fresh));
             Map<List<Row>, ZabbixFrameResult> earlier = settledEarlier(batchId);
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             List<CompletableFuture<ZabbixFrameResult>> results = new ArrayList<>(frames.size());
             for (int i = 0; i < frames.size(); i++) {
                 List<Row> frame = frames.get(i);
@@ -311,7 +311,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
         if (due.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<CompletableFuture<String>> answers = new ArrayList<>(due.size());
         for (LldTracker.Due value : due) {
             Row row = new Row(value.host(), value.ruleKey(), value.value(), now.getEpochSecond(), now.getNano());

@@ -12,6 +12,10 @@ import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver.Exchange;
+import dev.concierge.courier.sinks.zabbix.client.ScriptedTrapper;
+import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,6 +85,21 @@ class ZabbixSinkTest {
                 .map(s -> new Row(s.host(), ZabbixKeys.render(s), s.value().render(), s.epochSecond(), s.nanos()))
                 .toList());
         assertThat(receiver.rows()).extracting(Row::key).contains("gauge[app.requests.0,shard=1]");
+    }
+
+    @Test
+    void stampsEachRequestWithTheSinksClockNotTheMachines() throws Exception {
+        Instant at = Instant.parse("2031-05-06T07:08:09.123456789Z");
+        try (ScriptedTrapper trapper = new ScriptedTrapper(request -> ScriptedTrapper.success(1, 0, 1))) {
+            sink = ZabbixSink.create(ZabbixSinkConfig.of("zbx", "127.0.0.1", trapper.port()), null,
+                    Clock.fixed(at, ZoneOffset.UTC));
+
+            DeliveryOutcome outcome = send(sink, List.of(sample("web-01", "app.requests", SampleValue.of(1L), 0, 0)));
+
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(trapper.requests()).singleElement().asString()
+                    .endsWith("],\"clock\":" + at.getEpochSecond() + ",\"ns\":" + at.getNano() + "}");
+        }
     }
 
     @Test
