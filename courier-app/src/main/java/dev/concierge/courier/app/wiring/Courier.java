@@ -134,7 +134,7 @@ public final class Courier implements AutoCloseable {
         for (SinkDefinition<?> sink : next.sinks()) {
             SinkDefinition<?> old = oldSinks.get(sink.name());
             if (old == null || !sink.sameAs(old)) {
-                pipeline.addSink(new SinkSpec(sink.create(), sink.backoff(), sink.backlogBytes()));
+                pipeline.addSink(sink.spec(sink.create()));
                 if (old == null) {
                     started.add("sink " + sink.name());
                 }
@@ -192,7 +192,7 @@ public final class Courier implements AutoCloseable {
             for (SinkDefinition<?> definition : config.sinks()) {
                 Sink sink = definition.create();
                 created.add(sink);
-                sinks.add(new SinkSpec(sink, definition.backoff(), definition.backlogBytes()));
+                sinks.add(definition.spec(sink));
             }
             for (SourceDefinition<?> definition : config.sources()) {
                 Source source = withSnapshot(definition.create(), definition, config.dataDir(), clock);

@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.wiring;
 
+import dev.concierge.courier.core.settings.InvalidValueException;
 import dev.concierge.courier.app.admin.AdminConfig;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.app.config.ConfigException;
@@ -9,6 +10,7 @@ import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.selfmetrics.CourierSelfSource;
 import dev.concierge.courier.app.selfmetrics.SelfMetricsConfig;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
+import java.util.TreeSet;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,11 +127,35 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long le
             problems.add(root.child("self_metrics").orElse(root), "a source named " + CourierSelfSource.NAME,
                     "no source of that name: self_metrics uses it");
         }
+        checkRoutes(root, selfMetrics, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new CourierConfig(Path.of(dataDir), slots, ringSize.bytes(), window.bytes(), deadline, sources, sinks,
                 admin, selfMetrics);
+    }
+
+    /**
+     * Every name in a sink's {@code sources} is a source of this configuration (the courier's own,
+     * {@value CourierSelfSource#NAME}, with {@code self_metrics}); names are read as written, so a source with
+     * problems of its own is not reported again here.
+     */
+    private static void checkRoutes(ConfigNode root, SelfMetricsConfig selfMetrics, ConfigProblems problems) {
+        Set<String> written = new TreeSet<>();
+        for (ConfigNode source : root.child("sources").map(ConfigNode::elements).orElse(List.of())) {
+            source.child("name").filter(n -> n.isScalar() && !n.isNull()).ifPresent(n -> written.add(n.text()));
+        }
+        if (selfMetrics != null) {
+            written.add(CourierSelfSource.NAME);
+        }
+        for (ConfigNode sink : root.child("sinks").map(ConfigNode::elements).orElse(List.of())) {
+            for (ConfigNode name : sink.child("sources").map(ConfigNode::elements).orElse(List.of())) {
+                if (name.isScalar() && !name.isNull() && !written.contains(name.text())) {
+                    problems.add(name, "no source named " + InvalidValueException.quote(name.text()),
+                            written.isEmpty() ? "the name of a source" : "one of " + String.join(", ", written));
+                }
+            }
+        }
     }
 
     /** {@code data_dir} as a path for sinks' state; null when absent or not a path (reported elsewhere). */
@@ -217,6 +243,9 @@ public record CourierConfig(Path dataDir, int ringSlots, long ringBytes, long le
             SinkDefinition<?> sink = sinks.get(i);
             line.append(i == 0 ? "" : ", ").append(sink.name()).append(": ").append(sink.type()).append(' ')
                     .append(sink.summary());
+            if (sink.sources() != null) {
+                line.append(" from ").append(String.join(", ", sink.sources()));
+            }
         }
         line.append("], data_dir ").append(dataDir);
         if (admin == null) {

@@ -11,9 +11,11 @@ import dev.concierge.courier.core.spi.SinkType;
 import dev.concierge.courier.core.spi.SourceType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,7 +30,7 @@ public final class PluginCatalog {
     static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
     static final ByteSize DEFAULT_BACKLOG_SIZE = ByteSize.parse("64MiB");
     private static final List<String> SOURCE_KEYS = List.of("name", "type");
-    private static final List<String> SINK_KEYS = List.of("name", "type", "backoff", "backlog_size");
+    private static final List<String> SINK_KEYS = List.of("name", "type", "sources", "backoff", "backlog_size");
 
     private final Map<String, SourceType<?>> sources;
     private final Map<String, SinkType<?>> sinks;
@@ -98,19 +100,37 @@ public final class PluginCatalog {
     public SinkDefinition<?> bindSink(ConfigNode node, Path dataDir, ConfigProblems problems) {
         String name = node.requiredString("name", problems);
         String type = node.requiredChoice("type", sinkTypes(), problems);
+        Set<String> sources = sources(node, problems);
         Backoff backoff = backoff(node, problems);
         ByteSize backlog = node.optionalSize("backlog_size", DEFAULT_BACKLOG_SIZE, problems);
         if (type == null) {
             return null;
         }
-        return bindSink(sinks.get(type), name, backoff, Math.max(1, backlog.bytes()),
+        return bindSink(sinks.get(type), name, sources, backoff, Math.max(1, backlog.bytes()),
                 new ConfigSettings(node, problems, SINK_KEYS), dataDir);
     }
 
-    private <C> SinkDefinition<C> bindSink(SinkType<C> type, String name, Backoff backoff, long backlogBytes,
-                                           ConfigSettings settings, Path dataDir) {
+    private <C> SinkDefinition<C> bindSink(SinkType<C> type, String name, Set<String> sources, Backoff backoff,
+                                           long backlogBytes, ConfigSettings settings, Path dataDir) {
         C config = type.bind(settings, new PluginContext(name, dataDir, defaultHost));
-        return config == null || name == null ? null : SinkDefinition.of(name, type, config, backoff, backlogBytes);
+        return config == null || name == null ? null
+                : SinkDefinition.of(name, type, config, backoff, backlogBytes, sources);
+    }
+
+    /**
+     * {@code sources: [app, node]}: the sources whose samples the sink takes; null (every source) when absent.
+     * Whether each names a source is checked with the whole configuration, in {@link CourierConfig}.
+     */
+    private static Set<String> sources(ConfigNode node, ConfigProblems problems) {
+        if (node.child("sources").isEmpty()) {
+            return null;
+        }
+        List<String> names = node.optionalStringList("sources", problems);
+        if (names.isEmpty() && node.child("sources").get().isList()) {
+            problems.add(node.child("sources").get(), "an empty list",
+                    "at least one source name, or no sources key for every source");
+        }
+        return new LinkedHashSet<>(names);
     }
 
     /** {@code backoff: {initial, max, multiplier}}: the pipeline's retry schedule for one sink. */

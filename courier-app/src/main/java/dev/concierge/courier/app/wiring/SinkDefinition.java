@@ -1,9 +1,11 @@
 package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.core.pipeline.Backoff;
+import dev.concierge.courier.core.pipeline.SinkSpec;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A sink as configured, with the delivery settings the pipeline applies to it; not yet created.
@@ -13,22 +15,35 @@ import java.util.Objects;
  *                     and backlog budget are equal keeps running with its connections and backlog
  * @param backoff      the pipeline's retry schedule for this sink ({@code backoff})
  * @param backlogBytes the budget of what this sink may owe ({@code backlog_size})
+ * @param sources      the sources whose samples it takes ({@code sources}); null for every source
  * @param files        the content of the files the config names, so a reload sees a renewed key or certificate
  */
 public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backoff backoff, long backlogBytes,
-                                CredentialFiles files) {
+                                Set<String> sources, CredentialFiles files) {
     public SinkDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(backoff, "backoff");
+        sources = sources == null ? null : Set.copyOf(sources);
+    }
+
+    /** A definition of a sink taking every source, whose files are read now. */
+    public static <C> SinkDefinition<C> of(String name, SinkType<C> plugin, C config, Backoff backoff,
+                                           long backlogBytes) {
+        return of(name, plugin, config, backoff, backlogBytes, null);
     }
 
     /** A definition whose files are read now. */
     public static <C> SinkDefinition<C> of(String name, SinkType<C> plugin, C config, Backoff backoff,
-                                           long backlogBytes) {
-        return new SinkDefinition<>(name, plugin, config, backoff, backlogBytes,
+                                           long backlogBytes, Set<String> sources) {
+        return new SinkDefinition<>(name, plugin, config, backoff, backlogBytes, sources,
                 CredentialFiles.of(plugin.watchedFiles(config)));
+    }
+
+    /** How the pipeline runs {@code sink}, created from this definition. */
+    public SinkSpec spec(Sink sink) {
+        return new SinkSpec(sink, backoff, backlogBytes, sources);
     }
 
     /** The config {@code type}. */
@@ -48,6 +63,7 @@ public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backo
     public boolean sameAs(SinkDefinition<?> other) {
         return name.equals(other.name) && plugin.getClass() == other.plugin.getClass()
                 && config.equals(other.config) && backoff.equals(other.backoff)
-                && backlogBytes == other.backlogBytes && Objects.equals(files, other.files);
+                && backlogBytes == other.backlogBytes && Objects.equals(sources, other.sources)
+                && Objects.equals(files, other.files);
     }
 }

@@ -66,7 +66,8 @@ final class SinkWorker implements Runnable {
     // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
     private final Sample[] chunk = new Sample[INTAKE_CHUNK];
     private int chunkLength;
-    private final Consumer<Sample> intake = sample -> chunk[chunkLength++] = sample;
+    // Takes what the sink takes from the ring into the chunk, passing over other sources' samples.
+    private final Consumer<Sample> intake;
     private final Consumer<DeliveryRecord> chunkEvictions = this::mergeEviction;
     private final Consumer<DeliveryRecord> evictions;
     // Drops reported while one chunk is taken from the ring, merged into one record (per reason) that goes to
@@ -93,6 +94,11 @@ final class SinkWorker implements Runnable {
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.evictions = this::recordEviction;
+        this.intake = spec.sources() == null ? sample -> chunk[chunkLength++] = sample : sample -> {
+            if (spec.takes(sample.source())) {
+                chunk[chunkLength++] = sample;
+            }
+        };
         this.nextAttemptNanos = nanoClock.nanoTime();
         this.dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock);
     }

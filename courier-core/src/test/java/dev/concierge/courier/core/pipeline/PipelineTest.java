@@ -14,6 +14,8 @@ import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.testing.ListSource;
 import dev.concierge.courier.core.testing.RecordingSink;
 import dev.concierge.courier.core.testing.Samples;
+import java.util.ArrayList;
+import java.util.Set;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +71,41 @@ class PipelineTest {
         assertThat(graphite.sent()).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(7));
         assertThat(ledger.totals("zabbix").accepted()).isEqualTo(250);
         assertThat(pipeline.sourceStats().get("app").accepted()).isEqualTo(250);
+    }
+
+    @Test
+    void deliversEachSourcesSamplesOnlyToTheSinksThatTakeIt() {
+        List<Sample> app = fromSource("app", Samples.counters("app", 300));
+        List<Sample> node = fromSource("node", Samples.counters("node", 200));
+        RecordingSink zabbix = new RecordingSink("zabbix", 100, 1);
+        RecordingSink graphite = new RecordingSink("graphite", 100, 1);
+        RecordingSink file = new RecordingSink("file", 100, 1);
+
+        start(List.of(once(new ListSource("app", run -> run == 0 ? app : List.of())),
+                        once(new ListSource("node", run -> run == 0 ? node : List.of()))),
+                List.of(new SinkSpec(zabbix, NO_WAIT, 1 << 20, Set.of("app")),
+                        new SinkSpec(graphite, NO_WAIT, 1 << 20, Set.of("node")),
+                        new SinkSpec(file, NO_WAIT, 1 << 20)));
+
+        await().until(() -> pipeline.sinkStats().get("file").delivered() == 500
+                && pipeline.sinkStats().get("zabbix").delivered() == 300
+                && pipeline.sinkStats().get("graphite").delivered() == 200);
+        assertThat(zabbix.samplesSent()).containsExactlyElementsOf(app);
+        assertThat(graphite.samplesSent()).containsExactlyElementsOf(node);
+        assertThat(file.samplesSent()).containsExactlyInAnyOrderElementsOf(concat(app, node));
+        assertThat(pipeline.sinkStats().get("zabbix").received()).isEqualTo(300);
+        assertThat(pipeline.sinkStats().get("graphite").dropped()).isZero();
+    }
+
+    private static List<Sample> fromSource(String source, List<Sample> samples) {
+        return samples.stream().map(s -> new Sample(s.name(), s.labels(), s.type(), s.field(), s.value(),
+                s.epochSecond(), s.nanos(), s.host(), source)).toList();
+    }
+
+    private static List<Sample> concat(List<Sample> a, List<Sample> b) {
+        List<Sample> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Test
