@@ -25,10 +25,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A sink whose thread has ended shows on {@code /ready}, {@code /metrics} and the status document. */
 class FailedSinkAdminTest {
     private static final int SAMPLES = 25;
+
+    @TempDir
+    Path dataDir;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -46,7 +50,7 @@ class FailedSinkAdminTest {
         for (RecordingSink sink : sinks) {
             definitions.add(GivenPlugins.sink(sink, failures -> Duration.ofMillis(50), 1 << 20));
         }
-        CourierConfig config = new CourierConfig(Path.of("unused"), 1024, 1 << 20, Duration.ofSeconds(2),
+        CourierConfig config = new CourierConfig(dataDir, 1024, 1 << 20, Duration.ofSeconds(2),
                 List.of(GivenPlugins.source("app", Duration.ofHours(1),
                         () -> new ListSource("app", run -> run == 0 ? Samples.counters("x", SAMPLES) : List.of()))),
                 definitions, AdminConfig.loopback(0));
