@@ -1,6 +1,7 @@
 package dev.concierge.courier.app;
 
 import dev.concierge.courier.app.cli.CheckCommand;
+import dev.concierge.courier.app.cli.ConfigCommand;
 import dev.concierge.courier.app.cli.DemoCommand;
 import dev.concierge.courier.app.cli.DiscoverCommand;
 import dev.concierge.courier.app.cli.LedgerCommand;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code courier} command line. */
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "Concierge Courier 0.1.0",
         description = "Delivers application metrics to monitoring systems, every value at once, with a ledger.",
-        subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, DiscoverCommand.class,
-                LedgerCommand.class, SendCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, ConfigCommand.class, DemoCommand.class,
+                DiscoverCommand.class, LedgerCommand.class, SendCommand.class})
 public final class CourierMain implements Runnable {
 
     public static void main(String[] args) {

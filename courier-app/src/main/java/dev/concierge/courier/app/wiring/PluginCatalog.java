@@ -9,11 +9,13 @@ import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.SinkType;
 import dev.concierge.courier.core.spi.SourceType;
+import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -75,6 +77,25 @@ public final class PluginCatalog {
 
     public List<String> sinkTypes() {
         return sinks.keySet().stream().sorted().toList();
+    }
+
+    /** The documented sample of a source type, one of {@link #sourceTypes()}; empty when its plugin has none. */
+    public Optional<URL> sourceSample(String type) {
+        return known(sources, type).sample();
+    }
+
+    /** The documented sample of a sink type, one of {@link #sinkTypes()}; empty when its plugin has none. */
+    public Optional<URL> sinkSample(String type) {
+        return known(sinks, type).sample();
+    }
+
+    private static <T> T known(Map<String, T> types, String type) {
+        T known = types.get(type);
+        if (known == null) {
+            throw new IllegalArgumentException("type: " + type + " (expected: one of "
+                    + types.keySet().stream().sorted().toList() + ")");
+        }
+        return known;
     }
 
     /** Binds one {@code sources[i]} entry; null when it has problems (recorded in {@code problems}). */

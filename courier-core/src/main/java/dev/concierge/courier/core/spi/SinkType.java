@@ -1,8 +1,10 @@
 package dev.concierge.courier.core.spi;
 
 import dev.concierge.courier.core.settings.Settings;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One kind of sink ({@code type: zabbix}): everything the app needs to bind, describe and create it, kept in
@@ -36,5 +38,20 @@ public interface SinkType<C> {
     /** Files the config names whose content matters (keys, certificates): a reload recreates when they change. */
     default List<Path> watchedFiles(C config) {
         return List.of();
+    }
+
+    /**
+     * The plugin's documented sample, which {@code courier config sample} prints: one entry of {@code sinks:}
+     * written as a top-level YAML mapping (the app indents it into the list), every key with its default or an
+     * example value and a comment saying what it does, so that it passes {@code courier check} as it is.
+     * Empty when the plugin documents none.
+     *
+     * <p>By default the {@code sample.yaml} beside this class in the plugin's resources, the convention every
+     * plugin package follows. It is a method of the type, not a lookup the app makes, so that the convention is
+     * stated here where a plugin's author reads the contract, and a type whose class lives apart from its
+     * resources can point elsewhere.
+     */
+    default Optional<URL> sample() {
+        return Optional.ofNullable(getClass().getResource("sample.yaml"));
     }
 }
