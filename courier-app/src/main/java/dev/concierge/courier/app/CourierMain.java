@@ -6,6 +6,7 @@ import dev.concierge.courier.app.cli.DiscoverCommand;
 import dev.concierge.courier.app.cli.LedgerCommand;
 import dev.concierge.courier.app.cli.RunCommand;
 import dev.concierge.courier.app.cli.SendCommand;
+import dev.concierge.courier.app.cli.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "Concierge Courier 0.1.0",
         description = "Delivers application metrics to monitoring systems, every value at once, with a ledger.",
         subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, DiscoverCommand.class,
-                LedgerCommand.class, SendCommand.class})
+                LedgerCommand.class, SendCommand.class, TestCommand.class})
 public final class CourierMain implements Runnable {
 
     public static void main(String[] args) {

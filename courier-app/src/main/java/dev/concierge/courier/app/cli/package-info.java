@@ -1,2 +1,2 @@
-/** The subcommands of {@code courier}: {@code run}, {@code check}, {@code demo}, {@code discover}, {@code ledger} and {@code send}. */
+/** The subcommands of {@code courier}: {@code run}, {@code check}, {@code demo}, {@code discover}, {@code ledger}, {@code send} and {@code test}. */
 package dev.concierge.courier.app.cli;
