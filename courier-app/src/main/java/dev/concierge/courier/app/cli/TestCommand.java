@@ -1,7 +1,9 @@
 package dev.concierge.courier.app.cli;
 
 import dev.concierge.courier.app.config.ConfigException;
+import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.wiring.CourierConfig;
+import dev.concierge.courier.app.wiring.PluginCatalog;
 import dev.concierge.courier.app.wiring.SinkDefinition;
 import dev.concierge.courier.app.wiring.SourceDefinition;
 import dev.concierge.courier.core.model.Sample;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,7 +41,8 @@ import picocli.CommandLine.Option;
  * </pre>
  * separated by blank lines. The reasons come in the order a sample meets them: routing ({@code not routed},
  * a sample of a source the sink does not take), then the sink's own rules, then what the sink's protocol
- * cannot carry ({@code non-finite value}...). Samples are in the order collected, sources in config order.
+ * cannot carry ({@code non-finite value}...). Samples are in the order collected, sources in config order. A
+ * sink whose type lacks the ability gets one line in place of its rendering: how many samples would reach it.
  * The courier's own metrics ({@code self_metrics}) are not collected: they need a running courier.
  *
  * <p><b>Narrowing.</b> {@code --sink} (repeatable) shows only those sinks and, without {@code --source}, collects
@@ -66,21 +70,26 @@ public final class TestCommand implements Callable<Integer> {
     List<String> sinkNames = new ArrayList<>();
 
     private final Function<SourceDefinition<?>, Source> createSource;
+    private final Supplier<PluginCatalog> catalog;
 
     public TestCommand() {
-        this(SourceDefinition::create);
+        this(SourceDefinition::create, PluginCatalog::load);
     }
 
-    /** For tests: how a source is created from its definition (with a fixed clock, say). */
-    TestCommand(Function<SourceDefinition<?>, Source> createSource) {
+    /**
+     * For tests: how a source is created from its definition (with a fixed clock, say), and the plugin types
+     * the configuration may name.
+     */
+    TestCommand(Function<SourceDefinition<?>, Source> createSource, Supplier<PluginCatalog> catalog) {
         this.createSource = createSource;
+        this.catalog = catalog;
     }
 
     @Override
     public Integer call() {
         CourierConfig loaded;
         try {
-            loaded = CourierConfig.load(config);
+            loaded = CourierConfig.load(new YamlConfigParser(), config, catalog.get());
         } catch (ConfigException e) {
             System.err.println("courier: configuration " + config + " has problems:");
             System.err.println(e.getMessage());
@@ -126,7 +135,7 @@ public final class TestCommand implements Callable<Integer> {
     private Collected collect(SourceDefinition<?> definition) {
         List<Sample> offered = new ArrayList<>();
         try (Source source = createSource.apply(definition)) {
-            source.collect(sample -> offered.add(sample));
+            source.collect(offered::add);
         } catch (SourceException e) {
             return new Collected(definition, List.of(), Map.of(), e.getMessage());
         } catch (RuntimeException e) {
@@ -172,7 +181,7 @@ public final class TestCommand implements Callable<Integer> {
         out.println("sink " + sink.name() + " (" + sink.type() + ") <- "
                 + (taken.isEmpty() ? "no source collected" : "sources " + String.join(", ", taken)));
         if (!render(sink, reaching, out, skipped)) {
-            out.println("(a " + sink.type() + " sink cannot show what it sends: " + reaching.size()
+            out.println("(sink type " + sink.type() + " cannot show what it sends: " + reaching.size()
                     + " samples would reach it)");
         }
         skipped.forEach((reason, count) -> out.println("skipped " + count + ": " + reason));

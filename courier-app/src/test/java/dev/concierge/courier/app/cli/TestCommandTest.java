@@ -7,12 +7,18 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.json.MetricsModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.concierge.courier.app.wiring.PluginCatalog;
 import dev.concierge.courier.app.wiring.SourceDefinition;
+import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.core.spi.SinkType;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
 import dev.concierge.courier.sources.prometheus.PrometheusConfig;
 import dev.concierge.courier.sources.prometheus.PrometheusScrapeSource;
+import dev.concierge.courier.sources.prometheus.PrometheusSourceType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,7 +159,7 @@ class TestCommandTest {
         args[0] = "--config";
         args[1] = config.toString();
         System.arraycopy(options, 0, args, 2, options.length);
-        return CommandOutput.runCommand(new TestCommand(TestCommandTest::sourceAtFixedTime), args);
+        return CommandOutput.runCommand(new TestCommand(TestCommandTest::sourceAtFixedTime, PluginCatalog::load), args);
     }
 
     /** The source its definition creates, stamping samples from {@link #CLOCK}. */
@@ -347,5 +354,56 @@ class TestCommandTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).startsWith("source node (prometheus): 2 samples\n\nsink influx (http) <- sources node\n")
                 .contains("\nnode_load1,host=node-01,type=gauge value=0.25 ");
+    }
+
+    /** A sink type without the rendering ability, whose sinks a preview must never create. */
+    private static final class OpaqueSinkType implements SinkType<String> {
+        @Override
+        public String name() {
+            return "opaque";
+        }
+
+        @Override
+        public String bind(Settings settings, PluginContext context) {
+            settings.expectKeys();
+            return context.name();
+        }
+
+        @Override
+        public String summary(String config) {
+            return "nowhere";
+        }
+
+        @Override
+        public Sink create(String config) {
+            throw new AssertionError("courier test created sink " + config);
+        }
+    }
+
+    @Test
+    void saysSoForASinkTypeThatCannotShowWhatItSendsAndNeverCreatesIt() throws IOException {
+        Path config = Files.writeString(dir.resolve("opaque.yaml"), """
+                data_dir: %1$s/data
+                sources:
+                  - name: node
+                    type: prometheus
+                    url: http://127.0.0.1:%2$d/metrics
+                    host: node-01
+                sinks:
+                  - name: blackbox
+                    type: opaque
+                """.formatted(dir, exporter.getAddress().getPort()));
+        PluginCatalog catalog = PluginCatalog.of(List.of(new PrometheusSourceType()), List.of(new OpaqueSinkType()));
+
+        CommandOutput result = CommandOutput.runCommand(new TestCommand(TestCommandTest::sourceAtFixedTime,
+                () -> catalog), "--config", config.toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                source node (prometheus): 2 samples
+
+                sink blackbox (opaque) <- sources node
+                (sink type opaque cannot show what it sends: 2 samples would reach it)
+                """);
     }
 }
