@@ -7,6 +7,7 @@ import dev.concierge.courier.app.cli.DiscoverCommand;
 import dev.concierge.courier.app.cli.LedgerCommand;
 import dev.concierge.courier.app.cli.RunCommand;
 import dev.concierge.courier.app.cli.SendCommand;
+import dev.concierge.courier.app.cli.TestCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "courier", mixinStandardHelpOptions = true, version = "Concierge Courier 0.1.0",
         description = "Delivers application metrics to monitoring systems, every value at once, with a ledger.",
         subcommands = {RunCommand.class, CheckCommand.class, ConfigCommand.class, DemoCommand.class,
-                DiscoverCommand.class, LedgerCommand.class, SendCommand.class})
+                DiscoverCommand.class, LedgerCommand.class, SendCommand.class, TestCommand.class})
 public final class CourierMain implements Runnable {
 
     public static void main(String[] args) {

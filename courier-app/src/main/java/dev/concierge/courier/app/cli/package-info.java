@@ -1,5 +1,5 @@
 /**
  * The subcommands of {@code courier}: {@code run}, {@code check}, {@code config sample}, {@code demo},
- * {@code discover}, {@code ledger} and {@code send}.
+ * {@code discover}, {@code ledger}, {@code send} and {@code test}.
  */
 package dev.concierge.courier.app.cli;

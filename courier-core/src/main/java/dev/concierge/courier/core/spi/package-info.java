@@ -7,6 +7,8 @@
  * <p>Optional abilities are interfaces a plugin instance may also implement, asked of the instance, never of
  * its class: {@link dev.concierge.courier.core.spi.LldDiscoverable} for a source that lists what it found as
  * Zabbix low-level discovery rows ({@link dev.concierge.courier.core.spi.LldRows}), which
- * {@link dev.concierge.courier.core.spi.LldJson} writes.
+ * {@link dev.concierge.courier.core.spi.LldJson} writes. One ability belongs to a plugin's type instead,
+ * because using it must not create the plugin: {@link dev.concierge.courier.core.spi.RendersSamples}, a sink
+ * type that shows what its sink would send ({@code courier test}).
  */
 package dev.concierge.courier.core.spi;

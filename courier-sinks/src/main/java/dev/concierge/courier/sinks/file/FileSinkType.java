@@ -1,15 +1,21 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.RendersSamples;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 
-/** {@code type: file}: {@code zabbix_sender -i} lines appended to a file; see {@code sample.yaml}. */
-public final class FileSinkType implements SinkType<FileSinkConfig> {
+/**
+ * {@code type: file}: {@code zabbix_sender -i} lines appended to a file; see {@code sample.yaml}. Renders each
+ * sample as the line the sink appends, without its newline; the file is not touched.
+ */
+public final class FileSinkType implements SinkType<FileSinkConfig>, RendersSamples<FileSinkConfig> {
 
     @Override
     public String name() {
@@ -57,5 +63,21 @@ public final class FileSinkType implements SinkType<FileSinkConfig> {
     @Override
     public Sink create(FileSinkConfig config) {
         return FileSink.create(config);
+    }
+
+    /** The lines of {@link ZabbixSenderLineWriter}, which the sink appends. */
+    @Override
+    public void render(FileSinkConfig config, List<Sample> samples, Output out) {
+        ZabbixSenderLineWriter writer = new ZabbixSenderLineWriter(config.host());
+        StringBuilder line = new StringBuilder(128);
+        for (Sample sample : samples) {
+            line.setLength(0);
+            ZabbixSenderLineWriter.Line verdict = writer.append(line, sample);
+            if (verdict == ZabbixSenderLineWriter.Line.WRITTEN) {
+                out.line(line.substring(0, line.length() - 1)); // without its newline
+            } else {
+                out.skipped(sample, verdict.reason());
+            }
+        }
     }
 }

@@ -25,15 +25,26 @@ public final class GraphiteLineEncoder {
     /** What became of one sample. */
     public enum Verdict {
         /** A line was appended. */
-        LINE,
+        LINE("written"),
         /** Text: Graphite stores numbers only. */
-        TEXT,
+        TEXT("text (Graphite stores numbers only)"),
         /** NaN or an infinity: carbon drops NaN silently and whisper cannot graph infinities. */
-        NON_FINITE,
+        NON_FINITE("non-finite"),
         /** The line would exceed {@link #MAX_LINE_BYTES}. */
-        TOO_LONG,
+        TOO_LONG("longer than " + MAX_LINE_BYTES + " bytes"),
         /** The template rendered an empty path. */
-        EMPTY_PATH
+        EMPTY_PATH("with an empty path");
+
+        private final String reason;
+
+        Verdict(String reason) {
+            this.reason = reason;
+        }
+
+        /** Why a sample was skipped, as the sink's outcome detail and {@code courier test} say it. */
+        public String reason() {
+            return reason;
+        }
     }
 
     private final GraphitePathTemplate template;

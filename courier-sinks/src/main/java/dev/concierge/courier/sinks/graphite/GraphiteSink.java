@@ -237,11 +237,9 @@ public final class GraphiteSink implements Sink, CountsEvents {
 
     private static String skipNote(int[] skips) {
         List<String> parts = new ArrayList<>();
-        add(parts, skips[Verdict.TEXT.ordinal()], "text (Graphite stores numbers only)");
-        add(parts, skips[Verdict.NON_FINITE.ordinal()], "non-finite");
-        add(parts, skips[Verdict.TOO_LONG.ordinal()], "longer than " + GraphiteLineEncoder.MAX_LINE_BYTES
-                + " bytes");
-        add(parts, skips[Verdict.EMPTY_PATH.ordinal()], "with an empty path");
+        for (Verdict verdict : List.of(Verdict.TEXT, Verdict.NON_FINITE, Verdict.TOO_LONG, Verdict.EMPTY_PATH)) {
+            add(parts, skips[verdict.ordinal()], verdict.reason());
+        }
         return parts.isEmpty() ? "" : "skipped " + String.join(", ", parts);
     }
 

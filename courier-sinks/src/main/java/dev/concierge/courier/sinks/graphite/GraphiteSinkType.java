@@ -1,9 +1,11 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.HostPort;
 import dev.concierge.courier.core.settings.InvalidValueException;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.RendersSamples;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
 import java.time.Duration;
@@ -11,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code type: graphite}: Graphite plaintext to one server or several; see {@code sample.yaml}. */
-public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig> {
+/**
+ * {@code type: graphite}: Graphite plaintext to one server or several; see {@code sample.yaml}. Renders each
+ * sample as the plaintext line the sink writes, without its newline.
+ */
+public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig>, RendersSamples<GraphiteSinkConfig> {
     private static final String EXPECTED_SERVER = "host:port such as graphite.example.org:2003";
 
     @Override
@@ -89,5 +94,21 @@ public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig> {
     @Override
     public Sink create(GraphiteSinkConfig config) {
         return GraphiteSink.create(config);
+    }
+
+    /** The lines of {@link GraphiteLineEncoder}, which the sink writes; which server gets each is not shown. */
+    @Override
+    public void render(GraphiteSinkConfig config, List<Sample> samples, Output out) {
+        GraphiteLineEncoder encoder = new GraphiteLineEncoder(GraphitePathTemplate.of(config));
+        StringBuilder line = new StringBuilder(128);
+        for (Sample sample : samples) {
+            line.setLength(0);
+            GraphiteLineEncoder.Verdict verdict = encoder.encode(sample, line);
+            if (verdict == GraphiteLineEncoder.Verdict.LINE) {
+                out.line(line.substring(0, line.length() - 1)); // without its newline
+            } else {
+                out.skipped(sample, verdict.reason());
+            }
+        }
     }
 }

@@ -15,6 +15,12 @@ interface HttpBodyEncoder {
     /** The body for {@code samples}, in their order. */
     EncodedBody encode(List<Sample> samples);
 
+    /**
+     * What {@link #encode} writes for {@code sample} within a body, as text without the separator or line break
+     * that follows it: a JSON object, an Influx line. Null when the format leaves the sample out.
+     */
+    String element(Sample sample);
+
     /** The encoder for {@code format}. */
     static HttpBodyEncoder of(HttpSinkConfig.Format format) {
         return switch (format) {

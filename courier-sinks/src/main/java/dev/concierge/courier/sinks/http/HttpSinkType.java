@@ -1,7 +1,9 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.RendersSamples;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
@@ -14,8 +16,11 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code type: http}: batches as JSON or Influx line protocol over HTTP; see {@code sample.yaml}. */
-public final class HttpSinkType implements SinkType<HttpSinkConfig> {
+/**
+ * {@code type: http}: batches as JSON or Influx line protocol over HTTP; see {@code sample.yaml}. Renders each
+ * sample as its part of the request body, uncompressed: a JSON object of the body's array, or an Influx line.
+ */
+public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamples<HttpSinkConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSinkType.class);
 
     @Override
@@ -106,5 +111,19 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig> {
     @Override
     public List<Path> watchedFiles(HttpSinkConfig config) {
         return config.trustStore() == null ? List.of() : List.of(config.trustStore().path());
+    }
+
+    /** Each sample's part of the body from the sink's own encoder; a body holds up to max_batch_size of them. */
+    @Override
+    public void render(HttpSinkConfig config, List<Sample> samples, Output out) {
+        HttpBodyEncoder encoder = HttpBodyEncoder.of(config.format());
+        for (Sample sample : samples) {
+            String element = encoder.element(sample);
+            if (element != null) {
+                out.line(element);
+            } else {
+                out.skipped(sample, "non-finite value");
+            }
+        }
     }
 }

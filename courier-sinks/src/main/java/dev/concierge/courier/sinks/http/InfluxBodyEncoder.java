@@ -23,12 +23,17 @@ final class InfluxBodyEncoder implements HttpBodyEncoder {
         StringBuilder body = new StringBuilder(samples.size() * 96);
         int written = 0;
         for (Sample sample : samples) {
-            if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
-                continue;
+            String line = element(sample);
+            if (line != null) {
+                body.append(line).append('\n');
+                written++;
             }
-            body.append(InfluxLines.render(sample)).append('\n');
-            written++;
         }
         return new EncodedBody(body.toString().getBytes(StandardCharsets.UTF_8), written, samples.size() - written);
+    }
+
+    @Override
+    public String element(Sample sample) {
+        return sample.value() instanceof SampleValue.Decimal d && !d.isFinite() ? null : InfluxLines.render(sample);
     }
 }

@@ -9,6 +9,7 @@ import dev.concierge.courier.core.model.SampleValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ final class JsonBodyEncoder implements HttpBodyEncoder {
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartArray();
             for (Sample sample : samples) {
-                if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
+                if (leavesOut(sample)) {
                     continue;
                 }
                 write(json, sample);
@@ -48,6 +49,26 @@ final class JsonBodyEncoder implements HttpBodyEncoder {
             throw new UncheckedIOException(e);
         }
         return new EncodedBody(out.toByteArray(), written, samples.size() - written);
+    }
+
+    @Override
+    public String element(Sample sample) {
+        if (leavesOut(sample)) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            write(json, sample);
+        } catch (IOException e) {
+            // A ByteArrayOutputStream does not fail.
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** JSON has no NaN or infinity. */
+    private static boolean leavesOut(Sample sample) {
+        return sample.value() instanceof SampleValue.Decimal d && !d.isFinite();
     }
 
     private static void write(JsonGenerator json, Sample sample) throws IOException {

@@ -97,6 +97,9 @@ public final class ZabbixSink implements Sink, CountsEvents {
     static final int MAX_KEY_CHARACTERS = 2048;
     /** {@code ZBX_MAX_HOSTNAME_LEN}: the longest host name, in characters. */
     static final int MAX_HOST_CHARACTERS = 128;
+    /** Why a row {@link #exceedsLimits}, in outcome details and {@code courier test}. */
+    static final String OVERSIZED = "a key over " + MAX_KEY_CHARACTERS + " or a host over " + MAX_HOST_CHARACTERS
+            + " characters";
 
     private final ZabbixSinkConfig config;
     private final ZabbixClient client;
@@ -485,9 +488,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
 
     /** Whether Zabbix could never store the row; the first one is logged at WARN, once per sink. */
     private boolean oversized(Row row) {
-        // The key's length without rendering it; the key itself only when its UTF-16 units are over the limit.
-        boolean tooLong = row.keyLength() > MAX_KEY_CHARACTERS && longerThan(row.key(), MAX_KEY_CHARACTERS)
-                || longerThan(row.host(), MAX_HOST_CHARACTERS);
+        boolean tooLong = exceedsLimits(row);
         if (tooLong && oversizedReported.compareAndSet(false, true)) {
             LOG.warn("Zabbix sink {}: skipping rows whose key is over {} or host over {} characters (counted as "
                             + "rejected, this one logged once): host {} ({} characters), key {}... ({} characters)",
@@ -496,6 +497,13 @@ public final class ZabbixSink implements Sink, CountsEvents {
                     row.key().codePointCount(0, row.key().length()));
         }
         return tooLong;
+    }
+
+    /** Whether the row's key or host is longer than any Zabbix item or host can be. */
+    static boolean exceedsLimits(Row row) {
+        // The key's length without rendering it; the key itself only when its UTF-16 units are over the limit.
+        return row.keyLength() > MAX_KEY_CHARACTERS && longerThan(row.key(), MAX_KEY_CHARACTERS)
+                || longerThan(row.host(), MAX_HOST_CHARACTERS);
     }
 
     /** Zabbix counts characters, not UTF-16 units: count code points only when the units exceed the limit. */
@@ -515,8 +523,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
 
         String note() {
             return (nonFinite == 0 ? "" : "; skipped " + nonFinite + " non-finite values")
-                    + (oversized == 0 ? "" : "; skipped " + oversized + " rows with a key over " + MAX_KEY_CHARACTERS
-                    + " or a host over " + MAX_HOST_CHARACTERS + " characters");
+                    + (oversized == 0 ? "" : "; skipped " + oversized + " rows with " + OVERSIZED);
         }
     }
 

@@ -1,22 +1,35 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.HostPort;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.RendersSamples;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-/** {@code type: zabbix}: the Zabbix sender (trapper) protocol, with low-level discovery; see {@code sample.yaml}. */
-public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config> {
+/**
+ * {@code type: zabbix}: the Zabbix sender (trapper) protocol, with low-level discovery; see {@code sample.yaml}.
+ *
+ * <p>Renders what the sink sends as rows {@code host<TAB>key<TAB>value}: the frames on the wire are JSON,
+ * possibly compressed, with a clock per row, none of which helps a reader choose item keys. In each field a
+ * backslash, a tab, a line feed and a carriage return are written {@code \\}, {@code \t}, {@code \n} and
+ * {@code \r}, so a row is always one line of three fields. Rows come in the samples' order; the sink groups them
+ * into frames by host and orders each frame by time.
+ */
+public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, RendersSamples<ZabbixSinkType.Config> {
 
     /**
      * A Zabbix sink's whole configuration.
@@ -148,5 +161,66 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config> {
     public List<Path> watchedFiles(Config config) {
         ZabbixTlsConfig tls = config.sink().tls();
         return Arrays.asList(tls.caFile(), tls.certFile(), tls.keyFile());
+    }
+
+    /**
+     * The rows the sink would send for {@code samples}, made by {@link Row#of} and skipped by the same rules as
+     * {@link ZabbixSink#send}. With discovery on, the LLD values a sink without saved state would send ahead
+     * of them come first, one row per rule with its complete value; the state file is not read.
+     */
+    @Override
+    public void render(Config config, List<Sample> samples, Output out) {
+        ZabbixSinkConfig sink = config.sink();
+        List<Sample> sent = new ArrayList<>(samples.size());
+        List<Row> rows = new ArrayList<>(samples.size());
+        List<Runnable> skips = new ArrayList<>();
+        Instant latest = Instant.EPOCH;
+        for (Sample sample : samples) {
+            if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
+                skips.add(() -> out.skipped(sample, "non-finite value"));
+                continue;
+            }
+            Row row = Row.of(sample, sink.host());
+            if (ZabbixSink.exceedsLimits(row)) {
+                skips.add(() -> out.skipped(sample, ZabbixSink.OVERSIZED));
+                continue;
+            }
+            sent.add(sample);
+            rows.add(row);
+            latest = latest.isAfter(sample.timestamp()) ? latest : sample.timestamp();
+        }
+        if (config.discovery() != null) {
+            ZabbixDiscoveryConfig discovery = config.discovery();
+            ZabbixDiscoveryConfig withoutState = new ZabbixDiscoveryConfig(discovery.minInterval(),
+                    discovery.forgetAfter(), discovery.hold(), discovery.holdMaxBytes(), null);
+            for (LldTracker.Due due : new LldTracker(sink.name(), withoutState, latest).observe(sent, rows, latest)) {
+                out.line(row(due.host(), due.ruleKey(), due.value()));
+            }
+        }
+        for (Row row : rows) {
+            out.line(row(row.host(), row.key(), row.value()));
+        }
+        skips.forEach(Runnable::run);
+    }
+
+    private static String row(String host, String key, String value) {
+        StringBuilder line = new StringBuilder(host.length() + key.length() + value.length() + 8);
+        escaped(line, host).append('\t');
+        escaped(line, key).append('\t');
+        return escaped(line, value).toString();
+    }
+
+    private static StringBuilder escaped(StringBuilder line, String field) {
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            switch (c) {
+                case '\\' -> line.append("\\\\");
+                case '\t' -> line.append("\\t");
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                default -> line.append(c);
+            }
+        }
+        return line;
     }
 }
