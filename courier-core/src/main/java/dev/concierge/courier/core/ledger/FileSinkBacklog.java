@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Its parts, each tested alone: the {@link SegmentLog} (segment files: append, roll, read back, delete,
  * scan at open), the {@link CursorFile} (the durable cursor's format and atomic write), the
  * {@link SettledCursor} (which sequences are settled), the {@link MemoryWindow} (which waiting samples are in
- * memory, on disk only, or unwritten), the {@link RequeuedBatches} and the {@link OverBudgetEviction}. This
- * class holds the batches in flight, the write-failure policy and the sync schedule, and keeps the order of
- * durable steps above.
+ * memory, on disk only, or unwritten), the {@link RequeuedBatches}, the {@link OverBudgetEviction} and the
+ * {@link WriteFailures} (when to retry a failing disk, and what to log). This class gives out batches and holds
+ * those in flight, writes intake chunks, schedules syncs, and keeps the order of durable steps above.
  *
  * <p>Owned by its sink's pipeline thread; every method is synchronized so that {@link #sync}, and the counts
  * an admin page reads, may come from another thread. The parts are not thread-safe and are used under this
@@ -69,7 +68,6 @@ public final class FileSinkBacklog implements SinkBacklog {
     static final String CURSOR_FILE = CursorFile.NAME;
     static final String CURSOR_TEMP_FILE = CursorFile.TEMP_NAME;
     static final String SEGMENT_SUFFIX = SegmentLog.SUFFIX;
-    private static final long WRITE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     // The most one write of a chunk's frames takes (a larger frame is written alone), so that no chunk
     // makes a large buffer.
     private static final int PIECE_BYTES = 1 << 20;
@@ -94,6 +92,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     private final MemoryWindow window;
     private final RequeuedBatches requeued = new RequeuedBatches();
     private final OverBudgetEviction eviction;
+    private final WriteFailures failures;
 
     private final Sample[] one = new Sample[1];
     // The frames of a chunk not yet written, and their entries (as they will be once written). Direct, so that the
@@ -108,9 +107,6 @@ public final class FileSinkBacklog implements SinkBacklog {
     private long lastWriteAt;
     private long lastSyncNanos = System.nanoTime();
     private int appendsSinceSync;
-    private boolean failing;
-    private long nextWriteRetryNanos;
-    private long writeErrors;
     private boolean closed;
 
     private FileSinkBacklog(String sink, Path dir, long byteBudget, FileDeliveryLedger.Options options, Clock clock,
@@ -125,6 +121,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         this.segments = new SegmentLog(sink, dir, options.segmentBytes(), channels, clock, report);
         this.window = new MemoryWindow(sink, options.memoryWindowBytes(), segments, settled, clock, report);
         this.eviction = new OverBudgetEviction(sink, byteBudget, requeued, window, settled, clock);
+        this.failures = new WriteFailures(sink, dir, byteBudget);
     }
 
     /**
@@ -377,7 +374,7 @@ public final class FileSinkBacklog implements SinkBacklog {
 
     /** Writes and syncs that failed since the backlog was opened. */
     public synchronized long writeErrors() {
-        return writeErrors + segments.rollSyncFailures();
+        return failures.errors() + segments.rollSyncFailures();
     }
 
     // ---------------------------------------------------------------- writing
@@ -419,14 +416,10 @@ public final class FileSinkBacklog implements SinkBacklog {
         try {
             lastWriteAt = segments.append(encoded, seq, records);
             appendsSinceSync += records;
-            if (failing) {
-                failing = false;
-                log.info("sink {}: writing its backlog to {} again", sink, dir);
-            }
+            failures.writeSucceeded();
             return true;
         } catch (IOException e) {
-            failedIo("write", e);
-            nextWriteRetryNanos = System.nanoTime() + WRITE_RETRY_NANOS;
+            failures.writeFailed(e, System.nanoTime());
             return false;
         }
     }
@@ -441,23 +434,11 @@ public final class FileSinkBacklog implements SinkBacklog {
         }
     }
 
-    private void failedIo(String what, IOException e) {
-        writeErrors++;
-        if (!failing) {
-            failing = true;
-            log.error("sink {}: cannot {} its backlog in {}: {}; new samples stay in memory (up to the budget of "
-                    + "{} bytes) and are written when the disk recovers; a crash meanwhile loses them", sink, what,
-                    dir, e.toString(), eviction.byteBudget());
-        } else {
-            log.debug("sink {}: {} still failing: {}", sink, what, e.toString());
-        }
-    }
-
     // ---------------------------------------------------------------- syncing
 
     private void maintain() {
         long now = System.nanoTime();
-        if (window.hasUnwritten() && now - nextWriteRetryNanos >= 0) {
+        if (window.hasUnwritten() && failures.retryDue(now)) {
             retryUnwritten();
         }
         if ((segments.dirty() || settled.aheadOfDurable()) && now - lastSyncNanos >= syncIntervalNanos) {
@@ -472,7 +453,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         try {
             segments.force();
         } catch (IOException e) {
-            failedIo("sync", e);
+            failures.failed("sync", e);
         }
         if (settled.aheadOfDurable()) {
             long cursor = settled.cursor();
@@ -481,7 +462,7 @@ public final class FileSinkBacklog implements SinkBacklog {
                 settled.madeDurable(cursor);
                 segments.deleteSettled(cursor, window.hasDiskOnly());
             } catch (IOException e) {
-                failedIo("write the cursor of", e);
+                failures.failed("write the cursor of", e);
             }
         }
     }

@@ -31,10 +31,6 @@ final class OverBudgetEviction {
         this.clock = clock;
     }
 
-    long byteBudget() {
-        return byteBudget;
-    }
-
     /** Frame bytes of the samples waiting, the measure of the budget. */
     long waitingBytes() {
         return requeued.frameBytes() + window.frameBytes();

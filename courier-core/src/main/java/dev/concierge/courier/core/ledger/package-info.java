@@ -17,7 +17,7 @@
  *       comment, and followed by its sync.</li>
  *   <li>A {@code FileSinkBacklog} is split by job into package-private parts, each with its own test:
  *       {@code SegmentLog}, {@code CursorFile}, {@code SettledCursor}, {@code MemoryWindow},
- *       {@code RequeuedBatches} and {@code OverBudgetEviction}. They are not thread-safe; the backlog's
+ *       {@code RequeuedBatches}, {@code OverBudgetEviction} and {@code WriteFailures}. They are not thread-safe; the backlog's
  *       lock guards them all.</li>
  *   <li>At least once: after a crash, samples in flight, and samples settled after an unsettled batch or
  *       since the last sync, are sent again.</li>
