@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Order of durable steps</b>, at every sync ({@link #sync}, a periodic one, or one every
  * {@code syncEveryAppends}): first the appends (fsync of the active segment) and the directory after a roll;
- * then, if the cursor moved, the cursor file (temp file, fsync, rename over the cursor, fsync of the
- * directory); only after that are the segments wholly below the durable cursor deleted. The cursor covers
+ * then, if the cursor moved, the cursor file, replaced atomically and durably ({@link CursorFile#write});
+ * only after that are the segments wholly below the durable cursor deleted. The cursor covers
  * settled samples only, so it need not wait for the data to be durable. A crash between the cursor and the
  * deletions leaves a redundant segment that the next open deletes; a cursor whose data is missing anyway is
  * reported, and the backlog goes on from the oldest data there is. Besides, a roll fsyncs the full segment
@@ -65,6 +65,7 @@ import org.slf4j.LoggerFactory;
 public final class FileSinkBacklog implements SinkBacklog {
     private static final Logger log = LoggerFactory.getLogger(FileSinkBacklog.class);
 
+    // File names, for the tests that open the files themselves.
     static final String CURSOR_FILE = CursorFile.NAME;
     static final String CURSOR_TEMP_FILE = CursorFile.TEMP_NAME;
     static final String SEGMENT_SUFFIX = SegmentLog.SUFFIX;

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Appending: {@link #append} writes whole frames to the active segment, rolling to a new one first when
- *       they would not fit; a roll fsyncs the full segment before the new one is created. A write that fails
- *       is cut off again, so the segment holds whole frames only.</li>
+ *       they would not fit (the full segment is fsynced first). A write that fails is cut off again, so the
+ *       segment holds whole frames only.</li>
  *   <li>Reading back: one read position, set by {@link #readActiveFrom} and moved by {@link #readNext} frame by
  *       frame and on to the next segment. A frame that no longer reads back is reported by {@link #readNext}
  *       returning null; {@link #skipDamaged} then skips the rest of its segment.</li>
