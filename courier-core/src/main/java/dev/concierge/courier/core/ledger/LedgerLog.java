@@ -146,7 +146,7 @@ final class LedgerLog {
             DeliveryRecordCodec.encodeTotals(entry.getKey(), entry.getValue(), frame);
             write(LogFrames.seal(frame));
         }
-        FileSinkBacklog.forceDirectory(dir);
+        CursorFile.forceDirectory(dir);
     }
 
     void sync() throws IOException {

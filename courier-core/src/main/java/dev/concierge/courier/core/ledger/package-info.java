@@ -12,10 +12,13 @@
  *   <li>A segment payload is the sample's sequence number (8 bytes) and the sample ({@code SampleCodec});
  *       a {@code ledger.log} payload is one {@link dev.concierge.courier.core.ledger.DeliveryRecord} or a
  *       sink's totals ({@code DeliveryRecordCodec}). Numbers are big-endian or LEB128 varints.</li>
- *   <li>Order of durable steps: a segment is deleted only after a cursor that lies past it is durable
- *       (temp file, fsync, rename, fsync of the directory). A crash in between leaves a redundant segment
- *       that the next open deletes; a cursor whose data is missing anyway is reported and the backlog goes
- *       on from the oldest data there is.</li>
+ *   <li>Order of durable steps: a segment is deleted only after a cursor that lies past it is durable; the
+ *       whole order is written once, in {@link dev.concierge.courier.core.ledger.FileSinkBacklog}'s class
+ *       comment, and followed by its sync.</li>
+ *   <li>A {@code FileSinkBacklog} is split by job into package-private parts, each with its own test:
+ *       {@code SegmentLog}, {@code CursorFile}, {@code SettledCursor}, {@code MemoryWindow},
+ *       {@code RequeuedBatches}, {@code OverBudgetEviction} and {@code WriteFailures}. They are not thread-safe; the backlog's
+ *       lock guards them all.</li>
  *   <li>At least once: after a crash, samples in flight, and samples settled after an unsettled batch or
  *       since the last sync, are sent again.</li>
  * </ul>
