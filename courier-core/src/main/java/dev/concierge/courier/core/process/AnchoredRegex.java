@@ -25,8 +25,8 @@ final class AnchoredRegex {
         try {
             return new AnchoredRegex(text, Pattern.compile("^(?:" + text.replace("(?P<", "(?<") + ")$"));
         } catch (PatternSyntaxException e) {
-            throw new InvalidValueException(text, "a regular expression (" + e.getDescription() + " at index "
-                    + e.getIndex() + ")");
+            // Without the index: it counts in the anchored pattern, not in what the operator wrote.
+            throw new InvalidValueException(text, "a regular expression (" + e.getDescription() + ")");
         }
     }
 

@@ -1,0 +1,156 @@
+package dev.concierge.courier.core.process;
+
+import static dev.concierge.courier.core.process.TestSamples.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.process.RelabelRule.Action;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Test;
+
+class SampleProcessorTest {
+
+    private static List<SampleSelector> selectors(String... texts) {
+        return List.of(texts).stream().map(SampleSelector::parse).toList();
+    }
+
+    private static SampleProcessor selecting(List<SampleSelector> include, List<SampleSelector> exclude) {
+        return SampleProcessor.of(include, exclude, List.of(), null, List.of(), LabelRewrite.NONE);
+    }
+
+    private static Map<String, Long> counts(SampleProcessor processor) {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        processor.events().forEach((name, count) -> counts.put(name, count.getAsLong()));
+        return counts;
+    }
+
+    @Test
+    void withoutRulesItIsEmptyAndGivesTheSampleBack() {
+        SampleProcessor none = SampleProcessor.of(List.of(), List.of(), List.of(), null, List.of(), LabelRewrite.of(
+                Map.of(), List.of(), Map.of()));
+        assertThat(none).isSameAs(SampleProcessor.none());
+        assertThat(none.isEmpty()).isTrue();
+        Sample sample = sample("x");
+        assertThat(none.apply(sample)).isSameAs(sample);
+        assertThat(none.events()).isEmpty();
+    }
+
+    @Test
+    void passesWhatMatchesAnIncludeAndNoExcludeAndCountsTheRestByReason() {
+        SampleProcessor processor = selecting(selectors("node_load*", "{job=\"api\"}"), selectors("node_load15"));
+        assertThat(processor.apply(sample("node_load1"))).isNotNull();
+        assertThat(processor.apply(sample("http_requests_total", "job", "api"))).isNotNull();
+        assertThat(processor.apply(sample("node_load15"))).isNull();
+        assertThat(processor.apply(sample("node_cpu_seconds_total"))).isNull();
+        assertThat(processor.apply(sample("go_goroutines"))).isNull();
+        assertThat(counts(processor)).containsExactly(Map.entry("dropped_by_rule_not_included", 2L),
+                Map.entry("dropped_by_rule_excluded", 1L));
+    }
+
+    @Test
+    void withoutIncludeEverythingNotExcludedPasses() {
+        SampleProcessor processor = selecting(List.of(), selectors("go_*", "{code=~\"5..\"}"));
+        assertThat(processor.apply(sample("node_load1"))).isNotNull();
+        assertThat(processor.apply(sample("go_gc_duration_seconds"))).isNull();
+        assertThat(processor.apply(sample("http_requests_total", "code", "503"))).isNull();
+        assertThat(processor.dropped(DropReason.EXCLUDED)).isEqualTo(2);
+    }
+
+    @Test
+    void runsSelectionRelabelHostRenameAndLabelsInThatOrder() {
+        SampleProcessor processor = SampleProcessor.of(
+                selectors("node_cpu_*"),
+                List.of(),
+                List.of(RelabelRule.of(Action.DROP, List.of("mode"), null, null, "idle", null),
+                        RelabelRule.of(Action.REPLACE, List.of("instance"), null, "node", "([^:]+):\\d+", "$1")),
+                "node",
+                List.of(NameRewrite.of("node_cpu_(.*)", "cpu.$1"), NameRewrite.of("cpu\\.seconds_total", "cpu.seconds")),
+                LabelRewrite.of(Map.of("mode", "cpu_mode"), List.of("instance", "node"), Map.of("env", "prod")));
+
+        Sample out = processor.apply(sample("node_cpu_seconds_total", "instance", "web-1:9100", "mode", "user",
+                "cpu", "0"));
+
+        assertThat(out.name()).isEqualTo("cpu.seconds");
+        assertThat(out.host()).isEqualTo("web-1");
+        assertThat(out.labels()).isEqualTo(Labels.of("cpu", "0", "cpu_mode", "user", "env", "prod"));
+        assertThat(out.source()).isEqualTo("node");
+        assertThat(processor.apply(sample("node_cpu_seconds_total", "mode", "idle"))).isNull();
+        assertThat(processor.dropped(DropReason.RELABEL_DROP)).isEqualTo(1);
+    }
+
+    @Test
+    void aSampleWithoutTheHostLabelKeepsItsHostAndIsCounted() {
+        SampleProcessor processor = SampleProcessor.of(List.of(), List.of(), List.of(), "instance", List.of(),
+                LabelRewrite.NONE);
+        assertThat(processor.apply(sample("up", "instance", "web-1")).host()).isEqualTo("web-1");
+        assertThat(processor.apply(sample("up")).host()).isEqualTo("src-host");
+        assertThat(processor.apply(sample("up", "instance", "")).host()).isEqualTo("src-host");
+        assertThat(counts(processor)).containsExactly(Map.entry("missing_host_label", 2L));
+    }
+
+    @Test
+    void aSampleLeftWithoutANameIsDropped() {
+        SampleProcessor processor = SampleProcessor.of(List.of(), List.of(), List.of(), null,
+                List.of(NameRewrite.of("tmp_.*", "")), LabelRewrite.NONE);
+        assertThat(processor.apply(sample("tmp_x"))).isNull();
+        assertThat(processor.apply(sample("kept"))).isNotNull();
+        assertThat(processor.dropped(DropReason.EMPTY_NAME)).isEqualTo(1);
+    }
+
+    @Test
+    void aSampleNoRuleChangesIsTheSameInstance() {
+        SampleProcessor processor = SampleProcessor.of(selectors("*"), selectors("go_*"), List.of(), null,
+                List.of(NameRewrite.of("node_(.*)", "n.$1")), LabelRewrite.of(Map.of(), List.of("absent"), Map.of()));
+        Sample sample = sample("up", "job", "x");
+        assertThat(processor.apply(sample)).isSameAs(sample);
+    }
+
+    @Test
+    void isEqualWhenItsRulesAreWhateverItCounted() {
+        SampleProcessor a = selecting(selectors("node_*"), List.of());
+        SampleProcessor b = selecting(selectors("node_*"), List.of());
+        a.apply(sample("go_x"));
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotSameAs(b);
+        assertThat(a).isNotEqualTo(selecting(selectors("node_?"), List.of()));
+    }
+
+    @Test
+    void countsEveryDropWhenAppliedFromManyThreadsAtOnce() throws Exception {
+        SampleProcessor processor = selecting(List.of(), selectors("drop_*"));
+        int threads = 4;
+        int perThread = 20_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> passed = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                passed.add(pool.submit(() -> {
+                    start.await();
+                    int kept = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        kept += processor.apply(sample(i % 2 == 0 ? "drop_me" : "keep_me")) != null ? 1 : 0;
+                    }
+                    return kept;
+                }));
+            }
+            start.countDown();
+            int kept = 0;
+            for (Future<Integer> f : passed) {
+                kept += f.get();
+            }
+            assertThat(kept).isEqualTo(threads * perThread / 2);
+            LongSupplier excluded = processor.events().get("dropped_by_rule_excluded");
+            assertThat(excluded.getAsLong()).isEqualTo(threads * perThread / 2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
