@@ -4,6 +4,7 @@ import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.SinkBacklog;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.ring.RingReader;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
@@ -66,7 +67,7 @@ final class SinkWorker implements Runnable {
     // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
     private final Sample[] chunk = new Sample[INTAKE_CHUNK];
     private int chunkLength;
-    private final Consumer<Sample> intake = sample -> chunk[chunkLength++] = sample;
+    private final Consumer<Sample> intake;
     private final Consumer<DeliveryRecord> chunkEvictions = this::mergeEviction;
     private final Consumer<DeliveryRecord> evictions;
     // Drops reported while one chunk is taken from the ring, merged into one record (per reason) that goes to
@@ -93,6 +94,14 @@ final class SinkWorker implements Runnable {
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.evictions = this::recordEviction;
+        // The sink's rules run here, before the backlog; without rules the intake does not call them at all.
+        SampleProcessor processor = spec.processor();
+        this.intake = processor.isEmpty() ? sample -> chunk[chunkLength++] = sample : sample -> {
+            Sample processed = processor.apply(sample);
+            if (processed != null) {
+                chunk[chunkLength++] = processed;
+            }
+        };
         this.nextAttemptNanos = nanoClock.nanoTime();
         this.dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock);
     }

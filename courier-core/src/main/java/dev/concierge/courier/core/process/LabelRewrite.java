@@ -28,6 +28,11 @@ public final class LabelRewrite {
         this.added = Labels.of(new LinkedHashMap<>(add));
     }
 
+    /** No label rules. */
+    public static LabelRewrite none() {
+        return NONE;
+    }
+
     /** Label names are not checked here: the binder reports a bad one at its key. */
     public static LabelRewrite of(Map<String, String> rename, List<String> drop, Map<String, String> add) {
         return rename.isEmpty() && drop.isEmpty() && add.isEmpty() ? NONE : new LabelRewrite(rename, drop, add);

@@ -165,6 +165,19 @@ public final class SampleProcessor {
         return events;
     }
 
+    /**
+     * {@code own} (a plugin's {@link dev.concierge.courier.core.spi.CountsEvents}) with these rules' {@link #events()}
+     * beside them; {@code own} itself without rules.
+     */
+    public Map<String, LongSupplier> eventsBeside(Map<String, LongSupplier> own) {
+        if (empty) {
+            return own;
+        }
+        Map<String, LongSupplier> merged = new LinkedHashMap<>(own);
+        merged.putAll(events());
+        return merged;
+    }
+
     private List<DropReason> possibleDrops() {
         List<DropReason> reasons = new ArrayList<>();
         if (empty) {
