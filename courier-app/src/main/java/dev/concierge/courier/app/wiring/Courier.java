@@ -134,7 +134,7 @@ public final class Courier implements AutoCloseable {
         for (SinkDefinition<?> sink : next.sinks()) {
             SinkDefinition<?> old = oldSinks.get(sink.name());
             if (old == null || !sink.sameAs(old)) {
-                pipeline.addSink(new SinkSpec(sink.create(), sink.backoff(), sink.backlogBytes()));
+                pipeline.addSink(new SinkSpec(sink.create(), sink.backoff(), sink.backlogBytes(), sink.processor()));
                 if (old == null) {
                     started.add("sink " + sink.name());
                 }
@@ -144,7 +144,7 @@ public final class Courier implements AutoCloseable {
             SourceDefinition<?> old = oldSources.get(source.name());
             if (old == null || !source.sameAs(old)) {
                 pipeline.addSource(new ScheduledSource(withSnapshot(source.create(), source, config.dataDir(),
-                        clock), source.interval()));
+                        clock), source.interval(), source.processor()));
                 if (old == null) {
                     started.add("source " + source.name());
                 }
@@ -192,11 +192,11 @@ public final class Courier implements AutoCloseable {
             for (SinkDefinition<?> definition : config.sinks()) {
                 Sink sink = definition.create();
                 created.add(sink);
-                sinks.add(new SinkSpec(sink, definition.backoff(), definition.backlogBytes()));
+                sinks.add(new SinkSpec(sink, definition.backoff(), definition.backlogBytes(), definition.processor()));
             }
             for (SourceDefinition<?> definition : config.sources()) {
                 Source source = withSnapshot(definition.create(), definition, config.dataDir(), clock);
-                sources.add(new ScheduledSource(source, definition.interval()));
+                sources.add(new ScheduledSource(source, definition.interval(), definition.processor()));
             }
         } catch (RuntimeException e) {
             created.forEach(Sink::close);

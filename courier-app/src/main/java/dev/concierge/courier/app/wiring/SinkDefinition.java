@@ -1,6 +1,7 @@
 package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.core.pipeline.Backoff;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
 import java.util.Objects;
@@ -14,21 +15,30 @@ import java.util.Objects;
  * @param backoff      the pipeline's retry schedule for this sink ({@code backoff})
  * @param backlogBytes the budget of what this sink may owe ({@code backlog_size})
  * @param files        the content of the files the config names, so a reload sees a renewed key or certificate
+ * @param processor    the entry's processing rules ({@code include}, {@code rename}...), applied on the sink's
+ *                     thread before its backlog; compared on reload like {@code config}
  */
 public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backoff backoff, long backlogBytes,
-                                CredentialFiles files) {
+                                CredentialFiles files, SampleProcessor processor) {
     public SinkDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(processor, "processor");
+    }
+
+    /** A definition without processing rules whose files are read now. */
+    public static <C> SinkDefinition<C> of(String name, SinkType<C> plugin, C config, Backoff backoff,
+                                           long backlogBytes) {
+        return of(name, plugin, config, backoff, backlogBytes, SampleProcessor.none());
     }
 
     /** A definition whose files are read now. */
     public static <C> SinkDefinition<C> of(String name, SinkType<C> plugin, C config, Backoff backoff,
-                                           long backlogBytes) {
+                                           long backlogBytes, SampleProcessor processor) {
         return new SinkDefinition<>(name, plugin, config, backoff, backlogBytes,
-                CredentialFiles.of(plugin.watchedFiles(config)));
+                CredentialFiles.of(plugin.watchedFiles(config)), processor);
     }
 
     /** The config {@code type}. */
@@ -36,8 +46,9 @@ public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backo
         return plugin.name();
     }
 
+    /** The plugin's summary, and the rules when there are some. */
     public String summary() {
-        return plugin.summary(config);
+        return processor.isEmpty() ? plugin.summary(config) : plugin.summary(config) + "; " + processor.summary();
     }
 
     public Sink create() {
@@ -48,6 +59,7 @@ public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backo
     public boolean sameAs(SinkDefinition<?> other) {
         return name.equals(other.name) && plugin.getClass() == other.plugin.getClass()
                 && config.equals(other.config) && backoff.equals(other.backoff)
-                && backlogBytes == other.backlogBytes && Objects.equals(files, other.files);
+                && backlogBytes == other.backlogBytes && Objects.equals(files, other.files)
+                && processor.equals(other.processor);
     }
 }

@@ -106,13 +106,16 @@ public final class ProcessingSettings {
                 continue;
             }
             element.expectKeys("source_labels", "separator", "target_label", "regex", "replacement", "action");
+            int problemsBefore = element.problemCount();
             String action = element.optionalChoice("action", ACTIONS, "replace");
+            // An action outside the subset (hashmod, labelmap...) is reported once, not read as a replace.
+            boolean actionKnown = element.problemCount() == problemsBefore;
             List<String> sourceLabels = element.optionalStringList("source_labels");
             String separator = element.optionalString("separator", null);
             String targetLabel = element.optionalString("target_label", null);
             String regex = element.optionalString("regex", null);
             String replacement = element.optionalString("replacement", null);
-            if (action == null) {
+            if (action == null || !actionKnown) {
                 continue;
             }
             RelabelRule.Action parsed = RelabelRule.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT));
