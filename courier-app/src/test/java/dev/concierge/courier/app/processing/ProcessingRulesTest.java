@@ -212,4 +212,29 @@ class ProcessingRulesTest {
         assertThat(changed.sources().get(0).sameAs(loaded.sources().get(0))).isFalse();
         assertThat(changed.sinks().get(0).sameAs(loaded.sinks().get(0))).isFalse();
     }
+
+    @Test
+    void theReadmeExamplesBindAsWritten() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String section = readme.substring(readme.indexOf("### Selecting, renaming and tagging"));
+        String selecting = yamlBlock(section, 0);
+        String relabel = yamlBlock(section, 1);
+        // The relabel block is indented as under a source: put it under one.
+        Path file = write("data_dir: /tmp/courier\n" + selecting.replace("    host: web-01\n",
+                "    host: web-01\n" + relabel));
+
+        CourierConfig config = CourierConfig.load(new YamlConfigParser(Map.of()), file);
+
+        assertThat(config.sources().get(0).processor().summary()).startsWith("include [node_load*, ")
+                .contains("4 metric_relabel_configs");
+        assertThat(config.sinks()).extracting(sink -> sink.processor().isEmpty()).containsExactly(false, false);
+    }
+
+    private static String yamlBlock(String text, int index) {
+        int start = -1;
+        for (int i = 0; i <= index; i++) {
+            start = text.indexOf("```yaml\n", start + 1);
+        }
+        return text.substring(start + "```yaml\n".length(), text.indexOf("```\n", start + 1));
+    }
 }
