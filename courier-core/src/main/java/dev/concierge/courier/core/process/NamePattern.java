@@ -1,7 +1,6 @@
 package dev.concierge.courier.core.process;
 
 import dev.concierge.courier.core.settings.InvalidValueException;
-import java.util.regex.Pattern;
 
 /**
  * A pattern for metric names: a glob, where {@code *} stands for any run of characters (dots included) and
@@ -10,13 +9,15 @@ import java.util.regex.Pattern;
  */
 public final class NamePattern {
     private final String text;
-    // Exactly one of these: a literal name is compared, not matched.
+    // Exactly one of these: a literal name is compared and a glob walked, neither allocates; a regex is matched.
     private final String literal;
+    private final String glob;
     private final AnchoredRegex regex;
 
-    private NamePattern(String text, String literal, AnchoredRegex regex) {
+    private NamePattern(String text, String literal, String glob, AnchoredRegex regex) {
         this.text = text;
         this.literal = literal;
+        this.glob = glob;
         this.regex = regex;
     }
 
@@ -26,31 +27,49 @@ public final class NamePattern {
             throw new InvalidValueException(text, "a metric name, a glob such as node_cpu_* or a /regex/");
         }
         if (text.length() >= 2 && text.startsWith("/") && text.endsWith("/")) {
-            return new NamePattern(text, null, AnchoredRegex.of(text.substring(1, text.length() - 1)));
+            return new NamePattern(text, null, null, AnchoredRegex.of(text.substring(1, text.length() - 1)));
         }
         if (text.indexOf('*') < 0 && text.indexOf('?') < 0) {
-            return new NamePattern(text, text, null);
+            return new NamePattern(text, text, null, null);
         }
-        StringBuilder regex = new StringBuilder();
-        int literalStart = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '*' || c == '?') {
-                if (i > literalStart) {
-                    regex.append(Pattern.quote(text.substring(literalStart, i)));
-                }
-                regex.append(c == '*' ? ".*" : ".");
-                literalStart = i + 1;
-            }
-        }
-        if (literalStart < text.length()) {
-            regex.append(Pattern.quote(text.substring(literalStart)));
-        }
-        return new NamePattern(text, null, AnchoredRegex.of(regex.toString()));
+        return new NamePattern(text, null, text, null);
     }
 
     public boolean matches(String name) {
-        return literal != null ? literal.equals(name) : regex.matches(name);
+        if (literal != null) {
+            return literal.equals(name);
+        }
+        return glob != null ? globMatches(glob, name) : regex.matches(name);
+    }
+
+    /**
+     * Wildcard matching without backtracking past the last star: on a mismatch, the last {@code *} takes one
+     * more character. Linear in practice, at worst the product of the lengths; allocates nothing.
+     */
+    static boolean globMatches(String glob, String name) {
+        int g = 0;
+        int n = 0;
+        int starAt = -1;
+        int starMatchedTo = 0;
+        while (n < name.length()) {
+            if (g < glob.length() && (glob.charAt(g) == '?' || (glob.charAt(g) != '*'
+                    && glob.charAt(g) == name.charAt(n)))) {
+                g++;
+                n++;
+            } else if (g < glob.length() && glob.charAt(g) == '*') {
+                starAt = g++;
+                starMatchedTo = n;
+            } else if (starAt >= 0) {
+                g = starAt + 1;
+                n = ++starMatchedTo;
+            } else {
+                return false;
+            }
+        }
+        while (g < glob.length() && glob.charAt(g) == '*') {
+            g++;
+        }
+        return g == glob.length();
     }
 
     /** Whether it matches every name, as the glob {@code *} and the regex of dot and star do. */

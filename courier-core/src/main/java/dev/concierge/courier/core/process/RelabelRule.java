@@ -38,6 +38,9 @@ public final class RelabelRule {
     static final String DEFAULT_SEPARATOR = ";";
     static final String DEFAULT_REGEX = "(.*)";
     static final String DEFAULT_REPLACEMENT = "$1";
+    // The joined values of several source labels, one buffer per thread: read (matched, groups copied out)
+    // before this thread joins again.
+    private static final ThreadLocal<StringBuilder> JOINED = ThreadLocal.withInitial(() -> new StringBuilder(128));
 
     private final Action action;
     private final List<String> sourceLabels;
@@ -140,7 +143,8 @@ public final class RelabelRule {
         if (sourceLabels.size() == 1) {
             return valueOf(sample, sourceLabels.get(0));
         }
-        StringBuilder joined = new StringBuilder();
+        StringBuilder joined = JOINED.get();
+        joined.setLength(0);
         for (int i = 0; i < sourceLabels.size(); i++) {
             if (i > 0) {
                 joined.append(separator);

@@ -24,6 +24,17 @@ class NamePatternTest {
             "/node_(load1|load5)/, node_load5, true",
             "/node_(load1|load5)/, node_load15, false",
             "/node_.+/, node_, false",
+            "a*b*c, aXbYbZc, true",
+            "a*b*c, aXbYbZ, false",
+            "*a, aaa, true",
+            "*a, aab, false",
+            "**, '', true",
+            "*, '', true",
+            "a*, '', false",
+            "?*?, ab, true",
+            "?*?, a, false",
+            "*_total, node_cpu_seconds_total, true",
+            "*_total*, node_total_x, true",
     })
     void matchesTheWholeNameAsGlobOrRegex(String pattern, String name, boolean matches) {
         assertThat(NamePattern.parse(pattern).matches(name)).isEqualTo(matches);

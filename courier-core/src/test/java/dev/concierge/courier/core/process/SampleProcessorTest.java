@@ -123,8 +123,12 @@ class SampleProcessorTest {
     }
 
     @Test
-    void countsEveryDropWhenAppliedFromManyThreadsAtOnce() throws Exception {
-        SampleProcessor processor = selecting(List.of(), selectors("drop_*"));
+    void countsEveryDropAndKeepsEachSampleItsOwnGroupsWhenAppliedFromManyThreadsAtOnce() throws Exception {
+        // A regex exclude and a replace joining two labels: the rules' per-thread matchers and buffers are shared
+        // by nothing but their thread.
+        SampleProcessor processor = SampleProcessor.of(List.of(), selectors("/drop_.*/"),
+                List.of(RelabelRule.of(Action.REPLACE, List.of("a", "b"), null, "ab", "(.*);(.*)", "$2-$1")), null,
+                List.of(), LabelRewrite.none());
         int threads = 4;
         int perThread = 20_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -132,11 +136,18 @@ class SampleProcessorTest {
         List<Future<Integer>> passed = new ArrayList<>();
         try {
             for (int t = 0; t < threads; t++) {
+                String thread = Integer.toString(t);
                 passed.add(pool.submit(() -> {
                     start.await();
                     int kept = 0;
                     for (int i = 0; i < perThread; i++) {
-                        kept += processor.apply(sample(i % 2 == 0 ? "drop_me" : "keep_me")) != null ? 1 : 0;
+                        String value = Integer.toString(i);
+                        Sample out = processor.apply(sample(i % 2 == 0 ? "drop_me" : "keep_me", "a", thread, "b",
+                                value));
+                        if (out != null) {
+                            assertThat(out.labels().get("ab")).isEqualTo(value + "-" + thread);
+                            kept++;
+                        }
                     }
                     return kept;
                 }));
