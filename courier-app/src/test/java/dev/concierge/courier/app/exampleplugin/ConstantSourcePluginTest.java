@@ -62,7 +62,7 @@ class ConstantSourcePluginTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sources[0].value: \"lots\" (expected: a number)")
                 .hasMessageContaining("sources[0].intervl: unknown key (expected: one of name, type, include, "
-                        + "exclude, metric_relabel_configs, host_from_label, rename, labels, metric, value, interval, "
+                        + "exclude, fields, metric_relabel_configs, host_from_label, rename, labels, metric, value, interval, "
                         + "host)")
                 .hasMessageContaining("sources[1].metric: \".y\" (expected: a name not starting with a dot)")
                 .hasMessageContaining("sinks[0].path: \"relative.txt\" (expected: an absolute path to a file)");

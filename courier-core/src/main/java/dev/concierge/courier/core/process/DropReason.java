@@ -9,6 +9,8 @@ public enum DropReason {
     EXCLUDED("excluded"),
     /** There are {@code include} entries and it matched none. */
     NOT_INCLUDED("not_included"),
+    /** Its kind is named in {@code fields}, and its field is not listed there. */
+    FIELD_NOT_SELECTED("field_not_selected"),
     /** A {@code metric_relabel_configs} {@code keep} did not match it. */
     RELABEL_KEEP("relabel_keep"),
     /** A {@code metric_relabel_configs} {@code drop} matched it. */

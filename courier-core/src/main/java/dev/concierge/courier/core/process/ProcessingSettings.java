@@ -12,6 +12,7 @@ import java.util.Map;
  * <pre>
  * include: [ "node_cpu_*{mode!=\"idle\"}", "/node_(load1|load5)/", "{job=\"api\"}" ]
  * exclude: [ "*_bucket" ]
+ * fields: {timers: [p99, count], meters: [m1_rate]}
  * metric_relabel_configs:
  *   - {source_labels: [__name__], regex: "go_.*", action: drop}
  * host_from_label: instance
@@ -26,8 +27,8 @@ import java.util.Map;
  */
 public final class ProcessingSettings {
     /** The keys read here, which every source and sink entry allows. */
-    public static final List<String> KEYS = List.of("include", "exclude", "metric_relabel_configs", "host_from_label",
-            "rename", "labels");
+    public static final List<String> KEYS = List.of("include", "exclude", "fields", "metric_relabel_configs",
+            "host_from_label", "rename", "labels");
 
     private static final List<String> ACTIONS = List.of("replace", "keep", "drop", "labeldrop", "labelkeep");
 
@@ -40,6 +41,7 @@ public final class ProcessingSettings {
         Map<String, Settings> includeByText = new LinkedHashMap<>();
         List<SampleSelector> include = selectors(settings, "include", includeByText, null);
         List<SampleSelector> exclude = selectors(settings, "exclude", new LinkedHashMap<>(), includeByText);
+        FieldSelection fields = fields(settings);
         List<RelabelRule> relabel = relabelRules(settings);
         String hostLabel = settings.optionalString("host_from_label", null);
         if (hostLabel != null && !LabelNames.isValid(hostLabel)) {
@@ -50,7 +52,7 @@ public final class ProcessingSettings {
         if (settings.problemCount() != problemsBefore) {
             return null;
         }
-        return SampleProcessor.of(include, exclude, relabel, hostLabel, rename, labels);
+        return SampleProcessor.of(include, exclude, fields, relabel, hostLabel, rename, labels);
     }
 
     /**
@@ -95,6 +97,27 @@ public final class ProcessingSettings {
             selectors.add(selector);
         }
         return selectors;
+    }
+
+    private static FieldSelection fields(Settings settings) {
+        if (!settings.has("fields")) {
+            return FieldSelection.none();
+        }
+        Settings section = settings.optionalMapping("fields");
+        section.expectKeys(FieldSelection.KINDS.keySet().toArray(String[]::new));
+        Map<dev.concierge.courier.core.model.MetricType, List<String>> fields = new LinkedHashMap<>();
+        for (String kind : section.keys()) {
+            if (!FieldSelection.KINDS.containsKey(kind)) {
+                continue;
+            }
+            List<String> names = section.optionalStringList(kind);
+            if (names.isEmpty()) {
+                section.problem(kind, "an empty list, which would drop every " + kind + " field",
+                        "the fields to keep, such as [p99, count]");
+            }
+            fields.put(FieldSelection.KINDS.get(kind), names);
+        }
+        return FieldSelection.of(fields);
     }
 
     private static List<RelabelRule> relabelRules(Settings settings) {

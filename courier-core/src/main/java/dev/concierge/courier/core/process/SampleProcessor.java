@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
 /**
  * The processing rules of one source or one sink, compiled into a chain that runs in this fixed order:
  * <ol>
- *   <li>selection: with {@code include} entries, a sample must match one; it must match no {@code exclude};</li>
+ *   <li>selection: with {@code include} entries, a sample must match one; it must match no {@code exclude}; for
+ *       the kinds {@code fields} names, its field must be listed;</li>
  *   <li>{@code metric_relabel_configs}, in the order written;</li>
  *   <li>{@code host_from_label}: the host becomes that label's value; a sample without it (or with it empty)
  *       keeps its host and is counted ({@code missing_host_label});</li>
@@ -28,11 +29,12 @@ import java.util.function.LongSupplier;
  * whatever it has counted, so a reload keeps a source or sink whose rules did not change.
  */
 public final class SampleProcessor {
-    private static final SampleProcessor NONE = new SampleProcessor(List.of(), List.of(), List.of(), null,
-            List.of(), LabelRewrite.NONE);
+    private static final SampleProcessor NONE = new SampleProcessor(List.of(), List.of(), FieldSelection.NONE,
+            List.of(), null, List.of(), LabelRewrite.NONE);
 
     private final List<SampleSelector> include;
     private final List<SampleSelector> exclude;
+    private final FieldSelection fields;
     private final List<RelabelRule> relabel;
     private final String hostLabel;
     private final List<NameRewrite> rename;
@@ -47,10 +49,12 @@ public final class SampleProcessor {
     private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
     private final LongAdder missingHostLabel = new LongAdder();
 
-    private SampleProcessor(List<SampleSelector> include, List<SampleSelector> exclude, List<RelabelRule> relabel,
-                            String hostLabel, List<NameRewrite> rename, LabelRewrite labels) {
+    private SampleProcessor(List<SampleSelector> include, List<SampleSelector> exclude, FieldSelection fields,
+                            List<RelabelRule> relabel, String hostLabel, List<NameRewrite> rename,
+                            LabelRewrite labels) {
         this.include = List.copyOf(include);
         this.exclude = List.copyOf(exclude);
+        this.fields = Objects.requireNonNull(fields, "fields");
         this.relabel = List.copyOf(relabel);
         this.hostLabel = hostLabel;
         this.rename = List.copyOf(rename);
@@ -59,7 +63,7 @@ public final class SampleProcessor {
         this.excludeArray = this.exclude.toArray(SampleSelector[]::new);
         this.relabelArray = this.relabel.toArray(RelabelRule[]::new);
         this.renameArray = this.rename.toArray(NameRewrite[]::new);
-        this.empty = include.isEmpty() && exclude.isEmpty() && relabel.isEmpty() && hostLabel == null
+        this.empty = include.isEmpty() && exclude.isEmpty() && fields.isEmpty() && relabel.isEmpty() && hostLabel == null
                 && rename.isEmpty() && labels.isEmpty();
         for (int i = 0; i < dropped.length; i++) {
             dropped[i] = new LongAdder();
@@ -76,10 +80,17 @@ public final class SampleProcessor {
      * there are no rules at all.
      */
     public static SampleProcessor of(List<SampleSelector> include, List<SampleSelector> exclude,
+                                     FieldSelection fields, List<RelabelRule> relabel, String hostLabel,
+                                     List<NameRewrite> rename, LabelRewrite labels) {
+        SampleProcessor processor = new SampleProcessor(include, exclude, fields, relabel, hostLabel, rename, labels);
+        return processor.empty ? NONE : processor;
+    }
+
+    /** As {@link #of(List, List, FieldSelection, List, String, List, LabelRewrite)} without {@code fields}. */
+    public static SampleProcessor of(List<SampleSelector> include, List<SampleSelector> exclude,
                                      List<RelabelRule> relabel, String hostLabel, List<NameRewrite> rename,
                                      LabelRewrite labels) {
-        SampleProcessor processor = new SampleProcessor(include, exclude, relabel, hostLabel, rename, labels);
-        return processor.empty ? NONE : processor;
+        return of(include, exclude, FieldSelection.NONE, relabel, hostLabel, rename, labels);
     }
 
     /** Whether it has no rules; the pipeline then does not call it at all. */
@@ -100,6 +111,9 @@ public final class SampleProcessor {
         }
         if (matchesAny(excludeArray, sample)) {
             return drop(DropReason.EXCLUDED);
+        }
+        if (!fields.passes(sample)) {
+            return drop(DropReason.FIELD_NOT_SELECTED);
         }
         Sample current = sample;
         for (RelabelRule rule : relabelArray) {
@@ -189,6 +203,9 @@ public final class SampleProcessor {
         if (!exclude.isEmpty()) {
             reasons.add(DropReason.EXCLUDED);
         }
+        if (!fields.isEmpty()) {
+            reasons.add(DropReason.FIELD_NOT_SELECTED);
+        }
         if (relabel.stream().anyMatch(r -> r.action() == RelabelRule.Action.KEEP)) {
             reasons.add(DropReason.RELABEL_KEEP);
         }
@@ -222,6 +239,9 @@ public final class SampleProcessor {
         if (!exclude.isEmpty()) {
             parts.add("exclude " + exclude);
         }
+        if (!fields.isEmpty()) {
+            parts.add("fields " + fields);
+        }
         if (!relabel.isEmpty()) {
             parts.add(relabel.size() + " metric_relabel_configs");
         }
@@ -240,13 +260,13 @@ public final class SampleProcessor {
     @Override
     public boolean equals(Object o) {
         return o instanceof SampleProcessor other && include.equals(other.include) && exclude.equals(other.exclude)
-                && relabel.equals(other.relabel) && Objects.equals(hostLabel, other.hostLabel)
+                && fields.equals(other.fields) && relabel.equals(other.relabel) && Objects.equals(hostLabel, other.hostLabel)
                 && rename.equals(other.rename) && labels.equals(other.labels);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(include, exclude, relabel, hostLabel, rename, labels);
+        return Objects.hash(include, exclude, fields, relabel, hostLabel, rename, labels);
     }
 
     @Override

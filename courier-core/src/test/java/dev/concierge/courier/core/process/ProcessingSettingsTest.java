@@ -123,4 +123,21 @@ class ProcessingSettingsTest {
                 "sources[0].labels.drop[1]: \"9\" (expected: a label name ([a-zA-Z_][a-zA-Z0-9_]*))",
                 "sources[0].labels.add: \"bad-name\" (expected: a label name ([a-zA-Z_][a-zA-Z0-9_]*))");
     }
+
+    @Test
+    void bindsFieldsByKindAndReportsAnUnknownKindAndAnEmptyList() {
+        MapSettings good = MapSettings.of(entry("fields", entry("timers", List.of("p99", "count"))));
+        SampleProcessor processor = ProcessingSettings.bind(good);
+        assertThat(good.problems()).isEmpty();
+        assertThat(processor.summary()).startsWith("fields {TIMER=[");
+        assertThat(processor.events()).containsOnlyKeys("dropped_by_rule_field_not_selected");
+
+        MapSettings bad = MapSettings.of(entry("fields", entry("timer", List.of("p99"), "meters", List.of())));
+        assertThat(ProcessingSettings.bind(bad)).isNull();
+        assertThat(bad.problems()).containsExactly(
+                "sources[0].fields.timer: unknown key (expected: one of counters, gauges, histograms, meters, timers, "
+                        + "summaries, untyped)",
+                "sources[0].fields.meters: an empty list, which would drop every meters field (expected: the fields "
+                        + "to keep, such as [p99, count])");
+    }
 }

@@ -4,6 +4,7 @@ import static dev.concierge.courier.core.process.TestSamples.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.process.RelabelRule.Action;
 import java.util.ArrayList;
@@ -163,5 +164,23 @@ class SampleProcessorTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void fieldsKeepOnlyTheListedFieldsOfTheKindsTheyName() {
+        SampleProcessor processor = SampleProcessor.of(List.of(), List.of(),
+                FieldSelection.of(Map.of(MetricType.TIMER, List.of("p99", "count"))), List.of(), null, List.of(),
+                LabelRewrite.none());
+        assertThat(processor.apply(typed(MetricType.TIMER, "p99"))).isNotNull();
+        assertThat(processor.apply(typed(MetricType.TIMER, "count"))).isNotNull();
+        assertThat(processor.apply(typed(MetricType.TIMER, "mean"))).isNull();
+        assertThat(processor.apply(typed(MetricType.METER, "mean_rate"))).as("a kind it does not name").isNotNull();
+        assertThat(processor.apply(typed(MetricType.TIMER, null))).as("no field to select").isNotNull();
+        assertThat(counts(processor)).containsExactly(Map.entry("dropped_by_rule_field_not_selected", 1L));
+    }
+
+    private static Sample typed(MetricType type, String field) {
+        return new Sample("app.requests", Labels.empty(), type, field, dev.concierge.courier.core.model.SampleValue.of(1L),
+                0, 0, "h", "app");
     }
 }
