@@ -1,7 +1,7 @@
 /**
  * The processing stage: selecting, renaming and tagging samples by the rules of one source or one sink
- * ({@code include}, {@code exclude}, {@code metric_relabel_configs}, {@code host_from_label}, {@code rename},
- * {@code labels}), bound from the configuration by {@link dev.concierge.courier.core.process.ProcessingSettings}
+ * ({@code include}, {@code exclude}, {@code fields}, {@code metric_relabel_configs}, {@code host_from_label},
+ * {@code rename}, {@code labels}), bound from the configuration by {@link dev.concierge.courier.core.process.ProcessingSettings}
  * and run by a {@link dev.concierge.courier.core.process.SampleProcessor}.
  *
  * <p>Where it runs: a source's rules run on the source's thread, in the pipeline's emitter, before the sample
