@@ -16,7 +16,13 @@ public enum DropReason {
     /** A {@code metric_relabel_configs} {@code drop} matched it. */
     RELABEL_DROP("relabel_drop"),
     /** A {@code rename} or a {@code replace} of {@code __name__} left it without a name. */
-    EMPTY_NAME("empty_name");
+    EMPTY_NAME("empty_name"),
+    /**
+     * A rule failed on it: Java's regex engine recurses, and a pattern such as {@code (a|b)*} on a long enough
+     * value overflows the stack. The sample is dropped rather than failing the source's collect or the sink's
+     * thread.
+     */
+    RULE_ERROR("error");
 
     private final String reason;
 

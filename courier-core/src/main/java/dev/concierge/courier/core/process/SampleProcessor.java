@@ -106,6 +106,14 @@ public final class SampleProcessor {
         if (empty) {
             return sample;
         }
+        try {
+            return applyRules(sample);
+        } catch (StackOverflowError | RuntimeException e) {
+            return drop(DropReason.RULE_ERROR);
+        }
+    }
+
+    private Sample applyRules(Sample sample) {
         if (includeArray.length > 0 && !matchesAny(includeArray, sample)) {
             return drop(DropReason.NOT_INCLUDED);
         }
@@ -215,6 +223,7 @@ public final class SampleProcessor {
         if (!relabel.isEmpty() || !rename.isEmpty()) {
             reasons.add(DropReason.EMPTY_NAME);
         }
+        reasons.add(DropReason.RULE_ERROR);
         return reasons;
     }
 

@@ -50,7 +50,7 @@ class ProcessingSettingsTest {
         assertThat(processor.apply(sample("node_cpu_x_bucket"))).isNull();
         assertThat(processor.events().keySet()).containsExactly("dropped_by_rule_not_included",
                 "dropped_by_rule_excluded", "dropped_by_rule_relabel_drop", "dropped_by_rule_empty_name",
-                "missing_host_label");
+                "dropped_by_rule_error", "missing_host_label");
         assertThat(ProcessingSettings.bind(MapSettings.of(entry("include", List.of("node_cpu_*", "{job=\"api\"}"),
                 "exclude", List.of("*_bucket"), "metric_relabel_configs", List.of(entry("source_labels",
                         List.of("mode"), "regex", "idle", "action", "drop")), "host_from_label", "instance",
@@ -130,7 +130,7 @@ class ProcessingSettingsTest {
         SampleProcessor processor = ProcessingSettings.bind(good);
         assertThat(good.problems()).isEmpty();
         assertThat(processor.summary()).startsWith("fields {TIMER=[");
-        assertThat(processor.events()).containsOnlyKeys("dropped_by_rule_field_not_selected");
+        assertThat(processor.events()).containsOnlyKeys("dropped_by_rule_field_not_selected", "dropped_by_rule_error");
 
         MapSettings bad = MapSettings.of(entry("fields", entry("timer", List.of("p99"), "meters", List.of())));
         assertThat(ProcessingSettings.bind(bad)).isNull();

@@ -53,7 +53,7 @@ class SampleProcessorTest {
         assertThat(processor.apply(sample("node_cpu_seconds_total"))).isNull();
         assertThat(processor.apply(sample("go_goroutines"))).isNull();
         assertThat(counts(processor)).containsExactly(Map.entry("dropped_by_rule_not_included", 2L),
-                Map.entry("dropped_by_rule_excluded", 1L));
+                Map.entry("dropped_by_rule_excluded", 1L), Map.entry("dropped_by_rule_error", 0L));
     }
 
     @Test
@@ -94,7 +94,8 @@ class SampleProcessorTest {
         assertThat(processor.apply(sample("up", "instance", "web-1")).host()).isEqualTo("web-1");
         assertThat(processor.apply(sample("up")).host()).isEqualTo("src-host");
         assertThat(processor.apply(sample("up", "instance", "")).host()).isEqualTo("src-host");
-        assertThat(counts(processor)).containsExactly(Map.entry("missing_host_label", 2L));
+        assertThat(counts(processor)).containsExactly(Map.entry("dropped_by_rule_error", 0L),
+                Map.entry("missing_host_label", 2L));
     }
 
     @Test
@@ -176,11 +177,22 @@ class SampleProcessorTest {
         assertThat(processor.apply(typed(MetricType.TIMER, "mean"))).isNull();
         assertThat(processor.apply(typed(MetricType.METER, "mean_rate"))).as("a kind it does not name").isNotNull();
         assertThat(processor.apply(typed(MetricType.TIMER, null))).as("no field to select").isNotNull();
-        assertThat(counts(processor)).containsExactly(Map.entry("dropped_by_rule_field_not_selected", 1L));
+        assertThat(counts(processor)).containsExactly(Map.entry("dropped_by_rule_field_not_selected", 1L),
+                Map.entry("dropped_by_rule_error", 0L));
     }
 
     private static Sample typed(MetricType type, String field) {
         return new Sample("app.requests", Labels.empty(), type, field, dev.concierge.courier.core.model.SampleValue.of(1L),
                 0, 0, "h", "app");
+    }
+
+    @Test
+    void aRuleThatOverflowsTheStackDropsTheSampleAndCountsIt() {
+        SampleProcessor processor = selecting(selectors("/(a|b)*/"), List.of());
+        Sample huge = sample("ab".repeat(200_000));
+
+        assertThat(processor.apply(huge)).isNull();
+        assertThat(processor.dropped(DropReason.RULE_ERROR)).isEqualTo(1);
+        assertThat(processor.apply(sample("abba"))).as("and goes on").isNotNull();
     }
 }
