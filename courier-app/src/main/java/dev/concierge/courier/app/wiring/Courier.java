@@ -144,7 +144,7 @@ public final class Courier implements AutoCloseable {
             SourceDefinition<?> old = oldSources.get(source.name());
             if (old == null || !source.sameAs(old)) {
                 pipeline.addSource(new ScheduledSource(withSnapshot(source.create(), source, config.dataDir(),
-                        clock), source.interval()));
+                        clock), source.interval(), source.processor()));
                 if (old == null) {
                     started.add("source " + source.name());
                 }
@@ -196,7 +196,7 @@ public final class Courier implements AutoCloseable {
             }
             for (SourceDefinition<?> definition : config.sources()) {
                 Source source = withSnapshot(definition.create(), definition, config.dataDir(), clock);
-                sources.add(new ScheduledSource(source, definition.interval()));
+                sources.add(new ScheduledSource(source, definition.interval(), definition.processor()));
             }
         } catch (RuntimeException e) {
             created.forEach(Sink::close);

@@ -5,6 +5,8 @@ import dev.concierge.courier.app.config.ConfigProblems;
 import dev.concierge.courier.app.config.ConfigSettings;
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
+import dev.concierge.courier.core.process.ProcessingSettings;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.SinkType;
@@ -12,6 +14,7 @@ import dev.concierge.courier.core.spi.SourceType;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +34,16 @@ public final class PluginCatalog {
     static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(60);
     static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
     static final ByteSize DEFAULT_BACKLOG_SIZE = ByteSize.parse("64MiB");
-    private static final List<String> SOURCE_KEYS = List.of("name", "type");
-    private static final List<String> SINK_KEYS = List.of("name", "type", "sources", "backoff", "backlog_size");
+    private static final List<String> SOURCE_KEYS = withProcessingKeys("name", "type");
+    private static final List<String> SINK_KEYS = withProcessingKeys("name", "type", "sources", "backoff",
+            "backlog_size");
+
+    // The processing keys (include, rename, ...) are read by the app on every entry, as name and type are.
+    private static List<String> withProcessingKeys(String... keys) {
+        List<String> all = new ArrayList<>(List.of(keys));
+        all.addAll(ProcessingSettings.KEYS);
+        return List.copyOf(all);
+    }
 
     private final Map<String, SourceType<?>> sources;
     private final Map<String, SinkType<?>> sinks;
@@ -110,7 +121,9 @@ public final class PluginCatalog {
 
     private <C> SourceDefinition<C> bindSource(SourceType<C> type, String name, ConfigSettings settings) {
         C config = type.bind(settings, new PluginContext(name, null, defaultHost));
-        return config == null || name == null ? null : SourceDefinition.of(name, type, config);
+        SampleProcessor processor = ProcessingSettings.bind(settings);
+        return config == null || name == null || processor == null ? null
+                : SourceDefinition.of(name, type, config, processor);
     }
 
     /**
@@ -134,8 +147,9 @@ public final class PluginCatalog {
     private <C> SinkDefinition<C> bindSink(SinkType<C> type, String name, Set<String> sources, Backoff backoff,
                                            long backlogBytes, ConfigSettings settings, Path dataDir) {
         C config = type.bind(settings, new PluginContext(name, dataDir, defaultHost));
-        return config == null || name == null ? null
-                : SinkDefinition.of(name, type, config, backoff, backlogBytes, sources);
+        SampleProcessor processor = ProcessingSettings.bind(settings);
+        return config == null || name == null || processor == null ? null
+                : SinkDefinition.of(name, type, config, backoff, backlogBytes, sources, processor);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.concierge.courier.app.wiring;
 
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.SinkSpec;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
 import java.util.Objects;
@@ -17,33 +18,36 @@ import java.util.Set;
  * @param backlogBytes the budget of what this sink may owe ({@code backlog_size})
  * @param sources      the sources whose samples it takes ({@code sources}); null for every source
  * @param files        the content of the files the config names, so a reload sees a renewed key or certificate
+ * @param processor    the entry's processing rules ({@code include}, {@code rename}...), applied on the sink's
+ *                     thread before its backlog; compared on reload like {@code config}
  */
 public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backoff backoff, long backlogBytes,
-                                Set<String> sources, CredentialFiles files) {
+                                Set<String> sources, CredentialFiles files, SampleProcessor processor) {
     public SinkDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(backoff, "backoff");
         sources = sources == null ? null : Set.copyOf(sources);
+        Objects.requireNonNull(processor, "processor");
     }
 
-    /** A definition of a sink taking every source, whose files are read now. */
+    /** A definition of a sink taking every source, without processing rules, whose files are read now. */
     public static <C> SinkDefinition<C> of(String name, SinkType<C> plugin, C config, Backoff backoff,
                                            long backlogBytes) {
-        return of(name, plugin, config, backoff, backlogBytes, null);
+        return of(name, plugin, config, backoff, backlogBytes, null, SampleProcessor.none());
     }
 
     /** A definition whose files are read now. */
     public static <C> SinkDefinition<C> of(String name, SinkType<C> plugin, C config, Backoff backoff,
-                                           long backlogBytes, Set<String> sources) {
+                                           long backlogBytes, Set<String> sources, SampleProcessor processor) {
         return new SinkDefinition<>(name, plugin, config, backoff, backlogBytes, sources,
-                CredentialFiles.of(plugin.watchedFiles(config)));
+                CredentialFiles.of(plugin.watchedFiles(config)), processor);
     }
 
     /** How the pipeline runs {@code sink}, created from this definition. */
     public SinkSpec spec(Sink sink) {
-        return new SinkSpec(sink, backoff, backlogBytes, sources);
+        return new SinkSpec(sink, backoff, backlogBytes, sources, processor);
     }
 
     /** The config {@code type}. */
@@ -51,8 +55,9 @@ public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backo
         return plugin.name();
     }
 
+    /** The plugin's summary, and the rules when there are some. */
     public String summary() {
-        return plugin.summary(config);
+        return processor.isEmpty() ? plugin.summary(config) : plugin.summary(config) + "; " + processor.summary();
     }
 
     public Sink create() {
@@ -64,6 +69,6 @@ public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backo
         return name.equals(other.name) && plugin.getClass() == other.plugin.getClass()
                 && config.equals(other.config) && backoff.equals(other.backoff)
                 && backlogBytes == other.backlogBytes && Objects.equals(sources, other.sources)
-                && Objects.equals(files, other.files);
+                && Objects.equals(files, other.files) && processor.equals(other.processor);
     }
 }

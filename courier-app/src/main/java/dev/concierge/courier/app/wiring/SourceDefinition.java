@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.wiring;
 
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
 import java.time.Duration;
@@ -13,17 +14,28 @@ import java.util.Objects;
  * @param config the plugin's own record, compared on reload: a source whose config (and watched files) are
  *               equal keeps running untouched
  * @param files  the content of the files the config names, so a reload sees a renewed key or certificate
+ * @param processor the entry's processing rules ({@code include}, {@code rename}...), applied before the ring;
+ *               compared on reload like {@code config}
  */
-public record SourceDefinition<C>(String name, SourceType<C> plugin, C config, CredentialFiles files) {
+public record SourceDefinition<C>(String name, SourceType<C> plugin, C config, CredentialFiles files,
+                                  SampleProcessor processor) {
     public SourceDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(processor, "processor");
+    }
+
+    /** A definition without processing rules whose files are read now. */
+    public static <C> SourceDefinition<C> of(String name, SourceType<C> plugin, C config) {
+        return of(name, plugin, config, SampleProcessor.none());
     }
 
     /** A definition whose files are read now. */
-    public static <C> SourceDefinition<C> of(String name, SourceType<C> plugin, C config) {
-        return new SourceDefinition<>(name, plugin, config, CredentialFiles.of(plugin.watchedFiles(config)));
+    public static <C> SourceDefinition<C> of(String name, SourceType<C> plugin, C config,
+                                             SampleProcessor processor) {
+        return new SourceDefinition<>(name, plugin, config, CredentialFiles.of(plugin.watchedFiles(config)),
+                processor);
     }
 
     /** The config {@code type}. */
@@ -35,8 +47,9 @@ public record SourceDefinition<C>(String name, SourceType<C> plugin, C config, C
         return plugin.interval(config);
     }
 
+    /** The plugin's summary, and the rules when there are some. */
     public String summary() {
-        return plugin.summary(config);
+        return processor.isEmpty() ? plugin.summary(config) : plugin.summary(config) + "; " + processor.summary();
     }
 
     public Source create() {
@@ -46,6 +59,7 @@ public record SourceDefinition<C>(String name, SourceType<C> plugin, C config, C
     /** Whether {@code other} describes the same source with the same settings, so it can keep running. */
     public boolean sameAs(SourceDefinition<?> other) {
         return name.equals(other.name) && plugin.getClass() == other.plugin.getClass()
-                && config.equals(other.config) && Objects.equals(files, other.files);
+                && config.equals(other.config) && Objects.equals(files, other.files)
+                && processor.equals(other.processor);
     }
 }

@@ -61,8 +61,9 @@ class ConstantSourcePluginTest {
         assertThatThrownBy(() -> CourierConfig.load(new YamlConfigParser(Map.of()), file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sources[0].value: \"lots\" (expected: a number)")
-                .hasMessageContaining("sources[0].intervl: unknown key (expected: one of name, type, metric, value, "
-                        + "interval, host)")
+                .hasMessageContaining("sources[0].intervl: unknown key (expected: one of name, type, include, "
+                        + "exclude, fields, metric_relabel_configs, host_from_label, rename, labels, metric, value, interval, "
+                        + "host)")
                 .hasMessageContaining("sources[1].metric: \".y\" (expected: a name not starting with a dot)")
                 .hasMessageContaining("sinks[0].path: \"relative.txt\" (expected: an absolute path to a file)");
     }

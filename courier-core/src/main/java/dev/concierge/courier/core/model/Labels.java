@@ -132,6 +132,21 @@ public final class Labels {
         return new Labels(copy);
     }
 
+    /** A copy without {@code name}; these labels when they do not have it. */
+    public Labels without(String name) {
+        int index = indexOf(name);
+        if (index < 0) {
+            return this;
+        }
+        if (pairs.length == 2) {
+            return EMPTY;
+        }
+        String[] copy = new String[pairs.length - 2];
+        System.arraycopy(pairs, 0, copy, 0, 2 * index);
+        System.arraycopy(pairs, 2 * index + 2, copy, 2 * index, pairs.length - 2 * index - 2);
+        return new Labels(copy);
+    }
+
     public int size() {
         return pairs.length / 2;
     }

@@ -56,6 +56,24 @@ public record Sample(String name, Labels labels, MetricType type, String field, 
         return Instant.ofEpochSecond(epochSecond, nanos);
     }
 
+    /** This sample under another name; the same sample when {@code newName} is equal. */
+    public Sample withName(String newName) {
+        return newName.equals(name) ? this
+                : new Sample(newName, labels, type, field, value, epochSecond, nanos, host, source);
+    }
+
+    /** This sample with other labels; the same sample when {@code newLabels} are equal. */
+    public Sample withLabels(Labels newLabels) {
+        return newLabels.equals(labels) ? this
+                : new Sample(name, newLabels, type, field, value, epochSecond, nanos, host, source);
+    }
+
+    /** This sample for another host; the same sample when {@code newHost} is equal. */
+    public Sample withHost(String newHost) {
+        return newHost.equals(host) ? this
+                : new Sample(name, labels, type, field, value, epochSecond, nanos, newHost, source);
+    }
+
     /** {@code name.field}, or {@code name} when there is no field. */
     public String qualifiedName() {
         return field == null ? name : name + '.' + field;

@@ -127,7 +127,7 @@ public final class Pipeline implements AutoCloseable {
         if (sinks.containsKey(name)) {
             throw new IllegalArgumentException("sink name: " + name + " (expected: unique)");
         }
-        SinkStats stats = new SinkStats(CountsEvents.of(spec.sink()));
+        SinkStats stats = new SinkStats(spec.processor().eventsBeside(CountsEvents.of(spec.sink())));
         RingReader reader = ring.newReader(name);
         SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock, nanoClock);
         Thread thread = new Thread(worker, "courier-sink-" + name);

@@ -1,12 +1,17 @@
 package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.Emitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Publishes one source's samples into the ring and counts what the ring refused. */
+/**
+ * Publishes one source's samples into the ring, after the source's processing rules, and counts what the ring
+ * refused. A sample the rules drop is not offered to the ring; it is counted by the processor, by reason, and is
+ * neither accepted nor refused.
+ */
 final class RingEmitter implements Emitter {
     private static final Logger log = LoggerFactory.getLogger(RingEmitter.class);
 
@@ -15,16 +20,25 @@ final class RingEmitter implements Emitter {
     private final SourceStats stats;
     // Guarded by itself: a source may offer from more than one thread.
     private final DropWarnings dropWarnings;
+    // Null without rules, so that the common case costs one null check.
+    private final SampleProcessor processor;
 
-    RingEmitter(String source, SampleRing ring, SourceStats stats, DropWarnings dropWarnings) {
+    RingEmitter(String source, SampleRing ring, SourceStats stats, DropWarnings dropWarnings,
+                SampleProcessor processor) {
         this.source = source;
         this.ring = ring;
         this.stats = stats;
         this.dropWarnings = dropWarnings;
+        this.processor = processor.isEmpty() ? null : processor;
     }
 
+    /** Returns true for a sample the rules drop: it was taken care of, and the ring was not full. */
     @Override
-    public boolean offer(Sample sample) {
+    public boolean offer(Sample offered) {
+        Sample sample = offered;
+        if (processor != null && (sample = processor.apply(offered)) == null) {
+            return true;
+        }
         if (ring.tryPublish(sample)) {
             stats.accepted.incrementAndGet();
             return true;

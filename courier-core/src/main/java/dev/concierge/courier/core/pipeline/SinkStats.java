@@ -28,12 +28,15 @@ public final class SinkStats {
         this.events = Map.copyOf(events);
     }
 
-    /** The sink's own counts ({@link dev.concierge.courier.core.spi.CountsEvents}), by event name; empty without. */
+    /**
+     * The sink's own counts ({@link dev.concierge.courier.core.spi.CountsEvents}) and its processing rules'
+     * drops ({@code dropped_by_rule_<reason>}, {@code missing_host_label}), by event name; empty without either.
+     */
     public Map<String, LongSupplier> events() {
         return events;
     }
 
-    /** Samples accepted into this sink's backlog. */
+    /** Samples accepted into this sink's backlog, after its processing rules. */
     public long received() {
         return received.get();
     }

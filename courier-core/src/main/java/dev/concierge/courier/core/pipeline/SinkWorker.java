@@ -4,6 +4,7 @@ import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.SinkBacklog;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.ring.RingReader;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
@@ -94,11 +95,22 @@ final class SinkWorker implements Runnable {
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.evictions = this::recordEviction;
-        this.intake = spec.sources() == null ? sample -> chunk[chunkLength++] = sample : sample -> {
-            if (spec.takes(sample.source())) {
-                chunk[chunkLength++] = sample;
-            }
-        };
+        // Routing first (a sample of a source this sink does not take is passed over), then the sink's rules,
+        // before the backlog; a sink that takes everything without rules calls neither.
+        SampleProcessor processor = spec.processor();
+        if (spec.sources() == null && processor.isEmpty()) {
+            this.intake = sample -> chunk[chunkLength++] = sample;
+        } else {
+            this.intake = sample -> {
+                if (!spec.takes(sample.source())) {
+                    return;
+                }
+                Sample processed = processor.isEmpty() ? sample : processor.apply(sample);
+                if (processed != null) {
+                    chunk[chunkLength++] = processed;
+                }
+            };
+        }
         this.nextAttemptNanos = nanoClock.nanoTime();
         this.dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock);
     }

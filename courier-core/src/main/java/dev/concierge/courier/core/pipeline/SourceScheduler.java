@@ -69,8 +69,9 @@ final class SourceScheduler {
         if (entries.containsKey(name)) {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
-        SourceStats stats = new SourceStats(CountsEvents.of(scheduled.source()));
-        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock)), stats);
+        SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())));
+        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock),
+                scheduled.processor()), stats);
         entries.put(name, entry);
         if (started) {
             schedule(entry);

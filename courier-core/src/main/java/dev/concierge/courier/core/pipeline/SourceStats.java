@@ -29,7 +29,10 @@ public final class SourceStats {
         this.events = Map.copyOf(events);
     }
 
-    /** The source's own counts ({@link dev.concierge.courier.core.spi.CountsEvents}), by event name; empty without. */
+    /**
+     * The source's own counts ({@link dev.concierge.courier.core.spi.CountsEvents}) and its processing rules'
+     * drops ({@code dropped_by_rule_<reason>}, {@code missing_host_label}), by event name; empty without either.
+     */
     public Map<String, LongSupplier> events() {
         return events;
     }
@@ -71,7 +74,8 @@ public final class SourceStats {
 
     /**
      * Samples the last completed run offered, accepted or refused by the ring: for most sources, the number of
-     * series it read. A run that failed counts what it offered before failing.
+     * series it read, less those its processing rules dropped. A run that failed counts what it offered before
+     * failing.
      */
     public long lastCollectSamples() {
         return lastCollectSamples.get();

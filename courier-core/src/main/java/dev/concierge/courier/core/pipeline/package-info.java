@@ -8,5 +8,9 @@
  * warnings), so tests advance it by hand. Stop deadlines are real time ({@link System#nanoTime()}), since
  * they answer to whatever stops the process. Dropped samples, whether the ring refused them or a backlog
  * evicted them, are warned about by one policy, {@code DropWarnings}.
+ *
+ * <p>Processing rules ({@link dev.concierge.courier.core.process}) run at two places only: a source's in its
+ * {@code RingEmitter} before the ring, a sink's in its {@code SinkWorker}'s intake before the backlog. Without
+ * rules neither calls the stage. What rules drop is counted in the stats' events, never warned about.
  */
 package dev.concierge.courier.core.pipeline;

@@ -55,4 +55,13 @@ class LabelsTest {
         assertThatThrownBy(() -> Labels.of("a", null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> Labels.of(null, "1", "a", "2")).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void withoutRemovesOneNameAndKeepsTheRestSorted() {
+        Labels labels = Labels.of("a", "1", "b", "2", "c", "3");
+        assertThat(labels.without("b")).isEqualTo(Labels.of("a", "1", "c", "3"));
+        assertThat(labels.without("a").without("c").without("b")).isSameAs(Labels.empty());
+        assertThat(labels.without("x")).isSameAs(labels);
+        assertThat(labels.without("b").estimatedBytes()).isLessThan(labels.estimatedBytes());
+    }
 }

@@ -40,4 +40,16 @@ class SampleTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("estimatedBytes: -1 (expected: >= 0)");
     }
+
+    @Test
+    void withersChangeOneFieldReestimateAndGiveTheSameSampleForAnEqualValue() {
+        Sample sample = new Sample("jobs", Labels.of("q", "io"), MetricType.TIMER, "p99", SampleValue.of(3L), 7, 8,
+                "app-01", "src");
+
+        Sample renamed = sample.withName("jobs.total").withHost("app-02").withLabels(Labels.empty());
+
+        assertThat(renamed).isEqualTo(new Sample("jobs.total", Labels.empty(), MetricType.TIMER, "p99",
+                SampleValue.of(3L), 7, 8, "app-02", "src"));
+        assertThat(sample.withName("jobs").withHost("app-01").withLabels(Labels.of("q", "io"))).isSameAs(sample);
+    }
 }
