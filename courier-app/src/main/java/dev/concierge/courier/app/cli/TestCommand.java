@@ -7,6 +7,8 @@ import dev.concierge.courier.app.wiring.PluginCatalog;
 import dev.concierge.courier.app.wiring.SinkDefinition;
 import dev.concierge.courier.app.wiring.SourceDefinition;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.process.DropReason;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.RendersSamples;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
@@ -221,23 +223,34 @@ public final class TestCommand implements Callable<Integer> {
     }
 
     /**
-     * The source side of the processing stage of issue 14 (selection, renaming, labels, applied to a source's
-     * samples before the ring): this is the one place {@code courier test} applies it. There are no rules yet,
-     * so every sample is kept unchanged; a drop is reported by the rule's description, which the source's line
-     * counts.
+     * A source's rules ({@code include}, {@code rename}...), as the pipeline applies them before the ring. The
+     * configuration was loaded for this run alone, so the processor's counts are this run's.
      */
     private static Processed sourceSide(SourceDefinition<?> source, Sample sample) {
-        return Processed.kept(sample);
+        return through(source.processor(), sample);
     }
 
-    /**
-     * The sink side of the processing stage of issue 14 (a sink's rules, applied to the samples it takes
-     * before its backlog): the one place {@code courier test} applies it, after routing and before the sink
-     * type renders. No rules yet: every sample is kept unchanged; a drop is counted under the rule's
-     * description among the sink's {@code skipped} lines.
-     */
+    /** A sink's rules, as its thread applies them after routing and before its backlog. */
     private static Processed sinkSide(SinkDefinition<?> sink, Sample sample) {
-        return Processed.kept(sample);
+        return through(sink.processor(), sample);
+    }
+
+    /** The sample after {@code processor}, or the reason it dropped it: the one count that moved. */
+    private static Processed through(SampleProcessor processor, Sample sample) {
+        if (processor.isEmpty()) {
+            return Processed.kept(sample);
+        }
+        Map<DropReason, Long> before = processor.droppedByReason();
+        Sample processed = processor.apply(sample);
+        if (processed != null) {
+            return Processed.kept(processed);
+        }
+        for (Map.Entry<DropReason, Long> after : processor.droppedByReason().entrySet()) {
+            if (!after.getValue().equals(before.get(after.getKey()))) {
+                return new Processed(null, "rule " + after.getKey().reason());
+            }
+        }
+        return new Processed(null, "a rule");
     }
 
     private static String skippedNote(Map<String, Integer> dropped) {

@@ -253,6 +253,45 @@ class TestCommandTest {
     }
 
     @Test
+    void showsTheSamplesAsTheSourcesAndTheSinksRulesLeaveThemAndWhichRuleDroppedTheOthers() throws IOException {
+        Path config = Files.writeString(dir.resolve("rules.yaml"), """
+                data_dir: %1$s/data
+                sources:
+                  - name: node
+                    type: prometheus
+                    url: http://127.0.0.1:%2$d/metrics
+                    host: node-01
+                    include: ['node_*{mountpoint!="/boot"}']
+                    exclude: ['node_filesystem_*']
+                sinks:
+                  - name: spool
+                    type: file
+                    path: %1$s/spool/zabbix.txt
+                    rename:
+                      - {match: 'node_(.*)', replace: 'node.$1'}
+                    labels: {add: {env: prod}}
+                  - name: quiet
+                    type: file
+                    path: %1$s/spool/quiet.txt
+                    exclude: ['node_load*']
+                """.formatted(dir, exporter.getAddress().getPort()));
+
+        CommandOutput result = testWith(config);
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                source node (prometheus): 1 samples, 1 dropped: rule excluded
+
+                sink spool (file) <- sources node
+                node-01 gauge[node.load1,env=prod] 1780567200 250000000 0.25
+
+                sink quiet (file) <- sources node
+                skipped 1: rule excluded
+                """);
+        assertThat(dir.resolve("spool")).doesNotExist();
+    }
+
+    @Test
     void showsTheFileSinksZabbixSenderLinesWithoutWritingTheFile() throws IOException {
         CommandOutput result = test("--sink", "spool");
 

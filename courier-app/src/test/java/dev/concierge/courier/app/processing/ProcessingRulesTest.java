@@ -216,9 +216,9 @@ class ProcessingRulesTest {
     @Test
     void theReadmeExamplesBindAsWritten() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        String section = readme.substring(readme.indexOf("### Selecting, renaming and tagging"));
-        String selecting = yamlBlock(section, 0);
-        String relabel = yamlBlock(section, 1);
+        String section = readme.substring(readme.indexOf("### Routing, selecting, renaming and tagging"));
+        String selecting = yamlBlock(section, 1);
+        String relabel = yamlBlock(section, 2);
         // The relabel block is indented as under a source: put it under one.
         Path file = write("data_dir: /tmp/courier\n" + selecting.replace("    host: web-01\n",
                 "    host: web-01\n" + relabel));
