@@ -26,9 +26,8 @@ import org.slf4j.LoggerFactory;
  * samples leave out entities that LLD lists (a gauge whose value failed, a NaN series). The rows are those the
  * source's processing rules leave ({@link LldDiscoverable#lldRows(java.util.function.UnaryOperator)}), applied
  * without counting (the pipeline counted those samples' drops), so they name what the courier sends. The
- * wrapper knows no
- * source type: a source without the ability is not wrapped, and gets a snapshot that says it has no
- * discovery ({@link DiscoverySnapshot#withoutDiscovery}), written once when it is wrapped.
+ * wrapper knows no source type: a source without the ability is not wrapped, and gets a snapshot that says it
+ * has no discovery ({@link DiscoverySnapshot#withoutDiscovery}), written once when it is wrapped.
  *
  * <p>Threading as {@link Source}: collect (and the write, a few kilobytes to a temporary file and a rename)
  * runs on the scheduler thread. A failed write does not fail the collect: it is logged at WARN when writes
