@@ -1,12 +1,20 @@
 package dev.concierge.courier.app.cli;
 
+import dev.concierge.courier.app.config.ConfigException;
+import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.app.wiring.PluginCatalog;
+import dev.concierge.courier.app.wiring.CourierConfig;
+import dev.concierge.courier.app.wiring.SourceDefinition;
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.core.spi.LldJson;
 import dev.concierge.courier.core.spi.LldRow;
 import dev.concierge.courier.core.spi.LldRows;
+import dev.concierge.courier.core.spi.LldDiscoverable;
 import dev.concierge.courier.core.spi.Secret;
+import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.consul.ConsulConfig;
 import dev.concierge.courier.sources.consul.ConsulLld;
@@ -34,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.ArgGroup;
@@ -58,7 +67,10 @@ import picocli.CommandLine.Option;
  *       {@link dev.concierge.courier.core.spi.LldDiscoverable} ability has one; for a type without it the
  *       snapshot says so, and is refused. A stale snapshot (older than
  *       {@value DiscoverySnapshot#STALE_AFTER_INTERVALS} collect intervals, or {@code --max-age}), an
- *       incomplete one, or a Consul service without a current answer is refused.</li>
+ *       incomplete one, or a Consul service without a current answer is refused;</li>
+ *   <li>a configured source itself ({@code --config} with {@code --source}): created from the configuration and
+ *       collected once, its rows as the source's rules ({@code include}, {@code rename}...) leave them, so the
+ *       items created from them match what {@code courier run} sends. Nothing else is created.</li>
  * </ul>
  * An LLD value is the complete list, and a partial or outdated one would make Zabbix mark the missing
  * entities as lost, so every failure goes to stderr with exit code 1 and nothing on stdout. Exit code 2 is a
@@ -66,7 +78,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "discover", mixinStandardHelpOptions = true,
         description = "Prints Zabbix LLD JSON for a Dropwizard document, a Prometheus exposition, Consul services,"
-                + " or the snapshot a running courier keeps of a source.")
+                + " the snapshot a running courier keeps of a source, or a configured source collected once.")
 public final class DiscoverCommand implements Callable<Integer> {
 
     /** The environment variable the Consul ACL token is read from, as the consul CLI does. */
@@ -90,15 +102,25 @@ public final class DiscoverCommand implements Callable<Integer> {
         Path from;
 
         @ArgGroup(exclusive = false)
-        SnapshotByName byName;
+        SourceByName byName;
     }
 
-    static final class SnapshotByName {
-        @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "courier run's data_dir")
-        Path dataDir;
+    /** A configured source: its snapshot ({@code --data-dir}) or itself, collected now ({@code --config}). */
+    static final class SourceByName {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Where where;
 
         @Option(names = "--source", required = true, paramLabel = "NAME", description = "a configured source name")
         String source;
+    }
+
+    static final class Where {
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "courier run's data_dir")
+        Path dataDir;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "the YAML configuration: collect --source once, rows as its rules leave them")
+        Path config;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -172,6 +194,9 @@ public final class DiscoverCommand implements Callable<Integer> {
                 return usage("--format: " + format + " (expected: array or data)");
             }
         }
+        if (location.byName != null && location.byName.where.config != null) {
+            return configured(output);
+        }
         if (location.from != null || location.byName != null) {
             return snapshot(output);
         }
@@ -180,7 +205,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
         String chosen = type != null ? type.toLowerCase(Locale.ROOT) : location.agent != null ? "consul" : "dropwizard";
         if (!chosen.equals("consul") && location.url == null && location.file == null) {
-            return usage("one of --url, --file, --from or --data-dir with --source is required");
+            return usage("one of --url, --file, --from, or --data-dir or --config with --source is required");
         }
         String misplaced = misplacedOption(chosen);
         if (misplaced != null) {
@@ -257,7 +282,7 @@ public final class DiscoverCommand implements Callable<Integer> {
 
     private int snapshot(LldJson.Format output) throws IOException {
         Path file = location.from != null ? location.from
-                : DiscoverySnapshot.fileFor(location.byName.dataDir.resolve(DiscoverySnapshot.DIRECTORY),
+                : DiscoverySnapshot.fileFor(location.byName.where.dataDir.resolve(DiscoverySnapshot.DIRECTORY),
                         location.byName.source);
         DiscoverySnapshot snapshot;
         try {
@@ -281,6 +306,59 @@ public final class DiscoverCommand implements Callable<Integer> {
             return failure(file + ": " + refusal);
         }
         return print(snapshot.rows(), output);
+    }
+
+    /**
+     * {@code --config FILE --source NAME}: creates that one source as {@code courier run} would (no pipeline, no
+     * ring, no ledger, no sinks), collects it once, and prints its rows as its rules leave them, which is what
+     * {@code courier run} sends and its snapshots hold. A configuration with problems or an unknown source is a
+     * usage error (2); a source without discovery, a failed collect or an incomplete list a failure (1).
+     */
+    private int configured(LldJson.Format output) throws IOException {
+        Path file = location.byName.where.config;
+        String name = location.byName.source;
+        if (maxAge != null) {
+            return usage("--max-age applies to --from and --data-dir/--source only");
+        }
+        CourierConfig loaded;
+        try {
+            loaded = CourierConfig.load(new YamlConfigParser(), file, PluginCatalog.load());
+        } catch (ConfigException e) {
+            System.err.println("courier discover: configuration " + file + " has problems:");
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        SourceDefinition<?> definition = loaded.sources().stream()
+                .filter(source -> source.name().equals(name)).findFirst().orElse(null);
+        if (definition == null) {
+            return usage("--source " + name + ": no such source in " + file + " (expected: one of "
+                    + String.join(", ", loaded.sources().stream().map(SourceDefinition::name).toList()) + ")");
+        }
+        if (type != null && !type.equalsIgnoreCase(definition.type())) {
+            return usage("--type " + type + ", but source " + name + " in " + file + " is of type " + definition.type());
+        }
+        String misplaced = misplacedOption(definition.type());
+        if (misplaced != null) {
+            return usage(misplaced);
+        }
+        Optional<LldRows> rows;
+        try (Source source = definition.create()) {
+            if (!(source instanceof LldDiscoverable discovery)) {
+                return failure("source " + name + ": type " + definition.type() + " has no discovery");
+            }
+            // The samples are not wanted, only what the source learnt while offering them.
+            source.collect(sample -> true);
+            SampleProcessor processor = definition.processor();
+            rows = processor.isEmpty() ? discovery.lldRows() : discovery.lldRows(processor.fresh()::apply);
+        } catch (SourceException e) {
+            return failure("source " + name + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            return failure("source " + name + ": " + e);
+        }
+        if (rows.isEmpty()) {
+            return failure("source " + name + ": nothing found at its collect");
+        }
+        return print(rows.get(), output);
     }
 
     /**

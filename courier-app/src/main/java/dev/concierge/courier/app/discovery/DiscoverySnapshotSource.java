@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.discovery;
 
+import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.LldDiscoverable;
 import dev.concierge.courier.core.spi.LldRows;
@@ -22,9 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Samples pass straight through to the pipeline's emitter: the snapshot is what the source's
  * {@link LldDiscoverable} ability answers right after the collect, not built from the samples, because
- * samples leave out entities that LLD lists (a gauge whose value failed, a NaN series). The wrapper knows no
- * source type: a source without the ability is not wrapped, and gets a snapshot that says it has no
- * discovery ({@link DiscoverySnapshot#withoutDiscovery}), written once when it is wrapped.
+ * samples leave out entities that LLD lists (a gauge whose value failed, a NaN series). The rows are those the
+ * source's processing rules leave ({@link LldDiscoverable#lldRows(java.util.function.UnaryOperator)}), applied
+ * without counting (the pipeline counted those samples' drops), so they name what the courier sends. The
+ * wrapper knows no source type: a source without the ability is not wrapped, and gets a snapshot that says it
+ * has no discovery ({@link DiscoverySnapshot#withoutDiscovery}), written once when it is wrapped.
  *
  * <p>Threading as {@link Source}: collect (and the write, a few kilobytes to a temporary file and a rename)
  * runs on the scheduler thread. A failed write does not fail the collect: it is logged at WARN when writes
@@ -36,17 +39,19 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
     private final Source delegate;
     private final LldDiscoverable discovery;
     private final String type;
+    private final SampleProcessor processor;
     private final Path file;
     private final Duration interval;
     private final Clock clock;
     private final AtomicLong writeFailures = new AtomicLong();
     private boolean failing;
 
-    private DiscoverySnapshotSource(Source delegate, LldDiscoverable discovery, String type, Path file,
-                                    Duration interval, Clock clock) {
+    private DiscoverySnapshotSource(Source delegate, LldDiscoverable discovery, String type,
+                                    SampleProcessor processor, Path file, Duration interval, Clock clock) {
         this.delegate = delegate;
         this.discovery = discovery;
         this.type = type;
+        this.processor = processor;
         this.file = file;
         this.interval = interval;
         this.clock = clock;
@@ -62,11 +67,21 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
      * @param interval the source's collect interval, recorded as the unit of staleness
      */
     public static Source wrap(Source source, String type, Path dataDir, Duration interval, Clock clock) {
+        return wrap(source, type, SampleProcessor.none(), dataDir, interval, clock);
+    }
+
+    /**
+     * As {@link #wrap(Source, String, Path, Duration, Clock)}, the snapshot's rows as {@code processor} (the
+     * source's rules) leaves them. Its counts are not moved: the rows are made with {@link SampleProcessor#fresh()}.
+     */
+    public static Source wrap(Source source, String type, SampleProcessor processor, Path dataDir, Duration interval,
+                              Clock clock) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(processor, "processor");
         Path file = DiscoverySnapshot.fileFor(dataDir.resolve(DiscoverySnapshot.DIRECTORY), source.name());
         if (source instanceof LldDiscoverable discovery) {
-            return new DiscoverySnapshotSource(source, discovery, type, file, interval, clock);
+            return new DiscoverySnapshotSource(source, discovery, type, processor, file, interval, clock);
         }
         try {
             DiscoverySnapshot.withoutDiscovery(source.name(), type, clock.instant(), interval).writeAtomically(file);
@@ -87,7 +102,7 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
         delegate.collect(out);
         try {
             // Inside the try: a discovery answer that throws must not fail the collect whose samples went out.
-            Optional<LldRows> rows = discovery.lldRows();
+            Optional<LldRows> rows = lldRows();
             if (rows.isEmpty()) {
                 return;
             }
@@ -108,10 +123,14 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
         }
     }
 
-    /** What the wrapped source answers. Any thread. */
+    /** What the wrapped source answers, as the source's rules leave it: what the snapshot holds. Any thread. */
     @Override
     public Optional<LldRows> lldRows() {
-        return discovery.lldRows();
+        if (processor.isEmpty()) {
+            return discovery.lldRows();
+        }
+        SampleProcessor uncounted = processor.fresh();
+        return discovery.lldRows(uncounted::apply);
     }
 
     /** Where the snapshot is written. */

@@ -237,7 +237,8 @@ public final class Courier implements AutoCloseable {
      * {@code courier discover --from}; see {@link DiscoverySnapshotSource}.
      */
     private static Source withSnapshot(Source source, SourceDefinition<?> definition, Path dataDir, Clock clock) {
-        return DiscoverySnapshotSource.wrap(source, definition.type(), dataDir, definition.interval(), clock);
+        return DiscoverySnapshotSource.wrap(source, definition.type(), definition.processor(), dataDir,
+                definition.interval(), clock);
     }
 
     /** Creates every source and sink and starts delivering; see {@link #create} and {@link #start}. */

@@ -10,6 +10,11 @@ import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.process.DropReason;
+import dev.concierge.courier.core.process.LabelRewrite;
+import dev.concierge.courier.core.process.NameRewrite;
+import dev.concierge.courier.core.process.SampleProcessor;
+import dev.concierge.courier.core.process.SampleSelector;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.LldDiscoverable;
 import dev.concierge.courier.core.spi.LldRow;
@@ -126,6 +131,54 @@ class DiscoverySnapshotSourceTest {
                     .extracting(LldRow::macros).contains(Map.of("{#TYPE}", "counter", "{#NAME}", "retries")));
             DiscoverySnapshot latest = DiscoverySnapshot.read(snapshot);
             assertThat(latest.refusal(Instant.now(), Duration.ofSeconds(10), List.of())).isNull();
+        }
+    }
+
+    @Test
+    void writesTheRowsAsTheSourcesRulesLeaveThemWithoutCountingTheirDrops() throws Exception {
+        Path metrics = Files.writeString(dir.resolve("metrics.json"), DOCUMENT);
+        Clock clock = Clock.fixed(Instant.parse("2025-05-01T10:00:00Z"), ZoneOffset.UTC);
+        DropwizardJsonSource dropwizard = DropwizardJsonSource.create(new DropwizardConfig("orders", null, metrics,
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 1 << 20, "app-01"), clock);
+        SampleProcessor rules = SampleProcessor.of(List.of(SampleSelector.parse("app.*")), List.of(), List.of(), null,
+                List.of(NameRewrite.of("app\\.(.*)", "web.$1")), LabelRewrite.none());
+
+        try (Source source = DiscoverySnapshotSource.wrap(dropwizard, "dropwizard", rules, dir, Duration.ofSeconds(10),
+                clock)) {
+            source.collect(sample -> true);
+
+            assertThat(DiscoverySnapshot.read(dir.resolve("discovery/orders.json")).rows()).extracting(LldRow::macros)
+                    .containsExactly(Map.of("{#TYPE}", "timer", "{#NAME}", "web.requests"));
+            assertThat(((LldDiscoverable) source).lldRows()).get().extracting(LldRows::rows).asList().hasSize(1);
+        }
+        assertThat(rules.dropped(DropReason.NOT_INCLUDED)).isZero();
+    }
+
+    @Test
+    void aRunningCourierWritesTheSnapshotAsTheSourcesRulesLeaveIt() throws Exception {
+        Path metrics = Files.writeString(dir.resolve("metrics.json"), DOCUMENT);
+        Path config = Files.writeString(dir.resolve("courier.yaml"), """
+                data_dir: %s
+                sources:
+                  - name: app
+                    type: dropwizard
+                    file: %s
+                    interval: 100ms
+                    timeout: 100ms
+                    exclude: ['pool.*']
+                    rename:
+                      - {match: 'app\\.(.*)', replace: 'web.$1'}
+                sinks:
+                  - {name: spool, type: file, path: %s, fsync: none}
+                """.formatted(dir.resolve("state"), metrics, dir.resolve("spool.txt")));
+        Path snapshot = dir.resolve("state/discovery/app.json");
+
+        try (Courier courier = Courier.start(CourierConfig.load(new YamlConfigParser(Map.of()), config))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(snapshot));
+
+            assertThat(DiscoverySnapshot.read(snapshot).rows()).extracting(LldRow::macros).containsExactly(
+                    Map.of("{#TYPE}", "counter", "{#NAME}", "jobs"),
+                    Map.of("{#TYPE}", "timer", "{#NAME}", "web.requests"));
         }
     }
 }

@@ -93,6 +93,17 @@ public final class SampleProcessor {
         return of(include, exclude, FieldSelection.NONE, relabel, hostLabel, rename, labels);
     }
 
+    /**
+     * A processor of the same rules counting from zero, for applying them where a drop must not reach this
+     * one's counts: discovery ({@code courier discover --config}, the discovery snapshots) runs a source's rules
+     * over its latest samples to show the rows as the pipeline leaves them, and those samples were counted
+     * already when they went through the pipeline. Equal to this one; this one itself without rules (it counts
+     * nothing then).
+     */
+    public SampleProcessor fresh() {
+        return empty ? this : new SampleProcessor(include, exclude, fields, relabel, hostLabel, rename, labels);
+    }
+
     /** Whether it has no rules; the pipeline then does not call it at all. */
     public boolean isEmpty() {
         return empty;

@@ -195,4 +195,21 @@ class SampleProcessorTest {
         assertThat(processor.dropped(DropReason.RULE_ERROR)).isEqualTo(1);
         assertThat(processor.apply(sample("abba"))).as("and goes on").isNotNull();
     }
+
+    @Test
+    void aFreshProcessorAppliesTheSameRulesWithoutMovingTheOriginalsCounts() {
+        SampleProcessor processor = SampleProcessor.of(selectors("node_*"), List.of(), List.of(), null,
+                List.of(NameRewrite.of("node_(.*)", "n.$1")), LabelRewrite.NONE);
+        assertThat(processor.apply(sample("go_goroutines"))).isNull();
+
+        SampleProcessor fresh = processor.fresh();
+        assertThat(fresh).isEqualTo(processor).isNotSameAs(processor);
+        assertThat(fresh.apply(sample("node_load1")).name()).isEqualTo("n.load1");
+        assertThat(fresh.apply(sample("go_threads"))).isNull();
+        assertThat(fresh.apply(sample("go_gc"))).isNull();
+
+        assertThat(processor.dropped(DropReason.NOT_INCLUDED)).isEqualTo(1);
+        assertThat(fresh.dropped(DropReason.NOT_INCLUDED)).isEqualTo(2);
+        assertThat(SampleProcessor.none().fresh()).isSameAs(SampleProcessor.none());
+    }
 }

@@ -209,6 +209,24 @@ public final class RealCarbonCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Every path carbon has created a whisper file for so far: one listing, where {@link #fetch} per path
+     * would start one {@code whisper-fetch} each. Safe to poll from Awaitility threads.
+     */
+    public java.util.Set<String> storedPaths() {
+        Path whisper = dir.resolve("storage").resolve("whisper");
+        try (Stream<Path> files = Files.walk(whisper)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".wsp"))
+                    .map(file -> {
+                        String relative = whisper.relativize(file).toString();
+                        return relative.substring(0, relative.length() - ".wsp".length()).replace('/', '.');
+                    })
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The last lines of carbon's console output, for failure messages. */
     public String logTail() {
         try {

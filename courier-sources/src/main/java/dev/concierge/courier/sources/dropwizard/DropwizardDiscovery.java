@@ -1,13 +1,22 @@
 package dev.concierge.courier.sources.dropwizard;
 
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.LldRow;
 import dev.concierge.courier.core.spi.LldRows;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Zabbix low-level discovery rows (PROTOCOLS.md section 2) for the metrics of a Dropwizard document, written
@@ -38,9 +47,60 @@ public final class DropwizardDiscovery {
     /** Every metric of {@code names} as a row, every kind, in the order the class comment gives. */
     public static LldRows rows(DropwizardMetricNames names) {
         Objects.requireNonNull(names, "names");
+        Map<DropwizardKind, SortedSet<String>> byKind = new EnumMap<>(DropwizardKind.class);
+        for (DropwizardKind kind : DropwizardKind.values()) {
+            byKind.put(kind, names.of(kind));
+        }
+        return rows(byKind);
+    }
+
+    /**
+     * The rows of {@code document} as {@code processing} leaves its samples: per kind, the names of the
+     * samples it keeps, after its renames, sorted and unique. A metric is listed while {@code processing} keeps
+     * one of its samples (a timer whose {@code fields} rule keeps only {@code p99} is listed); one it drops
+     * every sample of gives no row. A metric with no usable value this time (a gauge whose value failed) is
+     * still listed, as {@link #rows(DropwizardMetricNames)} lists it: as {@code processing} leaves a sample of
+     * its kind and name without a field. With {@link UnaryOperator#identity()} the rows are those of
+     * {@link #rows(DropwizardMetricNames)} for the document's names.
+     *
+     * @param host   the host a metric without samples is probed with (the source's)
+     * @param source the source name it is probed with
+     */
+    public static LldRows rows(DropwizardDocument document, String host, String source,
+                               UnaryOperator<Sample> processing) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(processing, "processing");
+        Map<MetricType, Map<String, List<Sample>>> samples = new EnumMap<>(MetricType.class);
+        for (Sample sample : document.samples()) {
+            samples.computeIfAbsent(sample.type(), t -> new HashMap<>())
+                    .computeIfAbsent(sample.name(), n -> new ArrayList<>()).add(sample);
+        }
+        Map<DropwizardKind, SortedSet<String>> byKind = new EnumMap<>(DropwizardKind.class);
+        for (DropwizardKind kind : DropwizardKind.values()) {
+            SortedSet<String> kept = new TreeSet<>();
+            Map<String, List<Sample>> ofKind = samples.getOrDefault(kind.metricType(), Map.of());
+            for (String name : document.names().of(kind)) {
+                List<Sample> series = ofKind.get(name);
+                if (series == null) {
+                    series = List.of(Sample.of(name, kind.metricType(), null, SampleValue.of(0L), Instant.EPOCH,
+                            host, source));
+                }
+                for (Sample sample : series) {
+                    Sample processed = processing.apply(sample);
+                    if (processed != null) {
+                        kept.add(processed.name());
+                    }
+                }
+            }
+            byKind.put(kind, kept);
+        }
+        return rows(byKind);
+    }
+
+    private static LldRows rows(Map<DropwizardKind, SortedSet<String>> byKind) {
         List<LldRow> rows = new ArrayList<>();
         for (DropwizardKind kind : DropwizardKind.values()) {
-            for (String name : names.of(kind)) {
+            for (String name : byKind.get(kind)) {
                 Map<String, String> macros = new LinkedHashMap<>();
                 macros.put(TYPE_MACRO, kind.typeName());
                 macros.put(NAME_MACRO, name);

@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import dev.concierge.courier.core.model.Sample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,7 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     private final DocumentFetcher fetcher;
     private final Clock clock;
     private final DropwizardJsonParser parser;
-    private volatile DropwizardMetricNames lastNames;
+    private volatile DropwizardDocument lastDocument;
 
     /** A source with its own fetcher (and HTTP client, for a URL), stamping samples from the UTC system clock. */
     public static DropwizardJsonSource create(DropwizardConfig config) {
@@ -79,7 +81,7 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
         byte[] document = fetcher.fetch();
         Instant at = clock.instant();
         DropwizardDocument parsed = parser.parse(document, fetcher.location(), at);
-        lastNames = parsed.names();
+        lastDocument = parsed;
         // A sample the ring refuses is counted and logged by the pipeline's emitter.
         parsed.samples().forEach(out::offer);
     }
@@ -89,14 +91,26 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
      * {@link DropwizardMetricNames}); null before the first. Any thread.
      */
     public DropwizardMetricNames lastNames() {
-        return lastNames;
+        DropwizardDocument document = lastDocument;
+        return document == null ? null : document.names();
     }
 
     /** The rows of {@link #lastNames()}; empty before the first document was parsed. Any thread. */
     @Override
     public Optional<LldRows> lldRows() {
-        DropwizardMetricNames names = lastNames;
+        DropwizardMetricNames names = lastNames();
         return names == null ? Optional.empty() : Optional.of(DropwizardDiscovery.rows(names));
+    }
+
+    /**
+     * The rows of the last document parsed, its samples as {@code processing} leaves them (see
+     * {@link DropwizardDiscovery#rows(DropwizardDocument, String, String, UnaryOperator)}). Any thread.
+     */
+    @Override
+    public Optional<LldRows> lldRows(UnaryOperator<Sample> processing) {
+        DropwizardDocument document = lastDocument;
+        return document == null ? Optional.empty()
+                : Optional.of(DropwizardDiscovery.rows(document, config.host(), config.name(), processing));
     }
 
     /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Zabbix low-level discovery rows (PROTOCOLS.md section 2) for the series of a Prometheus exposition,
@@ -48,14 +49,27 @@ public final class PrometheusDiscovery {
      * {@code parsed} had problems.
      */
     public static LldRows rows(PrometheusParseResult parsed) {
+        return rows(parsed, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #rows(PrometheusParseResult)}, each series as {@code processing} leaves it: its name and labels
+     * after the rules, in the group of the family it was parsed in; a series {@code processing} drops (null)
+     * gives no row. Sorted and unique after processing, so two series renamed into one give one row.
+     */
+    public static LldRows rows(PrometheusParseResult parsed, UnaryOperator<Sample> processing) {
         Objects.requireNonNull(parsed, "parsed");
+        Objects.requireNonNull(processing, "processing");
         if (parsed.hasProblems()) {
             return LldRows.incomplete(parsed.problemCount() + " malformed lines in the last exposition, first: "
                     + parsed.problems().get(0));
         }
         TreeMap<Sample, String> series = new TreeMap<>(SERIES_ORDER);
         for (int i = 0; i < parsed.samples().size(); i++) {
-            series.putIfAbsent(parsed.samples().get(i), parsed.families().get(i));
+            Sample processed = processing.apply(parsed.samples().get(i));
+            if (processed != null) {
+                series.putIfAbsent(processed, parsed.families().get(i));
+            }
         }
         List<LldRow> rows = new ArrayList<>(series.size());
         for (Map.Entry<Sample, String> entry : series.entrySet()) {

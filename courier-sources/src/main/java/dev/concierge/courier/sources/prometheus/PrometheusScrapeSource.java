@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,6 +155,13 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     public Optional<LldRows> lldRows() {
         PrometheusParseResult parsed = lastExposition;
         return parsed == null ? Optional.empty() : Optional.of(PrometheusDiscovery.rows(parsed));
+    }
+
+    /** The rows of {@link #lastExposition()}, each series as {@code processing} leaves it. Any thread. */
+    @Override
+    public Optional<LldRows> lldRows(UnaryOperator<Sample> processing) {
+        PrometheusParseResult parsed = lastExposition;
+        return parsed == null ? Optional.empty() : Optional.of(PrometheusDiscovery.rows(parsed, processing));
     }
 
     /** Problems (mostly malformed lines) reported by the parser so far. */

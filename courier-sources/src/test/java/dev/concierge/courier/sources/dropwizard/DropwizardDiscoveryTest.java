@@ -3,6 +3,12 @@ package dev.concierge.courier.sources.dropwizard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.process.FieldSelection;
+import dev.concierge.courier.core.process.LabelRewrite;
+import dev.concierge.courier.core.process.NameRewrite;
+import dev.concierge.courier.core.process.SampleProcessor;
+import dev.concierge.courier.core.process.SampleSelector;
 import dev.concierge.courier.core.spi.LldJson;
 import dev.concierge.courier.core.spi.LldJson.Format;
 import dev.concierge.courier.core.spi.LldRow;
@@ -18,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -52,6 +59,36 @@ class DropwizardDiscoveryTest {
                 + "{\"{#TYPE}\":\"histogram\",\"{#NAME}\":\"payload.size\"},"
                 + "{\"{#TYPE}\":\"meter\",\"{#NAME}\":\"requests\"},"
                 + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"db.query\"}]");
+    }
+
+    @Test
+    void listsTheMetricsAsTheRulesLeaveTheirSamples() throws SourceException {
+        DropwizardDocument document = new DropwizardJsonParser("app", "web-1")
+                .parse(DropwizardJsonParserTest.resource("protocols-example.json"), "example", Instant.EPOCH);
+        SampleProcessor rules = SampleProcessor.of(
+                List.of(SampleSelector.parse("db.*"), SampleSelector.parse("jobs.*"), SampleSelector.parse("broken.*"),
+                        SampleSelector.parse("pool.*"), SampleSelector.parse("requests")),
+                List.of(SampleSelector.parse("pool.*")),
+                FieldSelection.of(Map.of(MetricType.TIMER, List.of("p99"), MetricType.METER, List.of("p99"))),
+                List.of(), null, List.of(NameRewrite.of("db\\.(.*)", "database.$1")), LabelRewrite.none());
+
+        LldRows rows = DropwizardDiscovery.rows(document, "web-1", "app", rules.fresh()::apply);
+
+        // broken.gauge has no sample (its value failed) and is still listed; pool.ratio (NaN) is excluded;
+        // requests is a meter, whose fields the rules all drop; db.query keeps its p99, renamed.
+        assertThat(LldJson.toJson(rows.rows().stream().map(LldRow::macros).toList(), Format.ARRAY)).isEqualTo("["
+                + "{\"{#TYPE}\":\"counter\",\"{#NAME}\":\"jobs.active\"},"
+                + "{\"{#TYPE}\":\"gauge\",\"{#NAME}\":\"broken.gauge\"},"
+                + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"database.query\"}]");
+    }
+
+    @Test
+    void listsTheSameRowsThroughNoProcessingAsFromTheNames() throws SourceException {
+        DropwizardDocument document = new DropwizardJsonParser("app", "web-1")
+                .parse(DropwizardJsonParserTest.resource("protocols-example.json"), "example", Instant.EPOCH);
+
+        assertThat(DropwizardDiscovery.rows(document, "web-1", "app", UnaryOperator.identity()).rows())
+                .isEqualTo(DropwizardDiscovery.rows(document.names()).rows());
     }
 
     @Test

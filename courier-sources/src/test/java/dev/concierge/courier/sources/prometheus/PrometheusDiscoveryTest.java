@@ -4,6 +4,10 @@ import static dev.concierge.courier.sources.prometheus.PrometheusTextParserTest.
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.process.LabelRewrite;
+import dev.concierge.courier.core.process.NameRewrite;
+import dev.concierge.courier.core.process.SampleProcessor;
+import dev.concierge.courier.core.process.SampleSelector;
 import dev.concierge.courier.core.naming.ZabbixLldMacros;
 import dev.concierge.courier.core.spi.LldJson;
 import dev.concierge.courier.core.spi.LldJson.Format;
@@ -12,6 +16,7 @@ import dev.concierge.courier.core.spi.LldRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class PrometheusDiscoveryTest {
@@ -71,6 +76,41 @@ class PrometheusDiscoveryTest {
 
         assertThat(rows.rows()).isEmpty();
         assertThat(rows.incomplete()).startsWith("1 malformed lines in the last exposition, first: line 13");
+    }
+
+    @Test
+    void listsTheSeriesAsTheRulesLeaveThemAndNoneForWhatTheyDrop() {
+        SampleProcessor rules = SampleProcessor.of(
+                List.of(SampleSelector.parse("node_*"), SampleSelector.parse("rpc_count")),
+                List.of(SampleSelector.parse("{mode=\"user\"}")), List.of(), null,
+                List.of(NameRewrite.of("node_(.*)", "host.$1")), LabelRewrite.of(Map.of("cpu", "core"), List.of(), Map.of()));
+
+        LldRows rows = PrometheusDiscovery.rows(parse(NODE, PrometheusFormat.TEXT_0_0_4), rules.fresh()::apply);
+
+        assertThat(LldJson.toJson(rows.rows().stream().map(LldRow::macros).toList(), Format.ARRAY)).isEqualTo("["
+                + "{\"{#NAME}\":\"host.cpu_seconds_total\",\"{#CORE}\":\"0\",\"{#MODE}\":\"idle\"},"
+                + "{\"{#NAME}\":\"host.load1\"},"
+                + "{\"{#NAME}\":\"rpc_count\",\"{#PATH}\":\"/a,b\"}]");
+        assertThat(rows.rows()).extracting(LldRow::group).containsExactly("node_cpu_seconds_total", "node_load1", "rpc");
+    }
+
+    @Test
+    void givesTheSameRowsThroughNoProcessingAsWithout() {
+        PrometheusParseResult parsed = parse(NODE, PrometheusFormat.TEXT_0_0_4);
+
+        assertThat(PrometheusDiscovery.rows(parsed, UnaryOperator.identity()).rows())
+                .isEqualTo(PrometheusDiscovery.rows(parsed).rows());
+    }
+
+    @Test
+    void listsTwoSeriesRenamedIntoOneOnce() {
+        UnaryOperator<Sample> oneName = sample -> sample.name().startsWith("rpc_")
+                ? sample.withName("rpc").withLabels(sample.labels()) : null;
+
+        assertThat(PrometheusDiscovery.rows(parse(NODE, PrometheusFormat.TEXT_0_0_4), sample ->
+                sample.name().equals("rpc_sum") || sample.name().equals("rpc_count") ? oneName.apply(sample) : null)
+                .rows()).extracting(LldRow::macros)
+                .containsExactly(Map.of("{#NAME}", "rpc", "{#PATH}", "/a,b"));
     }
 
     @Test
