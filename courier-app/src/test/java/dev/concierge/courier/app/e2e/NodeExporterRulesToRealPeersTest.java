@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Issue 14's end to end, with real peers only: a real node exporter scraped by two sources of one courier.
+ * Routing and rules end to end, with real peers only: a real node exporter scraped by two sources of one courier.
  * {@code node} keeps a few series and renames them, and goes to a real Zabbix 6.0 server whose trapper items
  * were created from what {@code courier discover --config} printed for that source, the way an operator
  * would (each row's macros expanded into an item prototype's key); not one value may be rejected.
