@@ -1,5 +1,7 @@
 package dev.concierge.courier.app.cli;
 
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.app.wiring.SinkDefinition;
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.wiring.PluginCatalog;
@@ -112,6 +114,10 @@ public final class DiscoverCommand implements Callable<Integer> {
 
         @Option(names = "--source", required = true, paramLabel = "NAME", description = "a configured source name")
         String source;
+
+        @Option(names = "--sink", paramLabel = "NAME",
+                description = "with --config: the rows as this sink's rules leave them too, as it sends them")
+        String sink;
     }
 
     static final class Where {
@@ -196,6 +202,9 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
         if (location.byName != null && location.byName.where.config != null) {
             return configured(output);
+        }
+        if (location.byName != null && location.byName.sink != null) {
+            return usage("--sink applies to --config only: a snapshot holds the source's rows");
         }
         if (location.from != null || location.byName != null) {
             return snapshot(output);
@@ -334,6 +343,21 @@ public final class DiscoverCommand implements Callable<Integer> {
             return usage("--source " + name + ": no such source in " + file + " (expected: one of "
                     + String.join(", ", loaded.sources().stream().map(SourceDefinition::name).toList()) + ")");
         }
+        SampleProcessor sinkRules = SampleProcessor.none();
+        String sinkName = location.byName.sink;
+        if (sinkName != null) {
+            SinkDefinition<?> sink = loaded.sinks().stream()
+                    .filter(candidate -> candidate.name().equals(sinkName)).findFirst().orElse(null);
+            if (sink == null) {
+                return usage("--sink " + sinkName + ": no such sink in " + file + " (expected: one of "
+                        + String.join(", ", loaded.sinks().stream().map(SinkDefinition::name).toList()) + ")");
+            }
+            if (sink.sources() != null && !sink.sources().contains(name)) {
+                return usage("--sink " + sinkName + " does not take source " + name + " (its sources: "
+                        + String.join(", ", sink.sources()) + ")");
+            }
+            sinkRules = sink.processor();
+        }
         if (type != null && !type.equalsIgnoreCase(definition.type())) {
             return usage("--type " + type + ", but source " + name + " in " + file + " is of type " + definition.type());
         }
@@ -348,8 +372,13 @@ public final class DiscoverCommand implements Callable<Integer> {
             }
             // The samples are not wanted, only what the source learnt while offering them.
             source.collect(sample -> true);
-            SampleProcessor processor = definition.processor();
-            rows = processor.isEmpty() ? discovery.lldRows() : discovery.lldRows(processor.fresh()::apply);
+            SampleProcessor sourceRules = definition.processor().fresh();
+            SampleProcessor sinkSide = sinkRules.fresh();
+            rows = sourceRules.isEmpty() && sinkSide.isEmpty() ? discovery.lldRows()
+                    : discovery.lldRows(sample -> {
+                        Sample kept = sourceRules.apply(sample);
+                        return kept == null ? null : sinkSide.apply(kept);
+                    });
         } catch (SourceException e) {
             return failure("source " + name + ": " + e.getMessage());
         } catch (RuntimeException e) {

@@ -91,6 +91,44 @@ class DiscoverFromConfigTest {
     }
 
     @Test
+    void withASinkPrintsTheRowsAsThatSinksRulesLeaveThemToo() throws IOException {
+        Path config = Files.writeString(dir.resolve("sinks.yaml"), """
+                data_dir: %s
+                sources:
+                  - name: node
+                    type: prometheus
+                    url: http://127.0.0.1:%d/metrics
+                    include: ['node_load*']
+                  - name: other
+                    type: prometheus
+                    url: http://127.0.0.1:%2$d/metrics
+                sinks:
+                  - name: zabbix
+                    type: file
+                    path: %s
+                    exclude: ['node_load5']
+                    rename: [{match: 'node_(.*)', replace: 'node.$1'}]
+                  - {name: others, type: file, path: %3$s, sources: [other]}
+                """.formatted(dir.resolve("state"), exporter.getAddress().getPort(), dir.resolve("spool.txt")));
+
+        CommandOutput sink = CommandOutput.run("discover", "-c", config.toString(), "--source", "node",
+                "--sink", "zabbix");
+        CommandOutput source = CommandOutput.run("discover", "-c", config.toString(), "--source", "node");
+
+        assertThat(sink.exitCode()).isZero();
+        assertThat(sink.out()).isEqualTo("[{\"{#NAME}\":\"node.load1\"}]\n");
+        assertThat(source.out()).isEqualTo("[{\"{#NAME}\":\"node_load1\"},{\"{#NAME}\":\"node_load5\"}]\n");
+        CommandOutput notRouted = CommandOutput.run("discover", "-c", config.toString(), "--source", "node",
+                "--sink", "others");
+        assertThat(notRouted.exitCode()).isEqualTo(2);
+        assertThat(notRouted.err()).contains("--sink others does not take source node (its sources: other)");
+        assertThat(CommandOutput.run("discover", "-c", config.toString(), "--source", "node", "--sink", "nope")
+                .err()).contains("--sink nope: no such sink in " + config + " (expected: one of zabbix, others)");
+        assertThat(CommandOutput.run("discover", "--data-dir", dir.toString(), "--source", "node", "--sink", "zabbix")
+                .exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void takesTheFormatAndFilterOptionsOfTheSourcesType() throws IOException {
         Path config = config("rename: [{match: 'node_(.*)', replace: 'host.$1'}]");
 
