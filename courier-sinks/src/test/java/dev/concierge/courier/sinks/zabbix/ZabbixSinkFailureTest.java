@@ -71,8 +71,8 @@ class ZabbixSinkFailureTest {
 
     /**
      * One failed attempt is one WARN line, the pipeline's, which prints the outcome's detail: so the sink
-     * logs its frames at DEBUG and the detail carries what its own line used to (server, frames, cause,
-     * rows and hosts).
+     * logs its frames at DEBUG and the detail carries everything an operator needs from that one line (server,
+     * frames, cause, rows and hosts).
      */
     @Test
     void aFailedAttemptIsARetryWhoseDetailNamesServerFramesRowsAndHostsWithoutAWarnLine() throws Exception {
