@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs an application with the courier beside it as a co-process, sharing its lifetime:
 #   run-with-courier.sh <courier.yaml> <application command...>
-# SIGTERM and SIGINT go to both; SIGHUP goes to the courier (configuration reload). When the application
-# exits, the courier is stopped (it sends what it owes, keeps the rest in data_dir) and the script exits
-# with the application's status. If the courier dies, the application keeps running and the courier is
+# SIGTERM and SIGINT (Ctrl-C) go to both, once; SIGHUP goes to the courier (configuration reload; under
+# nohup it stays ignored, and the courier says so at start). When the application exits, the courier is
+# stopped (it sends what it owes, keeps the rest in data_dir) and the script exits with the application's
+# status. If the courier dies, the application keeps running and the courier is
 # not restarted here: use a supervisor for that.
 set -uo pipefail
 if [[ $# -lt 2 ]]; then
@@ -13,9 +14,14 @@ fi
 config="$1"; shift
 courier="${COURIER:-$(dirname "$0")/../../bin/courier}"
 
-"$courier" run --config "$config" &
+# Job control puts each child in its own process group with SIGINT at its default: without it bash starts
+# `&` children with SIGINT ignored, so Ctrl-C reached no one. A terminal's Ctrl-C now reaches this script
+# alone (the foreground group) and the trap below forwards it once to each child. Their stdin stays
+# /dev/null, as it was for `&` children without job control.
+set -m
+"$courier" run --config "$config" </dev/null &
 courier_pid=$!
-"$@" &
+"$@" </dev/null &
 app_pid=$!
 
 forward() {

@@ -5,6 +5,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The signals a running courier answers: SIGTERM and SIGINT (Ctrl-C) stop it, SIGHUP reloads its
@@ -18,14 +19,28 @@ final class ProcessSignals {
     static final String HUP = "SIGHUP";
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private boolean hangupIgnored;
 
     /** Installs handlers for {@code TERM} and {@code INT}, and for {@code HUP} when {@code reload} is true. */
     static ProcessSignals install(boolean reload) {
         ProcessSignals signals = new ProcessSignals();
         for (String name : reload ? new String[] {"TERM", "INT", "HUP"} : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), s -> signals.received.add("SIG" + s.getName()));
+            SignalHandler previous = Signal.handle(new Signal(name), s -> signals.received.add("SIG" + s.getName()));
+            // The JVM installs no handler for a signal ignored when it started (nohup, or a parent that ignores
+            // it) and answers SIG_IGN; the signal stays ignored and cannot be taken back from Java.
+            if (name.equals("HUP") && previous == SignalHandler.SIG_IGN) {
+                signals.hangupIgnored = true;
+            }
         }
         return signals;
+    }
+
+    /**
+     * Whether SIGHUP was ignored when this process started, so that {@code kill -HUP} never reaches it.
+     * Always false when {@link #install} was not asked for reload.
+     */
+    boolean hangupIgnored() {
+        return hangupIgnored;
     }
 
     /**

@@ -60,6 +60,12 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         courier.reloadOnRequest(() -> reload(courier, CourierConfig.load(config)).toString());
+        if (signals.hangupIgnored()) {
+            log.warn("SIGHUP was ignored when the courier started (nohup, or a parent that ignores it): reload by "
+                    + "signal is unavailable; reload with {}, or restart", loaded.admin() != null
+                    && loaded.admin().token() != null
+                    ? "POST /reload on the admin endpoint" : "POST /reload after giving the admin endpoint a token");
+        }
         try (courier) {
             String signal;
             while (!ProcessSignals.isStop(signal = signals.next(null))) {

@@ -79,8 +79,13 @@ class PackagingTest {
     }
 
     private Process coProcess(Path config, String... application) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                PACKAGING.resolve("co-process/run-with-courier.sh").toString(), config.toString()));
+        return coProcess(List.of(), config, application);
+    }
+
+    /** The co-process script run by {@code launcher} (such as {@code setsid}, to give it its own process group). */
+    private Process coProcess(List<String> launcher, Path config, String... application) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(PACKAGING.resolve("co-process/run-with-courier.sh").toString(), config.toString()));
         command.addAll(List.of(application));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("co-process.log").toFile());
@@ -116,6 +121,58 @@ class PackagingTest {
             assertThat(wrapper.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(wrapper.exitValue()).isEqualTo(143); // the application's status: killed by SIGTERM
             assertThat(Files.readString(dir.resolve("co-process.log"))).contains("courier stopped");
+        }
+    }
+
+    @Test
+    void coProcessStopsBothAndItselfOnCtrlCToItsProcessGroup() throws Exception {
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create()) {
+            Path signals = dir.resolve("app-signals");
+            // An application that records each SIGINT it gets and then exits 130, as a shell would for Ctrl-C.
+            String application = "sleep 300 & idle=$!; trap 'echo INT >> \"$0\"; kill $idle; exit 130' INT; "
+                    + "echo ready >> \"$0\"; wait $idle";
+            // setsid: a process group of its own, as a terminal gives a foreground job, so that the group's
+            // SIGINT reaches the script (and whatever stayed in its group) but not this test's JVM.
+            Process wrapper = coProcess(List.of("setsid"), courierConfig(receiver.port()), "bash", "-c", application,
+                    signals.toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.rows().size() >= 2 && Files.exists(signals));
+            List<ProcessHandle> processes = new ArrayList<>(wrapper.descendants().toList());
+            processes.add(wrapper.toHandle());
+            try {
+                Process ctrlC = new ProcessBuilder("kill", "-INT", "--", "-" + wrapper.pid()).start();
+                assertThat(ctrlC.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(ctrlC.exitValue()).as("the process group was signalled").isZero();
+
+                assertThat(wrapper.waitFor(30, TimeUnit.SECONDS)).as("the script ended").isTrue();
+                assertThat(wrapper.exitValue()).as("the application's status").isEqualTo(130);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
+            } finally {
+                processes.forEach(ProcessHandle::destroyForcibly); // only what a failed run left behind
+            }
+            assertThat(Files.readAllLines(signals)).as("the application got SIGINT once").containsExactly("ready", "INT");
+            assertThat(Files.readString(dir.resolve("co-process.log"))).contains("SIGINT received, stopping")
+                    .contains("courier stopped").doesNotContain("SIGHUP was ignored");
+        }
+    }
+
+    @Test
+    void courierStartedWithSighupIgnoredSaysReloadBySignalIsUnavailable() throws Exception {
+        try (ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create()) {
+            Path log = dir.resolve("courier.log");
+            // As nohup starts it: SIGHUP ignored before the JVM starts, which then cannot handle it.
+            Process courier = new ProcessBuilder("bash", "-c", "trap '' HUP; exec \"$0\" run --config \"$1\"",
+                    courierLauncher().toString(), courierConfig(receiver.port()).toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.rows().size() >= 2);
+
+            courier.destroy(); // SIGTERM
+
+            assertThat(courier.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(courier.exitValue()).isZero();
+            assertThat(Files.readString(log)).containsOnlyOnce("SIGHUP was ignored when the courier started")
+                    .contains("reload by signal is unavailable; reload with POST /reload after giving the admin "
+                            + "endpoint a token, or restart");
         }
     }
 }

@@ -9,6 +9,9 @@ import dev.concierge.courier.sinks.zabbix.ZabbixDiscoveryConfig;
 import dev.concierge.courier.sinks.zabbix.ZabbixSinkType;
 import dev.concierge.courier.sinks.zabbix.client.TestCertificates;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
+import dev.concierge.courier.sources.consul.ConsulConfig;
+import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
+import dev.concierge.courier.sources.prometheus.PrometheusConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,6 +144,51 @@ class CourierConfigTest {
                 .hasMessageContaining("courier.yaml:3:75: sources[0].timeout: 30s (expected: at most the interval, 5s)")
                 .hasMessageNotContaining("settings that agree with each other")
                 .hasMessageContaining("sinks[1].name: zabbix used twice (expected: a unique sink name)");
+    }
+
+    @Test
+    void letsAnUnwrittenTimeoutFollowAnIntervalShorterThanItsDefault() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json, interval: 1s}
+                  - {name: b, type: prometheus, url: "http://127.0.0.1:9100/metrics", interval: 2s}
+                  - {name: c, type: consul, services: [web], interval: 3s}
+                  - {name: d, type: dropwizard, file: /tmp/m.json, interval: 1m}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: "127.0.0.1"}
+                """);
+
+        CourierConfig config = load(file, Map.of());
+
+        assertThat(config.sources()).extracting(source -> source.config() instanceof DropwizardConfig dropwizard
+                        ? dropwizard.timeout()
+                        : source.config() instanceof PrometheusConfig prometheus
+                        ? prometheus.timeout()
+                        : ((ConsulConfig) source.config()).scrape().timeout())
+                .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
+                        Duration.ofSeconds(5));
+    }
+
+    @Test
+    void stillRefusesAWrittenTimeoutLongerThanAShortInterval() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: dropwizard, file: /tmp/m.json, interval: 1s, timeout: 5s}
+                  - name: c
+                    type: consul
+                    services: [web]
+                    interval: 1s
+                    scrape: {timeout: 2s}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: "127.0.0.1"}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessageContaining("courier.yaml:3:75: sources[0].timeout: 5s (expected: at most the interval, 1s)")
+                .hasMessageContaining("sources[1].scrape.timeout: 2s (expected: at most the interval, 1s)")
+                .hasMessageNotContaining("settings that agree with each other");
     }
 
     @Test

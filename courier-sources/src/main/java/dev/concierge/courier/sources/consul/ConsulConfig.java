@@ -104,7 +104,8 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
      *                    {@value #NONE} scrapes only instances that name a type themselves ({@code type})
      * @param path        default metrics path ({@code path}, default {@code /metrics})
      * @param scheme      {@code http} or {@code https} ({@code scheme}, default {@code http})
-     * @param timeout     one scrape's limit ({@code timeout}, default 5s); at most the source's interval
+     * @param timeout     one scrape's limit ({@code timeout}, default 5s or the source's interval when shorter); at
+     *                    most the source's interval
      * @param maxBytes    largest document accepted ({@code max_size}, default 16MiB)
      * @param concurrency how many targets are scraped at once ({@code concurrency}, default 4)
      */

@@ -6,6 +6,7 @@ import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
+import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
         String host = settings.optionalString("host", context.defaultHost());
         String instanceHost = settings.optionalChoice("instance_host", ConsulConfig.InstanceHost.configNames(),
                 ConsulConfig.InstanceHost.NODE.configName());
-        ConsulConfig.Scrape scrape = scrape(settings.optionalMapping("scrape"));
+        ConsulConfig.Scrape scrape = scrape(settings.optionalMapping("scrape"), interval);
         ConsulConfig.Registration register = settings.has("register")
                 ? registration(settings.optionalMapping("register"), context.defaultHost()) : null;
         if (settings.problemCount() > before) {
@@ -56,13 +57,15 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
                 ConsulConfig.InstanceHost.ofConfigName(instanceHost), scrape, register));
     }
 
-    private static ConsulConfig.Scrape scrape(Settings scrape) {
+    /** An unwritten {@code timeout} follows the source's {@code interval} when that is shorter than the default. */
+    private static ConsulConfig.Scrape scrape(Settings scrape, Duration interval) {
         ConsulConfig.Scrape defaults = ConsulConfig.Scrape.defaults();
         scrape.expectKeys("type", "path", "scheme", "timeout", "max_size", "concurrency");
         String type = scrape.optionalString("type", defaults.type());
         String path = scrape.optionalString("path", defaults.path());
         String scheme = scrape.optionalChoice("scheme", List.of("http", "https"), defaults.scheme());
-        Duration timeout = scrape.optionalDuration("timeout", defaults.timeout());
+        Duration timeout = scrape.optionalDuration("timeout",
+                ScrapeSettings.defaultTimeout(defaults.timeout(), interval));
         ByteSize maxSize = scrape.optionalSize("max_size", ByteSize.ofBytes(defaults.maxBytes()));
         int concurrency = scrape.optionalInt("concurrency", 1, 64, defaults.concurrency());
         return new ConsulConfig.Scrape(type, path, scheme, timeout, maxSize.bytes(), concurrency);

@@ -21,7 +21,8 @@ import java.util.List;
  * @param file     a file holding a metrics-json document ({@code file}); null when {@code url} is set
  * @param interval how often to collect ({@code interval}, default {@value #DEFAULT_INTERVAL_TEXT})
  * @param timeout  the longest one fetch may take, connect included ({@code timeout}, default
- *                 {@value #DEFAULT_TIMEOUT_TEXT}); at most {@code interval}, so scrapes cannot stack
+ *                 {@value #DEFAULT_TIMEOUT_TEXT} or {@code interval} when shorter); at most {@code interval}, so
+ *                 scrapes cannot stack
  * @param maxBytes the largest document accepted ({@code max_size}, default {@value #DEFAULT_MAX_SIZE_TEXT})
  * @param host     the host stamped on every sample, e.g. the Zabbix host ({@code host}, default: this
  *                 machine's host name)

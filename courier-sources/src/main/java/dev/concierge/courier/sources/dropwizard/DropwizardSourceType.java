@@ -5,6 +5,7 @@ import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
+import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,8 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
         URI url = settings.optionalUrl("url", null);
         String file = settings.optionalString("file", null);
         Duration interval = settings.optionalDuration("interval", DropwizardConfig.DEFAULT_INTERVAL);
-        Duration timeout = settings.optionalDuration("timeout", DropwizardConfig.DEFAULT_TIMEOUT);
+        Duration timeout = settings.optionalDuration("timeout",
+                ScrapeSettings.defaultTimeout(DropwizardConfig.DEFAULT_TIMEOUT, interval));
         ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(DropwizardConfig.DEFAULT_MAX_BYTES));
         String host = settings.optionalString("host", context.defaultHost());
         if ((url == null) == (file == null) && settings.problemCount() == before) {

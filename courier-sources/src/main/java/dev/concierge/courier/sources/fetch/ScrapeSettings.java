@@ -51,6 +51,18 @@ public final class ScrapeSettings {
         }
     }
 
+    /**
+     * The timeout used when none is written: {@code ceiling}, or the interval when that is shorter (as
+     * Prometheus defaults {@code scrape_timeout}), so a short interval alone is a valid configuration.
+     * An interval that is missing or not positive leaves {@code ceiling}; {@link #checkSchedule} reports it.
+     */
+    public static Duration defaultTimeout(Duration ceiling, Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            return ceiling;
+        }
+        return interval.compareTo(ceiling) < 0 ? interval : ceiling;
+    }
+
     /** A duration as settings write it ({@code 10s}), or {@code missing}. */
     public static String format(Duration duration) {
         return duration == null ? "missing" : DurationSyntax.format(duration);

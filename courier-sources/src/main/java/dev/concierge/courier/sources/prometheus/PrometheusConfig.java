@@ -20,7 +20,8 @@ import java.util.List;
  * @param url      the exporter's metrics endpoint, http or https ({@code url})
  * @param interval how often to scrape ({@code interval}, default {@value #DEFAULT_INTERVAL_TEXT})
  * @param timeout  the longest one scrape may take, connect included ({@code timeout}, default
- *                 {@value #DEFAULT_TIMEOUT_TEXT}); at most {@code interval}, so scrapes cannot stack
+ *                 {@value #DEFAULT_TIMEOUT_TEXT} or {@code interval} when shorter); at most {@code interval}, so
+ *                 scrapes cannot stack
  * @param maxBytes the largest exposition accepted, compressed and decompressed ({@code max_size}, default
  *                 {@value #DEFAULT_MAX_SIZE_TEXT})
  * @param host     the host stamped on every sample, e.g. the Zabbix host ({@code host}, default: this

@@ -5,6 +5,7 @@ import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
+import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.time.Duration;
 
@@ -22,7 +23,8 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
         settings.expectKeys("url", "interval", "timeout", "max_size", "host");
         URI url = settings.requiredUrl("url");
         Duration interval = settings.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL);
-        Duration timeout = settings.optionalDuration("timeout", PrometheusConfig.DEFAULT_TIMEOUT);
+        Duration timeout = settings.optionalDuration("timeout",
+                ScrapeSettings.defaultTimeout(PrometheusConfig.DEFAULT_TIMEOUT, interval));
         ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(PrometheusConfig.DEFAULT_MAX_BYTES));
         String host = settings.optionalString("host", context.defaultHost());
         if (settings.problemCount() > before) {
