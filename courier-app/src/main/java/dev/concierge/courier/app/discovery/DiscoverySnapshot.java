@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.concierge.courier.core.ledger.OwnerOnlyFiles;
 import dev.concierge.courier.core.spi.LldRow;
 import dev.concierge.courier.core.spi.LldRows;
 import java.io.ByteArrayOutputStream;
@@ -204,9 +205,9 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
      */
     public void writeAtomically(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        OwnerOnlyFiles.createDirectories(dir);
         Path temporary = dir.resolve("." + file.getFileName() + ".tmp");
-        Files.write(temporary, toJson());
+        OwnerOnlyFiles.write(temporary, toJson());
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -79,7 +79,7 @@ final class CursorFile {
         crc.update(bytes.array(), 0, BYTES - 4);
         bytes.putInt((int) crc.getValue()).flip();
         Path temp = dir.resolve(TEMP_NAME);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = OwnerOnlyFiles.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             LogFrames.writeFully(channel, bytes, 0);
             channel.force(true);

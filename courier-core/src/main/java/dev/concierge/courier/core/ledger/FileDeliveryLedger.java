@@ -168,8 +168,8 @@ public final class FileDeliveryLedger implements DeliveryLedger {
     public static FileDeliveryLedger open(Path dataDir, Clock clock, Options options) {
         FileChannel lockChannel = null;
         try {
-            Files.createDirectories(dataDir);
-            lockChannel = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE,
+            OwnerOnlyFiles.createDirectories(dataDir);
+            lockChannel = OwnerOnlyFiles.open(dataDir.resolve("lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             FileLock lock;
             try {

@@ -75,7 +75,7 @@ public final class FileSinkBacklog implements SinkBacklog {
 
     /** Opens segment files; tests substitute one that fails on demand. */
     interface SegmentChannels {
-        SegmentChannels DEFAULT = FileChannel::open;
+        SegmentChannels DEFAULT = OwnerOnlyFiles::open;
 
         FileChannel open(Path path, StandardOpenOption... options) throws IOException;
     }
@@ -140,7 +140,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         if (byteBudget < 1) {
             throw new IllegalArgumentException("byteBudget: " + byteBudget + " (expected: >= 1)");
         }
-        Files.createDirectories(dir);
+        OwnerOnlyFiles.createDirectories(dir);
         FileSinkBacklog backlog = new FileSinkBacklog(sink, dir, byteBudget, options, clock, report, channels);
         backlog.recover();
         return backlog;

@@ -45,7 +45,7 @@ final class LedgerLog {
             read(dir.resolve(FILE + "." + i), visitor, false);
         }
         Path current = dir.resolve(FILE);
-        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        channel = OwnerOnlyFiles.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         size = read(current, visitor, true);
     }
@@ -97,7 +97,7 @@ final class LedgerLog {
     void append(DeliveryRecord record, Map<String, LedgerTotals> totals) throws IOException {
         if (!channel.isOpen()) {
             // A rotation that failed half-way: carry on in whatever file is current now.
-            channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = OwnerOnlyFiles.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             size = channel.size();
         }
@@ -138,7 +138,7 @@ final class LedgerLog {
             }
             Files.move(current, dir.resolve(FILE + ".1"), StandardCopyOption.REPLACE_EXISTING);
         }
-        channel = FileChannel.open(current, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        channel = OwnerOnlyFiles.open(current, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         size = 0;
         for (Map.Entry<String, LedgerTotals> entry : totals.entrySet()) {

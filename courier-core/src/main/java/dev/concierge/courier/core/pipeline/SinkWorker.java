@@ -337,7 +337,9 @@ final class SinkWorker implements Runnable {
         return any;
     }
 
-    private void settle(Batch batch, DeliveryOutcome outcome) {
+    private void settle(Batch batch, DeliveryOutcome answered) {
+        // Once, before anything logs, records or shows the detail: the destination may echo a secret back.
+        DeliveryOutcome outcome = sink.secrets().apply(answered);
         if (outcome instanceof DeliveryOutcome.Retry retry) {
             try {
                 backlog.requeue(batch);

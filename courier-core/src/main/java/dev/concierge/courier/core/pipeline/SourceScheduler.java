@@ -116,8 +116,10 @@ final class SourceScheduler {
             entry.stats.lastError.set(null);
         } catch (SourceException e) {
             entry.stats.failures.incrementAndGet();
-            entry.stats.lastError.set(e.getMessage());
-            log.warn("source {}: {}; trying again at the next interval", entry.name(), e.getMessage());
+            // The peer's text may echo what it was sent; hide the source's secrets before logging or showing it.
+            String message = entry.scheduled.source().secrets().apply(e.getMessage());
+            entry.stats.lastError.set(message);
+            log.warn("source {}: {}; trying again at the next interval", entry.name(), message);
         } catch (Throwable t) {
             // A bug in one source must not end its schedule.
             entry.stats.failures.incrementAndGet();

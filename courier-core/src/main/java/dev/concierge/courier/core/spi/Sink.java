@@ -32,6 +32,15 @@ public interface Sink extends AutoCloseable {
      */
     CompletionStage<DeliveryOutcome> send(Batch batch);
 
+    /**
+     * The secrets this sink sends to its destination (tokens, passwords, credential headers). The pipeline
+     * hides them in every outcome detail before it logs, records or shows it, since a destination may echo
+     * them back in an error body. None by default.
+     */
+    default SecretMask secrets() {
+        return SecretMask.none();
+    }
+
     /** Releases connections and threads. Called once, after the last outcome. */
     @Override
     default void close() {

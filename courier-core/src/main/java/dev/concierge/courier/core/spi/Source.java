@@ -19,6 +19,14 @@ public interface Source extends AutoCloseable {
      */
     void collect(Emitter out) throws SourceException;
 
+    /**
+     * The secrets this source sends to its peer (tokens). The pipeline hides them in a failed collect's
+     * message before it logs or shows it, since a peer may echo them back. None by default.
+     */
+    default SecretMask secrets() {
+        return SecretMask.none();
+    }
+
     /** Releases what the source holds (HTTP clients, files). Called once, after the last collect. */
     @Override
     default void close() {

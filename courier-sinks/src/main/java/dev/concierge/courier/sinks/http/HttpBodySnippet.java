@@ -17,6 +17,7 @@ final class HttpBodySnippet implements HttpResponse.BodySubscriber<String> {
     private final byte[] kept;
     private final CompletableFuture<String> body = new CompletableFuture<>();
     private int length;
+    private boolean cut;
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
 
@@ -46,6 +47,7 @@ final class HttpBodySnippet implements HttpResponse.BodySubscriber<String> {
             int n = Math.min(buffer.remaining(), kept.length - length);
             buffer.get(kept, length, n);
             length += n;
+            cut |= buffer.hasRemaining();
         }
     }
 
@@ -57,7 +59,13 @@ final class HttpBodySnippet implements HttpResponse.BodySubscriber<String> {
     @Override
     public void onComplete() {
         // A cut may split a UTF-8 sequence; this constructor replaces it with U+FFFD rather than failing.
+        // The completion publishes cut to whoever reads the body.
         body.complete(new String(kept, 0, length, StandardCharsets.UTF_8));
+    }
+
+    /** Whether the body was longer than what is kept; read after the body completed. */
+    boolean cut() {
+        return cut;
     }
 
     /** Stops reading; the client then closes the connection. */

@@ -3,6 +3,7 @@ package dev.concierge.courier.sinks.http;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.Sink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,6 +67,7 @@ public final class HttpSink implements Sink, CountsEvents {
     private final ExecutorService executor;
     private final HttpClient client;
     private final String endpoint;
+    private final SecretMask secrets;
     private final LongAdder nonFiniteSkipped = new LongAdder();
     private volatile boolean closed;
 
@@ -72,6 +76,7 @@ public final class HttpSink implements Sink, CountsEvents {
         this.encoder = HttpBodyEncoder.of(config.format());
         this.clock = clock;
         this.endpoint = config.endpoint();
+        this.secrets = secretsOf(config);
         SSLContext ssl = sslContext(config);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(2, task -> {
@@ -165,7 +170,8 @@ public final class HttpSink implements Sink, CountsEvents {
         exchange.whenComplete((response, failure) -> result.complete(failure != null
                 ? HttpOutcomes.ofFailure(failure)
                 : HttpOutcomes.ofResponse(response.statusCode(), response.headers().firstValue("Retry-After")
-                .orElse(null), response.body(), clock.instant(), body.written(), body.skipped())));
+                .orElse(null), maskedBody(response.body(), snippet.get()), clock.instant(), body.written(),
+                body.skipped())));
         // The client's request timeout ends when the headers arrive; this bounds the body as well.
         Duration deadline = config.connectTimeout().plus(config.readTimeout());
         CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
@@ -178,7 +184,38 @@ public final class HttpSink implements Sink, CountsEvents {
                 exchange.cancel(true);
             }
         });
-        return result.whenComplete((outcome, failure) -> log(batch, outcome));
+        return result.thenApply(secrets::apply).whenComplete((outcome, failure) -> log(batch, outcome));
+    }
+
+    /** The destination's body with what this sink sent it hidden: an error page may echo the request. */
+    private String maskedBody(String body, HttpBodySnippet snippet) {
+        return snippet != null && snippet.cut() ? secrets.applyToCut(body) : secrets.apply(body);
+    }
+
+    @Override
+    public SecretMask secrets() {
+        return secrets;
+    }
+
+    /**
+     * The credentials, the encoded {@code Authorization} value and the trust store password. Custom header values
+     * are not {@code Secret}s and stay out: masking a short one ({@code 1}, {@code json}) would mangle the
+     * status and the body around it.
+     */
+    private static SecretMask secretsOf(HttpSinkConfig config) {
+        List<String> texts = new ArrayList<>();
+        SecretMask mask = SecretMask.none();
+        if (config.auth() instanceof HttpAuth.Bearer bearer) {
+            mask = SecretMask.of(bearer.token());
+        } else if (config.auth() instanceof HttpAuth.Basic basic) {
+            mask = SecretMask.of(basic.password());
+            String header = basic.authorizationHeader();
+            texts.add(header.substring(header.indexOf(' ') + 1));
+        }
+        if (config.trustStore() != null) {
+            mask = mask.and(SecretMask.of(config.trustStore().password()));
+        }
+        return mask.and(SecretMask.ofTexts(texts));
     }
 
     private HttpRequest request(byte[] body) {

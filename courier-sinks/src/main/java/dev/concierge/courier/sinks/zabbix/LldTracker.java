@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.concierge.courier.core.ledger.OwnerOnlyFiles;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.LldJson;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
@@ -317,8 +318,8 @@ final class LldTracker {
         }
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(temp, bytes.toByteArray());
+            OwnerOnlyFiles.createDirectories(file.toAbsolutePath().getParent());
+            OwnerOnlyFiles.write(temp, bytes.toByteArray());
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -12,6 +12,7 @@ import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.LldDiscoverable;
 import dev.concierge.courier.core.spi.LldRow;
 import dev.concierge.courier.core.spi.LldRows;
+import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import java.net.URI;
@@ -110,6 +111,12 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The ACL token it sends to the agent, hidden wherever a failure's text is logged or shown. */
+    @Override
+    public SecretMask secrets() {
+        return SecretMask.of(config.token());
     }
 
     /** A source with the built-in scrape types, stamping samples from the UTC system clock. */

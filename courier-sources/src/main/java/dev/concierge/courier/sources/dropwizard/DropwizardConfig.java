@@ -5,6 +5,7 @@ import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
 
     /** Where documents come from: the URL or the file path, as error messages name it. */
     public String location() {
-        return url != null ? url.toString() : file.toString();
+        return url != null ? RedactedUrl.of(url) : file.toString();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.concierge.courier.sources.fetch;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.core.spi.SourceException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -49,6 +50,8 @@ import java.util.zip.GZIPInputStream;
 public final class HttpFetcher implements DocumentFetcher {
     private final HttpClient client;
     private final URI url;
+    /** The URL as messages show it: query values such as {@code ?token=} masked. */
+    private final String shownUrl;
     private final Duration timeout;
     private final long maxBytes;
     private final HttpRequest request;
@@ -88,6 +91,7 @@ public final class HttpFetcher implements DocumentFetcher {
     public HttpFetcher(HttpClient client, URI url, Duration timeout, long maxBytes, String accept, boolean acceptGzip) {
         this.client = Objects.requireNonNull(client, "client");
         this.url = Objects.requireNonNull(url, "url");
+        this.shownUrl = RedactedUrl.of(url);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.maxBytes = maxBytes;
         checkArguments(url, timeout, maxBytes);
@@ -104,7 +108,7 @@ public final class HttpFetcher implements DocumentFetcher {
     private static void checkArguments(URI url, Duration timeout, long maxBytes) {
         String scheme = url.getScheme();
         if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException("url: " + url + " (expected: an http or https URL)");
+            throw new IllegalArgumentException("url: " + RedactedUrl.of(url) + " (expected: an http or https URL)");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: " + DurationSyntax.format(timeout) + " (expected: > 0)");
@@ -116,7 +120,7 @@ public final class HttpFetcher implements DocumentFetcher {
 
     @Override
     public String location() {
-        return url.toString();
+        return shownUrl;
     }
 
     @Override
@@ -137,11 +141,11 @@ public final class HttpFetcher implements DocumentFetcher {
             response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true);
-            throw new SourceException(url + ": timed out after " + DurationSyntax.format(timeout), e);
+            throw new SourceException(shownUrl + ": timed out after " + DurationSyntax.format(timeout), e);
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
-            throw new SourceException(url + ": interrupted", e);
+            throw new SourceException(shownUrl + ": interrupted", e);
         } catch (ExecutionException | CancellationException e) {
             throw failure(e);
         }
@@ -153,7 +157,7 @@ public final class HttpFetcher implements DocumentFetcher {
         if (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip")) {
             return new FetchedDocument(gunzip(response.body()), contentType);
         }
-        throw new SourceException(url + ": Content-Encoding " + encoding + " (expected: gzip or none)");
+        throw new SourceException(shownUrl + ": Content-Encoding " + encoding + " (expected: gzip or none)");
     }
 
     /** Inflates at most the cap plus one byte, so a body that inflates beyond the cap costs no more. */
@@ -161,14 +165,14 @@ public final class HttpFetcher implements DocumentFetcher {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
             byte[] body = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
             if (body.length > maxBytes) {
-                throw new SourceException(url + ": body exceeds " + ByteSize.format(maxBytes)
+                throw new SourceException(shownUrl + ": body exceeds " + ByteSize.format(maxBytes)
                         + " cap after gzip decompression (" + compressed.length + " bytes compressed)");
             }
             return body;
         } catch (EOFException e) {
-            throw new SourceException(url + ": gzip body is truncated", e);
+            throw new SourceException(shownUrl + ": gzip body is truncated", e);
         } catch (IOException e) {
-            throw new SourceException(url + ": gzip body is corrupt: " + e.getMessage(), e);
+            throw new SourceException(shownUrl + ": gzip body is corrupt: " + e.getMessage(), e);
         }
     }
 
@@ -204,11 +208,11 @@ public final class HttpFetcher implements DocumentFetcher {
         } else {
             what = cause.toString();
         }
-        return new SourceException(url + ": " + what, cause);
+        return new SourceException(shownUrl + ": " + what, cause);
     }
 
     @Override
     public String toString() {
-        return "HttpFetcher[" + url + ", timeout " + DurationSyntax.format(timeout) + ", cap " + ByteSize.format(maxBytes) + "]";
+        return "HttpFetcher[" + shownUrl + ", timeout " + DurationSyntax.format(timeout) + ", cap " + ByteSize.format(maxBytes) + "]";
     }
 }

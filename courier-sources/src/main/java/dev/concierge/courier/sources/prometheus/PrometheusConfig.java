@@ -5,6 +5,7 @@ import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -77,7 +78,7 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
 
     @Override
     public String toString() {
-        return "prometheus source " + name + ": " + url + " every " + ScrapeSettings.format(interval)
+        return "prometheus source " + name + ": " + RedactedUrl.of(url) + " every " + ScrapeSettings.format(interval)
                 + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
     }
 

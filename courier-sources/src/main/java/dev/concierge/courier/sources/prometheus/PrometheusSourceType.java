@@ -3,6 +3,7 @@ package dev.concierge.courier.sources.prometheus;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
@@ -40,7 +41,7 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
 
     @Override
     public String summary(PrometheusConfig config) {
-        return config.url() + " every " + config.interval();
+        return RedactedUrl.of(config.url()) + " every " + config.interval();
     }
 
     @Override

@@ -92,6 +92,14 @@ class ConsulSourceTest {
                 ConsulConfig.InstanceHost.NODE, ConsulConfig.Scrape.defaults(), register);
     }
 
+    @Test
+    void declaresItsTokenSoThePipelineHidesItInAFailuresText() {
+        ConsulSource source = create(config(Secret.of("acl-7c1e-token"), null));
+
+        assertThat(source.secrets().apply("403: ACL not found for acl-7c1e-token")).isEqualTo("403: ACL not found for ******");
+        assertThat(create(config(null, null)).secrets().isEmpty()).isTrue();
+    }
+
     private ConsulSource create(ConsulConfig config) {
         return open(ConsulSource.create(config, ScrapeTargets.builtIn(), Clock.systemUTC()));
     }
