@@ -215,7 +215,8 @@ public final class Courier implements AutoCloseable {
             try {
                 courier.admin = AdminServer.create(config.admin(), pipeline, courier.metrics, courier::isReady, clock);
             } catch (RuntimeException e) {
-                pipeline.stop(Duration.ZERO);
+                // Never started, so nothing is owed: the stop ends as soon as the sinks and sources are closed.
+                pipeline.stop(config.shutdownDeadline());
                 courier.metrics.close();
                 throw e;
             }

@@ -7,7 +7,10 @@ import dev.concierge.courier.app.admin.AdminConfig;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.Sink;
+import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.core.testing.ListSource;
 import dev.concierge.courier.core.testing.Samples;
 import java.nio.file.Path;
@@ -68,12 +71,41 @@ class CourierStopDeadlineTest {
         }
     }
 
+    /** Offers its samples once; its close blocks until its thread is interrupted. */
+    private static final class WedgedSource implements Source {
+        final CountDownLatch closeStarted = new CountDownLatch(1);
+        private final CountDownLatch never = new CountDownLatch(1);
+        private final ListSource samples = new ListSource("app", run -> run == 0 ? Samples.counters("x", 10)
+                : List.of());
+
+        @Override
+        public String name() {
+            return samples.name();
+        }
+
+        @Override
+        public void collect(Emitter out) throws SourceException {
+            samples.collect(out);
+        }
+
+        @Override
+        public void close() {
+            closeStarted.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Test
-    void aSinkThatNeverAnswersNorClosesStillLetsTheStopEndWithinTheDeadline() throws Exception {
+    void aSinkThatNeverAnswersNorClosesAndASourceThatNeverClosesStillLetTheStopEndWithinTheDeadline()
+            throws Exception {
         WedgedSink sink = new WedgedSink();
+        WedgedSource source = new WedgedSource();
         CourierConfig config = new CourierConfig(dataDir, 1024, 1 << 20, DEADLINE,
-                List.of(GivenPlugins.source("app", Duration.ofHours(1),
-                        () -> new ListSource("app", run -> run == 0 ? Samples.counters("x", 10) : List.of()))),
+                List.of(GivenPlugins.source("app", Duration.ofHours(1), () -> source)),
                 List.of(GivenPlugins.sink(sink, failures -> Duration.ofMillis(50), 1 << 20)),
                 AdminConfig.loopback(0));
         Courier courier = Courier.start(config, new InMemoryDeliveryLedger(Clock.systemUTC(), 1000),
@@ -93,6 +125,7 @@ class CourierStopDeadlineTest {
 
         assertThat(stopper.isAlive()).as("the stop is still running well past its deadline").isFalse();
         assertThat(sink.closeStarted.await(0, TimeUnit.SECONDS)).as("the sink was closed").isTrue();
+        assertThat(source.closeStarted.await(0, TimeUnit.SECONDS)).as("the source was closed").isTrue();
         assertThat(Duration.ofNanos(stopNanos[0])).isLessThanOrEqualTo(DEADLINE.plus(MARGIN));
     }
 }

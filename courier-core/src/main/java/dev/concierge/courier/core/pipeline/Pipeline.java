@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #stop} shuts down in this order, always, and every step is over by the one deadline it is given:
  * <ol>
  *   <li>stop the sources: no new collect starts; each is closed once its running collect has ended (they get
- *       half the deadline for that);</li>
+ *       half the deadline for that, closing included; a source still closing then is left behind);</li>
  *   <li>drain the ring into every sink's backlog;</li>
  *   <li>send what is owed until every backlog is empty or the sends' share of the deadline passes;</li>
  *   <li>close the sinks, each on its own thread, interrupted if it is still closing when the sinks' share
