@@ -17,6 +17,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -128,8 +129,16 @@ public final class AdminServer implements AutoCloseable {
     /** Stops listening, closes open connections and ends the event loop. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(1));
+    }
+
+    /** Stops listening and ends its thread, waiting at most {@code within} for that. */
+    public void close(Duration within) {
+        long doneNanos = System.nanoTime() + within.toNanos();
         handler.close();
-        channel.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        channel.close().awaitUninterruptibly(Math.max(0,
+                TimeUnit.NANOSECONDS.toMillis(doneNanos - System.nanoTime())));
+        long leftMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(doneNanos - System.nanoTime()));
+        group.shutdownGracefully(0, leftMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(leftMillis);
     }
 }

@@ -215,7 +215,8 @@ public final class Courier implements AutoCloseable {
             try {
                 courier.admin = AdminServer.create(config.admin(), pipeline, courier.metrics, courier::isReady, clock);
             } catch (RuntimeException e) {
-                pipeline.stop(Duration.ZERO);
+                // Never started, so nothing is owed: the stop ends as soon as the sinks and sources are closed.
+                pipeline.stop(config.shutdownDeadline());
                 courier.metrics.close();
                 throw e;
             }
@@ -312,8 +313,8 @@ public final class Courier implements AutoCloseable {
     }
 
     /**
-     * Stops in the pipeline's fixed order, within the configured shutdown deadline, then closes the admin
-     * endpoint.
+     * Stops in the pipeline's fixed order, then closes the admin endpoint, all of it within the configured
+     * shutdown deadline (the pipeline gets the deadline less {@link Pipeline#shareKept} for the endpoint).
      */
     @Override
     public synchronized void close() {
@@ -322,10 +323,13 @@ public final class Courier implements AutoCloseable {
         }
         closed = true;
         ready = false;
-        log.info("courier stopping (deadline {})", config.shutdownDeadline());
-        pipeline.stop(config.shutdownDeadline());
+        Duration deadline = config.shutdownDeadline();
+        long doneNanos = System.nanoTime() + deadline.toNanos();
+        log.info("courier stopping (deadline {})", deadline);
+        // The admin endpoint answers until the pipeline has stopped, then closes in what the deadline has left.
+        pipeline.stop(admin == null ? deadline : deadline.minus(Pipeline.shareKept(deadline)));
         if (admin != null) {
-            admin.close();
+            admin.close(Duration.ofNanos(Math.max(0, doneNanos - System.nanoTime())));
         }
         if (metrics != null) {
             metrics.close();

@@ -18,14 +18,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Sources, the ring and sinks, wired and run: one scheduler for the sources, one thread per sink.
  *
- * <p>{@link #stop} shuts down in this order, always:
+ * <p>{@link #stop} shuts down in this order, always, and every step is over by the one deadline it is given:
  * <ol>
  *   <li>stop the sources: no new collect starts; each is closed once its running collect has ended (they get
- *       half the deadline for that);</li>
+ *       half the deadline for that, closing included; a source still closing then is left behind);</li>
  *   <li>drain the ring into every sink's backlog;</li>
- *   <li>send what is owed until every backlog is empty or the deadline passes;</li>
- *   <li>close the sinks;</li>
- *   <li>sync and close the ledger (it keeps, or records as dropped, what could not be sent).</li>
+ *   <li>send what is owed until every backlog is empty or the sends' share of the deadline passes;</li>
+ *   <li>close the sinks, each on its own thread, interrupted if it is still closing when the sinks' share
+ *       ends;</li>
+ *   <li>sync and close the ledger (it keeps, or records as dropped, what could not be sent): the fsync cannot
+ *       be cut short, so a share of the deadline is kept for it ({@link #shareKept}).</li>
  * </ol>
  *
  * <p>Sources and sinks may be added and removed while it runs ({@link #addSource}, {@link #removeSource},
@@ -36,6 +38,7 @@ public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     /** The shutdown deadline a container's stop timeout (10 s by default in Docker) leaves room for. */
     public static final Duration DEFAULT_STOP_DEADLINE = Duration.ofSeconds(5);
+    private static final Duration SHARE_KEPT_MAX = Duration.ofMillis(250);
 
     private final SampleRing ring;
     private final DeliveryLedger ledger;
@@ -164,8 +167,12 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Stops in the order written on this class, taking at most about {@code deadline}. */
+    /**
+     * Stops in the order written on this class, all of it within {@code deadline} (give or take the
+     * scheduling of the threads it interrupts, and a final fsync slower than {@link #shareKept}).
+     */
     public void stop(Duration deadline) {
+        long startNanos = System.nanoTime();
         List<RunningSink> running;
         synchronized (this) {
             if (stopped) {
@@ -175,36 +182,78 @@ public final class Pipeline implements AutoCloseable {
             running = new ArrayList<>(sinks.values());
             sinks.clear();
         }
-        long deadlineNanos = System.nanoTime() + deadline.toNanos();
-        scheduler.stop(Math.max(1, deadline.toMillis() / 2));
-        stopSinks(running, deadlineNanos);
+        long deadlineNanos = startNanos + deadline.toNanos();
+        long sinksDoneNanos = deadlineNanos - shareKept(deadline).toNanos();
+        long sourcesDoneNanos = Math.min(startNanos + deadline.toNanos() / 2, sinksDoneNanos);
+        scheduler.stop(Math.max(1, TimeUnit.NANOSECONDS.toMillis(sourcesDoneNanos - System.nanoTime())));
+        stopSinks(running, sinksDoneNanos);
         ledger.sync();
         ledger.close();
     }
 
-    private void stopSinks(List<RunningSink> running, long deadlineNanos) {
+    /**
+     * What a step of the stop keeps of {@code span} for the step after it: a tenth, at most 250 ms. It is
+     * what the ledger's final sync and close get (an fsync of the last records takes milliseconds on a
+     * healthy disk), and what closing the sinks gets after their sends.
+     */
+    public static Duration shareKept(Duration span) {
+        Duration tenth = span.dividedBy(10);
+        return tenth.compareTo(SHARE_KEPT_MAX) < 0 ? tenth : SHARE_KEPT_MAX;
+    }
+
+    /**
+     * Stops {@code running} by {@code doneNanos} ({@link System#nanoTime()}): the workers send until the
+     * closing share begins ({@link #shareKept} of what remains, the same proportion), then each sink is
+     * stopped and closed on a thread of its own so that one wedged sink holds back neither the others nor the
+     * stop; whatever is still running at {@code doneNanos} is interrupted and left behind.
+     */
+    private void stopSinks(List<RunningSink> running, long doneNanos) {
+        long sendsDoneNanos = doneNanos - shareKept(Duration.ofNanos(Math.max(0, doneNanos - System.nanoTime())))
+                .toNanos();
         for (RunningSink sink : running) {
-            sink.worker().drainAndStop(deadlineNanos);
+            sink.worker().drainAndStop(sendsDoneNanos);
         }
+        List<Thread> stoppers = new ArrayList<>(running.size());
         for (RunningSink sink : running) {
-            if (sink.thread().isAlive()) {
-                try {
-                    // The worker honours the deadline itself; the extra second covers an outcome being settled.
-                    sink.thread().join(Math.max(1,
-                            TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) + 1000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (sink.thread().isAlive()) {
-                    log.warn("{} did not stop in time; closing its sink anyway", sink.thread().getName());
-                }
+            Thread stopper = new Thread(() -> stopSink(sink, doneNanos), "courier-stop-" + sink.spec().sink().name());
+            stopper.setDaemon(true);
+            stopper.start();
+            stoppers.add(stopper);
+        }
+        for (Thread stopper : stoppers) {
+            joinUntil(stopper, doneNanos);
+            if (stopper.isAlive()) {
+                log.warn("{}: the sink has not closed by the shutdown deadline; leaving it behind",
+                        stopper.getName());
+                stopper.interrupt();
             }
-            sink.reader().close();
-            try {
-                sink.spec().sink().close();
-            } catch (Exception e) {
-                log.warn("sink {}: close failed; going on with the shutdown", sink.spec().sink().name(), e);
-            }
+        }
+    }
+
+    private static void stopSink(RunningSink sink, long doneNanos) {
+        joinUntil(sink.thread(), doneNanos);
+        if (sink.thread().isAlive()) {
+            log.warn("{} did not stop in time; interrupting it and closing its sink anyway", sink.thread().getName());
+            sink.thread().interrupt();
+        }
+        sink.reader().close();
+        try {
+            sink.spec().sink().close();
+        } catch (Exception e) {
+            log.warn("sink {}: close failed; going on with the shutdown", sink.spec().sink().name(), e);
+        }
+    }
+
+    /** Waits for {@code thread} to end, at most until {@code doneNanos}; an interrupt ends the wait. */
+    private static void joinUntil(Thread thread, long doneNanos) {
+        long left = doneNanos - System.nanoTime();
+        if (left <= 0 || !thread.isAlive()) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -159,7 +159,10 @@ final class SourceScheduler {
         return true;
     }
 
-    /** Stops ticking, waits for running collects at most {@code timeoutMillis}, and closes every source. */
+    /**
+     * Stops ticking, waits for running collects and closes every source, all of it within
+     * {@code timeoutMillis}; a source still closing then is interrupted and left behind.
+     */
     void stop(long timeoutMillis) {
         List<Entry> all;
         synchronized (this) {
@@ -195,6 +198,26 @@ final class SourceScheduler {
                 log.warn("source {}: collect still running at stop; closing it anyway", entry.name());
             }
         }
+        // Closed on a thread of its own, so a close that never returns cannot hold the stop past its deadline.
+        Thread closer = new Thread(() -> close(entry), "courier-close-source-" + entry.name());
+        closer.setDaemon(true);
+        closer.start();
+        long left = deadlineNanos - System.nanoTime();
+        try {
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(closer, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            log.warn("source {}: not closed by the stop deadline; interrupting its close and leaving it behind",
+                    entry.name());
+            closer.interrupt();
+        }
+    }
+
+    private static void close(Entry entry) {
         try {
             entry.scheduled.source().close();
         } catch (Exception e) {
