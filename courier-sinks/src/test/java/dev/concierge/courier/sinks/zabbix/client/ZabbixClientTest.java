@@ -121,7 +121,8 @@ class ZabbixClientTest {
     @Test
     void requestsBeyondTheConnectionSlotsWaitForOneToFreeUp() throws IOException {
         // Held requests free their slot only at the read timeout; with one event loop thread, a later request's
-        // completion is recorded strictly after the completion that let it start.
+        // completion is recorded strictly after the completion that let it start. The second hold may time out
+        // after a request the first one let in has been answered, so only the first completion is certain.
         Function<String, byte[]> script = json -> json.contains("\"hold\"") ? ScriptedTrapper.HOLD
                 : ScriptedTrapper.success(1, 0, 1);
         List<String> completed = new CopyOnWriteArrayList<>();
@@ -134,7 +135,7 @@ class ZabbixClientTest {
             }
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
 
-            assertThat(completed).startsWith("hold", "hold").containsExactlyInAnyOrder("hold", "hold", "a", "b", "c");
+            assertThat(completed).startsWith("hold").containsExactlyInAnyOrder("hold", "hold", "a", "b", "c");
             assertThat(sent.subList(2, 5)).allSatisfy(f -> assertThat(f.join().answered()).isTrue());
             assertThat(trapper.requests()).hasSize(5);
         }
