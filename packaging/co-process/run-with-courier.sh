@@ -24,7 +24,9 @@ courier_pid=$!
 "$@" </dev/null &
 app_pid=$!
 
+stopping=""
 forward() {
+  stopping="$1"
   kill "-$1" "$app_pid" 2>/dev/null
   kill "-$1" "$courier_pid" 2>/dev/null
 }
@@ -38,7 +40,8 @@ while kill -0 "$app_pid" 2>/dev/null; do
   wait "$app_pid"
   app_status=$?
 done
-kill -TERM "$courier_pid" 2>/dev/null
+# A forwarded SIGTERM or SIGINT is already stopping the courier; a second signal would only race with it.
+[[ -n "$stopping" ]] || kill -TERM "$courier_pid" 2>/dev/null
 while kill -0 "$courier_pid" 2>/dev/null; do
   wait "$courier_pid"
 done
