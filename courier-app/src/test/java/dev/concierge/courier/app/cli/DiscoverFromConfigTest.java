@@ -2,10 +2,8 @@ package dev.concierge.courier.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.concierge.courier.app.testing.ExpositionServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -30,24 +28,16 @@ class DiscoverFromConfigTest {
     @TempDir
     Path dir;
 
-    private HttpServer exporter;
+    private ExpositionServer exporter;
 
     @BeforeEach
     void startExporter() throws IOException {
-        exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        exporter.createContext("/metrics", exchange -> {
-            byte[] body = EXPOSITION.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        exporter.start();
+        exporter = ExpositionServer.serving(EXPOSITION);
     }
 
     @AfterEach
     void stopExporter() {
-        exporter.stop(0);
+        exporter.close();
     }
 
     private Path config(String rules) throws IOException {
@@ -64,7 +54,7 @@ class DiscoverFromConfigTest {
                     file: %s
                 sinks:
                   - {name: spool, type: file, path: %s, fsync: none}
-                """.formatted(dir.resolve("state"), exporter.getAddress().getPort(), rules.indent(4).stripTrailing(),
+                """.formatted(dir.resolve("state"), exporter.port(), rules.indent(4).stripTrailing(),
                 dir.resolve("absent.json"), dir.resolve("spool.txt")));
     }
 
@@ -109,7 +99,7 @@ class DiscoverFromConfigTest {
                     exclude: ['node_load5']
                     rename: [{match: 'node_(.*)', replace: 'node.$1'}]
                   - {name: others, type: file, path: %3$s, sources: [other]}
-                """.formatted(dir.resolve("state"), exporter.getAddress().getPort(), dir.resolve("spool.txt")));
+                """.formatted(dir.resolve("state"), exporter.port(), dir.resolve("spool.txt")));
 
         CommandOutput sink = CommandOutput.run("discover", "-c", config.toString(), "--source", "node",
                 "--sink", "zabbix");

@@ -6,7 +6,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.json.MetricsModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import dev.concierge.courier.app.testing.ExpositionServer;
 import dev.concierge.courier.app.wiring.PluginCatalog;
 import dev.concierge.courier.app.wiring.SourceDefinition;
 import dev.concierge.courier.core.settings.Settings;
@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,22 +54,14 @@ class TestCommandTest {
     @TempDir
     Path dir;
 
-    private HttpServer exporter;
+    private ExpositionServer exporter;
     private ServerSocketChannel zabbix;
     private ServerSocketChannel carbon;
     private ServerSocketChannel ingest;
 
     @BeforeEach
     void startPeers() throws IOException {
-        exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        exporter.createContext("/metrics", exchange -> {
-            byte[] body = EXPOSITION.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        exporter.start();
+        exporter = ExpositionServer.serving(EXPOSITION);
         zabbix = listening();
         carbon = listening();
         ingest = listening();
@@ -93,7 +84,7 @@ class TestCommandTest {
 
     @AfterEach
     void stopPeers() throws IOException {
-        exporter.stop(0);
+        exporter.close();
         zabbix.close();
         carbon.close();
         ingest.close();
@@ -146,7 +137,7 @@ class TestCommandTest {
                     type: file
                     path: %1$s/spool/zabbix.txt
                     host: spool-host
-                """.formatted(dir, appFile, exporter.getAddress().getPort(), port(zabbix), port(carbon), port(ingest));
+                """.formatted(dir, appFile, exporter.port(), port(zabbix), port(carbon), port(ingest));
         return Files.writeString(dir.resolve("courier.yaml"), yaml);
     }
 
@@ -274,7 +265,7 @@ class TestCommandTest {
                     type: file
                     path: %1$s/spool/quiet.txt
                     exclude: ['node_load*']
-                """.formatted(dir, exporter.getAddress().getPort()));
+                """.formatted(dir, exporter.port()));
 
         CommandOutput result = testWith(config);
 
@@ -431,7 +422,7 @@ class TestCommandTest {
                 sinks:
                   - name: blackbox
                     type: opaque
-                """.formatted(dir, exporter.getAddress().getPort()));
+                """.formatted(dir, exporter.port()));
         PluginCatalog catalog = PluginCatalog.of(List.of(new PrometheusSourceType()), List.of(new OpaqueSinkType()));
 
         CommandOutput result = CommandOutput.runCommand(new TestCommand(TestCommandTest::sourceAtFixedTime,

@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.concierge.courier.app.config.ConfigException;
 import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.app.testing.ExpositionServer;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,24 +50,16 @@ class ProcessingRulesTest {
 
     @TempDir
     Path dir;
-    private HttpServer exporter;
+    private ExpositionServer exporter;
 
     @BeforeEach
     void startExporter() throws IOException {
-        exporter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        exporter.createContext("/metrics", exchange -> {
-            byte[] body = EXPOSITION.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        exporter.start();
+        exporter = ExpositionServer.serving(EXPOSITION);
     }
 
     @AfterEach
     void stopExporter() {
-        exporter.stop(0);
+        exporter.close();
     }
 
     private Path write(String yaml) throws IOException {
@@ -103,7 +93,7 @@ class ProcessingRulesTest {
                     rename:
                       - {match: 'node_(.*)', replace: 'node.$1'}
                     labels: {drop: [instance, node], add: {env: prod}}
-                """.formatted(dir.resolve("data"), exporter.getAddress().getPort(), values));
+                """.formatted(dir.resolve("data"), exporter.port(), values));
 
         CourierConfig config = CourierConfig.load(new YamlConfigParser(Map.of()), file);
         assertThat(config.summary()).contains("exclude [go_*]; 2 metric_relabel_configs")

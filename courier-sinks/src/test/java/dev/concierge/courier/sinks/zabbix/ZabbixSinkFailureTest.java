@@ -8,7 +8,7 @@ import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
-import dev.concierge.courier.sinks.CapturedStderr;
+import dev.concierge.courier.core.testing.CapturedStderr;
 import dev.concierge.courier.sinks.zabbix.client.ScriptedTrapper;
 import java.io.IOException;
 import java.net.InetAddress;

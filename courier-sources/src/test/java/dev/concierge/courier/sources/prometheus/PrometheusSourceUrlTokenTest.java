@@ -9,7 +9,7 @@ import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.ScheduledSource;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.SourceException;
-import dev.concierge.courier.sources.CapturedStderr;
+import dev.concierge.courier.core.testing.CapturedStderr;
 import dev.concierge.courier.sources.LoopbackHttpServer;
 import java.net.URI;
 import java.time.Clock;
