@@ -62,17 +62,6 @@ class FileDeliveryLedgerTest {
         return samples;
     }
 
-    /** Takes and settles everything waiting; returns it in the order it came. */
-    private static List<Sample> drain(FileSinkBacklog backlog) {
-        List<Sample> all = new ArrayList<>();
-        Batch batch;
-        while ((batch = backlog.takeBatch(1000)) != null) {
-            all.addAll(batch.samples());
-            backlog.settle(batch);
-        }
-        return all;
-    }
-
     private List<Path> segments(String sink) throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve(sink))) {
             return files.filter(p -> p.toString().endsWith(FileSinkBacklog.SEGMENT_SUFFIX)).sorted().toList();
@@ -98,7 +87,7 @@ class FileDeliveryLedgerTest {
 
         assertThat(inFlight.samples()).isEqualTo(samples.subList(0, 10));
         assertThat(reopened.pendingSamples()).isEqualTo(301);
-        assertThat(drain(reopened)).isEqualTo(samples);
+        assertThat(Backlogs.drain(reopened)).isEqualTo(samples);
         assertThat(evicted).isEmpty();
         assertThat(dropped()).isEmpty();
     }
@@ -118,7 +107,7 @@ class FileDeliveryLedgerTest {
 
         ledger.close();
         FileSinkBacklog reopened = open("zabbix");
-        assertThat(drain(reopened)).as("the second batch never settled; the third cannot count yet")
+        assertThat(Backlogs.drain(reopened)).as("the second batch never settled; the third cannot count yet")
                 .isEqualTo(samples.subList(10, 30));
         assertThat(reopened.cursor()).isEqualTo(30);
 
@@ -138,7 +127,7 @@ class FileDeliveryLedgerTest {
         FileSinkBacklog reopened = open("zabbix");
 
         assertThat(reopened.pendingSamples()).isEqualTo(50);
-        assertThat(drain(reopened)).isEqualTo(samples.subList(150, 200));
+        assertThat(Backlogs.drain(reopened)).isEqualTo(samples.subList(150, 200));
         reopened.sync();
         assertThat(segments("zabbix")).as("settled segments are deleted once the cursor is durable").hasSize(1);
         ledger.close();
@@ -163,7 +152,7 @@ class FileDeliveryLedgerTest {
             assertThat(r.dropped()).isEqualTo(1);
             assertThat(r.detail()).contains("cut ").contains(last.getFileName().toString()).contains("bytes");
         });
-        assertThat(drain(reopened)).isEqualTo(samples.subList(0, 99));
+        assertThat(Backlogs.drain(reopened)).isEqualTo(samples.subList(0, 99));
         ledger.close();
         open("zabbix");
         assertThat(dropped()).as("the cut is reported once").hasSize(1);
@@ -187,10 +176,10 @@ class FileDeliveryLedgerTest {
             assertThat(r.newestSample()).isEqualTo(samples.get(9).timestamp());
         });
         assertThat(Files.size(segment)).isEqualTo(offsets[5]);
-        assertThat(drain(reopened)).isEqualTo(samples.subList(0, 5));
+        assertThat(Backlogs.drain(reopened)).isEqualTo(samples.subList(0, 5));
         Sample next = Samples.counter("after", 1, 1_800_000_000L);
         reopened.append(next, evicted::add);
-        assertThat(drain(reopened)).containsExactly(next);
+        assertThat(Backlogs.drain(reopened)).containsExactly(next);
     }
 
     @Test
@@ -206,7 +195,7 @@ class FileDeliveryLedgerTest {
         FileSinkBacklog reopened = open("zabbix");
 
         assertThat(temp).doesNotExist();
-        assertThat(drain(reopened)).isEqualTo(samples.subList(5, 20));
+        assertThat(Backlogs.drain(reopened)).isEqualTo(samples.subList(5, 20));
         assertThat(dropped()).isEmpty();
     }
 
@@ -216,7 +205,7 @@ class FileDeliveryLedgerTest {
         appendCounters(backlog, 200);
         Path oldest = segments("zabbix").get(0);
         byte[] saved = Files.readAllBytes(oldest);
-        drain(backlog);
+        Backlogs.drain(backlog);
         backlog.sync();
         assertThat(oldest).doesNotExist();
         ledger.close();
@@ -244,7 +233,7 @@ class FileDeliveryLedgerTest {
             assertThat(r.dropped()).isEqualTo(secondBase - 1);
             assertThat(r.detail()).contains("missing");
         });
-        assertThat(drain(reopened)).isEqualTo(samples.subList((int) secondBase, 200));
+        assertThat(Backlogs.drain(reopened)).isEqualTo(samples.subList((int) secondBase, 200));
         assertThat(reopened.cursor()).isEqualTo(200);
     }
 
@@ -270,8 +259,8 @@ class FileDeliveryLedgerTest {
         assertThat(evicted.get(0).oldestSample()).isEqualTo(samples.get(0).timestamp());
         assertThat(evicted.get(14).newestSample()).isEqualTo(samples.get(14).timestamp());
         assertThat(small.pendingBytes()).isEqualTo(10L * frame);
-        assertThat(drain(small)).isEqualTo(samples.subList(15, 25));
-        assertThat(drain(other)).isEqualTo(otherSamples);
+        assertThat(Backlogs.drain(small)).isEqualTo(samples.subList(15, 25));
+        assertThat(Backlogs.drain(other)).isEqualTo(otherSamples);
     }
 
     @Test
@@ -285,7 +274,7 @@ class FileDeliveryLedgerTest {
 
         assertThat(evicted.stream().mapToInt(DeliveryRecord::dropped).sum()).isEqualTo(500);
         assertThat(backlog.samplesInMemory()).isLessThanOrEqualTo(20);
-        assertThat(drain(backlog)).isEqualTo(samples.subList(500, 2000));
+        assertThat(Backlogs.drain(backlog)).isEqualTo(samples.subList(500, 2000));
     }
 
     @Test

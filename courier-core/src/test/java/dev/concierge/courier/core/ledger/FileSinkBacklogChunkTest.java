@@ -47,17 +47,6 @@ class FileSinkBacklogChunkTest {
         backlog.appendAll(chunk, samples.size(), records::add);
     }
 
-    /** Takes and settles everything waiting; returns it in the order it came. */
-    private static List<Sample> drain(FileSinkBacklog backlog) {
-        List<Sample> all = new ArrayList<>();
-        Batch batch;
-        while ((batch = backlog.takeBatch(1000)) != null) {
-            all.addAll(batch.samples());
-            backlog.settle(batch);
-        }
-        return all;
-    }
-
     /** What a backlog opened on the same files (as after a kill) owes, taken without settling it. */
     private List<Sample> owedOnDisk(Path in, FileDeliveryLedger.Options options) throws IOException {
         FileSinkBacklog reopened = open(in, options);
@@ -119,7 +108,7 @@ class FileSinkBacklogChunkTest {
         assertThat(segments).hasSizeGreaterThan(2).isEqualTo(segmentSizes(single));
         assertThat(disk.writes).isEqualTo(segments.size() + 1);
         assertThat(owedOnDisk(chunked, SMALL_SEGMENTS)).isEqualTo(samples);
-        assertThat(drain(backlog)).isEqualTo(samples);
+        assertThat(Backlogs.drain(backlog)).isEqualTo(samples);
         assertThat(records).isEmpty();
     }
 
@@ -141,7 +130,7 @@ class FileSinkBacklogChunkTest {
         samples.remove(huge);
         assertThat(backlog.pendingSamples()).isEqualTo(6);
         assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples);
-        assertThat(drain(backlog)).isEqualTo(samples);
+        assertThat(Backlogs.drain(backlog)).isEqualTo(samples);
     }
 
     @Test
@@ -163,7 +152,7 @@ class FileSinkBacklogChunkTest {
         backlog.sync();
 
         assertThat(owedOnDisk(dir, FileDeliveryLedger.Options.defaults())).isEqualTo(samples);
-        assertThat(drain(backlog)).isEqualTo(samples);
+        assertThat(Backlogs.drain(backlog)).isEqualTo(samples);
         assertThat(records).isEmpty();
     }
 }

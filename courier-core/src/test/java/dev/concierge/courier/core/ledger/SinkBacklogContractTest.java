@@ -40,17 +40,6 @@ abstract class SinkBacklogContractTest {
         return samples;
     }
 
-    /** Takes and settles everything waiting; returns it in the order it came. */
-    private static List<Sample> drain(SinkBacklog backlog) {
-        List<Sample> all = new ArrayList<>();
-        Batch batch;
-        while ((batch = backlog.takeBatch(1000)) != null) {
-            all.addAll(batch.samples());
-            backlog.settle(batch);
-        }
-        return all;
-    }
-
     @Test
     void takesTheOldestSamplesFirstUpToTheMaximum() {
         SinkBacklog backlog = backlog(BIG_BUDGET);
@@ -74,7 +63,7 @@ abstract class SinkBacklogContractTest {
 
         backlog.appendAll(samples.toArray(Sample[]::new), 3, evicted::add);
 
-        assertThat(drain(backlog)).containsExactlyElementsOf(samples.subList(0, 3));
+        assertThat(Backlogs.drain(backlog)).containsExactlyElementsOf(samples.subList(0, 3));
     }
 
     @Test
