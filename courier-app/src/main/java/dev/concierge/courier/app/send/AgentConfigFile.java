@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.send;
 
+import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,24 +11,28 @@ import java.util.Map;
 
 /**
  * What {@code zabbix_sender -c} takes from a {@code zabbix_agentd.conf}-style file: the first
- * {@code ServerActive} entry, the first {@code Hostname}, and the {@code TLS*} parameters of
+ * {@code ServerActive} line, every destination in it, the first {@code Hostname}, and the {@code TLS*} parameters of
  * {@link SenderTlsOptions}, the last of each, as {@code zabbix_sender} takes them. Lines are
  * {@code Name=value} with blanks around the name and value trimmed; {@code #} starts a comment line; other
  * parameters are ignored, as {@code zabbix_sender} ignores them.
  *
  * <p>{@code Server} is not read: {@code zabbix_sender} 6.0.14 with a file holding only {@code Server} fails
- * with {@code 'ServerActive' parameter required}, and its man page lists only {@code ServerActive}. Only the
- * first {@code ServerActive} entry is used, where {@code zabbix_sender} sends to every entry; an entry that
- * names a cluster ({@code a;b}) is read as its first node. {@code Include} is not followed.
+ * with {@code 'ServerActive' parameter required}, and its man page lists only {@code ServerActive}. As with
+ * {@code -z}, {@code a,b;c} is two destinations, the second an HA cluster of two nodes (see
+ * {@link ServerAddress#destinations}). {@code Include} is not followed.
  *
- * @param serverActive the first {@code ServerActive} entry, null when there is none
+ * @param serverActive the destinations of {@code ServerActive}, empty when there is none
  * @param hostname     the first {@code Hostname} entry, null when there is none
  * @param tls          the {@code TLS*} parameters; each null when the file does not have it
  */
-public record AgentConfigFile(ServerAddress serverActive, String hostname, SenderTlsOptions tls) {
+public record AgentConfigFile(List<ZabbixServerNodes> serverActive, String hostname, SenderTlsOptions tls) {
 
     /** No file. */
-    public static final AgentConfigFile NONE = new AgentConfigFile(null, null, SenderTlsOptions.NONE);
+    public static final AgentConfigFile NONE = new AgentConfigFile(List.of(), null, SenderTlsOptions.NONE);
+
+    public AgentConfigFile {
+        serverActive = List.copyOf(serverActive);
+    }
 
     /** Reads {@code file}; an unreadable file or a malformed {@code ServerActive} is an {@link IOException}. */
     public static AgentConfigFile read(Path file) throws IOException {
@@ -55,13 +60,10 @@ public record AgentConfigFile(ServerAddress serverActive, String hostname, Sende
                 tls.put(name, value);
             }
         }
-        ServerAddress server = null;
+        List<ZabbixServerNodes> server = List.of();
         if (serverActive != null && !serverActive.isEmpty()) {
-            String entry = first(serverActive);
-            int semicolon = entry.indexOf(';');
-            entry = semicolon < 0 ? entry : entry.substring(0, semicolon).strip();
             try {
-                server = ServerAddress.parse(entry, ServerAddress.DEFAULT_PORT);
+                server = ServerAddress.destinations(serverActive, ServerAddress.DEFAULT_PORT);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": ServerActive: " + e.getMessage(), e);
             }

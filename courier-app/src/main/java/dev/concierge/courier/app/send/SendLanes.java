@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Turns batches of rows into requests and sends them over a fixed number of lanes, one request in flight
- * per lane, so up to {@code lanes} connections are open at once.
+ * Turns batches of rows into requests and sends them over a fixed number of lanes per destination, one
+ * request in flight per lane, so up to {@code lanes} connections are open at once to each destination.
+ * Every destination gets every request (the JSON is written once); a destination that failed gets nothing
+ * more, and the others go on.
  *
  * <ul>
  *   <li>One host per request: a 7.x proxy group routes a request by its first row's host
@@ -38,27 +40,31 @@ final class SendLanes {
     private static final Comparator<Row> BY_TIME = (a, b) -> a.clock() != b.clock()
             ? Long.compare(a.clock(), b.clock()) : Integer.compare(a.ns(), b.ns());
 
-    private final ZabbixClient client;
-    private final SendReport report;
+    /** One destination: its client and where its outcomes are recorded. */
+    record Target(ZabbixClient client, SendReport.Destination destination) {
+    }
+
+    private final List<Target> targets;
+    private final int lanes;
     private final int rowsPerRequest;
     private final boolean timed;
-    private final CompletableFuture<?>[] tails;
+    private final CompletableFuture<?>[][] tails; // [target][lane]
     private final ZabbixSenderDataWriter writer = new ZabbixSenderDataWriter();
 
-    SendLanes(ZabbixClient client, SendReport report, int rowsPerRequest, int lanes, boolean timed) {
+    SendLanes(List<Target> targets, int rowsPerRequest, int lanes, boolean timed) {
         if (rowsPerRequest < 1) {
             throw new IllegalArgumentException("rowsPerRequest: " + rowsPerRequest + " (expected: >= 1)");
         }
         if (lanes < 1) {
             throw new IllegalArgumentException("lanes: " + lanes + " (expected: >= 1)");
         }
-        this.client = client;
-        this.report = report;
+        this.targets = List.copyOf(targets);
+        this.lanes = lanes;
         this.rowsPerRequest = rowsPerRequest;
         this.timed = timed;
-        this.tails = new CompletableFuture<?>[lanes];
-        for (int i = 0; i < lanes; i++) {
-            tails[i] = CompletableFuture.completedFuture(null);
+        this.tails = new CompletableFuture<?>[this.targets.size()][lanes];
+        for (CompletableFuture<?>[] targetTails : tails) {
+            Arrays.fill(targetTails, CompletableFuture.completedFuture(null));
         }
     }
 
@@ -70,14 +76,15 @@ final class SendLanes {
         if (rows.isEmpty()) {
             return all();
         }
-        int lanes = tails.length;
         Map<String, List<Row>> byHost = new LinkedHashMap<>();
         for (Row row : rows) {
             byHost.computeIfAbsent(row.host(), h -> new ArrayList<>()).add(row);
         }
         // This batch starts when the previous one is done.
         CompletableFuture<Void> start = all();
-        Arrays.fill(tails, start);
+        for (CompletableFuture<?>[] targetTails : tails) {
+            Arrays.fill(targetTails, start);
+        }
         long[] load = new long[lanes];
         Instant now = Instant.now();
         for (List<Row> hostRows : byHost.values()) {
@@ -99,7 +106,8 @@ final class SendLanes {
                 }
                 for (int from = 0; from < laneRows.size(); from += rowsPerRequest) {
                     List<Row> slice = laneRows.subList(from, Math.min(laneRows.size(), from + rowsPerRequest));
-                    enqueue(lane, writer.toJson(slice, timed, now.getEpochSecond(), now.getNano()), slice.size());
+                    enqueue(lane, writer.toJson(slice, timed, now.getEpochSecond(), now.getNano()), slice.size(),
+                            slice.get(0).host());
                 }
             }
         }
@@ -121,13 +129,17 @@ final class SendLanes {
         return best;
     }
 
-    private void enqueue(int lane, byte[] json, int rows) {
-        tails[lane] = tails[lane].thenCompose(previous -> report.failed()
-                ? CompletableFuture.completedFuture(null)
-                : client.send(json, rows).thenAccept(report::record));
+    private void enqueue(int lane, byte[] json, int rows, String host) {
+        for (int t = 0; t < targets.size(); t++) {
+            Target target = targets.get(t);
+            tails[t][lane] = tails[t][lane].thenCompose(previous -> target.destination().stopped()
+                    ? CompletableFuture.completedFuture(null)
+                    : target.client().send(json, rows, host).thenAccept(target.destination()::record));
+        }
     }
 
     private CompletableFuture<Void> all() {
-        return CompletableFuture.allOf(tails.clone());
+        return CompletableFuture.allOf(Arrays.stream(tails).flatMap(Arrays::stream)
+                .toArray(CompletableFuture[]::new));
     }
 }

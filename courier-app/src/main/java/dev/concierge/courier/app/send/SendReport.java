@@ -5,82 +5,113 @@ import dev.concierge.courier.sinks.zabbix.client.ZabbixResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What {@code courier send} prints and how it ends, worded as {@code zabbix_sender} 6.0 words it: one
- * {@code Response from "host:port": "<info>"} line per answered request, log lines as
- * {@code <program> [pid]: ERROR|Warning|DEBUG: ...} on stdout, and the closing
- * {@code sent: N; skipped: N; total: N} or {@code Sending failed.}. Exit codes: 0 every value processed,
- * 2 sent but some value failed, 1 sending failed.
+ * {@code Response from "host:port": "<info>"} line per answered request, naming the node that answered, log
+ * lines as {@code <program> [pid]: ERROR|Warning|DEBUG: ...} on stdout, and the closing
+ * {@code sent: N; skipped: N; total: N} or {@code Sending failed.}.
  *
- * <p>A request whose answer is not {@code success}, or that got no answer, fails the whole run (as one failed
- * batch stops {@code zabbix_sender}); {@link #failed()} then tells the senders to send nothing more.
- * Thread-safe: replies are recorded from the client's event loop threads.
+ * <p><b>Destinations.</b> Every value goes to every {@link Destination} ({@code -z a,b}), independently. A
+ * request to a destination whose answer is not {@code success}, or that got no answer, fails that
+ * destination (as one failed batch stops a {@code zabbix_sender} sender thread) and nothing more is sent
+ * to it. Exit codes, as {@code zabbix_sender} 6.0.14 gives them (seen side by side in
+ * {@code SendToClusterTest}): 0 every destination processed every value; 2 some value failed, or some
+ * destinations failed while others did not; 1 every destination failed, or the input did ({@link #fail}),
+ * which prints {@code Sending failed.} instead of the counts.
+ *
+ * <p>Thread-safe: replies are recorded from the client's event loop threads.
  */
 final class SendReport {
     private final PrintStream out;
     private final String prefix;
     private final int verbosity;
-    private final String server;
     private final Duration readTimeout;
-    private final AtomicBoolean failed = new AtomicBoolean();
+    private final List<Destination> destinations = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean inputFailed = new AtomicBoolean();
     private final AtomicBoolean partial = new AtomicBoolean();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failedValues = new AtomicLong();
     private final AtomicLong rowsAnswered = new AtomicLong();
 
     /**
-     * @param out       where {@code zabbix_sender} writes: its stdout
-     * @param program   the name in log lines
-     * @param verbosity how many {@code -v}
-     * @param server      {@code host:port} for the response lines
+     * @param out         where {@code zabbix_sender} writes: its stdout
+     * @param program     the name in log lines
+     * @param verbosity   how many {@code -v}
      * @param readTimeout {@code -t}, for the line about a request that got no reply in time
      */
-    SendReport(PrintStream out, String program, int verbosity, String server, Duration readTimeout) {
+    SendReport(PrintStream out, String program, int verbosity, Duration readTimeout) {
         this.out = out;
         this.prefix = program + " [" + ProcessHandle.current().pid() + "]: ";
         this.verbosity = verbosity;
-        this.server = server;
         this.readTimeout = readTimeout;
     }
 
-    /** Records one request's outcome and prints what {@code zabbix_sender} prints for it. */
-    void record(ZabbixExchange exchange) {
-        if (!exchange.answered()) {
-            debug(wording(exchange.failure()));
-            failed.set(true);
-            return;
+    /** A destination whose requests this report records; {@code server} names it until a node answers. */
+    Destination destination(String server) {
+        Destination destination = new Destination(server);
+        destinations.add(destination);
+        return destination;
+    }
+
+    /** One destination: a server, or the nodes of a cluster. */
+    final class Destination {
+        private final String server;
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        private Destination(String server) {
+            this.server = server;
         }
-        ZabbixResponse response = exchange.response();
-        debug("answer [" + new String(response.toJson(), StandardCharsets.UTF_8) + "]");
-        if (!response.isSuccess()) {
-            warning("incorrect answer from \"" + server + "\": [" + new String(response.toJson(),
-                    StandardCharsets.UTF_8) + "]");
-            failed.set(true);
-            return;
+
+        /** True once nothing more should be sent here: this destination failed, or the input did. */
+        boolean stopped() {
+            return failed.get() || inputFailed.get();
         }
-        rowsAnswered.addAndGet(exchange.rows());
-        if (response.info() != null) {
-            synchronized (out) {
-                out.println("Response from \"" + server + "\": \"" + response.info() + "\"");
-                out.flush();
+
+        /** Records one request's outcome and prints what {@code zabbix_sender} prints for it. */
+        void record(ZabbixExchange exchange) {
+            String node = exchange.server().isEmpty() ? server : exchange.server();
+            for (ZabbixExchange.Refusal refusal : exchange.refused()) {
+                debug("cannot connect to [" + refusal.server() + "]: " + refusal.cause());
             }
-            // zabbix_sender reads only "processed: %*d; failed: %d".
-            ZabbixResponse.Counts counts = response.counts();
-            if (counts != null) {
-                processed.addAndGet(counts.processed());
-                failedValues.addAndGet(counts.failed());
-                if (counts.failed() > 0) {
-                    partial.set(true);
+            if (!exchange.answered()) {
+                debug(wording(node, exchange.failure()));
+                failed.set(true);
+                return;
+            }
+            ZabbixResponse response = exchange.response();
+            debug("answer [" + new String(response.toJson(), StandardCharsets.UTF_8) + "]");
+            if (!response.isSuccess()) {
+                warning("incorrect answer from \"" + node + "\": [" + new String(response.toJson(),
+                        StandardCharsets.UTF_8) + "]");
+                failed.set(true);
+                return;
+            }
+            rowsAnswered.addAndGet(exchange.rows());
+            if (response.info() != null) {
+                synchronized (out) {
+                    out.println("Response from \"" + node + "\": \"" + response.info() + "\"");
+                    out.flush();
+                }
+                // zabbix_sender reads only "processed: %*d; failed: %d".
+                ZabbixResponse.Counts counts = response.counts();
+                if (counts != null) {
+                    processed.addAndGet(counts.processed());
+                    failedValues.addAndGet(counts.failed());
+                    if (counts.failed() > 0) {
+                        partial.set(true);
+                    }
                 }
             }
         }
     }
 
     /** A request that got no reply, worded as {@code zabbix_sender} words it. */
-    private String wording(ZabbixExchange.Failure failure) {
+    private String wording(String server, ZabbixExchange.Failure failure) {
         String at = "[" + server + "]";
         return switch (failure.stage()) {
             case CONNECT -> "cannot connect to " + at + ": " + failure.cause();
@@ -90,17 +121,18 @@ final class SendReport {
             case RECEIVE -> "cannot receive from " + at + ": " + failure.cause();
             case CLOSED -> "connection to " + at + " closed before a reply";
             case REPLY -> "incorrect answer from " + at + ": " + failure.cause();
-            case CLIENT_CLOSED, RENDER, WRITE -> "cannot send to " + at + ": " + failure.cause();
+            case CLIENT_CLOSED, RENDER, WRITE, REDIRECT -> "cannot send to " + at + ": " + failure.cause();
         };
     }
 
-    /** Marks the run failed without a reply, e.g. for a malformed line. */
+    /** Marks the run failed without a reply, e.g. for a malformed line: nothing more is sent anywhere. */
     void fail() {
-        failed.set(true);
+        inputFailed.set(true);
     }
 
+    /** True when the run has failed: the input did, or every destination did. */
     boolean failed() {
-        return failed.get();
+        return inputFailed.get() || !destinations.isEmpty() && destinations.stream().allMatch(d -> d.failed.get());
     }
 
     /** Rows in requests answered with {@code success}. */
@@ -151,14 +183,16 @@ final class SendReport {
      * @param total lines read, the failing one included
      */
     int finish(long sent, long total) {
+        boolean failed = failed();
         synchronized (out) {
-            if (failed.get()) {
+            if (failed) {
                 out.println("Sending failed." + (verbosity >= 2 ? "" : " Use option -vv for more detailed output."));
             } else {
                 out.println("sent: " + sent + "; skipped: " + (total - sent) + "; total: " + total);
             }
             out.flush();
         }
-        return failed.get() ? 1 : partial.get() ? 2 : 0;
+        boolean someFailed = destinations.stream().anyMatch(d -> d.failed.get());
+        return failed ? 1 : partial.get() || someFailed ? 2 : 0;
     }
 }

@@ -1,5 +1,12 @@
 package dev.concierge.courier.app.send;
 
+import dev.concierge.courier.core.settings.HostPort;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * A Zabbix server or proxy address as {@code zabbix_sender} takes it in {@code -z} and {@code ServerActive}:
  * {@code host}, {@code host:port}, {@code [ipv6]} or {@code [ipv6]:port}.
@@ -48,6 +55,31 @@ public record ServerAddress(String host, int port) {
             return new ServerAddress(s, defaultPort);
         }
         return new ServerAddress(s.substring(0, colon), port(s.substring(colon + 1), text));
+    }
+
+    /**
+     * Reads {@code zabbix_sender}'s destination list: {@code a,b;c} is two independent destinations, the
+     * server {@code a} and the cluster whose nodes are {@code b} and {@code c}. Every value goes to every
+     * destination; within one, the nodes are tried in order.
+     *
+     * @throws IllegalArgumentException when an address is malformed, or, with {@code zabbix_sender}'s
+     *                                  message, named more than once
+     */
+    public static List<ZabbixServerNodes> destinations(String text, int defaultPort) {
+        List<ZabbixServerNodes> destinations = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String destination : text.split(",", -1)) {
+            List<HostPort> nodes = new ArrayList<>();
+            for (String node : destination.split(";", -1)) {
+                ServerAddress address = parse(node, defaultPort);
+                if (!seen.add(address.toString())) {
+                    throw new IllegalArgumentException("address \"" + address + "\" specified more than once");
+                }
+                nodes.add(HostPort.of(address.host(), address.port()));
+            }
+            destinations.add(new ZabbixServerNodes(nodes));
+        }
+        return destinations;
     }
 
     private static int port(String digits, String text) {

@@ -5,6 +5,7 @@ import dev.concierge.courier.app.send.ZabbixSenderInputParser.Value;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixClient;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixClientConfig;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
@@ -40,8 +41,12 @@ import java.util.zip.Deflater;
  *       it twice. Without {@code -T} no clock is sent, as with {@code zabbix_sender}.</li>
  *   <li>TLS with certificates as {@code zabbix_sender} does it (see {@link SenderTlsOptions}); not
  *       supported: PSK, a revocation list and the cipher options.</li>
- *   <li>Not supported: {@code -I}, and more than one {@code ServerActive} entry (only the first is
- *       used).</li>
+ *   <li>Destinations as {@code zabbix_sender} 6.0 takes them in {@code -z} and {@code ServerActive}:
+ *       {@code a,b} sends everything to both, independently; {@code a;b} is an HA cluster, whose nodes are
+ *       tried in order, a refused connection passing to the next (see {@code ZabbixClient}); the node that
+ *       answered is asked first for the rest of the run, and a 7.0 proxy group's redirect is followed and
+ *       remembered per host.</li>
+ *   <li>Not supported: {@code -I}.</li>
  * </ul>
  * The caller provides the streams, so tests can run it in process.
  */
@@ -106,23 +111,21 @@ public final class ZabbixSend {
                 return usageError("cannot read config file \"" + m.config() + "\": " + e.getMessage());
             }
         }
-        ServerAddress address;
+        List<ZabbixServerNodes> destinations;
         if (m.server() != null) {
             try {
-                String first = m.server().split(",", -1)[0];
-                address = ServerAddress.parse(first, port);
+                destinations = ServerAddress.destinations(m.server(), port);
             } catch (IllegalArgumentException e) {
-                return usageError("-z: " + e.getMessage());
+                return usageError("error parsing the \"-z\" parameter: " + e.getMessage());
             }
         } else {
             // As zabbix_sender 6.0.14: with -c, -p applies to -z only, never to ServerActive.
-            address = agentConfig.serverActive();
+            destinations = agentConfig.serverActive();
         }
         String defaultHost = m.host() != null ? m.host() : agentConfig.hostname();
 
-        SendReport report = new SendReport(out, PROGRAM, m.verbosity(), address == null ? "" : address.toString(),
-                Duration.ofSeconds(timeoutSeconds));
-        if (address == null) {
+        SendReport report = new SendReport(out, PROGRAM, m.verbosity(), Duration.ofSeconds(timeoutSeconds));
+        if (destinations.isEmpty()) {
             report.error("'ServerActive' parameter required");
             report.fail();
             return report.finish(0, 0);
@@ -148,29 +151,35 @@ public final class ZabbixSend {
             return 1;
         }
         int threads = Math.max(1, Math.min(m.connections(), Runtime.getRuntime().availableProcessors()));
-        ZabbixClient client;
+        List<SendLanes.Target> targets = new ArrayList<>(destinations.size());
         try {
-            // zlib's fastest level: a sender's JSON repeats itself so much that level 1 still shrinks it about
-            // nine times, at about three times the speed of the default level 6 (BENCHMARKS.md, "courier send
-            // vs zabbix_sender"). The lanes keep at most one request each in flight, so no request waits
-            // for a connection slot.
-            client = ZabbixClient.create(ZabbixClientConfig.of(address.host(), address.port(), CONNECT_TIMEOUT,
-                            Duration.ofSeconds(timeoutSeconds))
-                    .withCompression(m.compression().equals("auto"), Deflater.BEST_SPEED)
-                    .withMaxConnections(m.connections())
-                    .withThreads(threads, "zabbix-sender-client")
-                    .withTls(tls));
+            for (ZabbixServerNodes destination : destinations) {
+                // zlib's fastest level: a sender's JSON repeats itself so much that level 1 still shrinks it
+                // about nine times, at about three times the speed of the default level 6 (BENCHMARKS.md,
+                // "courier send vs zabbix_sender"). The lanes keep at most one request each in flight, so no
+                // request waits for a connection slot.
+                ZabbixClient client = ZabbixClient.create(ZabbixClientConfig.of(destination, CONNECT_TIMEOUT,
+                                Duration.ofSeconds(timeoutSeconds))
+                        .withCompression(m.compression().equals("auto"), Deflater.BEST_SPEED)
+                        .withMaxConnections(m.connections())
+                        .withThreads(threads, "zabbix-sender-client")
+                        .withTls(tls));
+                targets.add(new SendLanes.Target(client, report.destination(destination.toString())));
+            }
         } catch (IllegalArgumentException e) {
             // The files read, but the JDK will not make a TLS context of them.
+            targets.forEach(target -> target.client().close());
             report.error(e.getMessage());
             return 1;
         }
-        try (client) {
-            SendLanes lanes = new SendLanes(client, report, m.rowsPerRequest(), m.connections(), m.withTimestamps());
+        try {
+            SendLanes lanes = new SendLanes(targets, m.rowsPerRequest(), m.connections(), m.withTimestamps());
             if (m.inputFile() == null) {
                 return sendOne(m, defaultHost, lanes, report);
             }
             return sendInput(m, defaultHost, lanes, report);
+        } finally {
+            targets.forEach(target -> target.client().close());
         }
     }
 

@@ -206,7 +206,7 @@ class SendCommandTest {
     void readsStandardInputAndTheAgentConfiguration() throws Exception {
         try (ZabbixTrapperReceiver ours = ZabbixTrapperReceiver.create()) {
             Path config = Files.writeString(dir.resolve("zabbix_agentd.conf"), "# agent\nServer=192.0.2.1\n"
-                    + "ServerActive = 127.0.0.1:" + ours.port() + ",192.0.2.2\nHostname=cfg host,other\n");
+                    + "ServerActive = 127.0.0.1:" + ours.port() + "\nHostname=cfg host,other\n");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int code = new ZabbixSend(new ByteArrayInputStream("- k1 v1\nh2 k2 v2\n".getBytes(StandardCharsets.UTF_8)),
                     new PrintStream(out, true, StandardCharsets.UTF_8), System.err)

@@ -85,6 +85,34 @@ class CourierConfigTest {
     }
 
     @Test
+    void readsTheNodesOfAZabbixClusterInServerAndRefusesAMalformedList() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: app, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - {name: ha, type: zabbix, server: "zbx-a;zbx-b:10052"}
+                  - {name: bad, type: zabbix, server: "zbx-a;;zbx-b"}
+                  - {name: twice, type: zabbix, server: "zbx-a;zbx-a:10051"}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessageContaining("sinks[1].server: \"zbx-a;;zbx-b\" (expected: host:port, or the nodes of an HA "
+                        + "cluster as host:port;host:port)")
+                .hasMessageContaining("sinks[2].server: \"zbx-a;zbx-a:10051\" (expected: each node once; "
+                        + "zbx-a:10051 is named twice)")
+                .hasMessageNotContaining("sinks[0]");
+        Path good = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: app, type: dropwizard, file: /tmp/m.json}
+                sinks:
+                  - {name: ha, type: zabbix, server: "zbx-a;zbx-b:10052"}
+                """);
+        assertThat(load(good, Map.of()).sinks().get(0).summary()).isEqualTo("zbx-a:10051;zbx-b:10052");
+    }
+
+    @Test
     void reportsEveryProblemAtOnceWithLineAndColumn() throws Exception {
         Path file = write("""
                 data_dir: /tmp/courier

@@ -68,6 +68,13 @@ import org.slf4j.LoggerFactory;
  * that falls out of it, or comes back with other rows, is simply sent in full. A duplicate that does reach
  * Zabbix carries the same {@code clock} and {@code ns}, so the history table's key drops it.
  *
+ * <p><b>HA clusters and proxy groups.</b> {@code server} may list the nodes of an HA cluster; the client
+ * sends to the node that answered last and passes over one that refuses the connection (a standby). While no
+ * node answers, every frame fails at connect, nothing was sent, and the batch is a Retry: the pipeline backs
+ * off and keeps it, so a failover loses nothing inside the retry budget. A 7.0 proxy group's redirect is
+ * followed once and remembered per host by the client ({@link ZabbixClient}); a redirect that cannot be
+ * followed is a Retry whose detail starts with {@code redirect:}.
+ *
  * <p><b>TLS.</b> With {@code tls.connect: cert} the client starts every connection with a full TLS handshake
  * (Zabbix offers no session resumption, PROTOCOLS.md §1.8), presenting the sink's certificate and checking
  * the server's as {@link ZabbixTlsConfig} describes. A handshake that fails (an untrusted server certificate,
@@ -126,8 +133,8 @@ public final class ZabbixSink implements Sink, CountsEvents {
         this.config = config;
         this.clock = clock;
         // One event loop thread: it renders, compresses and does the I/O of every frame.
-        this.client = ZabbixClient.create(ZabbixClientConfig.of(config.serverHost(), config.serverPort(),
-                        config.connectTimeout(), config.readTimeout())
+        this.client = ZabbixClient.create(ZabbixClientConfig.of(config.servers(), config.connectTimeout(),
+                        config.readTimeout())
                 .withCompression(config.compression(), Deflater.DEFAULT_COMPRESSION)
                 .withMaxConnections(config.maxInFlight())
                 .withThreads(1, "zabbix-sink-" + config.name())
@@ -401,7 +408,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
         int rows = request.size();
         return client.send(request).thenApply(exchange -> {
             ZabbixFrameResult result = exchange.answered() ? ZabbixFrameResult.of(exchange.response(), rows)
-                    : ZabbixFrameResult.retry(rows, wording(exchange.failure()));
+                    : ZabbixFrameResult.retry(rows, wording(exchange));
             if (result.kind() == ZabbixFrameResult.Kind.RETRY && LOG.isDebugEnabled()) {
                 LOG.debug("Zabbix sink {}: {} rows for host {} not delivered to {}: {}", config.name(), rows,
                         request.rows().get(0).host(), config.server(), result.detail());
@@ -410,13 +417,25 @@ public final class ZabbixSink implements Sink, CountsEvents {
         });
     }
 
-    /** A client failure in the sink's words, which its outcomes and tests have always used. */
-    private static String wording(ZabbixExchange.Failure failure) {
+    /**
+     * A client failure in the sink's words, which its outcomes and tests have always used; for a cluster
+     * whose nodes all refused, each node with its cause.
+     */
+    private static String wording(ZabbixExchange exchange) {
+        ZabbixExchange.Failure failure = exchange.failure();
+        if (failure.stage() == ZabbixExchange.Stage.CONNECT && !exchange.refused().isEmpty()) {
+            StringBuilder nodes = new StringBuilder("connect: no node took the connection (");
+            for (ZabbixExchange.Refusal refusal : exchange.refused()) {
+                nodes.append(refusal.server()).append(": ").append(refusal.cause()).append("; ");
+            }
+            return nodes.append(exchange.server()).append(": ").append(failure.cause()).append(')').toString();
+        }
         return switch (failure.stage()) {
             case CLIENT_CLOSED -> "sink closed before the frame was sent";
             case CONNECT -> "connect: " + failure.cause();
             case TLS_HANDSHAKE -> "TLS handshake: " + failure.cause();
             case RENDER -> "request: " + failure.cause();
+            case REDIRECT -> "redirect: " + failure.cause();
             case WRITE -> "write: " + failure.cause();
             case READ_TIMEOUT -> "read timeout: " + failure.cause();
             case CLOSED -> failure.cause() + " (outcome unknown)";

@@ -2,6 +2,7 @@ package dev.concierge.courier.sinks.zabbix;
 
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,8 +13,8 @@ import java.util.List;
  * {@link #of} applies the defaults, which live here and nowhere else.
  *
  * @param name            the sink's name, unique among sinks
- * @param serverHost      the Zabbix server or proxy to send to
- * @param serverPort      its trapper port, 10051 by default
+ * @param servers         the Zabbix server or proxy to send to, or the nodes of an HA cluster; port 10051 by
+ *                        default
  * @param host            the Zabbix host name to send every value for; null = each sample's own host
  * @param maxRowsPerFrame the most rows in one request (one TCP connection)
  * @param maxInFlight     the most connections open at once, across all batches
@@ -22,7 +23,7 @@ import java.util.List;
  * @param compression     send zlib-compressed frames (flag 0x03) when that makes them shorter
  * @param tls             how connections are secured; null = {@link ZabbixTlsConfig#UNENCRYPTED}
  */
-public record ZabbixSinkConfig(String name, String serverHost, int serverPort, String host, int maxRowsPerFrame,
+public record ZabbixSinkConfig(String name, ZabbixServerNodes servers, String host, int maxRowsPerFrame,
                                int maxInFlight, Duration connectTimeout, Duration readTimeout,
                                boolean compression, ZabbixTlsConfig tls) {
 
@@ -46,11 +47,8 @@ public record ZabbixSinkConfig(String name, String serverHost, int serverPort, S
         if (name == null || name.isBlank()) {
             problems.add(SettingProblem.of("name", quote(name), "a non-empty name"));
         }
-        if (serverHost == null || serverHost.isBlank()) {
-            problems.add(SettingProblem.of("server", "host " + quote(serverHost), "a host name or address"));
-        }
-        if (serverPort < 1 || serverPort > 65535) {
-            problems.add(SettingProblem.of("server", "port " + serverPort, "1..65535"));
+        if (servers == null) {
+            problems.add(SettingProblem.of("server", "null", ZabbixServerNodes.EXPECTED));
         }
         if (host != null && (host.isBlank() || host.length() > 128)) {
             problems.add(SettingProblem.of("host", quote(host), "absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN"));
@@ -73,46 +71,61 @@ public record ZabbixSinkConfig(String name, String serverHost, int serverPort, S
      * zlib, unencrypted.
      */
     public static ZabbixSinkConfig of(String name, String serverHost, int serverPort) {
-        return new ZabbixSinkConfig(name, serverHost, serverPort, null, DEFAULT_MAX_ROWS_PER_FRAME,
+        return of(name, ZabbixServerNodes.of(serverHost, serverPort));
+    }
+
+    /** As {@link #of(String, String, int)}, for the nodes of an HA cluster. */
+    public static ZabbixSinkConfig of(String name, ZabbixServerNodes servers) {
+        return new ZabbixSinkConfig(name, servers, null, DEFAULT_MAX_ROWS_PER_FRAME,
                 DEFAULT_MAX_IN_FLIGHT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_COMPRESSION,
                 ZabbixTlsConfig.UNENCRYPTED);
     }
 
     /** A copy that sends every value for {@code host}; null = each sample's own host. */
     public ZabbixSinkConfig withHost(String host) {
-        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+        return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
                 connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withMaxRowsPerFrame(int maxRowsPerFrame) {
-        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+        return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
                 connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withMaxInFlight(int maxInFlight) {
-        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+        return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
                 connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withTimeouts(Duration connectTimeout, Duration readTimeout) {
-        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+        return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
                 connectTimeout, readTimeout, compression, tls);
     }
 
     public ZabbixSinkConfig withCompression(boolean compression) {
-        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+        return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
                 connectTimeout, readTimeout, compression, tls);
     }
 
     /** A copy whose connections are secured as {@code tls} says; null = unencrypted. */
     public ZabbixSinkConfig withTls(ZabbixTlsConfig tls) {
-        return new ZabbixSinkConfig(name, serverHost, serverPort, host, maxRowsPerFrame, maxInFlight,
+        return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
                 connectTimeout, readTimeout, compression, tls);
     }
 
-    /** {@code host:port}, as in the {@code server} key. */
+    /** {@code host:port}, or {@code a:p;b:p} for a cluster, as in the {@code server} key. */
     public String server() {
-        return serverHost + ":" + serverPort;
+        return servers.toString();
+    }
+
+    /** The first node's host. */
+    public String serverHost() {
+        return servers.first().host();
+    }
+
+    /** The first node's port. */
+    public int serverPort() {
+        return servers.first().port();
     }
 
     private static void checkTimeout(List<SettingProblem> problems, String key, Duration timeout) {

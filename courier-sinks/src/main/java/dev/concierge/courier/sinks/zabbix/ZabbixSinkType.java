@@ -3,13 +3,14 @@ package dev.concierge.courier.sinks.zabbix;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.settings.ByteSize;
-import dev.concierge.courier.core.settings.HostPort;
+import dev.concierge.courier.core.settings.InvalidValueException;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.RendersSamples;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
         int before = settings.problemCount();
         settings.expectKeys("server", "host", "max_rows_per_frame", "max_in_flight", "connect_timeout",
                 "read_timeout", "compression", "tls", "discovery");
-        HostPort server = settings.requiredHostPort("server", ZabbixSinkConfig.DEFAULT_SERVER_PORT);
+        ZabbixServerNodes server = servers(settings);
         String host = settings.optionalString("host", null);
         int rows = settings.optionalInt("max_rows_per_frame", 1, 100_000, ZabbixSinkConfig.DEFAULT_MAX_ROWS_PER_FRAME);
         int inFlight = settings.optionalInt("max_in_flight", 1, 256, ZabbixSinkConfig.DEFAULT_MAX_IN_FLIGHT);
@@ -64,9 +65,23 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
         if (settings.problemCount() > before) {
             return null;
         }
-        ZabbixSinkConfig sink = settings.build(() -> new ZabbixSinkConfig(context.name(), server.host(), server.port(),
+        ZabbixSinkConfig sink = settings.build(() -> new ZabbixSinkConfig(context.name(), server,
                 host, rows, inFlight, connect, read, compression, tls));
         return sink == null ? null : new Config(sink, discovery);
+    }
+
+    /** {@code server: a:10051;b:10051}: one server, or the nodes of an HA cluster; null after a problem. */
+    private static ZabbixServerNodes servers(Settings settings) {
+        String text = settings.requiredString("server");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return ZabbixServerNodes.parse(text.strip(), ZabbixSinkConfig.DEFAULT_SERVER_PORT);
+        } catch (InvalidValueException e) {
+            settings.problem("server", InvalidValueException.quote(text), e.expected());
+            return null;
+        }
     }
 
     /**

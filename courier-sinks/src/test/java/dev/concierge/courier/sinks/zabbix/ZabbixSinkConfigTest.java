@@ -3,6 +3,7 @@ package dev.concierge.courier.sinks.zabbix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,8 +44,8 @@ class ZabbixSinkConfigTest {
         String[] server = yaml.get("server").toString().split(":");
         ZabbixSinkConfig defaults = ZabbixSinkConfig.of(yaml.get("name").toString(), server[0],
                 Integer.parseInt(server[1]));
-        ZabbixSinkConfig fromYaml = new ZabbixSinkConfig(yaml.get("name").toString(), server[0],
-                Integer.parseInt(server[1]), (String) yaml.get("host"), (Integer) yaml.get("max_rows_per_frame"),
+        ZabbixSinkConfig fromYaml = new ZabbixSinkConfig(yaml.get("name").toString(),
+                ZabbixServerNodes.parse(yaml.get("server").toString(), 10051), (String) yaml.get("host"), (Integer) yaml.get("max_rows_per_frame"),
                 (Integer) yaml.get("max_in_flight"), duration(yaml.get("connect_timeout")),
                 duration(yaml.get("read_timeout")), (Boolean) yaml.get("compression"), tls(yaml.get("tls")));
         assertThat(fromYaml).isEqualTo(defaults);
@@ -67,11 +68,10 @@ class ZabbixSinkConfigTest {
 
     @Test
     void reportsEveryProblemAtOnce() {
-        assertThatThrownBy(() -> new ZabbixSinkConfig("z", "", 0, " ", 0, 0, Duration.ZERO, null, false, null))
+        assertThatThrownBy(() -> new ZabbixSinkConfig("z", null, " ", 0, 0, Duration.ZERO, null, false, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("invalid zabbix sink \"z\":"
-                        + "\n  server: host \"\" (expected: a host name or address)"
-                        + "\n  server: port 0 (expected: 1..65535)"
+                        + "\n  server: null (expected: host:port, or the nodes of an HA cluster as host:port;host:port)"
                         + "\n  host: \" \" (expected: absent, or 1..128 characters, ZBX_MAX_HOSTNAME_LEN)"
                         + "\n  max_rows_per_frame: 0 (expected: 1..100000)"
                         + "\n  max_in_flight: 0 (expected: 1..256)"

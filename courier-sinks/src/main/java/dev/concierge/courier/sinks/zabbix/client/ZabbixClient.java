@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.zabbix.client;
 
+import dev.concierge.courier.core.settings.HostPort;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixExchange.Refusal;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixExchange.Stage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -18,13 +20,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Zabbix sender protocol's client, for one server or proxy: one {@code sender data} request and one
- * reply per TCP connection, as the trapper closes after its reply (PROTOCOLS.md §1.3). The Zabbix sink and
- * {@code courier send} both send through it.
+ * The Zabbix sender protocol's client, for one server, proxy or HA cluster: one {@code sender data} request
+ * and one reply per TCP connection, as the trapper closes after its reply (PROTOCOLS.md §1.3). The Zabbix
+ * sink and {@code courier send} both send through it.
+ *
+ * <p><b>HA clusters.</b> With several {@link ZabbixClientConfig#nodes() nodes}, a request goes to the node
+ * that answered last (the first node to begin with); a node that refuses the connection, as a 6.0 standby
+ * does, is passed over for the next in order, and each is tried once per request. The exchange names the
+ * node that answered and those passed over. When every node refuses, the exchange fails at
+ * {@link Stage#CONNECT} and nothing was sent: the caller waits and sends again, which is how a failover is
+ * ridden out. A node that took the request and then failed is asked last next time, as Zabbix does.
+ *
+ * <p><b>Proxy-group redirects (7.0).</b> A {@code failed} reply with a {@code redirect} block is followed as
+ * Zabbix's own {@code zbx_comms_exchange_with_redirect} follows it: the request is sent once more, to the
+ * address given; the redirect is remembered for the request's host (its first row's) and later requests for
+ * that host go straight there, until a newer revision replaces it, a {@code reset} reply drops it, or the
+ * proxy refuses the connection. A second redirect in a row, or a reset while not redirected, ends the
+ * exchange at {@link Stage#REDIRECT}.
  *
  * <p><b>Connection slots.</b> At most {@link ZabbixClientConfig#maxConnections()} connections are open at
  * once; a request sent while they are all busy waits in a first-in, first-out queue and takes the first
@@ -67,6 +85,11 @@ public final class ZabbixClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
 
+    // Index in config.nodes() of the node asked first: the one that answered last.
+    private final AtomicInteger preferred = new AtomicInteger();
+    // Host name -> the proxy a 7.0 proxy group redirected it to.
+    private final ConcurrentHashMap<String, CachedRedirect> redirected = new ConcurrentHashMap<>();
+
     private final Object slotLock = new Object();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by slotLock
     private int active; // guarded by slotLock
@@ -100,7 +123,7 @@ public final class ZabbixClient implements AutoCloseable {
         return config;
     }
 
-    /** {@code host:port} as configured. */
+    /** {@code host:port} as configured, or the nodes as {@code a:p;b:p}. */
     public String server() {
         return config.server();
     }
@@ -129,7 +152,7 @@ public final class ZabbixClient implements AutoCloseable {
                 payload.release();
                 throw e;
             }
-        }, request.size());
+        }, request.size(), request.rows().isEmpty() ? null : request.rows().get(0).host());
     }
 
     /**
@@ -138,13 +161,21 @@ public final class ZabbixClient implements AutoCloseable {
      * thread).
      */
     public CompletableFuture<ZabbixExchange> send(byte[] json, int rows) {
-        Objects.requireNonNull(json, "json");
-        return send(alloc -> Unpooled.wrappedBuffer(json), rows);
+        return send(json, rows, null);
     }
 
-    private CompletableFuture<ZabbixExchange> send(ZabbixExchangeHandler.Body body, int rows) {
+    /**
+     * As {@link #send(byte[], int)}, for a request whose rows are all for {@code host}, so that a proxy
+     * group's redirect is remembered for it; null = not known, and a redirect is followed but not kept.
+     */
+    public CompletableFuture<ZabbixExchange> send(byte[] json, int rows, String host) {
+        Objects.requireNonNull(json, "json");
+        return send(alloc -> Unpooled.wrappedBuffer(json), rows, host);
+    }
+
+    private CompletableFuture<ZabbixExchange> send(ZabbixExchangeHandler.Body body, int rows, String host) {
         CompletableFuture<ZabbixExchange> result = new CompletableFuture<>();
-        Waiting request = new Waiting(body, rows, result);
+        Waiting request = new Waiting(body, rows, host, result);
         // Released before the caller's callbacks run, so a request they send at once may take the slot.
         CompletableFuture<ZabbixExchange> released = result.whenComplete((exchange, e) -> {
             if (request.holdsSlot) {
@@ -155,15 +186,17 @@ public final class ZabbixClient implements AutoCloseable {
         return released;
     }
 
-    private void connect(ZabbixExchangeHandler.Body body, int rows, CompletableFuture<ZabbixExchange> result) {
+    /** One connection to {@code node}, one request, one reply; {@code result} completes as the handler says. */
+    private void connect(HostPort node, ZabbixExchangeHandler.Body body, int rows,
+                         CompletableFuture<ZabbixExchange> result) {
         try {
             Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     if (ssl != null) {
                         // TLS below the framing.
-                        ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), config.host(),
-                                config.port(), config.readTimeout()));
+                        ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), node.host(),
+                                node.port(), config.readTimeout()));
                     }
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
@@ -171,7 +204,7 @@ public final class ZabbixClient implements AutoCloseable {
                             new ZabbixExchangeHandler(body, rows, config.readTimeout(), result));
                 }
             });
-            b.connect(config.host(), config.port()).addListener((ChannelFuture f) -> {
+            b.connect(node.host(), node.port()).addListener((ChannelFuture f) -> {
                 if (!f.isSuccess()) {
                     result.complete(ZabbixExchange.failed(rows, Stage.CONNECT,
                             ZabbixExchangeHandler.describe(f.cause())));
@@ -183,24 +216,149 @@ public final class ZabbixClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} where it belongs: to its host's cached redirect if there is one, else to the
+     * cluster. {@code redirects} is how many redirects this request has followed (0 or 1).
+     */
+    private void route(Waiting request, int redirects, List<Refusal> refused) {
+        CachedRedirect cached = request.host == null ? null : redirected.get(request.host);
+        if (cached != null) {
+            toRedirect(request, cached, redirects, refused);
+        } else {
+            toNode(request, preferred.get(), 0, redirects, refused);
+        }
+    }
+
+    /** Tries the cluster's nodes from {@code node} on, in order; a node refusing the connection is passed over. */
+    private void toNode(Waiting request, int node, int tried, int redirects, List<Refusal> refused) {
+        HostPort address = config.nodes().nodes().get(node);
+        CompletableFuture<ZabbixExchange> attempt = new CompletableFuture<>();
+        connect(address, request.body, request.rows, attempt);
+        attempt.thenAccept(exchange -> {
+            int nodes = config.nodes().size();
+            int next = (node + 1) % nodes;
+            if (exchange.answered()) {
+                preferred.set(node); // the node that answered is asked first from now on
+                answered(request, exchange.at(address.toString(), refused), false, redirects);
+                return;
+            }
+            if (exchange.failure().stage() == Stage.CONNECT && tried + 1 < nodes) {
+                // A standby does not listen (PEERS.md): not this one, try the next.
+                toNode(request, next, tried + 1, redirects, append(refused, address, exchange.failure()));
+                return;
+            }
+            if (!exchange.failure().stage().nothingSent()) {
+                // As Zabbix's zbx_addrs_failover: a node that took the request and then failed is asked last.
+                preferred.compareAndSet(node, next);
+            }
+            request.result.complete(exchange.at(address.toString(), refused));
+        });
+    }
+
+    /** Sends to a host's cached redirect; if that proxy cannot be reached, forgets it and asks the cluster. */
+    private void toRedirect(Waiting request, CachedRedirect cached, int redirects, List<Refusal> refused) {
+        CompletableFuture<ZabbixExchange> attempt = new CompletableFuture<>();
+        connect(cached.address(), request.body, request.rows, attempt);
+        attempt.thenAccept(exchange -> {
+            if (!exchange.answered() && exchange.failure().stage() == Stage.CONNECT) {
+                redirected.remove(request.host, cached);
+                toNode(request, preferred.get(), 0, redirects,
+                        append(refused, cached.address(), exchange.failure()));
+                return;
+            }
+            if (exchange.answered()) {
+                answered(request, exchange.at(cached.address().toString(), refused), true, redirects);
+            } else {
+                request.result.complete(exchange.at(cached.address().toString(), refused));
+            }
+        });
+    }
+
+    /**
+     * Follows a redirect as Zabbix 7.0's {@code zbx_comms_exchange_with_redirect} and
+     * {@code comms_check_redirect} do: only in a {@code failed} reply; one resend at most, a second redirect
+     * in a row is an error; a reset forgets the host's redirect (and is an error when there was none); a
+     * redirect older than the cached one is ignored and the request resent to where it was not just refused.
+     */
+    private void answered(Waiting request, ZabbixExchange exchange, boolean viaRedirect, int redirects) {
+        ZabbixResponse.Redirect redirect = exchange.response().redirect();
+        if (redirect == null || !"failed".equals(exchange.response().response())) {
+            request.result.complete(exchange);
+            return;
+        }
+        CachedRedirect cached = request.host == null ? null : redirected.get(request.host);
+        String problem = null;
+        CachedRedirect follow = null;
+        if (redirect.reset()) {
+            if (!viaRedirect) {
+                problem = "connection was reset because of service being offline";
+            } else if (cached != null) {
+                redirected.remove(request.host, cached);
+            }
+        } else {
+            HostPort address;
+            try {
+                address = HostPort.parse(redirect.address(), ZabbixServerNodes.DEFAULT_PORT);
+            } catch (IllegalArgumentException e) {
+                request.result.complete(exchange); // not an address Zabbix would parse: not a redirect
+                return;
+            }
+            if (cached != null && redirect.revision() < cached.revision()) {
+                // Stale: keep the newer one we have; resend to it unless it is the one that just answered.
+                follow = viaRedirect ? null : cached;
+            } else {
+                follow = new CachedRedirect(redirect.revision(), address);
+                if (request.host != null) {
+                    redirected.put(request.host, follow);
+                }
+            }
+        }
+        if (problem == null && redirects > 0) {
+            problem = "sequential redirect responses detected";
+        }
+        if (problem != null) {
+            request.result.complete(ZabbixExchange.failed(request.rows, Stage.REDIRECT, problem)
+                    .at(exchange.server(), exchange.refused()));
+            return;
+        }
+        List<Refusal> none = List.of();
+        if (follow != null) {
+            toRedirect(request, follow, redirects + 1, none);
+        } else {
+            toNode(request, preferred.get(), 0, redirects + 1, none);
+        }
+    }
+
+    private static List<Refusal> append(List<Refusal> refused, HostPort node, ZabbixExchange.Failure failure) {
+        List<Refusal> more = new ArrayList<>(refused);
+        more.add(new Refusal(node.toString(), failure.cause()));
+        return more;
+    }
+
+    /** Where a 7.0 proxy group last sent a host, as of which host map revision. */
+    private record CachedRedirect(long revision, HostPort address) {
+    }
+
     /** A request, from {@link #send} until its exchange completes; it may wait for a slot first. */
     private final class Waiting {
         final ZabbixExchangeHandler.Body body;
         final int rows;
+        final String host; // the request's one host, for redirects; null when not known
         final CompletableFuture<ZabbixExchange> result;
         // Set before start() by whoever grants the slot; read when the result completes. Requests completed
         // without ever holding one (closed while waiting) must not give one back.
         volatile boolean holdsSlot;
 
-        Waiting(ZabbixExchangeHandler.Body body, int rows, CompletableFuture<ZabbixExchange> result) {
+        Waiting(ZabbixExchangeHandler.Body body, int rows, String host, CompletableFuture<ZabbixExchange> result) {
             this.body = body;
             this.rows = rows;
+            this.host = host;
             this.result = result;
         }
 
         void start() {
             holdsSlot = true;
-            connect(body, rows, result);
+            route(this, 0, List.of());
         }
 
         void notSent() {

@@ -10,8 +10,7 @@ import java.util.zip.Deflater;
  * How a {@link ZabbixClient} connects. Immutable; {@link #of} sets the four values every caller must
  * choose and defaults the rest, which the {@code with...} methods replace.
  *
- * @param host             the server or proxy, as given (name or address)
- * @param port             its trapper port
+ * @param nodes            the server or proxy; several for the nodes of an HA cluster, tried in order
  * @param connectTimeout   how long a TCP connect may take
  * @param readTimeout      how long to wait, once connected, for the whole reply, the TLS handshake included
  * @param compression      send a frame zlib-compressed (flag 0x03) when that makes it shorter; default off
@@ -22,21 +21,18 @@ import java.util.zip.Deflater;
  * @param threadName       the event loop threads' name prefix; default {@code zabbix-client}
  * @param tls              how connections are secured; default {@link ZabbixTlsConfig#UNENCRYPTED}
  */
-public record ZabbixClientConfig(String host, int port, Duration connectTimeout, Duration readTimeout,
+public record ZabbixClientConfig(ZabbixServerNodes nodes, Duration connectTimeout, Duration readTimeout,
                                  boolean compression, int compressionLevel, int maxConnections, int threads,
                                  String threadName, ZabbixTlsConfig tls) {
 
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public ZabbixClientConfig {
-        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(nodes, "nodes");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(threadName, "threadName");
         Objects.requireNonNull(tls, "tls");
         List<String> problems = new ArrayList<>();
-        if (port < 1 || port > 65535) {
-            problems.add("port: " + port + " (expected: 1..65535)");
-        }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             problems.add("connectTimeout: " + connectTimeout + " (expected: > 0)");
         }
@@ -60,36 +56,51 @@ public record ZabbixClientConfig(String host, int port, Duration connectTimeout,
 
     /** An unencrypted, uncompressed client with one connection and one thread. */
     public static ZabbixClientConfig of(String host, int port, Duration connectTimeout, Duration readTimeout) {
-        return new ZabbixClientConfig(host, port, connectTimeout, readTimeout, false, Deflater.DEFAULT_COMPRESSION, 1,
+        return of(ZabbixServerNodes.of(host, port), connectTimeout, readTimeout);
+    }
+
+    /** As {@link #of(String, int, Duration, Duration)}, for the nodes of a cluster. */
+    public static ZabbixClientConfig of(ZabbixServerNodes nodes, Duration connectTimeout, Duration readTimeout) {
+        return new ZabbixClientConfig(nodes, connectTimeout, readTimeout, false, Deflater.DEFAULT_COMPRESSION, 1,
                 1, "zabbix-client", ZabbixTlsConfig.UNENCRYPTED);
     }
 
     /** This configuration, compressing when {@code compression} at zlib's {@code level}. */
     public ZabbixClientConfig withCompression(boolean compression, int level) {
-        return new ZabbixClientConfig(host, port, connectTimeout, readTimeout, compression, level, maxConnections,
+        return new ZabbixClientConfig(nodes, connectTimeout, readTimeout, compression, level, maxConnections,
                 threads, threadName, tls);
     }
 
     /** This configuration, with at most {@code maxConnections} open at once. */
     public ZabbixClientConfig withMaxConnections(int maxConnections) {
-        return new ZabbixClientConfig(host, port, connectTimeout, readTimeout, compression, compressionLevel,
+        return new ZabbixClientConfig(nodes, connectTimeout, readTimeout, compression, compressionLevel,
                 maxConnections, threads, threadName, tls);
     }
 
     /** This configuration, on {@code threads} event loop threads named after {@code threadName}. */
     public ZabbixClientConfig withThreads(int threads, String threadName) {
-        return new ZabbixClientConfig(host, port, connectTimeout, readTimeout, compression, compressionLevel,
+        return new ZabbixClientConfig(nodes, connectTimeout, readTimeout, compression, compressionLevel,
                 maxConnections, threads, threadName, tls);
     }
 
     /** This configuration, connecting as {@code tls} says. */
     public ZabbixClientConfig withTls(ZabbixTlsConfig tls) {
-        return new ZabbixClientConfig(host, port, connectTimeout, readTimeout, compression, compressionLevel,
+        return new ZabbixClientConfig(nodes, connectTimeout, readTimeout, compression, compressionLevel,
                 maxConnections, threads, threadName, tls);
     }
 
-    /** {@code host:port} as given, the way {@code zabbix_sender} and the sink name a server. */
+    /** The first node's host. */
+    public String host() {
+        return nodes.first().host();
+    }
+
+    /** The first node's port. */
+    public int port() {
+        return nodes.first().port();
+    }
+
+    /** {@code host:port}, or the nodes as {@code a:p;b:p}, the way {@code zabbix_sender} and the sink name a server. */
     public String server() {
-        return host + ":" + port;
+        return nodes.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix.client;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,13 +12,43 @@ import java.util.Objects;
  * @param rows     rows in the request
  * @param response the server's reply; null exactly when {@code failure} is set
  * @param failure  why there is no reply; null exactly when the server answered
+ * @param server   the node that answered, or the last one asked, as {@code host:port}; empty for an exchange
+ *                 made outside a client
+ * @param refused  the nodes of a cluster that refused the connection before {@code server} was asked, in the
+ *                 order asked: standbys, or nodes that are down
  */
-public record ZabbixExchange(int rows, ZabbixResponse response, Failure failure) {
+public record ZabbixExchange(int rows, ZabbixResponse response, Failure failure, String server,
+                             List<Refusal> refused) {
 
     public ZabbixExchange {
         if ((response == null) == (failure == null)) {
             throw new IllegalArgumentException("response, failure: " + response + ", " + failure
                     + " (expected: exactly one of them)");
+        }
+        Objects.requireNonNull(server, "server");
+        refused = List.copyOf(refused);
+    }
+
+    /** As the canonical constructor, at no node in particular. */
+    public ZabbixExchange(int rows, ZabbixResponse response, Failure failure) {
+        this(rows, response, failure, "", List.of());
+    }
+
+    /** This exchange, as had with {@code server} after {@code refused} turned the connection down. */
+    public ZabbixExchange at(String server, List<Refusal> refused) {
+        return new ZabbixExchange(rows, response, failure, server, refused);
+    }
+
+    /**
+     * A node that refused the connection.
+     *
+     * @param server the node, {@code host:port}
+     * @param cause  the connect failure, as in {@link Failure#cause()}
+     */
+    public record Refusal(String server, String cause) {
+        public Refusal {
+            Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(cause, "cause");
         }
     }
 
@@ -37,7 +68,7 @@ public record ZabbixExchange(int rows, ZabbixResponse response, Failure failure)
     }
 
     /**
-     * Where an exchange stopped without a reply. The first four leave the server untouched: nothing of the
+     * Where an exchange stopped without a reply. The first five leave the server untouched: nothing of the
      * request reached it. From {@link #WRITE} on, the outcome is unknown: the server may have stored the rows.
      */
     public enum Stage {
@@ -49,6 +80,11 @@ public record ZabbixExchange(int rows, ZabbixResponse response, Failure failure)
         TLS_HANDSHAKE(true),
         /** The request could not be rendered to JSON. */
         RENDER(true),
+        /**
+         * A 7.0 proxy group redirected the request and the redirect could not be followed: a second redirect
+         * in a row, or a reset while not redirected ("service offline"). The server stored nothing.
+         */
+        REDIRECT(true),
         /** Writing the request failed. */
         WRITE(false),
         /** No complete reply within the read timeout, the TLS handshake included. */

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,13 +22,39 @@ import java.util.regex.Pattern;
  * @param info     the server's text; null when the reply had none
  * @param counts   the counts read from {@code info}; null when {@code info} does not carry them, in which
  *                 case it is an error text
+ * @param redirect a 7.0 proxy group's redirect, null when the reply has none (or one Zabbix itself would not
+ *                 read)
  */
-public record ZabbixResponse(String response, String info, Counts counts) {
+public record ZabbixResponse(String response, String info, Counts counts, Redirect redirect) {
     private static final JsonFactory JSON = new JsonFactory();
 
     // The C helper scans "processed: %*d; failed: %d; total: %d; seconds spent: %lf"; whitespace tolerant.
     private static final Pattern INFO = Pattern.compile(
             "processed:\\s*(\\d+);\\s*failed:\\s*(\\d+);\\s*total:\\s*(\\d+);\\s*seconds spent:\\s*([0-9.eE+-]+)");
+
+    /** A reply without a redirect. */
+    public ZabbixResponse(String response, String info, Counts counts) {
+        this(response, info, counts, null);
+    }
+
+    /**
+     * A 7.0 proxy group's {@code "redirect"} block (Zabbix's {@code zbx_add_redirect_response}): either
+     * {@code {"revision":N,"address":"host:port"}}, "this host belongs to that proxy as of host map revision
+     * N", or {@code {"reset":true}}, "forget where you were sent". Read as {@code zbx_parse_redirect_response}
+     * reads it: {@code reset} wins when it is true; otherwise both other fields must be there.
+     *
+     * @param reset    true for a reset, in which case {@code revision} is 0 and {@code address} null
+     * @param revision the proxy group's host map revision
+     * @param address  where to send, {@code host:port} or {@code [ipv6]:port}; port 10051 when it names none
+     */
+    public record Redirect(boolean reset, long revision, String address) {
+        /** A reset. */
+        public static final Redirect RESET = new Redirect(true, 0, null);
+
+        public static Redirect to(long revision, String address) {
+            return new Redirect(false, revision, Objects.requireNonNull(address, "address"));
+        }
+    }
 
     /** The counts a trapper reports for {@code sender data}. */
     public record Counts(int processed, int failed, int total, double secondsSpent) {
@@ -55,6 +82,7 @@ public record ZabbixResponse(String response, String info, Counts counts) {
     public static ZabbixResponse parse(byte[] json) {
         String response = null;
         String info = null;
+        Redirect redirect = null;
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("reply: " + preview(json) + " (expected: a JSON object)");
@@ -66,6 +94,8 @@ public record ZabbixResponse(String response, String info, Counts counts) {
                     response = p.getText();
                 } else if (token == JsonToken.VALUE_STRING && field.equals("info")) {
                     info = p.getText();
+                } else if (token == JsonToken.START_OBJECT && field.equals("redirect")) {
+                    redirect = redirect(p);
                 } else {
                     p.skipChildren();
                 }
@@ -78,7 +108,40 @@ public record ZabbixResponse(String response, String info, Counts counts) {
             throw new IllegalArgumentException("response: missing in " + preview(json)
                     + " (expected: \"success\" or \"failed\")");
         }
-        return new ZabbixResponse(response, info, info == null ? null : counts(info));
+        return new ZabbixResponse(response, info, info == null ? null : counts(info), redirect);
+    }
+
+    /** The redirect block the parser stands at the start of; null when Zabbix would not take it as one. */
+    private static Redirect redirect(JsonParser p) throws IOException {
+        boolean reset = false;
+        String revision = null;
+        String address = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken token = p.nextToken();
+            // zbx_json_value_by_name reads any scalar as its text: "revision":5 and "revision":"5" alike.
+            String text = token.isScalarValue() ? p.getText() : null;
+            if (text == null) {
+                p.skipChildren();
+            } else if (field.equals("reset")) {
+                reset = text.equals("true");
+            } else if (field.equals("revision")) {
+                revision = text;
+            } else if (field.equals("address")) {
+                address = text;
+            }
+        }
+        if (reset) {
+            return Redirect.RESET;
+        }
+        if (revision == null || address == null || address.isEmpty() || !revision.matches("[0-9]{1,19}")) {
+            return null;
+        }
+        try {
+            return Redirect.to(Long.parseLong(revision), address);
+        } catch (NumberFormatException e) {
+            return null; // beyond a signed 64-bit revision: not one we can compare
+        }
     }
 
     private static Counts counts(String info) {
@@ -104,7 +167,7 @@ public record ZabbixResponse(String response, String info, Counts counts) {
         return "success".equals(response);
     }
 
-    /** The reply as UTF-8 JSON, {@code info} omitted when null. */
+    /** The reply as UTF-8 JSON, {@code info} and {@code redirect} omitted when null. */
     public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
@@ -112,6 +175,16 @@ public record ZabbixResponse(String response, String info, Counts counts) {
             g.writeStringField("response", response);
             if (info != null) {
                 g.writeStringField("info", info);
+            }
+            if (redirect != null) {
+                g.writeObjectFieldStart("redirect");
+                if (redirect.reset()) {
+                    g.writeBooleanField("reset", true);
+                } else {
+                    g.writeNumberField("revision", redirect.revision());
+                    g.writeStringField("address", redirect.address());
+                }
+                g.writeEndObject();
             }
             g.writeEndObject();
         } catch (IOException e) {
