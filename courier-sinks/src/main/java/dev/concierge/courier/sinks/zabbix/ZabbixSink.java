@@ -13,6 +13,7 @@ import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,7 +74,9 @@ import org.slf4j.LoggerFactory;
  * node answers, every frame fails at connect, nothing was sent, and the batch is a Retry: the pipeline backs
  * off and keeps it, so a failover loses nothing inside the retry budget. A 7.0 proxy group's redirect is
  * followed once and remembered per host by the client ({@link ZabbixClient}); a redirect that cannot be
- * followed is a Retry whose detail starts with {@code redirect:}.
+ * followed is a Retry whose detail starts with {@code redirect:}. When a node answers again after an outage,
+ * the frames acknowledged in the {@link #FAILOVER_RESEND_WINDOW} before it are sent again, since a node that
+ * died may not have written them ({@link ZabbixFailoverResend}); counted as {@code failover_rows_resent}.
  *
  * <p><b>TLS.</b> With {@code tls.connect: cert} the client starts every connection with a full TLS handshake
  * (Zabbix offers no session resumption, PROTOCOLS.md §1.8), presenting the sink's certificate and checking
@@ -100,6 +103,13 @@ public final class ZabbixSink implements Sink, CountsEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ZabbixSink.class);
 
     static final int SETTLED_BATCHES_REMEMBERED = 64;
+    /**
+     * How far back frames acknowledged before an outage are sent again: well past the history syncers'
+     * one-second pass, with room for a slow database ({@link ZabbixFailoverResend}).
+     */
+    static final Duration FAILOVER_RESEND_WINDOW = Duration.ofSeconds(5);
+    /** The most rows kept for that; past it the oldest frames are not sent again. */
+    static final int FAILOVER_RESEND_MAX_ROWS = 100_000;
     /** {@code ZBX_ITEM_KEY_LEN}: the longest item key, in characters. */
     static final int MAX_KEY_CHARACTERS = 2048;
     /** {@code ZBX_MAX_HOSTNAME_LEN}: the longest host name, in characters. */
@@ -110,6 +120,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
 
     private final ZabbixSinkConfig config;
     private final ZabbixClient client;
+    private final ZabbixFailoverResend resend;
     private final LongAdder nonFiniteSkipped = new LongAdder();
     private final LongAdder oversizedSkipped = new LongAdder();
     private final AtomicBoolean oversizedReported = new AtomicBoolean();
@@ -139,6 +150,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
                 .withMaxConnections(config.maxInFlight())
                 .withThreads(1, "zabbix-sink-" + config.name())
                 .withTls(config.tls()));
+        this.resend = new ZabbixFailoverResend(FAILOVER_RESEND_WINDOW, FAILOVER_RESEND_MAX_ROWS, clock);
         this.lld = discovery == null ? null : new LldTracker(config.name(), discovery, clock.instant());
         this.hold = discovery == null ? null : new LldHoldQueue(config.name(), discovery.hold(),
                 discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, clock.instant())),
@@ -198,6 +210,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
         Map<String, LongSupplier> events = new LinkedHashMap<>();
         events.put("non_finite_skipped", this::nonFiniteSkipped);
         events.put("oversized_skipped", this::oversizedSkipped);
+        events.put("failover_rows_resent", resend::rowsResent);
         if (lld != null) {
             events.put("discovery_values_sent", () -> discoveryStats().valuesSent());
             events.put("discovery_values_refused", () -> discoveryStats().valuesRefused());
@@ -409,12 +422,46 @@ public final class ZabbixSink implements Sink, CountsEvents {
         return client.send(request).thenApply(exchange -> {
             ZabbixFrameResult result = exchange.answered() ? ZabbixFrameResult.of(exchange.response(), rows)
                     : ZabbixFrameResult.retry(rows, wording(exchange));
+            if (exchange.answered()) {
+                resendAfterOutage(); // first: this frame was answered by the node that is up
+                if (result.kind() == ZabbixFrameResult.Kind.PROCESSED) {
+                    resend.acknowledged(request.rows());
+                }
+            } else if (exchange.failure().stage() == ZabbixExchange.Stage.CONNECT) {
+                resend.unreachable();
+            }
             if (result.kind() == ZabbixFrameResult.Kind.RETRY && LOG.isDebugEnabled()) {
                 LOG.debug("Zabbix sink {}: {} rows for host {} not delivered to {}: {}", config.name(), rows,
                         request.rows().get(0).host(), config.server(), result.detail());
             }
             return result;
         });
+    }
+
+    /**
+     * After an outage, sends again what the server acknowledged just before it: a node that was killed may
+     * have lost it from its history cache ({@link ZabbixFailoverResend}). Those batches are settled already;
+     * a resend that is not answered is owed until a node answers again.
+     */
+    private void resendAfterOutage() {
+        List<List<Row>> due = resend.reachable();
+        if (due.isEmpty()) {
+            return;
+        }
+        int rows = due.stream().mapToInt(List::size).sum();
+        LOG.info("Zabbix sink {}: {} reachable again; sending again the {} rows it acknowledged in the {} before "
+                + "the outage, which a node that stopped may not have stored", config.name(), config.server(), rows,
+                FAILOVER_RESEND_WINDOW);
+        for (List<Row> frame : due) {
+            client.send(ZabbixSenderRequest.of(frame, clock.instant())).thenAccept(exchange -> {
+                if (!exchange.answered()) {
+                    resend.notAnswered(frame);
+                    if (exchange.failure().stage() == ZabbixExchange.Stage.CONNECT) {
+                        resend.unreachable();
+                    }
+                }
+            });
+        }
     }
 
     /**

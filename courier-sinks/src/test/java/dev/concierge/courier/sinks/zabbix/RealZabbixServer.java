@@ -153,6 +153,7 @@ public final class RealZabbixServer implements AutoCloseable {
 
     private final boolean isShared;
     private final TlsFiles tls; // null = no TLS settings
+    private boolean haCluster; // set before boot: node1 gets HANodeName, NodeAddress and its own SocketDir
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -179,6 +180,10 @@ public final class RealZabbixServer implements AutoCloseable {
     private boolean postgresStarted;
     private boolean schemaImported;
     private long serverPid = -1;
+    private Path secondConf; // the HA cluster's second node, once started
+    private Path secondPidFile;
+    private Path secondLog;
+    private int secondPort;
     private Process php;
 
     private String authToken;
@@ -218,6 +223,15 @@ public final class RealZabbixServer implements AutoCloseable {
     }
 
     /**
+     * Like {@link #start()}, as the first node of a Zabbix 6.0 HA cluster ({@code HANodeName=node1},
+     * {@code NodeAddress} its trapper address, its own {@code SocketDir} so that a second node's runtime
+     * control does not collide with it). It is the active node; {@link #startStandbyNode()} adds a second.
+     */
+    public static RealZabbixServer startHaCluster() {
+        return start(false, null, true);
+    }
+
+    /**
      * The instance shared by every test class in this JVM, started on first use and stopped by a shutdown
      * hook. A start-up failure is remembered, so later callers fail at once with the same cause.
      */
@@ -245,7 +259,12 @@ public final class RealZabbixServer implements AutoCloseable {
     }
 
     private static RealZabbixServer start(boolean isShared, TlsFiles tls) {
+        return start(isShared, tls, false);
+    }
+
+    private static RealZabbixServer start(boolean isShared, TlsFiles tls, boolean haCluster) {
         RealZabbixServer server = new RealZabbixServer(isShared, tls);
+        server.haCluster = haCluster;
         synchronized (INSTANCE_GUARD) {
             if (running != null && running == shared && !isShared) {
                 // Test classes run one after another, so the shared instance is idle now; shared() starts
@@ -286,6 +305,83 @@ public final class RealZabbixServer implements AutoCloseable {
     /** The server's configuration file, for {@code zabbix_server -c <it> -R ...} or {@code zabbix_get}. */
     public Path serverConfig() {
         return serverConf;
+    }
+
+    /** An HA node's settings; SocketDir apart, since runtime control talks to a socket named per program. */
+    private static String haSettings(String nodeName, int port, Path socketDir) {
+        return "HANodeName=" + nodeName + "\nNodeAddress=127.0.0.1:" + port + "\nSocketDir=" + socketDir + "\n";
+    }
+
+    /**
+     * Starts the second node of a cluster from {@link #startHaCluster()}: the same database, its own port,
+     * pid file, log and socket directory, {@code HANodeName=node2}. Returns once node1's {@code ha_status}
+     * lists it as a standby; a standby does not listen (PEERS.md), so its port refuses connections until it
+     * takes over. Stopped by {@link #close()}.
+     *
+     * @return its trapper port
+     */
+    public synchronized int startStandbyNode() {
+        if (!haCluster || secondConf != null) {
+            throw new IllegalStateException("startStandbyNode: once, on an instance from startHaCluster()");
+        }
+        try {
+            Path dir = stateDir.resolve("zabbix-node2");
+            Files.createDirectories(dir);
+            chown(dir, "zabbix");
+            secondPort = freeListenPort();
+            secondLog = dir.resolve("zabbix_server.log");
+            secondPidFile = dir.resolve("zabbix_server.pid");
+            secondConf = stateDir.resolve("zabbix_server_node2.conf");
+            String conf = Files.readString(serverConf)
+                    .replaceAll("(?m)^(ListenPort|LogFile|PidFile|HANodeName|NodeAddress|SocketDir)=.*\n", "")
+                    + "ListenPort=" + secondPort + "\nLogFile=" + secondLog + "\nPidFile=" + secondPidFile + "\n"
+                    + haSettings("node2", secondPort, dir);
+            Files.writeString(secondConf, conf);
+            Files.setPosixFilePermissions(secondConf, PosixFilePermissions.fromString("rw-r--r--"));
+            run(List.of(ZABBIX_SERVER.toString(), "-c", secondConf.toString()));
+            await("node2 listed as standby").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                    .until(() -> haStatus().lines().anyMatch(l -> l.contains("node2") && l.contains("standby")));
+            return secondPort;
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting node2", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("starting node2 interrupted", e);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + tail("node2 log", secondLog), e);
+        }
+    }
+
+    /** {@code zabbix_server -R ha_status}, asked of node1 (of node2 once node1 is gone). */
+    public String haStatus() throws IOException, InterruptedException {
+        Path conf = serverPid > 0 && isRunning(serverPid) ? serverConf : secondConf;
+        return run(List.of(ZABBIX_SERVER.toString(), "-c", conf.toString(), "-R", "ha_status"));
+    }
+
+    /** {@code zabbix_server -R ha_set_failover_delay=<seconds>s}: 10 s is the shortest Zabbix allows. */
+    public void setFailoverDelay(Duration delay) throws IOException, InterruptedException {
+        run(List.of(ZABBIX_SERVER.toString(), "-c", serverConf.toString(), "-R",
+                "ha_set_failover_delay=" + delay.toSeconds() + "s"));
+    }
+
+    /**
+     * SIGKILL to node1 and every process it started, at once, as a machine that dies: nothing is flushed and
+     * the database still says node1 is active until the failover delay has passed.
+     */
+    public void killActiveNode() {
+        ProcessHandle main = ProcessHandle.of(serverPid)
+                .orElseThrow(() -> new IllegalStateException("node1 (pid " + serverPid + ") is not running"));
+        List<ProcessHandle> all = new ArrayList<>(main.descendants().toList());
+        all.add(0, main);
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : all) {
+            waitForExit(process.pid(), STOP_TIMEOUT);
+        }
+    }
+
+    /** The second node's log so far, for assertion messages. */
+    public String standbyLog() throws IOException {
+        return secondLog != null && Files.exists(secondLog) ? Files.readString(secondLog) : "";
     }
 
     /**
@@ -725,6 +821,9 @@ public final class RealZabbixServer implements AutoCloseable {
         if (tls != null) {
             conf += tlsSettings(zabbixDir);
         }
+        if (haCluster) {
+            conf += haSettings("node1", trapperPort, zabbixDir);
+        }
         Files.writeString(serverConf, conf);
         Files.setPosixFilePermissions(serverConf, PosixFilePermissions.fromString("rw-r--r--"));
 
@@ -887,6 +986,7 @@ public final class RealZabbixServer implements AutoCloseable {
         List<Exception> failures = new ArrayList<>();
         attempt(failures, this::stopPhp);
         attempt(failures, this::stopZabbixServer);
+        attempt(failures, this::stopSecondNode);
         attempt(failures, this::stopPostgres);
         attempt(failures, this::restoreFrontendConfig);
         attempt(failures, this::releaseFrontendLock);
@@ -962,6 +1062,27 @@ public final class RealZabbixServer implements AutoCloseable {
         waitForExit(serverPid, STOP_TIMEOUT);
         throw new IllegalStateException("zabbix_server (pid " + serverPid + ") ignored SIGTERM for " + STOP_TIMEOUT
                 + "; killed\n" + tail("zabbix server log", serverLog));
+    }
+
+    private void stopSecondNode() throws IOException {
+        if (secondPidFile == null) {
+            return;
+        }
+        OptionalLong pid = readPid(secondPidFile);
+        if (pid.isEmpty() || !isRunning(pid.getAsLong())) {
+            return;
+        }
+        ProcessHandle handle = ProcessHandle.of(pid.getAsLong()).orElse(null);
+        if (handle == null) {
+            return;
+        }
+        List<ProcessHandle> children = handle.descendants().toList();
+        handle.destroy();
+        if (!waitForExit(pid.getAsLong(), STOP_TIMEOUT)) {
+            children.forEach(ProcessHandle::destroyForcibly);
+            handle.destroyForcibly();
+            throw new IllegalStateException("zabbix_server node2 (pid " + pid.getAsLong() + ") ignored SIGTERM");
+        }
     }
 
     private void stopPostgres() throws IOException, InterruptedException {
