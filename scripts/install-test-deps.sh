@@ -4,7 +4,8 @@
 # zabbix_sender and zabbix_agentd; InfluxDB 1.6 for the HTTP sink; Graphite's
 # carbon-cache with the whisper tools that read its files back; the Prometheus node exporter and
 # Prometheus (real text payloads to scrape) and the Python Prometheus client (an independent parser to
-# compare ours with); Chromium, to test the status page as a person sees it.
+# compare ours with); Chromium, to test the status page as a person sees it; stunnel (OpenSSL) to end
+# TLS 1.3 PSK in front of a plain trapper, since Debian's Zabbix is built with GnuTLS and speaks TLS 1.2 only.
 #
 # Idempotent: when every package and the file the tests run from it are present, it only says so.
 # Packages are installed with a temporary policy-rc.d that forbids starting daemons, because the tests
@@ -30,6 +31,7 @@ needs=(
   prometheus=/usr/bin/prometheus
   python3-prometheus-client=/usr/lib/python3/dist-packages/prometheus_client/__init__.py
   chromium=/usr/bin/chromium
+  stunnel4=/usr/bin/stunnel4
 )
 
 missing=()

@@ -15,8 +15,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.tls.ProtocolVersion;
 
 /**
  * The Zabbix sender protocol's client, for one server, proxy or HA cluster: one {@code sender data} request
@@ -50,8 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>TLS.</b> With {@link ZabbixTlsConfig.Connect#CERT}, every connection starts with a full TLS
  * handshake (Zabbix offers no session resumption, PROTOCOLS.md §1.8), presenting the client's certificate
- * and checking the server's as {@link ZabbixTlsConfig} describes. The TLS files are read once, by
- * {@link #create}.
+ * and checking the server's as {@link ZabbixTlsConfig} describes. With {@link ZabbixTlsConfig.Connect#PSK},
+ * the handshake uses the pre-shared key, TLS 1.3 or 1.2, on Bouncy Castle ({@code ZabbixPskHandler}). The
+ * TLS files are read once, by {@link #create}; the PSK stays in memory until {@link #close}.
  *
  * <p><b>Threads.</b> Thread-safe; {@link #send} never blocks. Connecting, rendering a
  * {@link ZabbixSenderRequest}, compressing, reading and completing the futures all happen on the client's
@@ -76,12 +80,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The client logs nothing: a failure is a value, and its caller decides what is worth a line.
  */
 public final class ZabbixClient implements AutoCloseable {
+    /** PROTOCOLS.md §1.8: TLS 1.3 and 1.2, as with certificates. */
+    static final ProtocolVersion[] PSK_VERSIONS = ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
+
     /** A sender-data reply is about 100 bytes; anything near this limit is not a reply. */
     static final int MAX_REPLY_BYTES = 64 * 1024;
     private static final String NOT_SENT = "client closed before the request was sent";
 
     private final ZabbixClientConfig config;
-    private final SslContext ssl; // null = unencrypted
+    private final SslContext ssl; // null = unencrypted or PSK
+    private final byte[] pskKey; // null = not PSK; wiped by close()
+    private final byte[] pskIdentity;
+    private final ProtocolVersion[] pskVersions;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
 
@@ -95,9 +105,13 @@ public final class ZabbixClient implements AutoCloseable {
     private int active; // guarded by slotLock
     private boolean closed; // guarded by slotLock
 
-    private ZabbixClient(ZabbixClientConfig config) {
+    private ZabbixClient(ZabbixClientConfig config, ProtocolVersion[] pskVersions) {
         this.config = config;
-        this.ssl = config.tls().encrypted() ? config.tls().sslContext() : null;
+        ZabbixTlsConfig.Connect connect = config.tls().connect();
+        this.ssl = connect == ZabbixTlsConfig.Connect.CERT ? config.tls().sslContext() : null;
+        this.pskKey = connect == ZabbixTlsConfig.Connect.PSK ? config.tls().pskKey() : null;
+        this.pskIdentity = pskKey == null ? null : config.tls().pskIdentity().getBytes(StandardCharsets.UTF_8);
+        this.pskVersions = pskVersions;
         this.group = new NioEventLoopGroup(config.threads(), new DefaultThreadFactory(config.threadName(), true));
         this.bootstrap = new Bootstrap()
                 .group(group)
@@ -115,7 +129,12 @@ public final class ZabbixClient implements AutoCloseable {
      *                                  or the JDK will not make a TLS context of them
      */
     public static ZabbixClient create(ZabbixClientConfig config) {
-        return new ZabbixClient(Objects.requireNonNull(config, "config"));
+        return create(config, PSK_VERSIONS);
+    }
+
+    /** As {@link #create(ZabbixClientConfig)}, offering only {@code pskVersions} over PSK: for tests of each. */
+    static ZabbixClient create(ZabbixClientConfig config, ProtocolVersion[] pskVersions) {
+        return new ZabbixClient(Objects.requireNonNull(config, "config"), pskVersions.clone());
     }
 
     /** How the client connects. */
@@ -197,6 +216,8 @@ public final class ZabbixClient implements AutoCloseable {
                         // TLS below the framing.
                         ch.pipeline().addLast(ZabbixTlsConfig.sslHandler(ssl, ch.alloc(), node.host(),
                                 node.port(), config.readTimeout()));
+                    } else if (pskKey != null) {
+                        ch.pipeline().addLast(new ZabbixPskHandler(pskIdentity, pskKey, pskVersions));
                     }
                     ch.pipeline().addLast(
                             new ZabbixFrameDecoder(MAX_REPLY_BYTES),
@@ -409,6 +430,9 @@ public final class ZabbixClient implements AutoCloseable {
             closed = true;
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (pskKey != null) {
+            Arrays.fill(pskKey, (byte) 0);
+        }
         List<Waiting> left;
         synchronized (slotLock) {
             left = new ArrayList<>(waiting);

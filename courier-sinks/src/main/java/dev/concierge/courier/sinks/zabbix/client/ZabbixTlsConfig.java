@@ -43,28 +43,40 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * get the equivalent guarantee. SNI carries the server's host name when it is not an IP address, as
  * {@code zabbix_sender} sends it. A revocation list ({@code --tls-crl-file}) is not supported.
  *
- * @param connect           {@code unencrypted} (the default) or {@code cert}
+ * <p>With {@code psk}, the connection is secured with a pre-shared key, as {@code zabbix_sender
+ * --tls-connect psk}: the identity, and the key read from {@code pskFile} as Zabbix reads it (hex digits;
+ * see {@code ZabbixPskFile}, which also refuses a file others may read). The JDK has no TLS-PSK, so these
+ * connections run on Bouncy Castle's TLS API ({@code ZabbixPskHandler}); the key is never logged, and
+ * {@link #summary()} names only the identity and the file.
+ *
+ * @param connect           {@code unencrypted} (the default), {@code cert} or {@code psk}
  * @param caFile            PEM file with the CA certificates the server's chain must lead to; cert only
  * @param certFile          PEM file with the sink's own certificate, then its chain; cert only
  * @param keyFile           PEM file with the certificate's private key, unencrypted, PKCS#8 or PKCS#1 RSA;
  *                          cert only. The configuration holds the path, never the key.
  * @param serverCertIssuer  the server certificate's issuer as Zabbix prints it; null or empty = not checked
  * @param serverCertSubject the server certificate's subject as Zabbix prints it; null or empty = not checked
+ * @param pskIdentity       the PSK identity, {@code --tls-psk-identity}; psk only
+ * @param pskFile           the file holding the key in hex, {@code --tls-psk-file}; psk only
  */
 public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path keyFile, String serverCertIssuer,
-                              String serverCertSubject) {
+                              String serverCertSubject, String pskIdentity, Path pskFile) {
 
     /** Plain TCP, zabbix_sender's {@code --tls-connect unencrypted}. */
     public static final ZabbixTlsConfig UNENCRYPTED = new ZabbixTlsConfig(Connect.UNENCRYPTED, null, null, null,
             null, null);
 
+    /** Zabbix's {@code HOST_TLS_PSK_IDENTITY_LEN}: the longest PSK identity, in UTF-8 bytes. */
+    static final int MAX_PSK_IDENTITY_BYTES = 128;
+
     /** PROTOCOLS.md §1.8: Zabbix speaks TLS 1.2, and TLS 1.3 when built with OpenSSL 1.1.1 or later. */
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    /** {@code --tls-connect}: how the sink connects. PSK is not offered: see the package documentation. */
+    /** {@code --tls-connect}: how the sink connects. */
     public enum Connect {
         UNENCRYPTED("unencrypted"),
-        CERT("cert");
+        CERT("cert"),
+        PSK("psk");
 
         private final String configName;
 
@@ -97,7 +109,14 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
      * @throws IllegalArgumentException listing every problem, {@code tls.<key>: found (expected: rule)}, joined
      *                                  by {@code "; "}: cert without one of its files, or unencrypted with any
      */
+    /** A configuration without PSK settings. */
+    public ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path keyFile, String serverCertIssuer,
+                           String serverCertSubject) {
+        this(connect, caFile, certFile, keyFile, serverCertIssuer, serverCertSubject, null, null);
+    }
+
     public ZabbixTlsConfig {
+        pskIdentity = pskIdentity == null || pskIdentity.isEmpty() ? null : pskIdentity;
         serverCertIssuer = serverCertIssuer == null || serverCertIssuer.isEmpty() ? null : serverCertIssuer;
         serverCertSubject = serverCertSubject == null || serverCertSubject.isEmpty() ? null : serverCertSubject;
         List<SettingProblem> problems = new ArrayList<>();
@@ -107,7 +126,31 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
             requirePresent(problems, "tls.ca_file", caFile, "a PEM file of the CA certificates that signed the server's");
             requirePresent(problems, "tls.cert_file", certFile, "a PEM file of this sink's certificate");
             requirePresent(problems, "tls.key_file", keyFile, "a PEM file of that certificate's private key");
+            requireAbsent(problems, "tls.psk_identity", pskIdentity, "absent with connect cert");
+            requireAbsent(problems, "tls.psk_file", pskFile, "absent with connect cert");
+        } else if (connect == Connect.PSK) {
+            if (pskIdentity == null) {
+                problems.add(SettingProblem.of("tls.psk_identity", "absent", "the PSK identity, with connect psk"));
+            } else if (pskIdentity.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PSK_IDENTITY_BYTES) {
+                problems.add(SettingProblem.of("tls.psk_identity", "\"" + pskIdentity + "\"",
+                        "at most " + MAX_PSK_IDENTITY_BYTES + " bytes of UTF-8, HOST_TLS_PSK_IDENTITY_LEN"));
+            }
+            if (pskFile == null) {
+                problems.add(SettingProblem.of("tls.psk_file", "absent", ZabbixPskFile.EXPECTED + ", with connect psk"));
+            }
+            for (String key : List.of("ca_file", "cert_file", "key_file", "server_cert_issuer", "server_cert_subject")) {
+                Object value = switch (key) {
+                    case "ca_file" -> caFile;
+                    case "cert_file" -> certFile;
+                    case "key_file" -> keyFile;
+                    case "server_cert_issuer" -> serverCertIssuer;
+                    default -> serverCertSubject;
+                };
+                requireAbsent(problems, "tls." + key, value, "absent with connect psk");
+            }
         } else {
+            requireAbsent(problems, "tls.psk_identity", pskIdentity);
+            requireAbsent(problems, "tls.psk_file", pskFile);
             requireAbsent(problems, "tls.ca_file", caFile);
             requireAbsent(problems, "tls.cert_file", certFile);
             requireAbsent(problems, "tls.key_file", keyFile);
@@ -124,14 +167,19 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
         return new ZabbixTlsConfig(Connect.CERT, caFile, certFile, keyFile, null, null);
     }
 
+    /** {@code --tls-connect psk} with this identity and key file. */
+    public static ZabbixTlsConfig psk(String identity, Path pskFile) {
+        return new ZabbixTlsConfig(Connect.PSK, null, null, null, null, null, identity, pskFile);
+    }
+
     /** A copy that requires this server certificate issuer; null = not checked. */
     public ZabbixTlsConfig withServerCertIssuer(String issuer) {
-        return new ZabbixTlsConfig(connect, caFile, certFile, keyFile, issuer, serverCertSubject);
+        return new ZabbixTlsConfig(connect, caFile, certFile, keyFile, issuer, serverCertSubject, pskIdentity, pskFile);
     }
 
     /** A copy that requires this server certificate subject; null = not checked. */
     public ZabbixTlsConfig withServerCertSubject(String subject) {
-        return new ZabbixTlsConfig(connect, caFile, certFile, keyFile, serverCertIssuer, subject);
+        return new ZabbixTlsConfig(connect, caFile, certFile, keyFile, serverCertIssuer, subject, pskIdentity, pskFile);
     }
 
     /** Whether connections use TLS. */
@@ -142,7 +190,8 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
     /**
      * Why one of the files cannot be used.
      *
-     * @param key      the configuration key under {@code tls:}: {@code ca_file}, {@code cert_file}, {@code key_file}
+     * @param key      the configuration key under {@code tls:}: {@code ca_file}, {@code cert_file}, {@code key_file},
+     *                 {@code psk_file}
      * @param file     the file
      * @param expected what it should be, and what was wrong, e.g. {@code a readable PEM file ...: no such file}
      */
@@ -172,8 +221,8 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
      * @throws IllegalStateException    for {@code unencrypted}
      */
     public SslContext sslContext() {
-        if (!encrypted()) {
-            throw new IllegalStateException("tls.connect: unencrypted has no SSL context");
+        if (connect != Connect.CERT) {
+            throw new IllegalStateException("tls.connect: " + connect.configName() + " has no JSSE context");
         }
         Loaded loaded = load();
         if (!loaded.problems().isEmpty()) {
@@ -237,10 +286,31 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
         return handler;
     }
 
-    /** The settings without file contents, for the start-up log line. */
+    /**
+     * The key of {@code pskFile}, read now; the caller wipes it when done.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it, never its content
+     * @throws IllegalStateException    unless {@code connect} is psk
+     */
+    byte[] pskKey() {
+        if (connect != Connect.PSK) {
+            throw new IllegalStateException("tls.connect: " + connect.configName() + " has no PSK");
+        }
+        try {
+            return ZabbixPskFile.read(pskFile);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(new FileProblem("psk_file", pskFile,
+                    ZabbixPskFile.EXPECTED + ": " + describe(e)).toString(), e);
+        }
+    }
+
+    /** The settings without file contents, for the start-up log line; a PSK shows as its identity and file. */
     public String summary() {
         if (!encrypted()) {
             return connect.configName();
+        }
+        if (connect == Connect.PSK) {
+            return "psk (identity " + pskIdentity + ", key file " + pskFile + ")";
         }
         return connect.configName() + " (CA " + caFile + ", certificate " + certFile
                 + (serverCertIssuer == null ? "" : ", issuer " + serverCertIssuer)
@@ -254,6 +324,15 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
     private Loaded load() {
         List<FileProblem> problems = new ArrayList<>();
         if (!encrypted()) {
+            return new Loaded(List.of(), List.of(), null, problems);
+        }
+        if (connect == Connect.PSK) {
+            try {
+                byte[] key = ZabbixPskFile.read(pskFile);
+                java.util.Arrays.fill(key, (byte) 0);
+            } catch (IOException e) {
+                problems.add(new FileProblem("psk_file", pskFile, ZabbixPskFile.EXPECTED + ": " + describe(e)));
+            }
             return new Loaded(List.of(), List.of(), null, problems);
         }
         List<X509Certificate> authorities = List.of();
@@ -313,8 +392,12 @@ public record ZabbixTlsConfig(Connect connect, Path caFile, Path certFile, Path 
     }
 
     private static void requireAbsent(List<SettingProblem> problems, String key, Object value) {
+        requireAbsent(problems, key, value, "absent with connect unencrypted");
+    }
+
+    private static void requireAbsent(List<SettingProblem> problems, String key, Object value, String expected) {
         if (value != null) {
-            problems.add(SettingProblem.of(key, String.valueOf(value), "absent with connect unencrypted"));
+            problems.add(SettingProblem.of(key, String.valueOf(value), expected));
         }
     }
 }
