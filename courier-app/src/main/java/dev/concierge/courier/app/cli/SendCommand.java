@@ -82,7 +82,7 @@ public final class SendCommand implements Callable<Integer> {
     String compression;
 
     @Option(names = "--tls-connect", paramLabel = "value",
-            description = "unencrypted (default) or cert; psk is not supported; overrides TLSConnect")
+            description = "unencrypted (default), cert or psk; overrides TLSConnect")
     String tlsConnect;
 
     @Option(names = "--tls-ca-file", paramLabel = "CA-file",
@@ -105,15 +105,17 @@ public final class SendCommand implements Callable<Integer> {
             description = "PEM: its private key, unencrypted; overrides TLSKeyFile")
     String tlsKeyFile;
 
-    // zabbix_sender's options for what is not supported: taken, so that the refusal can say why.
-    @Option(names = "--tls-crl-file", paramLabel = "CRL-file", hidden = true)
-    String tlsCrlFile;
-
-    @Option(names = "--tls-psk-identity", paramLabel = "PSK-identity", hidden = true)
+    @Option(names = "--tls-psk-identity", paramLabel = "PSK-identity",
+            description = "the PSK identity, with --tls-connect psk; overrides TLSPSKIdentity")
     String tlsPskIdentity;
 
-    @Option(names = "--tls-psk-file", paramLabel = "PSK-file", hidden = true)
+    @Option(names = "--tls-psk-file", paramLabel = "PSK-file",
+            description = "the pre-shared key in hex, in a file only its owner may read; overrides TLSPSKFile")
     String tlsPskFile;
+
+    // zabbix_sender's option for what is not supported: taken, so that the refusal can say why.
+    @Option(names = "--tls-crl-file", paramLabel = "CRL-file", hidden = true)
+    String tlsCrlFile;
 
     // For bin/courier only: a send to an embedded trapper that writes the class-data archive (ZabbixSend.train).
     @Option(names = "--cds-training", hidden = true)

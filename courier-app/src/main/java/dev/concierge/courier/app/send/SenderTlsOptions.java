@@ -17,9 +17,10 @@ import java.util.function.Function;
  * {@code TLSCertFile}). {@link #toConfig} checks them in {@code zabbix_sender}'s order and with its messages
  * (Zabbix's {@code zbx_tls_validate_config}), so the first problem reported is the one it reports.
  *
- * <p>Refused, where {@code zabbix_sender} would use them: {@code psk} (the JDK has no TLS-PSK cipher suites),
- * and a revocation list with {@code cert}, which would otherwise be ignored without a word. With
- * {@code unencrypted} the files are not read, as {@code zabbix_sender} does not read them.
+ * <p>{@code psk} takes {@code TLSPSKIdentity} and {@code TLSPSKFile} (the key in hex, as Zabbix reads it;
+ * a file others may read is refused). Refused, where {@code zabbix_sender} would use it: a revocation list
+ * with {@code cert}, which would otherwise be ignored without a word. With {@code unencrypted} the files are
+ * not read, as {@code zabbix_sender} does not read them.
  */
 public record SenderTlsOptions(String connect, String caFile, String crlFile, String serverCertIssuer,
                                String serverCertSubject, String certFile, String keyFile, String pskIdentity,
@@ -105,11 +106,6 @@ public record SenderTlsOptions(String connect, String caFile, String crlFile, St
         if (connect != null && !connect.equals("unencrypted") && !connect.equals("cert") && !connect.equals("psk")) {
             throw new IllegalArgumentException("invalid value of " + Parameter.CONNECT.names() + " parameter");
         }
-        if ("psk".equals(connect)) {
-            throw new IllegalArgumentException(Parameter.CONNECT.names() + " value \"psk\" is not supported: TLS "
-                    + "with a pre-shared key needs TLS-PSK cipher suites, which the JDK does not have; connect with "
-                    + "a certificate (--tls-connect cert) or use zabbix_sender");
-        }
         // Zabbix's zbx_tls_validate_config, in its order.
         requireWith(certFile, Parameter.CERT_FILE, keyFile, Parameter.KEY_FILE);
         requireWith(keyFile, Parameter.KEY_FILE, certFile, Parameter.CERT_FILE);
@@ -125,6 +121,13 @@ public record SenderTlsOptions(String connect, String caFile, String crlFile, St
         if ("cert".equals(connect) && certFile == null) {
             throw new IllegalArgumentException("parameter " + Parameter.CONNECT.names() + " value requires "
                     + Parameter.CERT_FILE.names() + ", but neither of them is defined");
+        }
+        if ("psk".equals(connect) && pskFile == null) {
+            throw new IllegalArgumentException("parameter " + Parameter.CONNECT.names() + " value requires "
+                    + Parameter.PSK_FILE.names() + ", but neither of them is defined");
+        }
+        if ("psk".equals(connect)) {
+            return ZabbixTlsConfig.psk(pskIdentity, Path.of(pskFile));
         }
         if (!"cert".equals(connect)) {
             return ZabbixTlsConfig.UNENCRYPTED;
@@ -146,20 +149,24 @@ public record SenderTlsOptions(String connect, String caFile, String crlFile, St
 
     /**
      * Why {@code tls}'s files cannot be used, worded as {@code zabbix_sender} words it, with our reasons: a
-     * line for the CA file, and one for the certificate and key files together, as {@code zabbix_sender}
+     * line for the PSK file, or for the CA file, and one for the certificate and key files together, as {@code zabbix_sender}
      * loads them together. Empty when they can be used, and always for {@code unencrypted}. Reads the files.
      */
     static List<String> fileErrors(ZabbixTlsConfig tls) {
         List<String> ca = new ArrayList<>();
         List<String> certAndKey = new ArrayList<>();
+        List<String> psk = new ArrayList<>();
         for (FileProblem problem : tls.fileProblems()) {
             switch (problem.key()) {
+                case "psk_file" -> psk.add(problem.expected().endsWith(": no such file")
+                        ? "cannot open file \"" + problem.file() + "\": [2] No such file or directory"
+                        : "cannot read PSK from file \"" + problem.file() + "\": expected " + problem.expected());
                 case "ca_file" -> ca.add("expected " + problem.expected());
                 case "cert_file" -> certAndKey.add("certificate: expected " + problem.expected());
                 default -> certAndKey.add("key: expected " + problem.expected());
             }
         }
-        List<String> errors = new ArrayList<>();
+        List<String> errors = new ArrayList<>(psk);
         if (!ca.isEmpty()) {
             errors.add("cannot parse CA certificate(s) in file \"" + tls.caFile() + "\": " + String.join("; ", ca));
         }

@@ -39,8 +39,9 @@ import java.util.zip.Deflater;
  *   <li>With {@code -T} and without {@code -N}, each value's {@code ns} is its line number: values of
  *       one item in one second never collide on the history key, and sending a file twice does not store
  *       it twice. Without {@code -T} no clock is sent, as with {@code zabbix_sender}.</li>
- *   <li>TLS with certificates as {@code zabbix_sender} does it (see {@link SenderTlsOptions}); not
- *       supported: PSK, a revocation list and the cipher options.</li>
+ *   <li>TLS with certificates or a pre-shared key as {@code zabbix_sender} does it (see
+ *       {@link SenderTlsOptions}); not
+ *       supported: a revocation list and the cipher options.</li>
  *   <li>Destinations as {@code zabbix_sender} 6.0 takes them in {@code -z} and {@code ServerActive}:
  *       {@code a,b} sends everything to both, independently; {@code a;b} is an HA cluster, whose nodes are
  *       tried in order, a refused connection passing to the next (see {@code ZabbixClient}); the node that

@@ -139,16 +139,14 @@ class SendTlsOptionsTest {
     }
 
     @Test
-    void refusesPskAndRevocationListsSayingWhy() {
-        for (String[] args : List.of(oneValue("--tls-connect", "psk"),
-                oneValue("--tls-connect", "psk", "--tls-psk-identity", "id", "--tls-psk-file", "key.psk"))) {
-            Run run = SenderRuns.courierSend(args);
-
-            assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.logLines()).containsExactly("ERROR: \"TLSConnect\" or \"--tls-connect\" value \"psk\" is "
-                    + "not supported: TLS with a pre-shared key needs TLS-PSK cipher suites, which the JDK does not "
-                    + "have; connect with a certificate (--tls-connect cert) or use zabbix_sender");
-        }
+    void refusesAnIncompletePskAsZabbixSenderDoesAndRevocationListsSayingWhy() throws Exception {
+        bothSay(oneValue("--tls-connect", "psk"), "parameter \"TLSConnect\" or \"--tls-connect\" value requires "
+                + "\"TLSPSKFile\" or \"--tls-psk-file\", but neither of them is defined");
+        bothSay(oneValue("--tls-connect", "psk", "--tls-psk-file", "key.psk"), "parameter \"TLSPSKFile\" or "
+                + "\"--tls-psk-file\" is defined, but neither \"TLSPSKIdentity\" nor \"--tls-psk-identity\" is defined");
+        Path missing = dir.resolve("missing.psk");
+        bothSay(oneValue("--tls-connect", "psk", "--tls-psk-identity", "id", "--tls-psk-file", missing.toString()),
+                "cannot open file \"" + missing + "\": [2] No such file or directory");
         Run crl = SenderRuns.courierSend(oneValue("--tls-connect", "cert", "--tls-ca-file", certs.caCert().toString(),
                 "--tls-crl-file", "revoked.crl", "--tls-cert-file", certs.clientCert().toString(),
                 "--tls-key-file", certs.clientKey().toString()));

@@ -398,6 +398,10 @@ class CourierConfigTest {
                     type: zabbix
                     server: 127.0.0.1
                     tls: {connect: psk}
+                  - name: z4
+                    type: zabbix
+                    server: 127.0.0.1
+                    tls: {connect: psk, psk_identity: app, psk_file: 6b1f7dbe4bdd7b35a70e3e6fa1c8f6ab, ca_file: /c}
                   - name: z3
                     type: zabbix
                     server: 127.0.0.1
@@ -410,14 +414,20 @@ class CourierConfigTest {
                 .hasMessageContaining("sinks[0].tls.cert_file: missing (expected: a non-empty string)")
                 .hasMessageContaining("sinks[0].tls.key_file: PEM text (expected: an absolute path to a PEM file)")
                 .hasMessageContaining("sinks[1].tls.ca_file: a ca_file (expected: absent with connect unencrypted, "
-                        + "or connect: cert)")
-                .hasMessageContaining("sinks[1].tls.psk_file: unknown key")
-                .hasMessageContaining("sinks[2].tls.connect: \"psk\" (expected: one of unencrypted, cert)")
-                .hasMessageContaining(":20:35: sinks[3].tls.ca_file: \"" + missing
+                        + "or connect: cert or psk)")
+                .hasMessageContaining("sinks[1].tls.psk_file: a psk_file (expected: absent with connect unencrypted, "
+                        + "or connect: cert or psk)")
+                .hasMessageContaining("sinks[2].tls.psk_identity: missing (expected: a non-empty string)")
+                .hasMessageContaining("sinks[2].tls.psk_file: missing (expected: a non-empty string)")
+                .hasMessageContaining("sinks[3].tls.ca_file: a ca_file (expected: absent with connect psk)")
+                .hasMessageContaining("sinks[3].tls.psk_file: hex digits (expected: an absolute path to a file "
+                        + "holding the key in hex)")
+                .hasMessageContaining(":24:35: sinks[4].tls.ca_file: \"" + missing
                         + "\" (expected: a readable PEM file of CA certificates: no such file)")
-                .hasMessageContaining("sinks[3].tls.key_file: \"" + certs.serverKey()
+                .hasMessageContaining("sinks[4].tls.key_file: \"" + certs.serverKey()
                         + "\" (expected: the private key of the certificate in " + certs.clientCert() + ")")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("MIIEvgIBADAN"));
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("MIIEvgIBADAN")
+                        .doesNotContain("6b1f7dbe4bdd7b35a70e3e6fa1c8f6ab"));
     }
 
     @Test

@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *       server's info.</li>
  *   <li>Every frame answered, some rows failed or skipped, or some frames refused with
  *       {@code response: failed}: {@link DeliveryOutcome.PartiallyRejected} with the counts. Failed rows are
- *       never resent: unknown hosts and keys do not fix themselves.</li>
+ *       never resent: unknown hosts and keys do not fix themselves. Created with a {@link ZabbixApiConfig},
+ *       the sink first asks the API why ({@link ZabbixRefusalReasons}) and the detail, which the ledger
+ *       records, ends with a reason per refused value.</li>
  *   <li>Every frame refused with {@code response: failed}: {@link DeliveryOutcome.Rejected} with the info.</li>
  *   <li>Any frame with an unknown outcome (connection refused or timed out, no reply within the read
  *       timeout, reset, input ended before a complete reply, a reply that is not a Zabbix frame or not
@@ -78,7 +80,9 @@ import org.slf4j.LoggerFactory;
  * the frames acknowledged in the {@link #FAILOVER_RESEND_WINDOW} before it are sent again, since a node that
  * died may not have written them ({@link ZabbixFailoverResend}); counted as {@code failover_rows_resent}.
  *
- * <p><b>TLS.</b> With {@code tls.connect: cert} the client starts every connection with a full TLS handshake
+ * <p><b>TLS.</b> With {@code tls.connect: psk} the handshake uses the pre-shared key instead (TLS 1.3 or 1.2,
+ * on Bouncy Castle; a wrong identity or key is a Retry starting with {@code TLS handshake:}). With
+ * {@code tls.connect: cert} the client starts every connection with a full TLS handshake
  * (Zabbix offers no session resumption, PROTOCOLS.md §1.8), presenting the sink's certificate and checking
  * the server's as {@link ZabbixTlsConfig} describes. A handshake that fails (an untrusted server certificate,
  * an issuer or subject mismatch, the server refusing the sink's certificate) is a Retry whose detail starts
@@ -121,6 +125,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
     private final ZabbixSinkConfig config;
     private final ZabbixClient client;
     private final ZabbixFailoverResend resend;
+    private final ZabbixRefusalReasons reasons; // null: no api configured
     private final LongAdder nonFiniteSkipped = new LongAdder();
     private final LongAdder oversizedSkipped = new LongAdder();
     private final AtomicBoolean oversizedReported = new AtomicBoolean();
@@ -140,9 +145,10 @@ public final class ZabbixSink implements Sink, CountsEvents {
 
     private volatile boolean closed;
 
-    private ZabbixSink(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, Clock clock) {
+    private ZabbixSink(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, ZabbixApiConfig api, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.reasons = api == null ? null : new ZabbixRefusalReasons(api, clock);
         // One event loop thread: it renders, compresses and does the I/O of every frame.
         this.client = ZabbixClient.create(ZabbixClientConfig.of(config.servers(), config.connectTimeout(),
                         config.readTimeout())
@@ -169,11 +175,24 @@ public final class ZabbixSink implements Sink, CountsEvents {
 
     /** As {@link #create(ZabbixSinkConfig)}, with automatic discovery unless {@code discovery} is null. */
     public static ZabbixSink create(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery) {
-        return create(config, discovery, Clock.systemUTC());
+        return create(config, discovery, null, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #create(ZabbixSinkConfig, ZabbixDiscoveryConfig)}; with {@code api}, the values Zabbix
+     * refuses get a reason each ({@link ZabbixRefusalReasons}) in the outcome's detail, and so in the ledger.
+     */
+    public static ZabbixSink create(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, ZabbixApiConfig api) {
+        return create(config, discovery, api, Clock.systemUTC());
     }
 
     static ZabbixSink create(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, Clock clock) {
-        ZabbixSink sink = new ZabbixSink(config, discovery, clock);
+        return create(config, discovery, null, clock);
+    }
+
+    static ZabbixSink create(ZabbixSinkConfig config, ZabbixDiscoveryConfig discovery, ZabbixApiConfig api,
+                             Clock clock) {
+        ZabbixSink sink = new ZabbixSink(config, discovery, api, clock);
         LOG.info("Zabbix sink {}: server {}, host {}, {} rows per frame, {} connections, connect timeout {}, "
                         + "read timeout {}, compression {}, TLS {}", config.name(), config.server(),
                 config.host() == null ? "from each sample" : config.host(), config.maxRowsPerFrame(),
@@ -282,8 +301,78 @@ public final class ZabbixSink implements Sink, CountsEvents {
                     : exchange(ZabbixSenderRequest.of(frame, now)));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-                .thenApply(done -> combine(batch.id(), frames, results.stream().map(CompletableFuture::join).toList(),
-                        skipped));
+                .thenCompose(done -> combineWithReasons(batch.id(), frames,
+                        results.stream().map(CompletableFuture::join).toList(), skipped));
+    }
+
+    /**
+     * {@link #combine}, after asking the API why the frames with failures had them, when there is an API;
+     * the reasons go at the end of the outcome's detail.
+     */
+    private CompletionStage<DeliveryOutcome> combineWithReasons(long batchId, List<List<Row>> frames,
+                                                                List<ZabbixFrameResult> results, Skips skipped) {
+        List<CompletableFuture<Map<Row, String>>> asked = new ArrayList<>();
+        if (reasons != null) {
+            for (int i = 0; i < frames.size(); i++) {
+                if (results.get(i).kind() == ZabbixFrameResult.Kind.PROCESSED && results.get(i).failed() > 0) {
+                    asked.add(reasons.reasons(frames.get(i)));
+                }
+            }
+        }
+        if (asked.isEmpty()) {
+            return CompletableFuture.completedFuture(combine(batchId, frames, results, skipped));
+        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            DeliveryOutcome outcome = combine(batchId, frames, results, skipped);
+            if (!(outcome instanceof DeliveryOutcome.PartiallyRejected partial)) {
+                return outcome;
+            }
+            Map<Row, String> all = new LinkedHashMap<>();
+            asked.forEach(f -> all.putAll(f.join()));
+            return new DeliveryOutcome.PartiallyRejected(partial.accepted(), partial.rejected(),
+                    partial.detail() + reasonsNote(all));
+        });
+    }
+
+    /** {@code ; refused: no such item: web-01 app.x; item disabled: ...}, at most ten values per reason. */
+    static String reasonsNote(Map<Row, String> reasons) {
+        if (reasons.isEmpty()) {
+            return "";
+        }
+        Map<String, List<Row>> byReason = new LinkedHashMap<>();
+        String apiProblem = null;
+        for (Map.Entry<Row, String> entry : reasons.entrySet()) {
+            if (entry.getKey() == null) {
+                apiProblem = entry.getValue();
+            } else {
+                byReason.computeIfAbsent(entry.getValue(), r -> new ArrayList<>()).add(entry.getKey());
+            }
+        }
+        StringBuilder note = new StringBuilder();
+        if (!byReason.isEmpty()) {
+            note.append("; refused:");
+            byReason.forEach((reason, rows) -> {
+                note.append(' ').append(reason).append(':');
+                for (int i = 0; i < Math.min(10, rows.size()); i++) {
+                    Row row = rows.get(i);
+                    note.append(i == 0 ? " " : ", ").append(row.host()).append(' ').append(row.key());
+                    if (reason.startsWith("value of the wrong type")) {
+                        String value = row.value();
+                        note.append(" = \"").append(value.length() > 40 ? value.substring(0, 40) + "..." : value)
+                                .append('"');
+                    }
+                }
+                if (rows.size() > 10) {
+                    note.append(" and ").append(rows.size() - 10).append(" more");
+                }
+                note.append(';');
+            });
+            note.setLength(note.length() - 1);
+        }
+        if (apiProblem != null) {
+            note.append("; no reasons: ").append(apiProblem);
+        }
+        return note.toString();
     }
 
     /** Discovery values first, then the values: established series' frames and new series' frames apart. */

@@ -36,10 +36,16 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
      * A Zabbix sink's whole configuration.
      *
      * @param discovery null when discovery is off
+     * @param api       null when refused values get no reasons
      */
-    public record Config(ZabbixSinkConfig sink, ZabbixDiscoveryConfig discovery) {
+    public record Config(ZabbixSinkConfig sink, ZabbixDiscoveryConfig discovery, ZabbixApiConfig api) {
         public Config {
             Objects.requireNonNull(sink, "sink");
+        }
+
+        /** Without an API. */
+        public Config(ZabbixSinkConfig sink, ZabbixDiscoveryConfig discovery) {
+            this(sink, discovery, null);
         }
     }
 
@@ -52,7 +58,7 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
     public Config bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
         settings.expectKeys("server", "host", "max_rows_per_frame", "max_in_flight", "connect_timeout",
-                "read_timeout", "compression", "tls", "discovery");
+                "read_timeout", "compression", "tls", "discovery", "api");
         ZabbixServerNodes server = servers(settings);
         String host = settings.optionalString("host", null);
         int rows = settings.optionalInt("max_rows_per_frame", 1, 100_000, ZabbixSinkConfig.DEFAULT_MAX_ROWS_PER_FRAME);
@@ -62,12 +68,25 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
         boolean compression = settings.optionalBoolean("compression", ZabbixSinkConfig.DEFAULT_COMPRESSION);
         ZabbixTlsConfig tls = tls(settings.optionalMapping("tls"));
         ZabbixDiscoveryConfig discovery = discovery(settings, context);
+        ZabbixApiConfig api = api(settings.optionalMapping("api"));
         if (settings.problemCount() > before) {
             return null;
         }
         ZabbixSinkConfig sink = settings.build(() -> new ZabbixSinkConfig(context.name(), server,
                 host, rows, inFlight, connect, read, compression, tls));
-        return sink == null ? null : new Config(sink, discovery);
+        return sink == null ? null : new Config(sink, discovery, api);
+    }
+
+    /** {@code api: {url, token}}; null when absent. */
+    private static ZabbixApiConfig api(Settings api) {
+        if (api.keys().isEmpty()) {
+            return null;
+        }
+        int before = api.problemCount();
+        api.expectKeys("url", "token");
+        java.net.URI url = api.requiredUrl("url");
+        dev.concierge.courier.core.spi.Secret token = api.requiredSecret("token");
+        return api.problemCount() > before ? null : new ZabbixApiConfig(url, token);
     }
 
     /** {@code server: a:10051;b:10051}: one server, or the nodes of an HA cluster; null after a problem. */
@@ -106,15 +125,17 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
     }
 
     /**
-     * {@code tls: {connect, ca_file, cert_file, key_file, server_cert_issuer, server_cert_subject}}; absent =
-     * unencrypted. The files are read here, so a missing or unreadable one stops the load with the rest.
+     * {@code tls: {connect, ca_file, cert_file, key_file, server_cert_issuer, server_cert_subject, psk_identity,
+     * psk_file}}; absent = unencrypted. The files are read here, so a missing or unreadable one stops the load
+     * with the rest.
      */
     private static ZabbixTlsConfig tls(Settings tls) {
         if (tls.keys().isEmpty()) {
             return ZabbixTlsConfig.UNENCRYPTED;
         }
         int before = tls.problemCount();
-        tls.expectKeys("connect", "ca_file", "cert_file", "key_file", "server_cert_issuer", "server_cert_subject");
+        tls.expectKeys("connect", "ca_file", "cert_file", "key_file", "server_cert_issuer", "server_cert_subject",
+                "psk_identity", "psk_file");
         int beforeConnect = tls.problemCount();
         String connectName = tls.optionalChoice("connect", ZabbixTlsConfig.Connect.configNames(),
                 ZabbixTlsConfig.Connect.UNENCRYPTED.configName());
@@ -122,36 +143,62 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
             return null; // with connect unknown, which of the other keys belong is unknown too
         }
         ZabbixTlsConfig.Connect mode = ZabbixTlsConfig.Connect.ofConfigName(connectName);
-        if (mode == ZabbixTlsConfig.Connect.UNENCRYPTED) {
-            for (String key : tls.keys()) {
-                if (!key.equals("connect")) {
-                    tls.problem(key, "a " + key, "absent with connect unencrypted, or connect: cert");
-                }
+        List<String> belong = switch (mode) {
+            case UNENCRYPTED -> List.of("connect");
+            case CERT -> List.of("connect", "ca_file", "cert_file", "key_file", "server_cert_issuer",
+                    "server_cert_subject");
+            case PSK -> List.of("connect", "psk_identity", "psk_file");
+        };
+        for (String key : tls.keys()) {
+            if (!belong.contains(key)) {
+                tls.problem(key, "a " + key, mode == ZabbixTlsConfig.Connect.UNENCRYPTED
+                        ? "absent with connect unencrypted, or connect: cert or psk"
+                        : "absent with connect " + mode.configName());
             }
+        }
+        if (mode == ZabbixTlsConfig.Connect.UNENCRYPTED) {
             return tls.problemCount() > before ? null : ZabbixTlsConfig.UNENCRYPTED;
+        }
+        if (mode == ZabbixTlsConfig.Connect.PSK) {
+            String identity = tls.requiredString("psk_identity");
+            Path pskFile = absolutePath(tls, "psk_file", "a file holding the key in hex");
+            if (tls.problemCount() > before) {
+                return null;
+            }
+            return withFileProblems(tls, ZabbixTlsConfig.psk(identity, pskFile));
         }
         List<Path> paths = new ArrayList<>();
         for (String key : List.of("ca_file", "cert_file", "key_file")) {
-            String path = tls.requiredString(key);
-            Path file = null;
-            try {
-                file = path == null || !path.startsWith("/") ? null : Path.of(path);
-            } catch (InvalidPathException e) {
-                // a NUL, reported below like a relative path
-            }
-            if (path != null && file == null) {
-                // Never echo key material pasted where its path belongs.
-                String found = path.contains("PRIVATE KEY") ? "PEM text" : '"' + path + '"';
-                tls.problem(key, found, "an absolute path to a PEM file");
-            }
-            paths.add(file);
+            paths.add(absolutePath(tls, key, "a PEM file"));
         }
         String issuer = tls.optionalString("server_cert_issuer", null);
         String subject = tls.optionalString("server_cert_subject", null);
         if (tls.problemCount() > before) {
             return null;
         }
-        ZabbixTlsConfig config = new ZabbixTlsConfig(mode, paths.get(0), paths.get(1), paths.get(2), issuer, subject);
+        return withFileProblems(tls, new ZabbixTlsConfig(mode, paths.get(0), paths.get(1), paths.get(2), issuer,
+                subject));
+    }
+
+    /** A required absolute path; null, with a problem reported, when it is missing or not one. */
+    private static Path absolutePath(Settings tls, String key, String what) {
+        String path = tls.requiredString(key);
+        Path file = null;
+        try {
+            file = path == null || !path.startsWith("/") ? null : Path.of(path);
+        } catch (InvalidPathException e) {
+            // a NUL, reported below like a relative path
+        }
+        if (path != null && file == null) {
+            // Never echo key material pasted where its path belongs.
+            String found = path.contains("PRIVATE KEY") ? "PEM text"
+                    : path.matches("[0-9a-fA-F]{16,}\\s*") ? "hex digits" : '"' + path + '"';
+            tls.problem(key, found, "an absolute path to " + what);
+        }
+        return file;
+    }
+
+    private static ZabbixTlsConfig withFileProblems(Settings tls, ZabbixTlsConfig config) {
         for (ZabbixTlsConfig.FileProblem problem : config.fileProblems()) {
             tls.problem(problem.key(), '"' + problem.file().toString() + '"', problem.expected());
         }
@@ -164,18 +211,19 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
         ZabbixTlsConfig tls = sink.tls();
         return sink.server() + (sink.host() == null ? "" : " as host " + sink.host())
                 + (tls.encrypted() ? " over TLS (" + tls.connect().configName() + ")" : "")
-                + (config.discovery() == null ? "" : ", discovery on");
+                + (config.discovery() == null ? "" : ", discovery on")
+                + (config.api() == null ? "" : ", reasons from " + config.api().url());
     }
 
     @Override
     public Sink create(Config config) {
-        return ZabbixSink.create(config.sink(), config.discovery());
+        return ZabbixSink.create(config.sink(), config.discovery(), config.api());
     }
 
     @Override
     public List<Path> watchedFiles(Config config) {
         ZabbixTlsConfig tls = config.sink().tls();
-        return Arrays.asList(tls.caFile(), tls.certFile(), tls.keyFile());
+        return Arrays.asList(tls.caFile(), tls.certFile(), tls.keyFile(), tls.pskFile());
     }
 
     /**

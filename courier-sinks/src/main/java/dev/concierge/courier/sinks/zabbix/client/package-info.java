@@ -24,9 +24,12 @@
  *       straight into the request's bytes. Here because only the requests written here (and the file sink's
  *       {@code zabbix_sender} lines) carry keys; the LLD macros that must match them are shared with the
  *       sources and so live in core ({@code core.naming.ZabbixLldMacros}).</li>
+ *   <li>{@link dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes}: one server, or the nodes of an
+ *       HA cluster ({@code a;b}); the client passes over a node that refuses and follows 7.0 proxy-group
+ *       redirects (see {@link dev.concierge.courier.sinks.zabbix.client.ZabbixClient}).</li>
  *   <li>{@link dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig}: TLS with certificates, as
  *       {@code zabbix_sender --tls-connect cert} (PROTOCOLS.md §1.8), on Netty's {@code SslHandler} with the
- *       JDK provider. {@code ZabbixPemFiles} reads the PEM files (PKCS#1 RSA keys too, without Bouncy
+ *       JDK provider, or with a pre-shared key ({@code --tls-connect psk}, below). {@code ZabbixPemFiles} reads the PEM files (PKCS#1 RSA keys too, without Bouncy
  *       Castle), {@code ZabbixCertificateNames} prints issuer and subject the way Zabbix compares them, and
  *       {@code ZabbixServerTrustManager} checks the chain against the CA file and those two strings, never
  *       the host name, as Zabbix does.</li>
@@ -37,15 +40,14 @@
  * each keep the wording their outcomes and output have always had), retries nothing and logs nothing: a
  * failure is a value, and the pipeline logs one WARN per failed attempt.
  *
- * <p><b>No TLS-PSK.</b> {@code --tls-connect psk} is not offered. The JDK's JSSE has no TLS-PSK cipher
- * suites (RFC 4279/5489) and no API to configure an external PSK. Bouncy Castle's JSSE provider (BCJSSE, in
- * {@code bctls}) has none either, for the same lack of a JSSE API (bc-java issues 1604 and 1884). PSK exists
- * only in Bouncy Castle's own TLS API ({@code org.bouncycastle.tls}: {@code PSKTlsClient},
- * {@code TlsClientProtocol} in non-blocking mode), which Netty's {@code SslHandler} cannot drive: it would
- * take a second TLS integration of our own (a Netty handler around {@code offerInput}/{@code readOutput}),
- * plus the {@code bctls} and {@code bcutil} dependencies, which the build does not have today. It is
- * feasible, since the suites Zabbix asks for by default (TLS 1.2 ECDHE-PSK or PSK with AES-128) are in
- * that API, but it is a separate piece of work with its own tests against the real server.
+ * <p><b>TLS-PSK, and why Bouncy Castle.</b> The JDK's JSSE has no TLS-PSK cipher suites (RFC 4279/5489) and
+ * no API to configure an external PSK; Bouncy Castle's JSSE provider (BCJSSE) has none either, for the same
+ * lack of a JSSE API (bc-java issues 1604 and 1884). Conscrypt's {@code PSKKeyManager} plugs into
+ * {@code SSLContext}, but its BoringSSL offers PSK over TLS 1.2 only, and it ships native code. So PSK runs on
+ * Bouncy Castle's own TLS API ({@code org.bouncycastle.tls}: {@code PSKTlsClient} with an external PSK for
+ * TLS 1.3, {@code TlsClientProtocol} in non-blocking mode), which Netty's {@code SslHandler} cannot drive:
+ * {@code ZabbixPskHandler} is that integration, and {@code ZabbixPskFile} reads the key as Zabbix does.
+ * Certificates stay on the JDK.
  *
  * <p>Conventions: all lengths on the wire are little-endian byte counts of the UTF-8 encoding; one request
  * per TCP connection, as the trapper closes after its reply; protocol facts in comments name their source in

@@ -3,7 +3,15 @@ package dev.concierge.courier.sinks.zabbix.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.sinks.zabbix.RealZabbixServer;
+import dev.concierge.courier.sinks.zabbix.ZabbixSink;
+import dev.concierge.courier.sinks.zabbix.ZabbixSinkConfig;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +49,13 @@ class ZabbixPskRealServerTest {
     static Path dir;
 
     private static RealZabbixServer zabbix;
+    private static String hostId;
     private static Path keyFile;
 
     @BeforeAll
     static void hostThatAcceptsPskOnly() throws IOException {
         zabbix = RealZabbixServer.shared();
-        String hostId = zabbix.createHost(HOST);
+        hostId = zabbix.createHost(HOST);
         zabbix.call("host.update", Map.of("hostid", hostId, "tls_accept", TLS_ACCEPT_PSK, "tls_connect", 2,
                 "tls_psk_identity", IDENTITY, "tls_psk", PSK));
         zabbix.createTrapperItem(hostId, KEY, RealZabbixServer.ValueType.UNSIGNED);
@@ -101,6 +110,24 @@ class ZabbixPskRealServerTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> zabbix.historyValues(HOST, KEY).contains("99"));
         assertThat(zabbix.historyValues(HOST, KEY)).contains("13", "14", "99");
+    }
+
+    @Test
+    void theSinkDeliversOverPsk() throws Exception {
+        Instant now = Instant.now();
+        Sample sample = new Sample("psk.sink", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(77L),
+                now.getEpochSecond(), now.getNano(), HOST, "test");
+        String key = Row.of(sample, null).key();
+        zabbix.createTrapperItem(hostId, key, RealZabbixServer.ValueType.UNSIGNED);
+        zabbix.reloadConfigCache();
+        try (ZabbixSink sink = ZabbixSink.create(ZabbixSinkConfig.of("psk", "127.0.0.1", zabbix.trapperPort())
+                .withTls(ZabbixTlsConfig.psk(IDENTITY, keyFile)))) {
+            DeliveryOutcome outcome = sink.send(new Batch(1, List.of(sample))).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+
+            assertThat(outcome).as(outcome.detail()).isInstanceOf(DeliveryOutcome.Delivered.class);
+            assertThat(outcome.detail()).startsWith("processed: 1; failed: 0");
+        }
     }
 
     @Test
