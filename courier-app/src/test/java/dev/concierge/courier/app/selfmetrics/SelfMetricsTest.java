@@ -74,7 +74,8 @@ class SelfMetricsTest {
             assertThat(row(receiver, "gauge[courier.sink.dropped,sink=zabbix]")).isPresent();
             assertThat(row(receiver, "gauge[courier.ring.used_bytes]")).isPresent();
             assertThat(row(receiver, "courier.discovery[sink_events]")).get().extracting(Row::value)
-                    .isEqualTo("[{\"{#SINK}\":\"zabbix\",\"{#EVENT}\":\"non_finite_skipped\"},"
+                    .isEqualTo("[{\"{#SINK}\":\"zabbix\",\"{#EVENT}\":\"failover_rows_resent\"},"
+                            + "{\"{#SINK}\":\"zabbix\",\"{#EVENT}\":\"non_finite_skipped\"},"
                             + "{\"{#SINK}\":\"zabbix\",\"{#EVENT}\":\"oversized_skipped\"}]");
             assertThat(row(receiver, "gauge[courier.sink.events,event=oversized_skipped,sink=zabbix]")).get()
                     .extracting(Row::value).isEqualTo("0");

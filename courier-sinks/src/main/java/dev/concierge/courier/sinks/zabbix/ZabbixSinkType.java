@@ -91,8 +91,12 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
 
     /** {@code server: a:10051;b:10051}: one server, or the nodes of an HA cluster; null after a problem. */
     private static ZabbixServerNodes servers(Settings settings) {
-        String text = settings.requiredString("server");
+        int before = settings.problemCount();
+        String text = settings.optionalString("server", null);
         if (text == null) {
+            if (settings.problemCount() == before) {
+                settings.requiredHostPort("server", ZabbixSinkConfig.DEFAULT_SERVER_PORT); // says missing or null
+            }
             return null;
         }
         try {
