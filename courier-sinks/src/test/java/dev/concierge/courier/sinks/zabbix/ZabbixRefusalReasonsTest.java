@@ -1,30 +1,40 @@
 package dev.concierge.courier.sinks.zabbix;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.concierge.courier.core.ledger.FileDeliveryLedger;
+import dev.concierge.courier.core.ledger.FileSinkBacklog;
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.pipeline.Pipeline;
+import dev.concierge.courier.core.pipeline.SinkSpec;
+import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A reason for every refused value, from the real Zabbix 6.0 API (token in the {@code auth} field), and the
@@ -119,6 +129,46 @@ class ZabbixRefusalReasonsTest {
             assertThat(bodies).as("apiinfo.version once, then host.get and item.get once: cached").hasSize(3);
             assertThat(authorizations.subList(1, 3)).containsOnly("Bearer t0k3n");
             assertThat(bodies.subList(1, 3)).noneMatch(b -> b.contains("\"auth\""));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theLedgerRecordsTheReasonWithTheBatch(@TempDir Path dir) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/api_jsonrpc.php", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // A 6.0 API: the host is there, the item is not.
+            String result = body.contains("apiinfo.version") ? "\"6.0.14\""
+                    : body.contains("host.get") ? "[{\"hostid\":\"10601\",\"host\":\"" + HOST + "\",\"status\":\"0\"}]"
+                    : "[]";
+            byte[] reply = ("{\"jsonrpc\":\"2.0\",\"result\":" + result + ",\"id\":1}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, reply.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply);
+            }
+        });
+        server.start();
+        Sample unknown = sample("reasons.unknown", SampleValue.of(1L));
+        FileDeliveryLedger ledger = FileDeliveryLedger.open(dir, Clock.systemUTC());
+        try (ZabbixTrapperReceiver trapper = ZabbixTrapperReceiver.create(0, key -> false, (row, processed) -> { })) {
+            URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api_jsonrpc.php");
+            ZabbixSink sink = ZabbixSink.create(ZabbixSinkConfig.of("reasons-ledger", "127.0.0.1", trapper.port()),
+                    null, new ZabbixApiConfig(url, Secret.of("t")), Clock.systemUTC());
+            FileSinkBacklog backlog = ledger.openBacklog("reasons-ledger", 1 << 20);
+            backlog.appendAll(new Sample[] {unknown}, 1, record -> { });
+            backlog.close(record -> { });
+            Pipeline pipeline = Pipeline.create(MultiProducerBroadcastRing.create(64, 1 << 20), ledger, List.of(),
+                    List.of(new SinkSpec(sink, failures -> Duration.ZERO, 1 << 20)), Clock.systemUTC());
+            pipeline.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> ledger.totals("reasons-ledger").rejected() == 1);
+            } finally {
+                pipeline.stop(Duration.ofSeconds(5));
+            }
+            assertThat(ledger.recent(10)).last().satisfies(record -> assertThat(record.detail())
+                    .endsWith("; refused: no such item: " + HOST + " " + key(unknown)));
         } finally {
             server.stop(0);
         }
