@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * dataDir/lock                       held while open: one process per data directory
  * dataDir/ledger.log[.1, .2, ...]    settlements; rotated at Options.ledgerLogBytes
+ * dataDir/losses                     loss ranges ({@link #losses}), compacted, never rotated away
  * dataDir/&lt;sink&gt;/cursor              every sequence below it is settled (16 bytes, CRC32C)
  * dataDir/&lt;sink&gt;/NNNN...NNNN.seg     samples from sequence NNN on (20 digits), up to Options.segmentBytes
  * </pre>
@@ -136,6 +138,9 @@ public final class FileDeliveryLedger implements DeliveryLedger {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final LedgerLog ledgerLog;
+    private final LossLog lossLog;
+    private final LossRanges losses;
+    private boolean lossesFailing;
     private final ArrayDeque<DeliveryRecord> recent;
     private final Map<String, LedgerTotals> totals = new LinkedHashMap<>();
     private final Map<String, FileSinkBacklog> backlogs = new LinkedHashMap<>();
@@ -151,6 +156,8 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.ledgerLog = new LedgerLog(dataDir, options.ledgerLogBytes(), options.ledgerLogFiles());
+        this.lossLog = new LossLog(dataDir);
+        this.losses = LossRanges.withDefaults(this::persistLoss);
         this.recent = new ArrayDeque<>(Math.min(options.recentCapacity(), 4096));
     }
 
@@ -193,6 +200,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                     ledger.totals.put(sink, sinkTotals);
                 }
             });
+            ledger.lossLog.open(ledger.losses::restore);
             log.info("opened the ledger in {}: {} records read back; {}", dataDir, ledger.recent.size(), options);
             return ledger;
         } catch (IOException e) {
@@ -282,6 +290,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                 }
             }
             remember(record);
+            trackLoss(record);
         }
         // Outside the lock: a listener never holds up another sink's settlement.
         for (Consumer<DeliveryRecord> listener : listeners) {
@@ -290,6 +299,49 @@ public final class FileDeliveryLedger implements DeliveryLedger {
             } catch (RuntimeException e) {
                 log.warn("ledger listener failed on a record of sink {}; the record is kept and the other listeners run",
                         record.sink(), e);
+            }
+        }
+    }
+
+    // Under the lock: a drop extends its sink's loss range; a delivery may close it.
+    private void trackLoss(DeliveryRecord record) {
+        if (record.outcome() == DeliveryRecord.Outcome.DROPPED) {
+            losses.lost(LossRange.Origin.SINK, record.sink(), record.detail(), record.dropped(), record.oldestSample(),
+                    record.newestSample(), record.at());
+        } else if (record.accepted() > 0) {
+            losses.delivered(record.sink(), record.at());
+        }
+    }
+
+    /** Records the loss in its source's range, kept in memory and appended to {@code losses}. */
+    @Override
+    public synchronized void recordSourceLoss(String source, long count, Instant oldest, Instant newest,
+                                              String reason) {
+        losses.lost(LossRange.Origin.SOURCE, source, reason, count, oldest, newest, clock.instant());
+    }
+
+    /** Loss ranges since {@code since}, as the {@code losses} file keeps them: across restarts and rotations. */
+    @Override
+    public synchronized List<LossRange> losses(Instant since) {
+        losses.expire(clock.instant());
+        return List.copyOf(losses.since(since));
+    }
+
+    // Called by the loss ranges, under the lock, for every range that changed. A failed write is logged
+    // (ERROR once, until a write succeeds again) and counted; the range is still kept in memory.
+    private void persistLoss(LossRange range) {
+        if (closed) {
+            return;
+        }
+        try {
+            lossLog.append(range, losses::all);
+            lossesFailing = false;
+        } catch (IOException e) {
+            writeErrors++;
+            if (!lossesFailing) {
+                lossesFailing = true;
+                log.error("cannot append to {} in {}: {}; loss ranges are kept in memory only until it recovers",
+                        LossLog.FILE, dataDir, e.toString());
             }
         }
     }
@@ -333,6 +385,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
             }
             try {
                 ledgerLog.sync();
+                lossLog.sync();
             } catch (IOException e) {
                 writeErrors++;
                 log.error("cannot fsync {} in {}: {}; records written so far may be lost if the machine fails, trying again"
@@ -362,6 +415,12 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         open.forEach(backlog -> backlog.close(this::record));
         synchronized (this) {
             closed = true;
+            try {
+                lossLog.close();
+            } catch (IOException e) {
+                log.error("cannot close {} in {}: {}; its torn tail, if any, is cut at the next start", LossLog.FILE, dataDir,
+                        e.toString());
+            }
             try {
                 ledgerLog.close();
             } catch (IOException e) {

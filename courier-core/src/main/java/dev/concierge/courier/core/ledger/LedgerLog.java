@@ -50,6 +50,23 @@ final class LedgerLog {
         size = read(current, visitor, true);
     }
 
+    /**
+     * Reads every file there is, oldest first, into {@code visitor} without writing or cutting anything: for a
+     * reader beside the ledger that holds the directory. A torn tail (an append in progress) ends the reading
+     * of its file; a rotation during the read may show some records twice or not at all.
+     */
+    static void readOnly(Path dir, DeliveryRecordCodec.Visitor visitor) throws IOException {
+        LedgerLog files = new LedgerLog(dir, Long.MAX_VALUE, Integer.MAX_VALUE);
+        int older = 0;
+        while (Files.exists(dir.resolve(FILE + "." + (older + 1)))) {
+            older++;
+        }
+        for (int i = older; i >= 1; i--) {
+            files.read(dir.resolve(FILE + "." + i), visitor, false);
+        }
+        files.read(dir.resolve(FILE), visitor, false);
+    }
+
     private long read(Path path, DeliveryRecordCodec.Visitor visitor, boolean cut) throws IOException {
         FileChannel file;
         try {
