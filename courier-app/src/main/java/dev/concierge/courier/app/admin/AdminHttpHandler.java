@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.courier.app.config.ConfigException;
+import dev.concierge.courier.core.ledger.LedgerQuery;
 import dev.concierge.courier.core.spi.Secret;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -220,7 +221,19 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                         "limit: " + text + " (expected: 1 to " + LedgerDocument.MAX_LIMIT + ")\n");
             }
         }
-        return json(ledger.render(limit));
+        LedgerQuery query;
+        try {
+            query = ledger.query(firstParameter(uri, "since"), firstParameter(uri, "sink"),
+                    firstParameter(uri, "outcome"));
+        } catch (IllegalArgumentException e) {
+            return Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+        }
+        return json(ledger.render(limit, query));
+    }
+
+    private static String firstParameter(QueryStringDecoder uri, String name) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private Reply json(ObjectNode node) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,9 +60,11 @@ public record LedgerSnapshot(Map<String, LedgerTotals> totals, List<DeliveryReco
      *
      * @param keep  which records to keep
      * @param limit the most records to keep, the newest
+     * @param now   ranges the file still has open but with no loss for the quiet period before it are shown
+     *              closed, at the end of that period, as a running ledger would have closed them
      * @throws UncheckedIOException when a file that exists cannot be read
      */
-    public static LedgerSnapshot read(Path dataDir, Predicate<DeliveryRecord> keep, int limit) {
+    public static LedgerSnapshot read(Path dataDir, Predicate<DeliveryRecord> keep, int limit, Instant now) {
         Map<String, LedgerTotals> totals = new LinkedHashMap<>();
         ArrayDeque<DeliveryRecord> records = new ArrayDeque<>();
         try {
@@ -82,7 +85,14 @@ public record LedgerSnapshot(Map<String, LedgerTotals> totals, List<DeliveryReco
                     totals.put(sink, sinkTotals);
                 }
             });
-            return new LedgerSnapshot(totals, new ArrayList<>(records), LossLog.readOnly(dataDir), backlogs(dataDir));
+            List<LossRange> losses = new ArrayList<>();
+            for (LossRange range : LossLog.readOnly(dataDir)) {
+                Instant quietSince = range.lastLoss().plus(LossRanges.QUIET_PERIOD);
+                losses.add(range.open() && !quietSince.isAfter(now) ? new LossRange(range.id(), range.origin(),
+                        range.name(), range.reason(), range.count(), range.firstSample(), range.lastSample(),
+                        range.firstLoss(), range.lastLoss(), quietSince) : range);
+            }
+            return new LedgerSnapshot(totals, new ArrayList<>(records), losses, backlogs(dataDir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ledger in " + dataDir, e);
         }

@@ -137,7 +137,7 @@ class FileDeliveryLedgerLossesTest {
         long ledgerLogBytes = Files.size(dir.resolve(LedgerLog.FILE));
 
         LedgerSnapshot snapshot = LedgerSnapshot.read(dir,
-                record -> record.outcome() == DeliveryRecord.Outcome.DROPPED, 10);
+                record -> record.outcome() == DeliveryRecord.Outcome.DROPPED, 10, clock.instant());
 
         assertThat(snapshot.sinks()).containsExactly("zbx/1");
         assertThat(snapshot.totals().get("zbx/1")).isEqualTo(new LedgerTotals(1, 4, 0, 2));
@@ -145,5 +145,8 @@ class FileDeliveryLedgerLossesTest {
         assertThat(snapshot.losses()).extracting(LossRange::name).containsExactly("zbx/1", "app");
         assertThat(snapshot.backlogs().get("zbx/1").samples()).isEqualTo(5);
         assertThat(Files.size(dir.resolve(LedgerLog.FILE))).isEqualTo(ledgerLogBytes);
+        assertThat(snapshot.losses()).allMatch(LossRange::open);
+        assertThat(LedgerSnapshot.read(dir, record -> true, 0, clock.instant().plus(LossRanges.QUIET_PERIOD)).losses())
+                .extracting(LossRange::closedAt).containsOnly(clock.instant().plus(LossRanges.QUIET_PERIOD));
     }
 }
