@@ -71,7 +71,9 @@ final class RingRefusalRecorder implements AutoCloseable {
     /** Records, per source, the refusals since the previous reading. */
     synchronized void read() {
         Instant now = clock.instant();
-        for (Map.Entry<String, SourceStats> source : sources.get().entrySet()) {
+        Map<String, SourceStats> running = sources.get();
+        last.keySet().retainAll(running.keySet());
+        for (Map.Entry<String, SourceStats> source : running.entrySet()) {
             SourceStats stats = source.getValue();
             long refused = stats.refused();
             Reading before = last.get(source.getKey());

@@ -384,8 +384,14 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                 return;
             }
             try {
-                ledgerLog.sync();
                 lossLog.sync();
+            } catch (IOException e) {
+                writeErrors++;
+                log.error("cannot fsync {} in {}: {}; loss ranges written so far may be lost if the machine fails, trying"
+                        + " again at the next sync", LossLog.FILE, dataDir, e.toString());
+            }
+            try {
+                ledgerLog.sync();
             } catch (IOException e) {
                 writeErrors++;
                 log.error("cannot fsync {} in {}: {}; records written so far may be lost if the machine fails, trying again"

@@ -19,6 +19,11 @@
  *       {@code SegmentLog}, {@code CursorFile}, {@code SettledCursor}, {@code MemoryWindow},
  *       {@code RequeuedBatches}, {@code OverBudgetEviction} and {@code WriteFailures}. They are not thread-safe; the backlog's
  *       lock guards them all.</li>
+ *   <li>Losses are also kept as {@link dev.concierge.courier.core.ledger.LossRange}s, coalesced by
+ *       {@code LossRanges} while they go on, in a {@code losses} file of their own ({@code LossLog},
+ *       {@code LossRangeCodec}) that is compacted, never rotated, so that they outlive {@code ledger.log}.</li>
+ *   <li>{@link dev.concierge.courier.core.ledger.LedgerSnapshot} reads every file read-only, without the lock,
+ *       beside a running ledger; it never cuts a tail, since the tail may be an append in progress.</li>
  *   <li>At least once: after a crash, samples in flight, and samples settled after an unsettled batch or
  *       since the last sync, are sent again.</li>
  * </ul>
