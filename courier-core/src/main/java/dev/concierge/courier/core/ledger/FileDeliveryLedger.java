@@ -189,10 +189,16 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                         + " is in use by another ledger (expected: one courier per data directory)");
             }
             FileDeliveryLedger ledger = new FileDeliveryLedger(dataDir, clock, options, lockChannel, lock);
+            // A data directory from before loss ranges were kept: the drops ledger.log still holds become ranges.
+            boolean rangesFromLog = !Files.exists(dataDir.resolve(LossLog.FILE));
+            ledger.lossLog.open(ledger.losses::restore);
             ledger.ledgerLog.open(new DeliveryRecordCodec.Visitor() {
                 @Override
                 public void record(DeliveryRecord record) {
                     ledger.remember(record);
+                    if (rangesFromLog) {
+                        ledger.trackLoss(record);
+                    }
                 }
 
                 @Override
@@ -200,7 +206,6 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                     ledger.totals.put(sink, sinkTotals);
                 }
             });
-            ledger.lossLog.open(ledger.losses::restore);
             log.info("opened the ledger in {}: {} records read back; {}", dataDir, ledger.recent.size(), options);
             return ledger;
         } catch (IOException e) {

@@ -149,4 +149,17 @@ class FileDeliveryLedgerLossesTest {
         assertThat(LedgerSnapshot.read(dir, record -> true, 0, clock.instant().plus(LossRanges.QUIET_PERIOD)).losses())
                 .extracting(LossRange::closedAt).containsOnly(clock.instant().plus(LossRanges.QUIET_PERIOD));
     }
+
+    @Test
+    void aDataDirectoryFromBeforeLossRangesGetsThemFromTheDropsItsLedgerLogHolds() throws IOException {
+        reopen().record(DeliveryRecord.dropped("zbx", 10, clock.instant(), T0, T0, "over budget"));
+        clock.advance(Duration.ofSeconds(1));
+        ledger.record(DeliveryRecord.dropped("zbx", 5, clock.instant(), T0, T0.plusSeconds(1), "over budget"));
+        ledger.close();
+        ledger = null;
+        Files.delete(dir.resolve(LossLog.FILE));
+
+        assertThat(reopen().losses(null)).singleElement().extracting(LossRange::count).isEqualTo(15L);
+        assertThat(reopen().losses(null)).singleElement().extracting(LossRange::count).isEqualTo(15L);
+    }
 }
