@@ -61,10 +61,6 @@ final class LedgerDocument {
                 outcome == null ? null : LedgerQuery.outcome(outcome));
     }
 
-    ObjectNode render(int limit) {
-        return render(limit, LedgerQuery.ALL);
-    }
-
     ObjectNode render(int limit, LedgerQuery query) {
         ObjectNode root = json.createObjectNode();
         ObjectNode totals = root.putObject("totals");
