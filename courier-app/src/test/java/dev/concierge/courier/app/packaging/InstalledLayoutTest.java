@@ -1,6 +1,7 @@
 package dev.concierge.courier.app.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.app.testing.ExpositionServer;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The installed layout, {@code courier-app/target/courier.tar.gz}, unpacked into a temporary prefix as an
@@ -131,6 +133,58 @@ class InstalledLayoutTest {
                 prefix.resolve("etc/courier.yaml").toString()), environment("COURIER_CDS", "off"));
 
         assertThat(result.output()).startsWith("configuration OK: ");
+    }
+
+    private static final Path PACKAGING = Path.of("..", "packaging").toAbsolutePath().normalize();
+
+    @Test
+    void theSystemdUnitVerifiesAgainstTheInstalledLayout() throws Exception {
+        assumeThat(Path.of("/usr/bin/systemd-analyze")).as("systemd-analyze installed").exists();
+        // The unit as it would be with the layout in this prefix: its commands must exist and be executable.
+        Path unit = dir.resolve("concierge-courier.service");
+        Files.writeString(unit, Files.readString(PACKAGING.resolve("systemd/concierge-courier.service"))
+                .replace("/opt/courier", prefix.toString()));
+
+        Result result = run(List.of("systemd-analyze", "verify", unit.toString()), environment());
+
+        assertThat(result.output()).doesNotContain("concierge-courier.service");
+    }
+
+    @Test
+    void sysusersCreatesTheUnitsUserAndTmpfilesTheExamplesSpoolItMayWrite() throws Exception {
+        assumeThat(Path.of("/usr/bin/systemd-sysusers")).as("systemd-sysusers installed").exists();
+        Path root = Files.createDirectories(dir.resolve("root/etc")).getParent();
+        String unit = Files.readString(PACKAGING.resolve("systemd/concierge-courier.service"));
+
+        run(List.of("systemd-sysusers", "--root=" + root, PACKAGING.resolve("systemd/courier.sysusers").toString()),
+                environment());
+        run(List.of("systemd-tmpfiles", "--root=" + root, "--create",
+                PACKAGING.resolve("systemd/courier.tmpfiles").toString()), environment());
+
+        String user = unit.lines().filter(line -> line.startsWith("User=")).findFirst().orElseThrow().substring(5);
+        String passwd = Files.readString(root.resolve("etc/passwd"));
+        assertThat(passwd).startsWith(user + ":x:");
+        int uid = Integer.parseInt(passwd.split(":")[2]);
+        // Every directory the example's file sinks write to exists, belongs to that user, and the unit may write it.
+        List<String> readWrite = unit.lines().filter(line -> line.startsWith("ReadWritePaths="))
+                .flatMap(line -> Stream.of(line.substring("ReadWritePaths=".length()).split(" "))).toList();
+        List<Path> spools = fileSinkDirectories(prefix.resolve("etc/courier.yaml"));
+        assertThat(spools).isNotEmpty();
+        for (Path spool : spools) {
+            assertThat(readWrite).contains(spool.toString());
+            Path created = root.resolve(Path.of("/").relativize(spool));
+            assertThat(created).isDirectory();
+            assertThat(Files.getAttribute(created, "unix:uid")).isEqualTo(uid);
+        }
+    }
+
+    /** The directories of the {@code path} of every {@code type: file} sink in {@code config}. */
+    @SuppressWarnings("unchecked")
+    private static List<Path> fileSinkDirectories(Path config) throws IOException {
+        Map<String, Object> yaml = new Yaml().load(Files.readString(config));
+        List<Map<String, Object>> sinks = (List<Map<String, Object>>) yaml.get("sinks");
+        return sinks.stream().filter(sink -> "file".equals(sink.get("type")))
+                .map(sink -> Path.of((String) sink.get("path")).getParent()).toList();
     }
 
     private List<Path> archives(String prefixOfName) throws IOException {
