@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the admin endpoint's requests, on its event loop. Every path but {@code /health} needs the bearer
- * token when one is configured; the token is compared in constant time and never logged. Only {@code GET}
+ * Answers the admin endpoint's requests, on its event loop. Every path but {@code /health} and {@code /ready}
+ * needs the bearer token when one is configured; the token is compared in constant time and never logged. Only {@code GET}
  * and {@code HEAD} are allowed, but for {@code POST /reload}, which exists only when a token is configured. Shared by every connection; holds no per-connection state.
  */
 @ChannelHandler.Sharable
@@ -113,7 +113,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         } else {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             path = uri.rawPath();
-            if (!path.equals("/health") && !authorized(request)) {
+            // Probes (a kubelet's, a load balancer's) cannot present a secret; these two tell only up and ready.
+            if (!path.equals("/health") && !path.equals("/ready") && !authorized(request)) {
                 // A client may have put the token anywhere; only paths of ours are repeated in the log.
                 metrics.requestRefused(method, PATHS.contains(path) ? path : "(another path)",
                         ctx.channel().remoteAddress());

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * /status.json   what the status page shows (see {@link StatusDocument})
  * /              the status page: one self-contained HTML page that polls /status.json every 2 s
  * </pre>
- * Anything else is 404. With a token configured, every path but {@code /health} answers 401 unless the
- * request carries {@code Authorization: Bearer <token>}.
+ * Anything else is 404. With a token configured, every path but {@code /health} and {@code /ready} (a probe
+ * cannot present a secret) answers 401 unless the request carries {@code Authorization: Bearer <token>}.
  *
  * <p>{@link #create} binds before it returns, so a port that is taken fails the start of the courier, not
  * a request later. Requests are answered on the event loop; each reads counters and at most

@@ -1,7 +1,10 @@
 package dev.concierge.courier.app.cli;
 
 import dev.concierge.courier.app.config.ConfigException;
+import dev.concierge.courier.app.config.YamlConfigParser;
 import dev.concierge.courier.app.wiring.Courier;
+import dev.concierge.courier.app.wiring.ConfigCheck;
+import dev.concierge.courier.app.wiring.ContainerEnvironment;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -24,6 +27,9 @@ public final class RunCommand implements Callable<Integer> {
             + " (the same as `courier check`)")
     boolean check;
 
+    // Whether this runs in a container, where a source's default host is the container's id. Tests set another.
+    ContainerEnvironment container = ContainerEnvironment.detect();
+
     // The heap the ring and backlogs must fit in; tests set another.
     long maxHeap = Runtime.getRuntime().maxMemory();
     // The last heap warning logged (it names every budget), so that a reload warns again only when it changes
@@ -36,6 +42,7 @@ public final class RunCommand implements Callable<Integer> {
             CheckCommand checkOnly = new CheckCommand();
             checkOnly.config = config;
             checkOnly.maxHeap = maxHeap;
+            checkOnly.container = container;
             return checkOnly.call();
         }
         CourierConfig loaded;
@@ -47,6 +54,7 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         warnIfOverHeap(loaded);
+        ConfigCheck.containerHostWarning(new YamlConfigParser(), config, container).ifPresent(log::warn);
         ProcessSignals signals = ProcessSignals.install(true);
         Courier courier;
         try {

@@ -1,5 +1,9 @@
 package dev.concierge.courier.sources.dropwizard;
 
+import java.util.List;
+import dev.concierge.courier.core.spi.PeerProbe;
+import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.settings.PathAccess;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
@@ -52,5 +56,22 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
     @Override
     public Source create(DropwizardConfig config) {
         return DropwizardJsonSource.create(config);
+    }
+
+    /** A {@code file} this user cannot read: a file source would fail at every collect. */
+    @Override
+    public List<SettingProblem> checkLocally(DropwizardConfig config) {
+        if (config.file() == null) {
+            return List.of();
+        }
+        return PathAccess.readableFileProblem(config.file())
+                .map(found -> List.of(SettingProblem.of("file", found, "a file the courier can read at each collect")))
+                .orElse(List.of());
+    }
+
+    /** One collect, from the URL or the file. */
+    @Override
+    public List<PeerProbe> probes(DropwizardConfig config) {
+        return List.of(PeerProbe.collectOnce(config.location(), () -> create(config)));
     }
 }

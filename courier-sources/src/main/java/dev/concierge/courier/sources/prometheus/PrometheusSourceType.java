@@ -1,5 +1,7 @@
 package dev.concierge.courier.sources.prometheus;
 
+import java.util.List;
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
@@ -47,5 +49,11 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
     @Override
     public Source create(PrometheusConfig config) {
         return PrometheusScrapeSource.create(config);
+    }
+
+    /** One scrape. */
+    @Override
+    public List<PeerProbe> probes(PrometheusConfig config) {
+        return List.of(PeerProbe.collectOnce(RedactedUrl.of(config.url()), () -> create(config)));
     }
 }
