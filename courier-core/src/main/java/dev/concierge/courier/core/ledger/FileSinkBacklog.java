@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Order of durable steps</b>, at every sync ({@link #sync}, a periodic one, or one every
  * {@code syncEveryAppends}): first the appends (fsync of the active segment) and the directory after a roll;
- * then, if the cursor moved, the cursor file, replaced atomically and durably ({@link CursorFile#write});
+ * then the {@link BacklogState} (what the segments hold and the cursor; fsynced when a cursor follows), then, if
+ * the cursor moved, the cursor file, replaced atomically and durably ({@link CursorFile#write});
  * only after that are the segments wholly below the durable cursor deleted. The cursor covers
  * settled samples only, so it need not wait for the data to be durable. A crash between the cursor and the
  * deletions leaves a redundant segment that the next open deletes; a cursor whose data is missing anyway is
@@ -48,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>When a write fails (disk full, I/O error) the sample is kept in memory instead, and so is every later
  * one until a write succeeds again, retried at most once a second; the budget still bounds them. They are
  * delivered as usual meanwhile. Those still waiting are written once the disk recovers; those sent
- * meanwhile are never written, and a crash before recovery loses every sample that was not written. A
- * close that still cannot write them reports them as dropped.
+ * meanwhile are never written, and a crash before recovery loses every sample that was not written: their
+ * count and time range are kept in the {@link BacklogState} (overwritten in place, which needs no free space), so
+ * the next open records the loss. A close that still cannot write them reports them as dropped.
  *
  * <p>Its parts, each tested alone: the {@link SegmentLog} (segment files: append, roll, read back, delete,
  * scan at open), the {@link CursorFile} (the durable cursor's format and atomic write), the
