@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * reported, and the backlog goes on from the oldest data there is. Besides, a roll fsyncs the full segment
  * before it creates the next one.
  *
+ * <p>After every append or chunk the {@link BacklogState} is overwritten too (no fsync: it must survive the
+ * process, as the appends do), so that damage done to the segments after a kill -9 is still told from a drained
+ * backlog at the next open; that is one more small write per chunk, not per sample.
+ *
  * <p>A chunk given to {@link #appendAll} is written with one write (per MiB of frames) rather than one per
  * sample, the system call being most of the cost of an append. Until that call its samples were only in
  * memory, as they were in the ring before it, so batching makes no accepted sample less safe.
@@ -201,7 +205,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         one[0] = sample;
         try {
             appendChunk(one, 1, evicted);
-            recordNotOnDisk();
+            writeState(false, true);
         } finally {
             one[0] = null;
         }
@@ -215,7 +219,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     public synchronized void appendAll(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
         requireOpen();
         appendChunk(samples, count, evicted);
-        recordNotOnDisk();
+        writeState(false, true);
     }
 
     private void appendChunk(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
@@ -518,7 +522,8 @@ public final class FileSinkBacklog implements SinkBacklog {
         long count = 0;
         Instant oldest = null;
         Instant newest = null;
-        if (withNotOnDisk) {
+        // Samples get off the disk only by a failed write, which joins the unwritten run first.
+        if (withNotOnDisk && (window.hasUnwritten() || stateNotOnDisk > 0)) {
             List<SequencedSample> notOnDisk = notOnDiskOutsideWindow();
             count = notOnDisk.size() + window.unwrittenSamples();
             // The unwritten run is in sequence order, so close to time order: its ends stand for its range.
@@ -543,9 +548,8 @@ public final class FileSinkBacklog implements SinkBacklog {
         }
     }
 
-    // While samples are held in memory only, keeps their count in the state file, so that a crash before the disk
-    // recovers is recorded as a loss at the next open. Overwriting the state needs no free space; no fsync: the
-    // count must survive the process being killed, not the machine failing.
+    // While samples are held in memory only, keeps their count in the state file as they settle, so that a crash
+    // before the disk recovers is recorded as a loss of no more than were owed.
     private void recordNotOnDisk() {
         if (window.hasUnwritten() || stateNotOnDisk > 0) {
             long count = window.unwrittenSamples() + notOnDiskOutsideWindow().size();
