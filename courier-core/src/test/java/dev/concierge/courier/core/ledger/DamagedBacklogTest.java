@@ -129,6 +129,23 @@ class DamagedBacklogTest {
     }
 
     @Test
+    void aCorruptLengthFieldCostsOneRecordToo() throws IOException {
+        FileSinkBacklog backlog = open();
+        List<Sample> samples = append(backlog, 20);
+        backlog.close(records::add);
+        Path segment = segments().get(0);
+        long[] offsets = frameOffsets(segment);
+        flipByte(segment, offsets[4] + 1); // the length field's second byte: the frame now claims ~5 MiB
+
+        FileSinkBacklog reopened = open();
+
+        List<Sample> expected = new ArrayList<>(samples);
+        expected.remove(4);
+        assertThat(Backlogs.drain(reopened)).isEqualTo(expected);
+        assertThat(records).singleElement().satisfies(r -> assertThat(r.dropped()).isEqualTo(1));
+    }
+
+    @Test
     void drainedSegmentsAreNotLosses() throws IOException {
         FileSinkBacklog backlog = open();
         append(backlog, 300);
