@@ -191,7 +191,7 @@ class FaultSuiteTest {
             mounted = null;
         }
         Assumptions.assumeTrue(mountedOk, "a tmpfs can be mounted here (root); the same path is covered in core by"
-                + " FailingDiskTest and DamagedBacklogTest through a fault-injecting channel");
+                + " FullDiskCrashTest (a child process killed while a fault-injecting channel reports a full disk)");
         dataDir = mounted.resolve("state");
 
         Outage outage = collectDuringAnOutage("64MiB", 1000, 16, "new samples stay in memory");
