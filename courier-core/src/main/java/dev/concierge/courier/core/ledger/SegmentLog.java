@@ -28,13 +28,16 @@ import org.slf4j.LoggerFactory;
  *       they would not fit (the full segment is fsynced first). A write that fails is cut off again, so the
  *       segment holds whole frames only.</li>
  *   <li>Reading back: one read position, set by {@link #readActiveFrom} and moved by {@link #readNext} frame by
- *       frame and on to the next segment. A frame that no longer reads back is reported by {@link #readNext}
- *       returning null; {@link #skipDamaged} then skips the rest of its segment.</li>
+ *       frame and on to the next segment, stepping over padding frames. A frame that no longer reads back is
+ *       reported by {@link #readNext} returning null; {@link #skipDamaged} then moves on to the next good frame
+ *       of the same segment, or else to the next segment.</li>
  *   <li>Durability: {@link #force} fsyncs the active segment and, after a roll, the directory;
  *       {@link #deleteSettled} deletes the segments wholly below a cursor. When each is called is the
  *       backlog's order of durable steps ({@link FileSinkBacklog}).</li>
- *   <li>Opening: {@link #recover} scans every segment in order, cuts a torn or corrupt tail (reported as one
- *       {@code DROPPED} record), and puts the read position at the first record not below the cursor.</li>
+ *   <li>Opening: {@link #recover} scans every segment in order, skips damaged frames (overwriting them with
+ *       padding), cuts a torn tail, compares what it found with what the {@link BacklogState} recorded, reports
+ *       each damaged or missing segment as one {@code DROPPED} record, and puts the read position at the first
+ *       record not below the cursor.</li>
  * </ul>
  *
  * <p>Not thread-safe: used under its backlog's lock only.
