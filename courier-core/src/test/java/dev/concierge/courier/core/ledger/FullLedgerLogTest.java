@@ -70,4 +70,24 @@ class FullLedgerLogTest {
             assertThat(reopened.totals("zabbix")).isEqualTo(new LedgerTotals(300, 3000, 0, 0));
         }
     }
+
+    @Test
+    void keepsAtMostItsBoundOfUnwrittenRecordsDiscardingTheOldest() {
+        int extra = 10;
+        try (FileDeliveryLedger ledger = FileDeliveryLedger.open(dir, CLOCK, FileDeliveryLedger.Options.defaults(),
+                disk)) {
+            disk.full = true;
+            for (int i = 0; i < FileDeliveryLedger.MAX_UNWRITTEN_RECORDS + extra; i++) {
+                ledger.record(delivered(i));
+            }
+            assertThat(ledger.unwrittenRecords()).isEqualTo(FileDeliveryLedger.MAX_UNWRITTEN_RECORDS);
+            disk.full = false;
+            ledger.sync();
+        }
+
+        try (FileDeliveryLedger reopened = FileDeliveryLedger.open(dir, CLOCK)) {
+            assertThat(reopened.totals("zabbix").batches()).isEqualTo(FileDeliveryLedger.MAX_UNWRITTEN_RECORDS);
+            assertThat(reopened.recent(1).get(0).batchId()).isEqualTo(FileDeliveryLedger.MAX_UNWRITTEN_RECORDS + extra - 1);
+        }
+    }
 }
