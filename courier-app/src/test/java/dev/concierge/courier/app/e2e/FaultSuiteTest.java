@@ -259,6 +259,10 @@ class FaultSuiteTest {
         int until = target.scrapes.get() + scrapes;
         await().atMost(Duration.ofSeconds(30)).until(() -> target.scrapes.get() >= until);
         target.serving = false;
+        // Collects never overlap: two failed ones after serving stopped mean no successful one is still in flight.
+        long failedBefore = status(admin).path("sources").get(0).path("failures").asLong();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                status(admin).path("sources").get(0).path("failures").asLong() >= failedBefore + 2);
         long[] accepted = new long[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             JsonNode status = status(admin);
