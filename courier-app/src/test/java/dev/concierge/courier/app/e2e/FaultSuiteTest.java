@@ -58,7 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FaultSuiteTest {
     private static final int SERIES = 200;
-    private static final int SCRAPES = 8;
+    private static final int SCRAPES = 5;
     private static final List<String> TABLE = Collections.synchronizedList(new ArrayList<>());
     private static final Pattern ADMIN = Pattern.compile("admin endpoint on http://([0-9.]+:[0-9]+)/");
 
@@ -194,7 +194,7 @@ class FaultSuiteTest {
                 + " FullDiskCrashTest (a child process killed while a fault-injecting channel reports a full disk)");
         dataDir = mounted.resolve("state");
 
-        Outage outage = collectDuringAnOutage("64MiB", 1000, 16, "new samples stay in memory");
+        Outage outage = collectDuringAnOutage("64MiB", 1000, 8, "new samples stay in memory");
         outage.kill();
         Process remount = new ProcessBuilder("mount", "-o", "remount,size=64m", mounted.toString())
                 .redirectErrorStream(true).start();
