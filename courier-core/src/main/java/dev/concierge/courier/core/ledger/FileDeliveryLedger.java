@@ -143,19 +143,28 @@ public final class FileDeliveryLedger implements DeliveryLedger {
     private boolean lossesFailing;
     private final ArrayDeque<DeliveryRecord> recent;
     private final Map<String, LedgerTotals> totals = new LinkedHashMap<>();
+    // What ledger.log holds: the totals a rotation seeds the next file with must not count records still unwritten.
+    private final Map<String, LedgerTotals> writtenTotals = new LinkedHashMap<>();
+    private final ArrayDeque<DeliveryRecord> unwritten = new ArrayDeque<>();
+    private long unwrittenDiscarded;
+    private long nextRetryNanos;
     private final Map<String, FileSinkBacklog> backlogs = new LinkedHashMap<>();
     private final List<Consumer<DeliveryRecord>> listeners = new CopyOnWriteArrayList<>();
     private long writeErrors;
     private boolean failing;
     private boolean closed;
 
-    private FileDeliveryLedger(Path dataDir, Clock clock, Options options, FileChannel lockChannel, FileLock lock) {
+    private final FileSinkBacklog.SegmentChannels channels;
+
+    private FileDeliveryLedger(Path dataDir, Clock clock, Options options, FileChannel lockChannel, FileLock lock,
+                               FileSinkBacklog.SegmentChannels channels) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.options = options;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.ledgerLog = new LedgerLog(dataDir, options.ledgerLogBytes(), options.ledgerLogFiles());
+        this.channels = channels;
+        this.ledgerLog = new LedgerLog(dataDir, options.ledgerLogBytes(), options.ledgerLogFiles(), channels);
         this.lossLog = new LossLog(dataDir);
         this.losses = LossRanges.withDefaults(this::persistLoss);
         this.recent = new ArrayDeque<>(Math.min(options.recentCapacity(), 4096));
@@ -173,6 +182,12 @@ public final class FileDeliveryLedger implements DeliveryLedger {
      * @throws IllegalStateException when another ledger holds the directory
      */
     public static FileDeliveryLedger open(Path dataDir, Clock clock, Options options) {
+        return open(dataDir, clock, options, FileSinkBacklog.SegmentChannels.DEFAULT);
+    }
+
+    /** As {@link #open(Path, Clock, Options)}, opening ledger.log and the segments through {@code channels}. */
+    static FileDeliveryLedger open(Path dataDir, Clock clock, Options options,
+                                   FileSinkBacklog.SegmentChannels channels) {
         FileChannel lockChannel = null;
         try {
             OwnerOnlyFiles.createDirectories(dataDir);
@@ -188,7 +203,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                 throw new IllegalStateException("dataDir: " + dataDir
                         + " is in use by another ledger (expected: one courier per data directory)");
             }
-            FileDeliveryLedger ledger = new FileDeliveryLedger(dataDir, clock, options, lockChannel, lock);
+            FileDeliveryLedger ledger = new FileDeliveryLedger(dataDir, clock, options, lockChannel, lock, channels);
             // A data directory from before loss ranges were kept: the drops ledger.log still holds become ranges.
             boolean rangesFromLog = !Files.exists(dataDir.resolve(LossLog.FILE));
             ledger.lossLog.open(ledger.losses::restore);
@@ -196,6 +211,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                 @Override
                 public void record(DeliveryRecord record) {
                     ledger.remember(record);
+                    ledger.writtenTotals.merge(record.sink(), LedgerTotals.ZERO.plus(record), LedgerTotals::sum);
                     if (rangesFromLog) {
                         ledger.trackLoss(record);
                     }
@@ -204,6 +220,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                 @Override
                 public void totals(String sink, LedgerTotals sinkTotals) {
                     ledger.totals.put(sink, sinkTotals);
+                    ledger.writtenTotals.put(sink, sinkTotals);
                 }
             });
             log.info("opened the ledger in {}: {} records read back; {}", dataDir, ledger.recent.size(), options);
@@ -249,7 +266,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         totals.putIfAbsent(sink, LedgerTotals.ZERO);
         try {
             FileSinkBacklog backlog = FileSinkBacklog.open(sink, dataDir.resolve(directoryName(sink)), byteBudget,
-                    options, clock, this::record);
+                    options, clock, this::record, channels);
             backlogs.put(sink, backlog);
             return backlog;
         } catch (IOException e) {
@@ -275,23 +292,25 @@ public final class FileDeliveryLedger implements DeliveryLedger {
     }
 
     /**
-     * Records one settlement in memory and appends it to {@code ledger.log}. A failed write is logged
-     * (ERROR once, until a write succeeds again) and counted; the record is still kept in memory.
+     * Records one settlement in memory and appends it to {@code ledger.log}. A record that cannot be written
+     * (disk full, I/O error) is kept, in order, with every later one, and written when a write succeeds again:
+     * retried at most once a second by the next record, and at every {@link #sync}. At most
+     * {@value #MAX_UNWRITTEN_RECORDS} are kept; past that the oldest are discarded and counted. The failure is
+     * logged once (ERROR), and so is the recovery (INFO, with how many were written late and discarded).
      */
     @Override
     public void record(DeliveryRecord record) {
         synchronized (this) {
             if (!closed) {
-                try {
-                    ledgerLog.append(record, totals);
-                    failing = false;
-                } catch (IOException e) {
-                    writeErrors++;
-                    if (!failing) {
-                        failing = true;
-                        log.error("cannot append to {} in {}: {}; records are kept in memory only until it recovers",
-                                LedgerLog.FILE, dataDir, e.toString());
+                writeUnwritten(false);
+                if (unwritten.isEmpty()) {
+                    try {
+                        append(record);
+                    } catch (IOException e) {
+                        keepUnwritten(record, e);
                     }
+                } else {
+                    keepUnwritten(record, null);
                 }
             }
             remember(record);
@@ -351,6 +370,62 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         }
     }
 
+    /** The most records kept while {@code ledger.log} cannot be written (about 100 bytes each). */
+    static final int MAX_UNWRITTEN_RECORDS = 100_000;
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
+    private void append(DeliveryRecord record) throws IOException {
+        ledgerLog.append(record, writtenTotals);
+        writtenTotals.merge(record.sink(), LedgerTotals.ZERO.plus(record), LedgerTotals::sum);
+    }
+
+    private void keepUnwritten(DeliveryRecord record, IOException e) {
+        if (e != null) {
+            writeErrors++;
+            nextRetryNanos = System.nanoTime() + RETRY_NANOS;
+            if (!failing) {
+                failing = true;
+                log.error("cannot append to {} in {}: {}; records are kept in memory (up to {}) and written when it "
+                        + "recovers", LedgerLog.FILE, dataDir, e.toString(), MAX_UNWRITTEN_RECORDS);
+            }
+        }
+        if (unwritten.size() == MAX_UNWRITTEN_RECORDS) {
+            unwritten.pollFirst();
+            unwrittenDiscarded++;
+        }
+        unwritten.addLast(record);
+    }
+
+    // Writes the records kept while ledger.log could not be written, oldest first; stops at the first failure.
+    private void writeUnwritten(boolean now) {
+        if (unwritten.isEmpty() || !now && System.nanoTime() - nextRetryNanos < 0) {
+            return;
+        }
+        int written = 0;
+        while (!unwritten.isEmpty()) {
+            try {
+                append(unwritten.peekFirst());
+            } catch (IOException e) {
+                writeErrors++;
+                nextRetryNanos = System.nanoTime() + RETRY_NANOS;
+                log.debug("{} in {} still cannot be written: {}", LedgerLog.FILE, dataDir, e.toString());
+                return;
+            }
+            unwritten.pollFirst();
+            written++;
+        }
+        failing = false;
+        log.info("{} in {} can be written again: wrote {} records kept meanwhile{}", LedgerLog.FILE, dataDir, written,
+                unwrittenDiscarded == 0 ? "" : "; " + unwrittenDiscarded + " older ones were discarded past the bound"
+                        + " of " + MAX_UNWRITTEN_RECORDS + " (the totals in memory still count them)");
+        unwrittenDiscarded = 0;
+    }
+
+    /** Records kept in memory because {@code ledger.log} could not be written. */
+    public synchronized int unwrittenRecords() {
+        return unwritten.size();
+    }
+
     @Override
     public void addListener(Consumer<DeliveryRecord> listener) {
         listeners.add(listener);
@@ -388,6 +463,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
             if (closed) {
                 return;
             }
+            writeUnwritten(true);
             try {
                 lossLog.sync();
             } catch (IOException e) {
@@ -425,6 +501,11 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         }
         open.forEach(backlog -> backlog.close(this::record));
         synchronized (this) {
+            writeUnwritten(true);
+            if (!unwritten.isEmpty()) {
+                log.error("{} records could not be written to {} in {} and are lost with this stop; the totals it "
+                        + "holds miss them", unwritten.size(), LedgerLog.FILE, dataDir);
+            }
             closed = true;
             try {
                 lossLog.close();

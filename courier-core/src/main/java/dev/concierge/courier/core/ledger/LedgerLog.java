@@ -25,11 +25,18 @@ final class LedgerLog {
     private final long maxBytes;
     private final int keepFiles;
     private final CompactWriter frame = new CompactWriter();
+    private final FileSinkBacklog.SegmentChannels channels;
     private FileChannel channel;
     private long size;
     private boolean dirty;
 
     LedgerLog(Path dir, long maxBytes, int keepFiles) {
+        this(dir, maxBytes, keepFiles, FileSinkBacklog.SegmentChannels.DEFAULT);
+    }
+
+    /** A log whose current file is opened through {@code channels}; tests substitute a disk that fills up. */
+    LedgerLog(Path dir, long maxBytes, int keepFiles, FileSinkBacklog.SegmentChannels channels) {
+        this.channels = channels;
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.keepFiles = keepFiles;
@@ -45,7 +52,7 @@ final class LedgerLog {
             read(dir.resolve(FILE + "." + i), visitor, false);
         }
         Path current = dir.resolve(FILE);
-        channel = OwnerOnlyFiles.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        channel = channels.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         size = read(current, visitor, true);
     }
@@ -114,7 +121,7 @@ final class LedgerLog {
     void append(DeliveryRecord record, Map<String, LedgerTotals> totals) throws IOException {
         if (!channel.isOpen()) {
             // A rotation that failed half-way: carry on in whatever file is current now.
-            channel = OwnerOnlyFiles.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = channels.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             size = channel.size();
         }
@@ -155,7 +162,7 @@ final class LedgerLog {
             }
             Files.move(current, dir.resolve(FILE + ".1"), StandardCopyOption.REPLACE_EXISTING);
         }
-        channel = OwnerOnlyFiles.open(current, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        channel = channels.open(current, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         size = 0;
         for (Map.Entry<String, LedgerTotals> entry : totals.entrySet()) {
