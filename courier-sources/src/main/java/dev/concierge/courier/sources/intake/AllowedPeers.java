@@ -80,7 +80,9 @@ public final class AllowedPeers {
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("allowed: " + text + expected, e);
             }
-            int bits = network.length * 8;
+            // Java reads an IPv4-mapped IPv6 literal as the IPv4 address; its prefix counts the 96 bits before.
+            int mappedBits = address.contains(":") && network.length == 4 ? 96 : 0;
+            int bits = mappedBits + network.length * 8;
             int prefix = bits;
             if (slash >= 0) {
                 try {
@@ -93,7 +95,11 @@ public final class AllowedPeers {
                             + bits + ")");
                 }
             }
-            return new Block(network, prefix);
+            if (prefix < mappedBits) {
+                throw new IllegalArgumentException("allowed: " + text + " (expected: a prefix length from 96 to 128 "
+                        + "for an IPv4-mapped block)");
+            }
+            return new Block(network, prefix - mappedBits);
         }
         if (slash < 0 && NAME.matcher(text).matches()) {
             return new Name(text);

@@ -1,4 +1,4 @@
-package dev.concierge.courier.sources.zabbix;
+package dev.concierge.courier.sources;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.AcknowledgingEmitter;
@@ -12,9 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * each offer as a full ring would, and either acknowledges at once or holds every receipt until the test
  * completes it.
  */
-final class ScriptedAcknowledgingEmitter implements AcknowledgingEmitter {
-    final List<Sample> offered = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
+public final class ScriptedAcknowledgingEmitter implements AcknowledgingEmitter {
+    public final List<Sample> offered = new CopyOnWriteArrayList<>();
+    public final List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
     private final boolean hold;
     private final int refuseLast;
 
@@ -23,15 +23,15 @@ final class ScriptedAcknowledgingEmitter implements AcknowledgingEmitter {
         this.refuseLast = refuseLast;
     }
 
-    static ScriptedAcknowledgingEmitter acknowledgingAtOnce() {
+    public static ScriptedAcknowledgingEmitter acknowledgingAtOnce() {
         return new ScriptedAcknowledgingEmitter(false, 0);
     }
 
-    static ScriptedAcknowledgingEmitter holdingReceipts() {
+    public static ScriptedAcknowledgingEmitter holdingReceipts() {
         return new ScriptedAcknowledgingEmitter(true, 0);
     }
 
-    static ScriptedAcknowledgingEmitter refusingLast(int count) {
+    public static ScriptedAcknowledgingEmitter refusingLast(int count) {
         return new ScriptedAcknowledgingEmitter(false, count);
     }
 
