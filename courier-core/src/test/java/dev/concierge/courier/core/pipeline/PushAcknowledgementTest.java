@@ -7,26 +7,28 @@ import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.FileDeliveryLedger;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
-import dev.concierge.courier.core.ledger.LedgerTotals;
 import dev.concierge.courier.core.ledger.SinkBacklog;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.AcknowledgingEmitter;
 import dev.concierge.courier.core.spi.AcknowledgingEmitter.Receipt;
-import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.PushSource;
+import dev.concierge.courier.core.testing.ForwardingDeliveryLedger;
+import dev.concierge.courier.core.testing.ForwardingSinkBacklog;
 import dev.concierge.courier.core.testing.RecordingSink;
 import dev.concierge.courier.core.testing.Samples;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -198,89 +200,27 @@ class PushAcknowledgementTest {
     }
 
     /** The in-memory ledger, with backlogs whose syncAppends answers as the test says, and which record appends. */
-    private final class GatedLedger implements DeliveryLedger {
+    private final class GatedLedger extends ForwardingDeliveryLedger {
+        GatedLedger() {
+            super(inMemory);
+        }
+
         @Override
         public SinkBacklog openBacklog(String sink, long byteBudget) {
-            SinkBacklog delegate = inMemory.openBacklog(sink, byteBudget);
-            List<Sample> mine = appended.computeIfAbsent(sink, s -> new java.util.concurrent.CopyOnWriteArrayList<>());
+            List<Sample> mine = appended.computeIfAbsent(sink, s -> new CopyOnWriteArrayList<>());
             AtomicBoolean syncs = durable.computeIfAbsent(sink, s -> new AtomicBoolean(true));
-            return new SinkBacklog() {
+            return new ForwardingSinkBacklog(super.openBacklog(sink, byteBudget)) {
                 @Override
-                public void append(Sample sample, Consumer<DeliveryRecord> evicted) {
-                    delegate.append(sample, evicted);
-                    mine.add(sample);
+                public void appendAll(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
+                    super.appendAll(samples, count, evicted);
+                    mine.addAll(Arrays.asList(samples).subList(0, count));
                 }
 
                 @Override
                 public boolean syncAppends() {
                     return syncs.get();
                 }
-
-                @Override
-                public Batch takeBatch(int max) {
-                    return delegate.takeBatch(max);
-                }
-
-                @Override
-                public void requeue(Batch batch) {
-                    delegate.requeue(batch);
-                }
-
-                @Override
-                public void settle(Batch batch) {
-                    delegate.settle(batch);
-                }
-
-                @Override
-                public long pendingSamples() {
-                    return delegate.pendingSamples();
-                }
-
-                @Override
-                public long pendingBytes() {
-                    return delegate.pendingBytes();
-                }
-
-                @Override
-                public long waitingSamples() {
-                    return delegate.waitingSamples();
-                }
-
-                @Override
-                public void close(Consumer<DeliveryRecord> dropped) {
-                    delegate.close(dropped);
-                }
             };
-        }
-
-        @Override
-        public void record(DeliveryRecord record) {
-            inMemory.record(record);
-        }
-
-        @Override
-        public void addListener(Consumer<DeliveryRecord> listener) {
-            inMemory.addListener(listener);
-        }
-
-        @Override
-        public List<DeliveryRecord> recent(int limit) {
-            return inMemory.recent(limit);
-        }
-
-        @Override
-        public LedgerTotals totals(String sink) {
-            return inMemory.totals(sink);
-        }
-
-        @Override
-        public void sync() {
-            inMemory.sync();
-        }
-
-        @Override
-        public void close() {
-            inMemory.close();
         }
     }
 }

@@ -8,25 +8,18 @@ import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.intake.AllowedPeers;
 import dev.concierge.courier.sources.intake.IntakeCounts;
 import dev.concierge.courier.sources.intake.IntakeGate;
+import dev.concierge.courier.sources.intake.IntakeListener;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -55,9 +48,7 @@ public final class GraphiteIntakeSource implements PushSource, CountsEvents {
     private final GraphiteLineParser parser;
     private final IntakeCounts counts = new IntakeCounts();
     private final Map<String, LongSupplier> events = counts.events();
-    private volatile EventLoopGroup acceptor;
-    private volatile EventLoopGroup workers;
-    private volatile Channel tcp;
+    private volatile IntakeListener listener;
     private volatile Channel udp;
 
     private GraphiteIntakeSource(GraphiteIntakeConfig config, Clock clock) {
@@ -84,51 +75,33 @@ public final class GraphiteIntakeSource implements PushSource, CountsEvents {
 
     @Override
     public synchronized void listen(AcknowledgingEmitter out) throws SourceException {
-        if (tcp != null) {
+        if (listener != null) {
             return;
         }
         AllowedPeers allowed = AllowedPeers.of(config.allowed());
         IntakeGate gate = new IntakeGate(allowed, config.maxConnections(), null, counts);
-        EventLoopGroup acceptorGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("graphite-intake-accept", true));
-        EventLoopGroup workerGroup = new NioEventLoopGroup(2, new DefaultThreadFactory("graphite-intake", true));
-        try {
-            tcp = new ServerBootstrap().group(acceptorGroup, workerGroup).channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(gate,
-                                    new ReadTimeoutHandler(config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
-                                    new LineBasedFrameDecoder(config.maxLineBytes(), true, false),
-                                    new LineHandler(out));
-                        }
-                    })
-                    .bind(config.host(), config.port()).syncUninterruptibly().channel();
-            if (config.udpPort() >= 0) {
-                udp = new Bootstrap().group(workerGroup).channel(NioDatagramChannel.class)
+        listener = IntakeListener.bind("graphite-intake", config.host(), config.port(), ch -> ch.pipeline().addLast(
+                gate, new ReadTimeoutHandler(config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                new LineBasedFrameDecoder(config.maxLineBytes(), true, false), new LineHandler(out)));
+        if (config.udpPort() >= 0) {
+            try {
+                udp = new Bootstrap().group(listener.workers()).channel(NioDatagramChannel.class)
                         .handler(new DatagramHandler(out, allowed))
                         .bind(config.host(), config.udpPort()).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                listener.close();
+                listener = null;
+                throw new SourceException("cannot listen on udp " + config.host() + ":" + config.udpPort() + ": " + e, e);
             }
-        } catch (RuntimeException e) {
-            if (tcp != null) {
-                tcp.close();
-                tcp = null;
-            }
-            acceptorGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new SourceException("cannot listen on " + config.host() + ":" + config.port()
-                    + (config.udpPort() >= 0 ? " (udp " + config.udpPort() + ")" : "") + ": " + e, e);
         }
-        acceptor = acceptorGroup;
-        workers = workerGroup;
-        log.info("source {}: listening for Graphite plaintext on {}{} (allowed: {})", config.name(), tcp.localAddress(),
+        log.info("source {}: listening for Graphite plaintext on {}{} (allowed: {})", config.name(), listener.localAddress(),
                 udp == null ? "" : " and udp " + udp.localAddress(), allowed);
     }
 
     /** The TCP port it listens on; -1 before {@link #listen}. */
     public int port() {
-        Channel channel = tcp;
-        return channel == null ? -1 : ((InetSocketAddress) channel.localAddress()).getPort();
+        IntakeListener current = listener;
+        return current == null ? -1 : current.localAddress().getPort();
     }
 
     /** The UDP port it listens on; -1 without UDP or before {@link #listen}. */
@@ -140,15 +113,11 @@ public final class GraphiteIntakeSource implements PushSource, CountsEvents {
     /** Stops listening and closes every connection; lines the kernel holds for it are lost. */
     @Override
     public synchronized void close() {
-        if (tcp != null) {
-            tcp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
         if (udp != null) {
             udp.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        if (acceptor != null) {
-            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (listener != null) {
+            listener.close();
         }
     }
 

@@ -7,23 +7,13 @@ import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.intake.AllowedPeers;
 import dev.concierge.courier.sources.intake.IntakeCounts;
 import dev.concierge.courier.sources.intake.IntakeGate;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
+import dev.concierge.courier.sources.intake.IntakeListener;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +23,7 @@ import org.slf4j.LoggerFactory;
  * pointed at it with {@code zabbix_sender -z 127.0.0.1} get the ledger, backoff, HA lists and TLS of the Zabbix
  * sink; see the package comment and {@code sample.yaml}.
  *
- * <p>Listens from {@link #listen} until {@link #close}, on one acceptor thread and two I/O threads (the work per
- * request is parsing JSON; the wait for durability holds no thread).
+ * <p>Listens from {@link #listen} until {@link #close} ({@link IntakeListener}).
  */
 public final class ZabbixIntakeSource implements PushSource, CountsEvents {
     private static final Logger log = LoggerFactory.getLogger(ZabbixIntakeSource.class);
@@ -43,9 +32,7 @@ public final class ZabbixIntakeSource implements PushSource, CountsEvents {
     private final Clock clock;
     private final IntakeCounts counts = new IntakeCounts();
     private final Map<String, LongSupplier> events = counts.events();
-    private volatile EventLoopGroup acceptor;
-    private volatile EventLoopGroup workers;
-    private volatile Channel server;
+    private volatile IntakeListener listener;
     private volatile IntakeGate gate;
 
     private ZabbixIntakeSource(ZabbixIntakeConfig config, Clock clock) {
@@ -74,7 +61,7 @@ public final class ZabbixIntakeSource implements PushSource, CountsEvents {
 
     @Override
     public synchronized void listen(AcknowledgingEmitter out) throws SourceException {
-        if (server != null) {
+        if (listener != null) {
             return;
         }
         SslContext tls;
@@ -85,45 +72,25 @@ public final class ZabbixIntakeSource implements PushSource, CountsEvents {
         }
         IntakeGate gate = this.gate = new IntakeGate(AllowedPeers.of(config.allowed()), config.maxConnections(),
                 config.requestTimeout(), counts);
-        EventLoopGroup acceptorGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("zabbix-intake-accept", true));
-        EventLoopGroup workerGroup = new NioEventLoopGroup(2, new DefaultThreadFactory("zabbix-intake", true));
-        try {
-            server = new ServerBootstrap()
-                    .group(acceptorGroup, workerGroup)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ChannelPipeline pipeline = ch.pipeline();
-                            pipeline.addLast("gate", gate);
-                            if (tls != null) {
-                                // Zabbix takes TLS and plain text on one port, telling them apart by the first byte.
-                                pipeline.addLast("tls", config.acceptsUnencrypted() ? new OptionalSslHandler(tls)
-                                        : tls.newHandler(ch.alloc()));
-                            }
-                            pipeline.addLast(new ZabbixRequestDecoder(config.maxRequestBytes()),
-                                    new ZabbixReplyEncoder(),
-                                    new ZabbixIntakeHandler(config.name(), out, config.acknowledgementTimeout(),
-                                            counts, clock));
-                        }
-                    })
-                    .bind(config.host(), config.port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            acceptorGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new SourceException("cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
-        }
-        acceptor = acceptorGroup;
-        workers = workerGroup;
-        log.info("source {}: listening for zabbix_sender on {} (allowed: {}{})", config.name(), server.localAddress(),
+        listener = IntakeListener.bind("zabbix-intake", config.host(), config.port(), ch -> {
+            ChannelPipeline pipeline = ch.pipeline();
+            pipeline.addLast("gate", gate);
+            if (tls != null) {
+                // Zabbix takes TLS and plain text on one port, telling them apart by the first byte.
+                pipeline.addLast("tls", config.acceptsUnencrypted() ? new OptionalSslHandler(tls)
+                        : tls.newHandler(ch.alloc()));
+            }
+            pipeline.addLast(new ZabbixRequestDecoder(config.maxRequestBytes()), new ZabbixReplyEncoder(),
+                    new ZabbixIntakeHandler(config.name(), out, config.acknowledgementTimeout(), counts, clock));
+        });
+        log.info("source {}: listening for zabbix_sender on {} (allowed: {}{})", config.name(), listener.localAddress(),
                 AllowedPeers.of(config.allowed()), tls == null ? "" : ", TLS");
     }
 
     /** The port it listens on; -1 before {@link #listen}. */
     public int port() {
-        Channel channel = server;
-        return channel == null ? -1 : ((InetSocketAddress) channel.localAddress()).getPort();
+        IntakeListener current = listener;
+        return current == null ? -1 : current.localAddress().getPort();
     }
 
     /** Connections open now (those the gate let in). */
@@ -135,13 +102,8 @@ public final class ZabbixIntakeSource implements PushSource, CountsEvents {
     /** Stops listening and closes every connection; a client waiting for its answer gets none. */
     @Override
     public synchronized void close() {
-        Channel channel = server;
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        if (acceptor != null) {
-            acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (listener != null) {
+            listener.close();
         }
     }
 }

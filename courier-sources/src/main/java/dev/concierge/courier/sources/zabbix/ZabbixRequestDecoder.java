@@ -5,9 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.List;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The server side of the Zabbix framing (PROTOCOLS.md §1.1–1.3) for an intake: one request per connection, as
@@ -105,29 +107,22 @@ final class ZabbixRequestDecoder extends ByteToMessageDecoder {
         return (int) bytes;
     }
 
-    /** zlib (RFC 1950), as {@code compress()} writes it, into exactly {@code reserved} bytes. */
+    /**
+     * zlib (RFC 1950), as {@code compress()} writes it, into exactly {@code reserved} bytes: the stream must end
+     * there, neither shorter nor longer ("size of uncompressed data is less than expected" on the server).
+     */
     private byte[] inflate(byte[] payload) {
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(payload);
-            byte[] raw = new byte[inflatedBytes];
-            int produced = 0;
-            while (produced < raw.length && !inflater.finished()) {
-                int n = inflater.inflate(raw, produced, raw.length - produced);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
-                }
-                produced += n;
-            }
-            if (produced != raw.length || !inflater.finished()) {
-                throw new CorruptedFrameException("reserved: " + raw.length + " bytes (expected: the inflated size, "
-                        + (inflater.finished() ? produced : "more") + ")");
+        try (InflaterInputStream in = new InflaterInputStream(new ByteArrayInputStream(payload))) {
+            byte[] raw = in.readNBytes(inflatedBytes);
+            if (raw.length < inflatedBytes || in.read() >= 0) {
+                throw new CorruptedFrameException("reserved: " + inflatedBytes + " bytes (expected: the inflated size, "
+                        + (raw.length < inflatedBytes ? raw.length : "more") + ")");
             }
             return raw;
-        } catch (DataFormatException e) {
+        } catch (ZipException e) {
             throw new CorruptedFrameException("payload: not zlib data (" + e.getMessage() + ")", e);
-        } finally {
-            inflater.end();
+        } catch (IOException e) {
+            throw new CorruptedFrameException("payload: " + e, e);
         }
     }
 }
