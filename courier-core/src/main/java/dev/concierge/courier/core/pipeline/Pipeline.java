@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>drain the ring into every sink's backlog;</li>
  *   <li>send what is owed until every backlog is empty or the sends' share of the deadline passes;</li>
  *   <li>close the sinks, each on its own thread, interrupted if it is still closing when the sinks' share
- *       ends;</li>
+ *       ends; a push source's acknowledgement still waiting then fails (its client got no answer, since its
+ *       source was closed first, and sends again);</li>
  *   <li>sync and close the ledger (it keeps, or records as dropped, what could not be sent): the fsync cannot
  *       be cut short, so a share of the deadline is kept for it ({@link #shareKept}).</li>
  * </ol>
