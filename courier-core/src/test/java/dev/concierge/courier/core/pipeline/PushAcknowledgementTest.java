@@ -14,6 +14,7 @@ import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.spi.AcknowledgingEmitter;
 import dev.concierge.courier.core.spi.AcknowledgingEmitter.Receipt;
 import dev.concierge.courier.core.spi.PushSource;
+import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.core.testing.ForwardingDeliveryLedger;
 import dev.concierge.courier.core.testing.ForwardingSinkBacklog;
 import dev.concierge.courier.core.testing.RecordingSink;
@@ -91,7 +92,7 @@ class PushAcknowledgementTest {
     }
 
     @Test
-    void whatTheRingRefusesIsCountedAndNotWaitedFor() {
+    void whatTheRingRefusesIsCountedAndNotWaitedFor() throws SourceException {
         durable.put("zabbix", new AtomicBoolean(true));
         Sample first = Samples.counter("app.a", 1, 1);
         pipeline = Pipeline.create(MultiProducerBroadcastRing.create(4, first.estimatedBytes() * 2L), new GatedLedger(),
@@ -160,6 +161,33 @@ class PushAcknowledgementTest {
         assertThat(receipts).hasSize(clients * requests).allSatisfy(r -> assertThat(r).isCompleted());
     }
 
+    @Test
+    void aPushSourceThatCannotListenYetIsAskedAgainAtItsIntervalAndThenLeftListening() {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        ListeningSource busyPort = new ListeningSource("intake") {
+            @Override
+            public void listen(AcknowledgingEmitter out) throws SourceException {
+                if (attempts.incrementAndGet() < 3) {
+                    throw new SourceException("address in use");
+                }
+                super.listen(out);
+            }
+        };
+        pipeline = Pipeline.create(MultiProducerBroadcastRing.create(1024, 1 << 24), inMemory,
+                List.of(new ScheduledSource(busyPort, Duration.ofMillis(10))),
+                List.of(new SinkSpec(new RecordingSink("zabbix"), failures -> Duration.ZERO, 1 << 20)), Clock.systemUTC());
+        pipeline.start();
+
+        await().until(() -> busyPort.out != null);
+        await().until(() -> pipeline.sourceStats().get("intake").runs() >= 3);
+        long runsOnceListening = pipeline.sourceStats().get("intake").runs();
+
+        assertThat(pipeline.sourceStats().get("intake").failures()).isEqualTo(2);
+        assertThat(pipeline.sourceStats().get("intake").lastError()).isNull();
+        assertThat(runsOnceListening).as("ticks after listening start no run").isEqualTo(3);
+        assertThat(attempts).hasValue(3);
+    }
+
     private static void awaitUninterruptibly(CountDownLatch latch) {
         try {
             latch.await();
@@ -176,7 +204,7 @@ class PushAcknowledgementTest {
     }
 
     /** Listens by keeping the emitter it is given. */
-    static final class ListeningSource implements PushSource {
+    static class ListeningSource implements PushSource {
         private final String name;
         volatile AcknowledgingEmitter out;
 
@@ -190,7 +218,7 @@ class PushAcknowledgementTest {
         }
 
         @Override
-        public void listen(AcknowledgingEmitter out) {
+        public void listen(AcknowledgingEmitter out) throws SourceException {
             this.out = out;
         }
 

@@ -12,6 +12,7 @@ import dev.concierge.courier.sources.intake.IntakeListener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -84,15 +85,16 @@ public final class GraphiteIntakeSource implements PushSource, CountsEvents {
                 gate, new ReadTimeoutHandler(config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
                 new LineBasedFrameDecoder(config.maxLineBytes(), true, false), new LineHandler(out)));
         if (config.udpPort() >= 0) {
-            try {
-                udp = new Bootstrap().group(listener.workers()).channel(NioDatagramChannel.class)
-                        .handler(new DatagramHandler(out, allowed))
-                        .bind(config.host(), config.udpPort()).syncUninterruptibly().channel();
-            } catch (RuntimeException e) {
+            ChannelFuture bound = new Bootstrap().group(listener.workers()).channel(NioDatagramChannel.class)
+                    .handler(new DatagramHandler(out, allowed))
+                    .bind(config.host(), config.udpPort()).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
                 listener.close();
                 listener = null;
-                throw new SourceException("cannot listen on udp " + config.host() + ":" + config.udpPort() + ": " + e, e);
+                throw new SourceException("cannot listen on udp " + config.host() + ":" + config.udpPort() + ": "
+                        + bound.cause(), bound.cause());
             }
+            udp = bound.channel();
         }
         log.info("source {}: listening for Graphite plaintext on {}{} (allowed: {})", config.name(), listener.localAddress(),
                 udp == null ? "" : " and udp " + udp.localAddress(), allowed);

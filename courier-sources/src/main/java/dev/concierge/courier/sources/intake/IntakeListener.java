@@ -3,6 +3,7 @@ package dev.concierge.courier.sources.intake;
 import dev.concierge.courier.core.spi.SourceException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -39,22 +40,22 @@ public final class IntakeListener implements AutoCloseable {
             throws SourceException {
         EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory(threads + "-accept", true));
         EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory(threads, true));
-        try {
-            Channel server = new ServerBootstrap().group(acceptor, workers).channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            connection.accept(ch);
-                        }
-                    })
-                    .bind(host, port).syncUninterruptibly().channel();
-            return new IntakeListener(acceptor, workers, server);
-        } catch (RuntimeException e) {
+        // awaitUninterruptibly, not sync: sync rethrows a BindException unchecked, past a catch of ours.
+        ChannelFuture bound = new ServerBootstrap().group(acceptor, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connection.accept(ch);
+                    }
+                })
+                .bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new SourceException("cannot listen on " + host + ":" + port + ": " + e, e);
+            throw new SourceException("cannot listen on " + host + ":" + port + ": " + bound.cause(), bound.cause());
         }
+        return new IntakeListener(acceptor, workers, bound.channel());
     }
 
     /** The I/O threads, for a datagram channel beside the listener. */

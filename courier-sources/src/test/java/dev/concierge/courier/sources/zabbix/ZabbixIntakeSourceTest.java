@@ -194,6 +194,21 @@ class ZabbixIntakeSourceTest {
     }
 
     @Test
+    void saysWhyItCannotListenOnAPortInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ZabbixIntakeSource second = ZabbixIntakeSource.create(
+                    ZabbixIntakeConfig.of("scripts", "127.0.0.1", taken.getLocalPort()));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> second.listen(ScriptedAcknowledgingEmitter.acknowledgingAtOnce()))
+                    .isInstanceOf(dev.concierge.courier.core.spi.SourceException.class)
+                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(second.port()).isEqualTo(-1);
+            second.close();
+        }
+    }
+
+    @Test
     void theRealZabbixSenderPrintsAndExitsAsAgainstAServer() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/zabbix_sender").canExecute(),
                 "zabbix_sender is installed (apt-get install zabbix-agent)");
