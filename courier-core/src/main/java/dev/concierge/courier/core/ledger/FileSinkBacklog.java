@@ -406,6 +406,17 @@ public final class FileSinkBacklog implements SinkBacklog {
         syncNow();
     }
 
+    /** Syncs as {@link #sync} does; false when a sample is still unwritten or a write or the sync failed. */
+    @Override
+    public synchronized boolean syncAppends() {
+        if (closed) {
+            return false;
+        }
+        long errorsBefore = writeErrors();
+        sync();
+        return !window.hasUnwritten() && writeErrors() == errorsBefore;
+    }
+
     /** Waiting samples held in memory; the rest of the backlog is on disk only. */
     public synchronized int samplesInMemory() {
         return requeued.samples() + window.samplesInMemory();

@@ -80,12 +80,19 @@ final class SinkWorker implements Runnable {
     // Errors caught since the last batch the destination answered, for the backoff after each.
     private int errorsInARow;
 
+    private final DurableAcknowledgements acknowledgements;
+    // Every ring position below it is in the backlog and synced (or passed over); written by this thread only.
+    private volatile long durablePosition;
+    // Whether samples were appended since the last sync for an acknowledgement: a sink that took nothing
+    // (it is not routed the push source) is durable through what it passed over without a sync.
+    private boolean appendedSinceSync;
+
     private volatile boolean intakeOpen = true;
     private volatile long drainDeadlineNanos;
     private volatile boolean stopping;
 
     SinkWorker(SinkSpec spec, RingReader reader, DeliveryLedger ledger, SinkStats stats, Clock clock,
-               NanoClock nanoClock) {
+               NanoClock nanoClock, DurableAcknowledgements acknowledgements) {
         this.sink = spec.sink();
         this.backoff = spec.backoff();
         this.reader = reader;
@@ -95,6 +102,8 @@ final class SinkWorker implements Runnable {
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.evictions = this::recordEviction;
+        this.acknowledgements = acknowledgements;
+        this.durablePosition = reader.position();
         // Routing first (a sample of a source this sink does not take is passed over), then the sink's rules,
         // before the backlog; a sink that takes everything without rules calls neither.
         SampleProcessor processor = spec.processor();
@@ -122,6 +131,7 @@ final class SinkWorker implements Runnable {
             while (true) {
                 try {
                     boolean progressed = intake() > 0;
+                    syncForAcknowledgements();
                     progressed |= settleCompletions();
                     progressed |= dispatch();
                     stats.pending.set(pendingSamples());
@@ -181,6 +191,43 @@ final class SinkWorker implements Runnable {
         }
     }
 
+    /**
+     * While a push source waits for an acknowledgement, makes what this sink has taken from the ring durable
+     * and says how far: one sync covers everything taken so far, whoever waits for it. Without a waiting
+     * acknowledgement it costs one volatile read.
+     */
+    private void syncForAcknowledgements() {
+        if (!acknowledgements.waiting()) {
+            return;
+        }
+        long taken = reader.position();
+        if (taken == durablePosition) {
+            return;
+        }
+        boolean durable;
+        try {
+            durable = !appendedSinceSync || backlog.syncAppends();
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("syncAppends", e);
+        }
+        // Not durable (a failing disk): no acknowledgement goes out for it; the next turn tries again.
+        if (durable) {
+            appendedSinceSync = false;
+            durablePosition = taken;
+            acknowledgements.advanced();
+        }
+    }
+
+    /** The ring position below which every sample is in this sink's backlog and synced, or passed over. */
+    long durablePosition() {
+        return durablePosition;
+    }
+
+    /** Makes the loop take a turn now: an acknowledgement waits for it. Any thread. */
+    void wakeUp() {
+        reader.wakeUp();
+    }
+
     /** An unexpected error in one turn of the loop: counted, logged, and no send until the backoff has passed. */
     private void onError(Throwable t) {
         stats.errors.incrementAndGet();
@@ -226,6 +273,7 @@ final class SinkWorker implements Runnable {
         int taken = reader.drainTo(intake, INTAKE_CHUNK);
         if (chunkLength > 0) {
             try {
+                appendedSinceSync = true;
                 backlog.appendAll(chunk, chunkLength, chunkEvictions);
                 stats.received.addAndGet(chunkLength);
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.spi.CountsEvents;
+import dev.concierge.courier.core.spi.PushSource;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.SourceException;
 import java.time.Clock;
@@ -30,6 +31,7 @@ final class SourceScheduler {
     private final SampleRing ring;
     private final Clock clock;
     private final NanoClock nanoClock;
+    private final DurableAcknowledgements acknowledgements;
     private final ScheduledExecutorService ticker;
     // At most one collect per source runs at a time, so this pool never holds more threads than sources.
     private final ExecutorService collectors;
@@ -42,6 +44,8 @@ final class SourceScheduler {
         final RingEmitter emitter;
         final SourceStats stats;
         boolean running;
+        // A push source that is listening: its ticks have nothing left to do. Written by its collect runs only.
+        volatile boolean listening;
         ScheduledFuture<?> tick;
 
         Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats) {
@@ -55,8 +59,9 @@ final class SourceScheduler {
         }
     }
 
-    SourceScheduler(SampleRing ring, Clock clock, NanoClock nanoClock) {
+    SourceScheduler(SampleRing ring, Clock clock, NanoClock nanoClock, DurableAcknowledgements acknowledgements) {
         this.ring = ring;
+        this.acknowledgements = acknowledgements;
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.ticker = Executors.newSingleThreadScheduledExecutor(named("courier-scheduler"));
@@ -106,13 +111,22 @@ final class SourceScheduler {
     }
 
     private void collect(Entry entry) {
+        if (entry.listening) {
+            finished(entry);
+            return;
+        }
         SourceStats stats = entry.stats;
         stats.runs.incrementAndGet();
         // Runs of one source never overlap, so the difference is exactly what this run offered.
         long offeredBefore = stats.accepted.get() + stats.refused.get();
         long started = System.nanoTime();
         try {
-            entry.scheduled.source().collect(entry.emitter);
+            if (entry.scheduled.source() instanceof PushSource push) {
+                push.listen(new AcknowledgingRingEmitter(entry.emitter, ring, acknowledgements));
+                entry.listening = true;
+            } else {
+                entry.scheduled.source().collect(entry.emitter);
+            }
             entry.stats.lastError.set(null);
         } catch (SourceException e) {
             entry.stats.failures.incrementAndGet();
