@@ -80,7 +80,7 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     public void collect(Emitter out) throws SourceException {
         byte[] document = fetcher.fetch();
         Instant at = clock.instant();
-        DropwizardDocument parsed = parser.parse(document, fetcher.location(), at);
+        DropwizardDocument parsed = parser.parse(document, fetcher.location(), at, config.sampleLimit());
         lastDocument = parsed;
         // A sample the ring refuses is counted and logged by the pipeline's emitter.
         parsed.samples().forEach(out::offer);
