@@ -55,6 +55,10 @@ final class SinkWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
     private static final int INTAKE_CHUNK = 4096;
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    // How long after its last work an idle worker wakes once more, so that a durable backlog's periodic sync
+    // (due 100 ms after its writes by default) runs while nothing waits in the ring rather than in front of
+    // the next collect's samples, which are in the ring window until the backlog has written them.
+    private static final long SETTLE_DOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
     // The pause after an error when the backoff itself cannot say.
     private static final Duration FALLBACK_ERROR_DELAY = Duration.ofSeconds(1);
     /** How often a failing sink's destination is probed, when the sink can be. */
@@ -91,6 +95,9 @@ final class SinkWorker implements Runnable {
     private boolean attemptAfterProbe;
     // Whether partial batches wait for a collect that is still publishing.
     private boolean holdingForCollect;
+    // When (System.nanoTime()) the idle worker wakes once more after its last work; see SETTLE_DOWN_NANOS.
+    private boolean settleDownWakePending;
+    private long settleDownWakeNanos;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
@@ -160,7 +167,13 @@ final class SinkWorker implements Runnable {
                     progressed |= takeProbeAnswer();
                     progressed |= dispatch();
                     startProbeIfDue();
-                    stats.pending.set(pendingSamples());
+                    stats.pending.set(pendingSamples()); // also runs the backlog's periodic sync when due
+                    if (progressed) {
+                        settleDownWakePending = true;
+                        settleDownWakeNanos = System.nanoTime() + SETTLE_DOWN_NANOS;
+                    } else if (settleDownWakePending && System.nanoTime() - settleDownWakeNanos >= 0) {
+                        settleDownWakePending = false;
+                    }
                     if (stopping && finished()) {
                         break;
                     }
@@ -541,6 +554,9 @@ final class SinkWorker implements Runnable {
         }
         if (probing && !probeOutstanding) {
             waitNanos = Math.max(0, Math.min(waitNanos, nextProbeNanos - now));
+        }
+        if (settleDownWakePending) {
+            waitNanos = Math.max(0, Math.min(waitNanos, settleDownWakeNanos - System.nanoTime()));
         }
         if (stopping) {
             waitNanos = Math.max(0, Math.min(waitNanos, drainDeadlineNanos - System.nanoTime()));
