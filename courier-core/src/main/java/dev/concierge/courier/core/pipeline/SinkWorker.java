@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One collect, one request: while a collect is publishing into the ring ({@link CollectBoundaries}) the
  * worker takes its samples into the backlog as they come but holds partial batches, and sends what waits once
- * the collect has ended; a full batch always goes. The ring is drained whole before anything is sent, so that
+ * the collect has ended; a full batch always goes, and no collect holds them longer than
+ * {@link #LONGEST_HOLD_NANOS} (a source stuck after publishing). The ring is drained whole before anything is sent, so that
  * what the ring holds (lost on {@code kill -9}) stays as small as the backlog's writes allow.
  *
  * <p>While the sink fails, a sink that {@link ProbesDestination probes} is probed every
@@ -58,6 +59,9 @@ final class SinkWorker implements Runnable {
     // How long after its last work an idle worker wakes once more, so that a durable backlog's periodic sync
     // (due 100 ms after its writes by default) runs while nothing waits in the ring rather than in front of
     // the next collect's samples, which are in the ring window until the backlog has written them.
+    // The longest partial batches wait for one collect: a source must return within its own timeouts, but one
+    // stuck after publishing must not hold every sink's partial batches for ever.
+    static final long LONGEST_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long SETTLE_DOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
     // The pause after an error when the backoff itself cannot say.
     private static final Duration FALLBACK_ERROR_DELAY = Duration.ofSeconds(1);
@@ -93,8 +97,10 @@ final class SinkWorker implements Runnable {
     private long nextProbeNanos;
     // The attempt in flight (or the next one) was started early by a probe.
     private boolean attemptAfterProbe;
-    // Whether partial batches wait for a collect that is still publishing.
+    // Whether partial batches wait for a collect that is still publishing, and since when (System.nanoTime()).
     private boolean holdingForCollect;
+    private boolean collectPublishing;
+    private long publishingSinceNanos;
     // When (System.nanoTime()) the idle worker wakes once more after its last work; see SETTLE_DOWN_NANOS.
     private boolean settleDownWakePending;
     private long settleDownWakeNanos;
@@ -162,7 +168,7 @@ final class SinkWorker implements Runnable {
                 try {
                     long quiet = boundaries.quiet();
                     boolean progressed = intakeAll();
-                    holdingForCollect = !stopping && !boundaries.unchangedSince(quiet);
+                    holdForCollect(!boundaries.unchangedSince(quiet));
                     progressed |= settleCompletions();
                     progressed |= takeProbeAnswer();
                     progressed |= dispatch();
@@ -268,6 +274,19 @@ final class SinkWorker implements Runnable {
         }
         boolean empty = !intakeOpen && pendingSamples() == 0;
         return empty || System.nanoTime() - drainDeadlineNanos >= 0;
+    }
+
+    /**
+     * Whether partial batches wait: while a collect publishes, for at most {@link #LONGEST_HOLD_NANOS} from
+     * when this worker first saw collects publishing without a break; never while stopping.
+     */
+    private void holdForCollect(boolean publishing) {
+        long now = System.nanoTime();
+        if (publishing && !collectPublishing) {
+            publishingSinceNanos = now;
+        }
+        collectPublishing = publishing;
+        holdingForCollect = publishing && !stopping && now - publishingSinceNanos < LONGEST_HOLD_NANOS;
     }
 
     /** Takes everything the ring holds, chunk by chunk; true when anything was taken. */
@@ -554,6 +573,9 @@ final class SinkWorker implements Runnable {
         }
         if (probing && !probeOutstanding) {
             waitNanos = Math.max(0, Math.min(waitNanos, nextProbeNanos - now));
+        }
+        if (holdingForCollect) {
+            waitNanos = Math.max(0, Math.min(waitNanos, publishingSinceNanos + LONGEST_HOLD_NANOS - System.nanoTime()));
         }
         if (settleDownWakePending) {
             waitNanos = Math.max(0, Math.min(waitNanos, settleDownWakeNanos - System.nanoTime()));

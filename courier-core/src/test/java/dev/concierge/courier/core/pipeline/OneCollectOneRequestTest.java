@@ -14,6 +14,7 @@ import dev.concierge.courier.core.testing.Samples;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +81,36 @@ class OneCollectOneRequestTest {
 
         await().until(() -> pipeline.sinkStats().get("zabbix").delivered() == SCRAPE);
         assertThat(sink.sent()).extracting(Batch::size).containsExactly(200, 200, 100);
+    }
+
+    @Test
+    void aCollectStuckAfterPublishingHoldsPartialBatchesForASecondAtMost() throws Exception {
+        RecordingSink sink = new RecordingSink("zabbix", 10_000, 1);
+        CountDownLatch release = new CountDownLatch(1);
+        Source stuck = new Source() {
+            @Override
+            public String name() {
+                return "stuck";
+            }
+
+            @Override
+            public void collect(Emitter out) {
+                out.offer(Samples.counters("stuck", 1).get(0));
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        pipeline = Pipeline.create(MultiProducerBroadcastRing.create(1024, 1 << 20), ledger,
+                List.of(new ScheduledSource(stuck, Duration.ofHours(1))),
+                List.of(new SinkSpec(sink, failures -> Duration.ZERO, 1 << 20)), Clock.systemUTC());
+        pipeline.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.sinkStats().get("zabbix").delivered() == 1);
+        } finally {
+            release.countDown();
+        }
     }
 }
