@@ -115,5 +115,6 @@ class SampleLimitTest {
         assertThatThrownBy(() -> parser.parse(document, "app.json", NOW, new SampleLimit(99)))
                 .isInstanceOf(SourceException.class).hasMessageContaining("more than 99 samples (sample_limit 99)");
         assertThat(parser.parse(document, "app.json", NOW, new SampleLimit(100)).samples()).hasSize(100);
+        assertThat(parser.sampleLimitExceeded()).isEqualTo(1);
     }
 }

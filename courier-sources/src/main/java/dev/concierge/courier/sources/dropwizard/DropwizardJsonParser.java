@@ -51,6 +51,7 @@ public final class DropwizardJsonParser {
     private final AtomicLong nonFiniteValues = new AtomicLong();
     private final AtomicLong gaugeErrors = new AtomicLong();
     private final AtomicLong unsupportedValues = new AtomicLong();
+    private final AtomicLong sampleLimitExceeded = new AtomicLong();
     private final Set<String> gaugesWarnedAbout = new HashSet<>();
 
     /**
@@ -106,6 +107,7 @@ public final class DropwizardJsonParser {
                 }
             });
         } catch (OverSampleLimit over) {
+            sampleLimitExceeded.incrementAndGet();
             throw new SourceException(origin + ": more than " + limit + " samples (sample_limit " + limit
                     + "); the document is refused whole: raise sample_limit (and the heap) or register fewer metrics");
         }
@@ -119,6 +121,11 @@ public final class DropwizardJsonParser {
         private OverSampleLimit() {
             super(null, null, false, false);
         }
+    }
+
+    /** Documents refused so far because they held more samples than the limit. */
+    public long sampleLimitExceeded() {
+        return sampleLimitExceeded.get();
     }
 
     /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */

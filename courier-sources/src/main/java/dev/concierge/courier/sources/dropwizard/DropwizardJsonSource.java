@@ -118,6 +118,11 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
         return parser.nonFiniteValues();
     }
 
+    /** Documents refused so far because they held more samples than {@code sample_limit}. */
+    public long sampleLimitExceeded() {
+        return parser.sampleLimitExceeded();
+    }
+
     /** Gauges skipped so far because their {@code getValue()} threw. */
     public long gaugeErrors() {
         return parser.gaugeErrors();
@@ -131,7 +136,7 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     @Override
     public Map<String, LongSupplier> events() {
         return Map.of("non_finite_skipped", this::nonFiniteValues, "gauge_errors", this::gaugeErrors,
-                "unsupported_skipped", this::unsupportedValues);
+                "unsupported_skipped", this::unsupportedValues, "sample_limit_exceeded", this::sampleLimitExceeded);
     }
 
     @Override
