@@ -12,5 +12,11 @@
  * <p>Processing rules ({@link dev.concierge.courier.core.process}) run at two places only: a source's in its
  * {@code RingEmitter} before the ring, a sink's in its {@code SinkWorker}'s intake before the backlog. Without
  * rules neither calls the stage. What rules drop is counted in the stats' events, never warned about.
+ *
+ * <p>Collects are bracketed: the scheduler begins and ends each one on its {@code RingEmitter}, which tells the
+ * {@code CollectBoundaries} (so that sinks send one collect in one request) and enforces the collect's
+ * {@code RingShare} (so that one source cannot take the others' room in the ring). A thread that dies of an
+ * error it cannot go on after is reported once through {@code PipelineFailures} to the
+ * {@link dev.concierge.courier.core.pipeline.FatalErrorHandler}.
  */
 package dev.concierge.courier.core.pipeline;
