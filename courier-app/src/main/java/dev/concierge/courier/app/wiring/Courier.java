@@ -284,9 +284,12 @@ public final class Courier implements AutoCloseable {
         log.info("courier started: {}", config.summary());
     }
 
-    /** True from the end of {@link #start} until {@link #close} begins. Any thread. */
+    /**
+     * True from the end of {@link #start} until {@link #close} begins, unless a pipeline thread has died
+     * ({@link Pipeline#fatalError()}). Any thread.
+     */
     public boolean isReady() {
-        return ready;
+        return ready && pipeline.fatalError() == null;
     }
 
     public Pipeline pipeline() {

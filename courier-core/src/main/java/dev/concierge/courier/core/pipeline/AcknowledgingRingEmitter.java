@@ -31,6 +31,7 @@ final class AcknowledgingRingEmitter implements AcknowledgingEmitter {
                 accepted++;
             }
         }
+        emitter.endPublishing();
         int refused = samples.size() - accepted;
         if (accepted == 0) {
             return new Receipt(0, refused, NOTHING_TO_WAIT_FOR);

@@ -47,6 +47,8 @@ public final class Pipeline implements AutoCloseable {
     private final NanoClock nanoClock;
     private final SourceScheduler scheduler;
     private final DurableAcknowledgements acknowledgements = new DurableAcknowledgements();
+    private final CollectBoundaries boundaries = new CollectBoundaries();
+    private final PipelineFailures failures = new PipelineFailures();
     private final Map<String, SourceStats> sourceStats = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, SinkStats> sinkStats = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, RunningSink> sinks = new LinkedHashMap<>();
@@ -62,7 +64,7 @@ public final class Pipeline implements AutoCloseable {
         this.ledger = ledger;
         this.clock = clock;
         this.nanoClock = nanoClock;
-        this.scheduler = new SourceScheduler(ring, clock, nanoClock, acknowledgements);
+        this.scheduler = new SourceScheduler(ring, boundaries, failures, clock, nanoClock, acknowledgements);
     }
 
     /**
@@ -134,7 +136,9 @@ public final class Pipeline implements AutoCloseable {
         }
         SinkStats stats = new SinkStats(spec.processor().eventsBeside(CountsEvents.of(spec.sink())));
         RingReader reader = ring.newReader(name);
-        SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock, nanoClock, acknowledgements);
+        SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock, nanoClock, boundaries, failures,
+                acknowledgements);
+        boundaries.wakeOnCollectEnd(reader);
         Thread thread = new Thread(worker, "courier-sink-" + name);
         thread.setDaemon(true);
         sinks.put(name, new RunningSink(spec, reader, worker, thread));
@@ -161,6 +165,7 @@ public final class Pipeline implements AutoCloseable {
         }
         stopSinks(List.of(sink), System.nanoTime() + deadline.toNanos());
         acknowledgements.remove(sink.worker());
+        boundaries.forget(sink.reader());
         sinkStats.remove(name);
         return true;
     }
@@ -265,6 +270,23 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         stop(DEFAULT_STOP_DEADLINE);
+    }
+
+    /**
+     * Who is told when a pipeline thread ends on an error it cannot go on after (see {@link FatalErrorHandler});
+     * {@link FatalErrorHandler#KEEP_RUNNING} until this is called. Any thread.
+     */
+    public void onFatalError(FatalErrorHandler handler) {
+        failures.handleWith(handler);
+    }
+
+    /**
+     * The first error a pipeline thread ended on, as {@code what: error} ({@code sink zabbix:
+     * java.lang.OutOfMemoryError: Java heap space}); null while there was none. Readiness fails while it is set.
+     * Any thread.
+     */
+    public String fatalError() {
+        return failures.first();
     }
 
     /** A snapshot of each source's stats, in the order they were added. */

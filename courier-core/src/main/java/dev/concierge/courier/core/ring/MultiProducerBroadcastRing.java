@@ -291,7 +291,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
         return byteCapacity;
     }
 
-    /** The number of slots given at construction. */
+    @Override
     public int slots() {
         return samples.length;
     }

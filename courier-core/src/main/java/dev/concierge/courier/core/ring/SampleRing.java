@@ -50,4 +50,7 @@ public interface SampleRing {
 
     /** The byte budget given at construction. */
     long byteCapacity();
+
+    /** The number of slots given at construction: the most samples the ring holds at once. */
+    int slots();
 }

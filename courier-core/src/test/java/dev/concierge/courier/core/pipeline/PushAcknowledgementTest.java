@@ -17,6 +17,7 @@ import dev.concierge.courier.core.spi.PushSource;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.core.testing.ForwardingDeliveryLedger;
 import dev.concierge.courier.core.testing.ForwardingSinkBacklog;
+import dev.concierge.courier.core.testing.ListSource;
 import dev.concierge.courier.core.testing.RecordingSink;
 import dev.concierge.courier.core.testing.Samples;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ class PushAcknowledgementTest {
         // Not started: nothing drains the ring, so the third sample finds it full.
         intake.listen(new AcknowledgingRingEmitter(new RingEmitter("intake", pipeline.ring(),
                 pipeline.sourceStats().get("intake"), new DropWarnings(DropWarnings.DEFAULT_INTERVAL, NanoClock.SYSTEM),
-                SampleProcessor.none()), pipeline.ring(), new DurableAcknowledgements()));
+                SampleProcessor.none(), new CollectBoundaries()), pipeline.ring(), new DurableAcknowledgements()));
 
         Receipt receipt = intake.emitter().offerAll(
                 List.of(first, Samples.counter("app.b", 2, 1), Samples.counter("app.c", 3, 1)));
@@ -109,6 +110,25 @@ class PushAcknowledgementTest {
         assertThat(receipt.accepted()).isEqualTo(2);
         assertThat(receipt.refused()).isEqualTo(1);
         assertThat(pipeline.sourceStats().get("intake").refused()).isEqualTo(1);
+    }
+
+    @Test
+    void pushRequestsBesideAPullSourceAreNotBoundByOneCollectsShareOfTheRing() throws Exception {
+        durable.put("zabbix", new AtomicBoolean(true));
+        ListSource scraped = new ListSource("scraped", run -> Samples.counters("scraped", 8));
+        pipeline = Pipeline.create(MultiProducerBroadcastRing.create(64, 1 << 20), inMemory,
+                List.of(new ScheduledSource(intake, Duration.ofHours(1)), new ScheduledSource(scraped, Duration.ofHours(1))),
+                List.of(new SinkSpec(new RecordingSink("zabbix"), failures -> Duration.ZERO, 1 << 20)), Clock.systemUTC());
+        pipeline.start();
+        await().until(() -> intake.out != null && scraped.runs() == 1);
+
+        // Together three times the ring: each request is its own, drained before the next.
+        for (int r = 0; r < 20; r++) {
+            Receipt receipt = intake.emitter().offerAll(Samples.counters("r" + r, 10));
+            assertThat(receipt.refused()).as("request %d", r).isZero();
+            receipt.durable().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(pipeline.sourceStats().get("intake").refused()).isZero();
     }
 
     @Test
