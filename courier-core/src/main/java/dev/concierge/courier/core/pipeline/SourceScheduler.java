@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.spi.CountsEvents;
+import dev.concierge.courier.core.spi.PushSource;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.SourceException;
 import java.time.Clock;
@@ -28,8 +29,11 @@ final class SourceScheduler {
     private static final Logger log = LoggerFactory.getLogger(SourceScheduler.class);
 
     private final SampleRing ring;
+    private final CollectBoundaries boundaries;
+    private final PipelineFailures failures;
     private final Clock clock;
     private final NanoClock nanoClock;
+    private final DurableAcknowledgements acknowledgements;
     private final ScheduledExecutorService ticker;
     // At most one collect per source runs at a time, so this pool never holds more threads than sources.
     private final ExecutorService collectors;
@@ -42,6 +46,8 @@ final class SourceScheduler {
         final RingEmitter emitter;
         final SourceStats stats;
         boolean running;
+        // A push source that is listening: its ticks have nothing left to do. Written by its collect runs only.
+        volatile boolean listening;
         ScheduledFuture<?> tick;
 
         Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats) {
@@ -55,8 +61,12 @@ final class SourceScheduler {
         }
     }
 
-    SourceScheduler(SampleRing ring, Clock clock, NanoClock nanoClock) {
+    SourceScheduler(SampleRing ring, CollectBoundaries boundaries, PipelineFailures failures, Clock clock,
+                    NanoClock nanoClock, DurableAcknowledgements acknowledgements) {
         this.ring = ring;
+        this.boundaries = boundaries;
+        this.failures = failures;
+        this.acknowledgements = acknowledgements;
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.ticker = Executors.newSingleThreadScheduledExecutor(named("courier-scheduler"));
@@ -71,7 +81,7 @@ final class SourceScheduler {
         }
         SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())));
         Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock),
-                scheduled.processor()), stats);
+                scheduled.processor(), boundaries), stats);
         entries.put(name, entry);
         if (started) {
             schedule(entry);
@@ -102,24 +112,52 @@ final class SourceScheduler {
             collectors.execute(() -> collect(entry));
         } catch (RuntimeException rejected) {
             finished(entry);
+        } catch (VirtualMachineError e) {
+            // The ticker's schedule would end without a word (a periodic task that throws is cancelled).
+            finished(entry);
+            failures.threadDied("the source scheduler", e);
         }
     }
 
     private void collect(Entry entry) {
+        if (entry.listening) {
+            finished(entry);
+            return;
+        }
         SourceStats stats = entry.stats;
         stats.runs.incrementAndGet();
         // Runs of one source never overlap, so the difference is exactly what this run offered.
         long offeredBefore = stats.accepted.get() + stats.refused.get();
         long started = System.nanoTime();
+        boolean push = entry.scheduled.source() instanceof PushSource;
+        // A push source's requests come and go between collects: no collect's share bounds them.
+        entry.emitter.beginCollect(push ? RingShare.WHOLE : shareOf(entry));
         try {
-            entry.scheduled.source().collect(entry.emitter);
+            if (push) {
+                PushSource pushSource = (PushSource) entry.scheduled.source();
+                pushSource.listen(new AcknowledgingRingEmitter(entry.emitter, ring, acknowledgements));
+                entry.listening = true;
+            } else {
+                entry.scheduled.source().collect(entry.emitter);
+            }
             entry.stats.lastError.set(null);
         } catch (SourceException e) {
             entry.stats.failures.incrementAndGet();
             // The peer's text may echo what it was sent; hide the source's secrets before logging or showing it.
             String message = entry.scheduled.source().secrets().apply(e.getMessage());
-            entry.stats.lastError.set(message);
-            log.warn("source {}: {}; trying again at the next interval", entry.name(), message);
+            // The same failure again (a target over its sample_limit, say) is one episode: warned once.
+            boolean again = message != null && message.equals(entry.stats.lastError.getAndSet(message));
+            if (again) {
+                log.debug("source {}: {}; trying again at the next interval", entry.name(), message);
+            } else {
+                log.warn("source {}: {}; trying again at the next interval", entry.name(), message);
+            }
+        } catch (VirtualMachineError e) {
+            // Out of memory: the heap is not what the budgets assumed, and any thread may be next. The
+            // pipeline's failure handler decides (the daemon exits so that its supervisor restarts it).
+            entry.stats.failures.incrementAndGet();
+            entry.stats.lastError.set(e.toString());
+            failures.threadDied("source " + entry.name(), e);
         } catch (Throwable t) {
             // A bug in one source must not end its schedule.
             entry.stats.failures.incrementAndGet();
@@ -131,8 +169,24 @@ final class SourceScheduler {
             stats.collectNanos.addAndGet(took);
             stats.lastCollectSamples.set(stats.accepted.get() + stats.refused.get() - offeredBefore);
             stats.lastCollectEnded.set(clock.instant());
+            entry.emitter.endCollect();
             finished(entry);
         }
+    }
+
+    /** The share of the ring {@code entry}'s next collect may take, from the others' last collects. */
+    private synchronized RingShare shareOf(Entry entry) {
+        int others = entries.size() - (entries.containsValue(entry) ? 1 : 0);
+        long[] slots = new long[others];
+        long[] bytes = new long[others];
+        int i = 0;
+        for (Entry other : entries.values()) {
+            if (other != entry && i < others) {
+                slots[i] = other.emitter.lastOfferedSlots();
+                bytes[i++] = other.emitter.lastOfferedBytes();
+            }
+        }
+        return RingShare.of(ring.slots(), ring.byteCapacity(), others + 1, slots, bytes);
     }
 
     private static void finished(Entry entry) {
