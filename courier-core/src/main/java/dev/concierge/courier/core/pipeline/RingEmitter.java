@@ -18,17 +18,13 @@ final class RingEmitter implements Emitter {
     private final String source;
     private final SampleRing ring;
     private final SourceStats stats;
-    // Guarded by itself: a source may offer from more than one thread.
-    private final DropWarnings dropWarnings;
     // Null without rules, so that the common case costs one null check.
     private final SampleProcessor processor;
 
-    RingEmitter(String source, SampleRing ring, SourceStats stats, DropWarnings dropWarnings,
-                SampleProcessor processor) {
+    RingEmitter(String source, SampleRing ring, SourceStats stats, SampleProcessor processor) {
         this.source = source;
         this.ring = ring;
         this.stats = stats;
-        this.dropWarnings = dropWarnings;
         this.processor = processor.isEmpty() ? null : processor;
     }
 
@@ -44,16 +40,10 @@ final class RingEmitter implements Emitter {
             return true;
         }
         stats.refused.incrementAndGet();
-        // A full ring refuses thousands of samples in a row: one warning per interval sums them up.
-        synchronized (dropWarnings) {
-            if (dropWarnings.onDrop(1)) {
-                log.warn("source {}: ring full ({} of {} bytes in use), dropped {} samples since the last such "
-                                + "warning (at most one every {} s, the others at debug); see the refused count",
-                        source, ring.bytesInUse(), ring.byteCapacity(), dropWarnings.droppedSinceWarning(),
-                        dropWarnings.intervalSeconds());
-            } else if (log.isDebugEnabled()) {
-                log.debug("source {}: ring full, dropped {}", source, sample.qualifiedName());
-            }
+        // A full ring refuses thousands of samples in a row: the scheduler warns once per collect at most, with
+        // the collect's counts (RingRefusalWarnings); each sample only at trace.
+        if (log.isTraceEnabled()) {
+            log.trace("source {}: ring full, dropped {}", source, sample.qualifiedName());
         }
         return false;
     }

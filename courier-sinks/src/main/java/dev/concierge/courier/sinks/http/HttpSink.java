@@ -237,11 +237,12 @@ public final class HttpSink implements Sink, CountsEvents {
     }
 
     private void log(Batch batch, DeliveryOutcome outcome) {
+        // The runner logs what an operator needs (a failure episode once, a refusal for good); these are details.
         if (outcome instanceof DeliveryOutcome.Retry) {
-            LOG.warn("HTTP sink {}: {} samples not delivered to {}: {}; they are sent again after the backoff", config.name(), batch.size(), endpoint,
+            LOG.debug("HTTP sink {}: {} samples not delivered to {}: {}; they are sent again after the backoff", config.name(), batch.size(), endpoint,
                     outcome.detail());
         } else if (outcome instanceof DeliveryOutcome.Rejected) {
-            LOG.warn("HTTP sink {}: {} samples refused by {}: {}; recorded as rejected, not resent", config.name(), batch.size(), endpoint,
+            LOG.debug("HTTP sink {}: {} samples refused by {}: {}; recorded as rejected, not resent", config.name(), batch.size(), endpoint,
                     outcome.detail());
         } else {
             LOG.debug("HTTP sink {}: batch {} of {} samples to {}: {}", config.name(), batch.id(), batch.size(),

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix.client;
 
+import dev.concierge.courier.core.spi.FailureText;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixExchange.Stage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -116,6 +117,6 @@ final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFram
         if (t instanceof DecoderException) {
             return "reply: " + message;
         }
-        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return FailureText.of(t);
     }
 }
