@@ -158,6 +158,12 @@ final class FailureEpisodes {
             return DurationSyntax.format(Duration.ofMillis(millis));
         }
         long seconds = Math.round(millis / 1000.0);
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
         if (seconds < 600) {
             return DurationSyntax.format(Duration.ofSeconds(seconds));
         }

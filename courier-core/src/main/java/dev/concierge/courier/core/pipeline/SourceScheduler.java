@@ -53,6 +53,8 @@ final class SourceScheduler {
         final FailureEpisodes episodes;
         final RingRefusalWarnings refusals;
         boolean running;
+        // Whether this run of skipped ticks has been warned about; the others go to debug (they are counted).
+        boolean overlapWarned;
         ScheduledFuture<?> tick;
 
         Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats, FailureEpisodes episodes,
@@ -109,10 +111,18 @@ final class SourceScheduler {
         synchronized (entry) {
             if (entry.running) {
                 entry.stats.overlapsSkipped.incrementAndGet();
-                log.warn("source {}: previous collect still running, skipping this one; the next tick tries again", entry.name());
+                if (!entry.overlapWarned) {
+                    entry.overlapWarned = true;
+                    log.warn("source {}: previous collect still running, skipping this one; the next tick tries again "
+                            + "(further skips in a row at debug; see courier_source_overlaps_skipped_total)",
+                            entry.name());
+                } else {
+                    log.debug("source {}: previous collect still running, skipping this one", entry.name());
+                }
                 return;
             }
             entry.running = true;
+            entry.overlapWarned = false;
         }
         try {
             collectors.execute(() -> collect(entry));

@@ -75,6 +75,8 @@ class FailureEpisodesTest {
         assertThat(FailureEpisodes.roughly(Duration.ofSeconds(95))).isEqualTo("95s");
         assertThat(FailureEpisodes.roughly(Duration.ofMinutes(42).plusSeconds(10))).isEqualTo("42m");
         assertThat(FailureEpisodes.roughly(Duration.ofHours(30))).isEqualTo("30h");
+        assertThat(FailureEpisodes.roughly(Duration.ofHours(1))).isEqualTo("1h");
+        assertThat(FailureEpisodes.roughly(Duration.ofSeconds(3725))).isEqualTo("62m");
     }
 
     @Test
