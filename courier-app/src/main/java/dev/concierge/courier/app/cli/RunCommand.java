@@ -59,6 +59,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("courier: cannot start: " + e.getMessage());
             return 1;
         }
+        courier.configuredFrom(config);
         courier.reloadOnRequest(() -> reload(courier, CourierConfig.load(config)).toString());
         if (signals.hangupIgnored()) {
             log.warn("SIGHUP was ignored when the courier started (nohup, or a parent that ignores it): reload by "
