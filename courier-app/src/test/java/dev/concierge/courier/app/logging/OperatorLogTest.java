@@ -206,6 +206,54 @@ class OperatorLogTest {
         }
     }
 
+    @Test
+    void aRingThatRefusesSamplesWarnsWithTheCountsOfTheCollect() throws Exception {
+        // A sink whose thread stops before it drains anything: the ring fills behind it.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        dev.concierge.courier.core.spi.Sink stuck = new dev.concierge.courier.core.spi.Sink() {
+            @Override
+            public String name() {
+                return "stuck";
+            }
+
+            @Override
+            public int maxBatchSize() {
+                return 100;
+            }
+
+            @Override
+            public int maxInFlight() {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 1;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<DeliveryOutcome> send(
+                    dev.concierge.courier.core.spi.Batch batch) {
+                return java.util.concurrent.CompletableFuture.completedFuture(new DeliveryOutcome.Delivered("ok"));
+            }
+        };
+        try (CapturedStderr stderr = new CapturedStderr()) {
+            pipeline = Pipeline.create(MultiProducerBroadcastRing.create(16, 1 << 20),
+                    new InMemoryDeliveryLedger(Clock.systemUTC(), 100),
+                    List.of(new ScheduledSource(new ListSource("billing", run -> Samples.counters("billing", 100)),
+                            Duration.ofHours(1))),
+                    List.of(new SinkSpec(stuck, failures -> BACKOFF, 1 << 20)), Clock.systemUTC(), nanoClock);
+            pipeline.start();
+            SourceStats stats = pipeline.sourceStats().get("billing");
+            await().until(() -> stats.runs() == 1 && stats.lastCollectEnded() != null);
+            release.countDown();
+
+            assertThat(stats.lastCollectRefused()).isEqualTo(84);
+            assertThat(lines(stderr.text(), "WARN", "ring full")).singleElement().asString()
+                    .contains("source billing: ring full: refused 84 of 100 samples of its last collect; they are lost");
+        }
+    }
+
     /** 2,000 timers: seventeen fields each, two of them text ({@code duration_units}, {@code rate_units}). */
     private static String twoThousandTimers() {
         StringBuilder json = new StringBuilder("{\"version\":\"4.0.0\",\"gauges\":{},\"counters\":{},"
