@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.wiring;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.app.admin.AdminServer;
 import dev.concierge.courier.app.admin.ConfigurationReloader;
 import dev.concierge.courier.app.admin.CourierFacts;
@@ -370,7 +371,7 @@ public final class Courier implements AutoCloseable {
         ready = false;
         Duration deadline = config.shutdownDeadline();
         long doneNanos = System.nanoTime() + deadline.toNanos();
-        log.info("courier stopping (deadline {})", deadline);
+        log.info("courier stopping (deadline {})", DurationSyntax.format(deadline));
         // The admin endpoint answers until the pipeline has stopped, then closes in what the deadline has left.
         pipeline.stop(admin == null ? deadline : deadline.minus(Pipeline.shareKept(deadline)));
         if (admin != null) {

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.CountsEvents;
@@ -118,7 +119,7 @@ public final class GraphiteSink implements Sink, CountsEvents {
                         + "write timeout {}", config.name(), config.serverList(), config.mode().configName(),
                 config.template(), config.tags() ? " with tags" : "",
                 config.prefix().isEmpty() ? "" : ", prefix " + config.prefix(), config.maxBatchSize(),
-                config.connectTimeout(), config.writeTimeout());
+                DurationSyntax.format(config.connectTimeout()), DurationSyntax.format(config.writeTimeout()));
         return sink;
     }
 

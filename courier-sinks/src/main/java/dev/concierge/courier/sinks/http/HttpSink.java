@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
@@ -109,8 +110,9 @@ public final class HttpSink implements Sink, CountsEvents {
                         + "connect timeout {}, read timeout {}", config.name(), sink.endpoint,
                 config.format().configName(), config.gzip() ? " gzip" : "", config.maxBatchSize(),
                 config.maxInFlight(), authKind(config.auth()),
-                config.trustStore() == null ? "JVM default" : config.trustStore().path(), config.connectTimeout(),
-                config.readTimeout());
+                config.trustStore() == null ? "JVM default" : config.trustStore().path(),
+                DurationSyntax.format(config.connectTimeout()),
+                DurationSyntax.format(config.readTimeout()));
         return sink;
     }
 

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.dropwizard;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
@@ -46,7 +47,7 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
 
     @Override
     public String summary(DropwizardConfig config) {
-        return config.location() + " every " + config.interval();
+        return config.location() + " every " + DurationSyntax.format(config.interval());
     }
 
     @Override
