@@ -130,6 +130,58 @@ class StatusFactsAdminTest {
     }
 
     @Test
+    void showsWhatTheFullRingRefusedOfEachSourcesLastCollect() throws Exception {
+        // A sink whose thread stops before it drains anything: the 16-slot ring fills behind it.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        dev.concierge.courier.core.spi.Sink stuck = new dev.concierge.courier.core.spi.Sink() {
+            @Override
+            public String name() {
+                return "stuck";
+            }
+
+            @Override
+            public int maxBatchSize() {
+                return 100;
+            }
+
+            @Override
+            public int maxInFlight() {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 1;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<DeliveryOutcome> send(
+                    dev.concierge.courier.core.spi.Batch batch) {
+                return java.util.concurrent.CompletableFuture.completedFuture(new DeliveryOutcome.Delivered("ok"));
+            }
+        };
+        CourierConfig config = new CourierConfig(dataDir, 16, 1 << 20, Duration.ofSeconds(2),
+                List.of(GivenPlugins.source("app", Duration.ofHours(1),
+                        () -> new ListSource("app", run -> Samples.counters("x", 100)))),
+                List.of(GivenPlugins.sink(stuck, failures -> Duration.ofMinutes(10), 1 << 20)),
+                AdminConfig.loopback(0));
+        courier = Courier.create(config, new InMemoryDeliveryLedger(Clock.systemUTC(), 1000), Clock.systemUTC());
+        try {
+            courier.start();
+            await().until(() -> courier.pipeline().sourceStats().get("app").lastCollectEnded() != null);
+
+            JsonNode status = json.readTree(get("/status.json"));
+
+            assertThat(status.get("health").asText()).isEqualTo("degraded");
+            JsonNode source = named(status.get("sources"), "app");
+            assertThat(source.get("last_collect_refused").asLong()).isEqualTo(84);
+            assertThat(source.get("refused").asLong()).isEqualTo(84);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void saysWhenTheConfigurationWasLastReloadedAndWhatChanged() throws Exception {
         courier = Courier.create(config(new RecordingSink("zabbix")),
                 new InMemoryDeliveryLedger(Clock.systemUTC(), 1000), Clock.systemUTC());
