@@ -417,8 +417,7 @@ public final class ZabbixSink implements Sink, CountsEvents {
         return switch (failure.stage()) {
             case CLIENT_CLOSED -> "sink closed before the frame was sent";
             case CONNECT -> "connect: " + failure.cause();
-            case TLS_HANDSHAKE -> failure.cause().startsWith("TLS handshake") ? failure.cause()
-                    : "TLS handshake: " + failure.cause();
+            case TLS_HANDSHAKE -> "TLS handshake: " + failure.cause();
             case RENDER -> "request: " + failure.cause();
             case WRITE -> "write: " + failure.cause();
             case READ_TIMEOUT -> "read timeout: " + failure.cause();

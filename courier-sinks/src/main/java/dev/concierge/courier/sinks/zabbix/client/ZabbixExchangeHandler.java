@@ -78,7 +78,9 @@ final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFram
         // Fired before the SSL handler closes the channel and before the decode error reaches exceptionCaught,
         // so the handshake's own reason is the one reported.
         if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-            fail(ctx, Stage.TLS_HANDSHAKE, describe(handshake.cause()));
+            // The stage already says it was the handshake: its reason is the message.
+            String reason = handshake.cause().getMessage();
+            fail(ctx, Stage.TLS_HANDSHAKE, reason == null ? describe(handshake.cause()) : FailureText.plain(reason));
         }
         ctx.fireUserEventTriggered(event);
     }
