@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * </pre>
  * Without an {@code admin} section there is no admin endpoint at all; {@code admin: {}} turns it on at
  * {@code 127.0.0.1:8080}. Listening anywhere but on a loopback address ({@code 0.0.0.0}, a host name, an
- * interface address) is an explicit setting and then needs a token, which every request but {@code /health}
- * must present as {@code Authorization: Bearer <token>}.
+ * interface address) is an explicit setting and then needs a token, which every request but {@code /health} and
+ * {@code /ready} must present as {@code Authorization: Bearer <token>}.
  *
  * @param host  the address to listen on, as written; resolved when the endpoint binds
  * @param port  0 to 65535; 0 takes any free port
@@ -134,7 +134,7 @@ public record AdminConfig(String host, int port, Secret token) {
         }
     }
 
-    /** Whether requests other than {@code /health} must carry the token. */
+    /** Whether requests other than {@code /health} and {@code /ready} must carry the token. */
     public boolean requiresToken() {
         return token != null;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.courier.app.config.ConfigException;
+import dev.concierge.courier.core.ledger.LedgerQuery;
 import dev.concierge.courier.core.spi.Secret;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -36,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the admin endpoint's requests, on its event loop. Every path but {@code /health} needs the bearer
- * token when one is configured; the token is compared in constant time and never logged. Only {@code GET}
+ * Answers the admin endpoint's requests, on its event loop. Every path but {@code /health} and {@code /ready}
+ * needs the bearer token when one is configured; the token is compared in constant time and never logged. Only {@code GET}
  * and {@code HEAD} are allowed, but for {@code POST /reload}, which exists only when a token is configured. Shared by every connection; holds no per-connection state.
  */
 @ChannelHandler.Sharable
@@ -112,7 +113,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         } else {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             path = uri.rawPath();
-            if (!path.equals("/health") && !authorized(request)) {
+            // Probes (a kubelet's, a load balancer's) cannot present a secret; these two tell only up and ready.
+            if (!path.equals("/health") && !path.equals("/ready") && !authorized(request)) {
                 // A client may have put the token anywhere; only paths of ours are repeated in the log.
                 metrics.requestRefused(method, PATHS.contains(path) ? path : "(another path)",
                         ctx.channel().remoteAddress());
@@ -220,7 +222,19 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                         "limit: " + text + " (expected: 1 to " + LedgerDocument.MAX_LIMIT + ")\n");
             }
         }
-        return json(ledger.render(limit));
+        LedgerQuery query;
+        try {
+            query = ledger.query(firstParameter(uri, "since"), firstParameter(uri, "sink"),
+                    firstParameter(uri, "outcome"));
+        } catch (IllegalArgumentException e) {
+            return Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+        }
+        return json(ledger.render(limit, query));
+    }
+
+    private static String firstParameter(QueryStringDecoder uri, String name) {
+        List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private Reply json(ObjectNode node) {

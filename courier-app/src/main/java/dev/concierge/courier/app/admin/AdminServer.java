@@ -32,12 +32,13 @@ import org.slf4j.LoggerFactory;
  * /ready         200 once sources and sinks run and the ledger is open, 503 before and while stopping, and
  *                while a sink's thread has ended on an error ({@link SinkStats#failed()})
  * /metrics       every meter of {@link CourierMetrics}, Prometheus text format 0.0.4
- * /ledger        per-sink totals and the most recent records as JSON ({@code ?limit=1..1000}, default 100)
+ * /ledger        per-sink totals, loss ranges and the most recent records as JSON ({@code ?limit=1..1000},
+ *                default 100; {@code since=}, {@code sink=}, {@code outcome=} narrow it)
  * /status.json   what the status page shows (see {@link StatusDocument})
  * /              the status page: one self-contained HTML page that polls /status.json every 2 s
  * </pre>
- * Anything else is 404. With a token configured, every path but {@code /health} answers 401 unless the
- * request carries {@code Authorization: Bearer <token>}.
+ * Anything else is 404. With a token configured, every path but {@code /health} and {@code /ready} (a probe
+ * cannot present a secret) answers 401 unless the request carries {@code Authorization: Bearer <token>}.
  *
  * <p>{@link #create} binds before it returns, so a port that is taken fails the start of the courier, not
  * a request later. Requests are answered on the event loop; each reads counters and at most
@@ -87,7 +88,8 @@ public final class AdminServer implements AutoCloseable {
                 && pipeline.sinkStats().values().stream().noneMatch(SinkStats::failed);
         StatusDocument status = new StatusDocument(json, pipeline, metrics, clock);
         AdminHttpHandler handler = new AdminHttpHandler(config.token(), metrics, readyAndEverySinkRunning, status,
-                new LedgerDocument(json, pipeline.ledger(), () -> new ArrayList<>(pipeline.sinkStats().keySet())), json);
+                new LedgerDocument(json, pipeline.ledger(), () -> new ArrayList<>(pipeline.sinkStats().keySet()), clock),
+                json);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
             throw new IllegalStateException("admin.listen " + config.listen() + ": cannot resolve " + config.host());

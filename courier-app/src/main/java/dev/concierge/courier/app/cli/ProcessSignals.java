@@ -17,6 +17,8 @@ final class ProcessSignals {
     static final String TERM = "SIGTERM";
     static final String INT = "SIGINT";
     static final String HUP = "SIGHUP";
+    /** Not a signal: a pipeline thread died ({@link #pipelineFailed()}), and the courier stops as on SIGTERM. */
+    static final String PIPELINE_FAILED = "a pipeline failure";
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private boolean hangupIgnored;
@@ -53,7 +55,12 @@ final class ProcessSignals {
         return limit == null ? received.take() : received.poll(limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** Makes {@link #next} answer {@value #PIPELINE_FAILED}, from any thread. */
+    void pipelineFailed() {
+        received.add(PIPELINE_FAILED);
+    }
+
     static boolean isStop(String signal) {
-        return signal == null || TERM.equals(signal) || INT.equals(signal);
+        return signal == null || TERM.equals(signal) || INT.equals(signal) || PIPELINE_FAILED.equals(signal);
     }
 }

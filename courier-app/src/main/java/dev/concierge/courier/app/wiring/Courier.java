@@ -53,6 +53,7 @@ public final class Courier implements AutoCloseable {
     // this).
     private CourierMetrics metrics;
     private volatile AdminServer admin;
+    private final RingRefusalRecorder ringRefusals;
     private volatile boolean ready;
     private boolean started;
     private boolean closed;
@@ -70,6 +71,7 @@ public final class Courier implements AutoCloseable {
         this.pipeline = pipeline;
         this.clock = clock;
         this.metrics = config.admin() == null ? null : CourierMetrics.create(pipeline);
+        this.ringRefusals = new RingRefusalRecorder(pipeline::sourceStats, pipeline.ledger(), clock);
         renewFacts();
     }
 
@@ -296,6 +298,7 @@ public final class Courier implements AutoCloseable {
         startedAt = clock.instant();
         renewFacts();
         pipeline.start();
+        ringRefusals.start();
         ready = true;
         log.info("courier started: {}", config.summary());
     }
@@ -327,9 +330,12 @@ public final class Courier implements AutoCloseable {
                 sources, intervals);
     }
 
-    /** True from the end of {@link #start} until {@link #close} begins. Any thread. */
+    /**
+     * True from the end of {@link #start} until {@link #close} begins, unless a pipeline thread has died
+     * ({@link Pipeline#fatalError()}). Any thread.
+     */
     public boolean isReady() {
-        return ready;
+        return ready && pipeline.fatalError() == null;
     }
 
     public Pipeline pipeline() {
@@ -372,6 +378,8 @@ public final class Courier implements AutoCloseable {
         Duration deadline = config.shutdownDeadline();
         long doneNanos = System.nanoTime() + deadline.toNanos();
         log.info("courier stopping (deadline {})", DurationSyntax.format(deadline));
+        // Before the pipeline closes the ledger: the refusals so far become loss ranges.
+        ringRefusals.close();
         // The admin endpoint answers until the pipeline has stopped, then closes in what the deadline has left.
         pipeline.stop(admin == null ? deadline : deadline.minus(Pipeline.shareKept(deadline)));
         if (admin != null) {

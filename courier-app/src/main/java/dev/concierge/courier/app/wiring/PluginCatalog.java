@@ -8,6 +8,7 @@ import dev.concierge.courier.core.pipeline.FullJitterBackoff;
 import dev.concierge.courier.core.process.ProcessingSettings;
 import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.SinkType;
 import dev.concierge.courier.core.spi.SourceType;
@@ -150,6 +151,16 @@ public final class PluginCatalog {
         SampleProcessor processor = ProcessingSettings.bind(settings);
         return config == null || name == null || processor == null ? null
                 : SinkDefinition.of(name, type, config, backoff, backlogBytes, sources, processor);
+    }
+
+    /** Records {@code found}, problems of the {@code sources[i]} entry at {@code node}, each at its key. */
+    public void reportSourceProblems(ConfigNode node, List<SettingProblem> found, ConfigProblems problems) {
+        new ConfigSettings(node, problems, SOURCE_KEYS).report(found);
+    }
+
+    /** Records {@code found}, problems of the {@code sinks[i]} entry at {@code node}, each at its key. */
+    public void reportSinkProblems(ConfigNode node, List<SettingProblem> found, ConfigProblems problems) {
+        new ConfigSettings(node, problems, SINK_KEYS).report(found);
     }
 
     /**

@@ -5,6 +5,9 @@ import dev.concierge.courier.core.pipeline.SinkSpec;
 import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
+import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.spi.PeerProbe;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -62,6 +65,16 @@ public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backo
 
     public Sink create() {
         return plugin.create(config);
+    }
+
+    /** What {@code courier check} finds wrong on this machine, each problem at its key (see {@code SinkType}). */
+    public List<SettingProblem> checkLocally() {
+        return plugin.checkLocally(config);
+    }
+
+    /** How {@code courier check --connect} reaches its peer once. */
+    public List<PeerProbe> probes() {
+        return plugin.probes(config);
     }
 
     /** Whether {@code other} describes the same sink with the same settings, so it can keep running. */

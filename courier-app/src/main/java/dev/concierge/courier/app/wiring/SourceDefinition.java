@@ -4,6 +4,9 @@ import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
 import java.time.Duration;
+import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.spi.PeerProbe;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -54,6 +57,16 @@ public record SourceDefinition<C>(String name, SourceType<C> plugin, C config, C
 
     public Source create() {
         return plugin.create(config);
+    }
+
+    /** What {@code courier check} finds wrong on this machine, each problem at its key (see {@code SourceType}). */
+    public List<SettingProblem> checkLocally() {
+        return plugin.checkLocally(config);
+    }
+
+    /** How {@code courier check --connect} reaches its peer once. */
+    public List<PeerProbe> probes() {
+        return plugin.probes(config);
     }
 
     /** Whether {@code other} describes the same source with the same settings, so it can keep running. */

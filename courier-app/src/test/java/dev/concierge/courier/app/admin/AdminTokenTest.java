@@ -89,7 +89,8 @@ class AdminTokenTest {
                 assertThat(status(port, "/" + TOKEN, null)).isEqualTo(401);
                 assertThat(status(port, "/health", null)).isEqualTo(200);
                 assertThat(status(port, "/metrics", null)).isEqualTo(401);
-                assertThat(status(port, "/ready", "Bearer " + TOKEN.substring(1))).isEqualTo(401);
+                assertThat(status(port, "/ready", null)).as("a probe's, without a token").isEqualTo(200);
+                assertThat(status(port, "/status.json", "Bearer " + TOKEN.substring(1))).isEqualTo(401);
                 assertThat(status(port, "/ledger?token=" + TOKEN, "Bearer " + TOKEN + "x")).isEqualTo(401);
                 assertThat(status(port, "/ready", "Bearer " + TOKEN)).isEqualTo(200);
                 assertThat(status(port, "/metrics", "Bearer " + TOKEN)).isEqualTo(200);

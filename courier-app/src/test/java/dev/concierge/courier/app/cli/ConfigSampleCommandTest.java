@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@code courier config sample}: what it prints is a configuration {@code courier check} accepts. */
 class ConfigSampleCommandTest {
     private static final String DATA_DIR = "data_dir: /var/lib/courier\n";
-    private static final String MINIMAL_SOURCES = "sources:\n  - {name: minimal, type: dropwizard, file: /m.json}\n";
+    // A URL, not a file: check reads no URL, while a file source's file must exist.
+    private static final String MINIMAL_SOURCES =
+            "sources:\n  - {name: minimal, type: dropwizard, url: \"http://127.0.0.1:8081/metrics\"}\n";
     private static final String MINIMAL_SINKS = "sinks:\n  - {name: minimal, type: zabbix, server: 127.0.0.1}\n";
 
     @TempDir
@@ -140,7 +142,7 @@ class ConfigSampleCommandTest {
         assertThat(sample.exitCode()).isEqualTo(2);
         assertThat(sample.out()).isEmpty();
         assertThat(sample.err()).startsWith("Unknown type: statsd (expected: one of constant, consul, dropwizard,"
-                + " file, graphite, http, prometheus, zabbix)").contains("Usage: courier config sample");
+                + " file, graphite, graphite_intake, http, prometheus, zabbix, zabbix_intake)").contains("Usage: courier config sample");
     }
 
     @Test

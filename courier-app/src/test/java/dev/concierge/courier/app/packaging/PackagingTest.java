@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.app.CourierMain;
+import dev.concierge.courier.app.wiring.Courier;
+import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,14 +35,74 @@ class PackagingTest {
         return output;
     }
 
+    private static String read(String file) throws IOException {
+        return Files.readString(PACKAGING.resolve(file));
+    }
+
     @Test
-    void systemdUnitVerifies() throws Exception {
-        Path unit = PACKAGING.resolve("systemd/concierge-courier.service");
-        assumeThat(Path.of("/usr/bin/systemd-analyze")).as("systemd-analyze installed").exists();
+    void everyPackagingFileRunsBinCourierFromTheInstalledLayout() throws IOException {
+        String dockerfile = read("docker/Dockerfile");
+        String unit = read("systemd/concierge-courier.service");
+        String job = read("containerpilot/containerpilot.json5");
 
-        String output = run(List.of("systemd-analyze", "verify", unit.toString()));
+        assertThat(dockerfile).contains("tar -xzf courier-app/target/courier.tar.gz -C /opt/courier")
+                .contains("ENTRYPOINT [\"/opt/courier/bin/courier\"]");
+        assertThat(unit.lines().filter(line -> line.startsWith("ExecStart")))
+                .containsExactly("ExecStartPre=/opt/courier/bin/courier check --config /etc/courier/courier.yaml",
+                        "ExecStart=/opt/courier/bin/courier run --config /etc/courier/courier.yaml");
+        assertThat(job).contains("\"/opt/courier/bin/courier\", \"run\"");
+        for (String file : List.of(dockerfile, unit, job)) {
+            assertThat(file).as("no JVM started around bin/courier").doesNotContain("-jar").doesNotContain("java ");
+        }
+    }
 
-        assertThat(output).doesNotContain("concierge-courier.service");
+    /** The HEALTHCHECK's command as the image's shell runs it, continuation lines joined. */
+    private static String healthcheckCommand() throws IOException {
+        String dockerfile = read("docker/Dockerfile").replace("\\\n", " ");
+        String healthcheck = dockerfile.lines().filter(line -> line.startsWith("HEALTHCHECK")).findFirst()
+                .orElseThrow();
+        return healthcheck.substring(healthcheck.indexOf(" CMD ") + " CMD ".length()).trim();
+    }
+
+    private static int runHealthcheck(int port) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", healthcheckCommand()).redirectErrorStream(true);
+        builder.environment().put("COURIER_ADMIN_PORT", Integer.toString(port));
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue();
+    }
+
+    @Test
+    void dockerHealthcheckPassesAgainstARunningCouriersHealthAndFailsWithoutIt() throws Exception {
+        Path metrics = dir.resolve("metrics.json");
+        Files.writeString(metrics, "{\"version\":\"4.0.0\",\"gauges\":{},\"counters\":{},\"histograms\":{},"
+                + "\"meters\":{},\"timers\":{}}");
+        Path config = dir.resolve("courier.yaml");
+        Files.writeString(config, """
+                data_dir: %s
+                sources:
+                  - {name: app, type: dropwizard, file: %s, host: app-01}
+                sinks:
+                  - {name: spool, type: file, path: %s}
+                admin: {listen: "127.0.0.1:0"}
+                """.formatted(dir.resolve("state"), metrics, dir.resolve("spool.txt")));
+        int port;
+        try (Courier courier = Courier.start(CourierConfig.load(config))) {
+            port = courier.adminAddress().orElseThrow().getPort();
+
+            assertThat(runHealthcheck(port)).as("healthy").isZero();
+        }
+        assertThat(runHealthcheck(port)).as("no courier listening").isNotZero();
+    }
+
+    @Test
+    void dockerHealthcheckAsksThePortOfTheImagesConfiguration() throws IOException {
+        String dockerfile = read("docker/Dockerfile");
+        String example = read("etc/courier.yaml");
+
+        assertThat(dockerfile).contains("COURIER_ADMIN_PORT=9102").contains("/dev/tcp/127.0.0.1/${COURIER_ADMIN_PORT}")
+                .contains("GET /health");
+        assertThat(example).contains("listen: 127.0.0.1:9102");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.ledger;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -38,6 +39,28 @@ public interface DeliveryLedger extends AutoCloseable {
      * since its data was created.
      */
     LedgerTotals totals(String sink);
+
+    /**
+     * Records {@code count} samples of {@code source} that no sink got, such as those the full ring refused.
+     * They join the source's open {@link LossRange} for the same reason, or open one. A ledger that keeps no
+     * loss ranges ignores it.
+     *
+     * @param oldest the oldest sample timestamp concerned, or null when not known
+     * @param newest the newest sample timestamp concerned, or null when not known
+     */
+    default void recordSourceLoss(String source, long count, Instant oldest, Instant newest, String reason) {
+    }
+
+    /**
+     * Every loss kept, as ranges, whose latest loss is at or after {@code since} (all of them for null), in the
+     * order they were opened. A sink's {@link DeliveryRecord.Outcome#DROPPED} records are coalesced into ranges
+     * per sink and reason while drops go on (see {@link LossRange}); source losses come from
+     * {@link #recordSourceLoss}. A persistent ledger keeps them beside its records, independent of their
+     * rotation. A ledger that keeps no loss ranges returns none.
+     */
+    default List<LossRange> losses(Instant since) {
+        return List.of();
+    }
 
     /** Makes everything recorded so far durable (a no-op for a ledger that keeps nothing). */
     void sync();

@@ -106,12 +106,12 @@ final class DeliveryRecordCodec {
         }
     }
 
-    private static void writeInstant(Instant at, CompactWriter out) {
+    static void writeInstant(Instant at, CompactWriter out) {
         out.writeZigZag(at.getEpochSecond());
         out.writeVarLong(at.getNano());
     }
 
-    private static void writeOptionalInstant(Instant at, CompactWriter out) {
+    static void writeOptionalInstant(Instant at, CompactWriter out) {
         if (at == null) {
             out.writeByte(0);
         } else {
@@ -120,12 +120,12 @@ final class DeliveryRecordCodec {
         }
     }
 
-    private static Instant readInstant(ByteBuffer in) {
+    static Instant readInstant(ByteBuffer in) {
         long seconds = CompactReader.readZigZag(in);
         return Instant.ofEpochSecond(seconds, CompactReader.readCount(in, "nanos", 999_999_999));
     }
 
-    private static Instant readOptionalInstant(ByteBuffer in) {
+    static Instant readOptionalInstant(ByteBuffer in) {
         byte present = in.get();
         if (present == 0) {
             return null;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * dataDir/lock                       held while open: one process per data directory
  * dataDir/ledger.log[.1, .2, ...]    settlements; rotated at Options.ledgerLogBytes
+ * dataDir/losses                     loss ranges ({@link #losses}), compacted, never rotated away
  * dataDir/&lt;sink&gt;/cursor              every sequence below it is settled (16 bytes, CRC32C)
  * dataDir/&lt;sink&gt;/NNNN...NNNN.seg     samples from sequence NNN on (20 digits), up to Options.segmentBytes
  * </pre>
@@ -136,21 +138,35 @@ public final class FileDeliveryLedger implements DeliveryLedger {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final LedgerLog ledgerLog;
+    private final LossLog lossLog;
+    private final LossRanges losses;
+    private boolean lossesFailing;
     private final ArrayDeque<DeliveryRecord> recent;
     private final Map<String, LedgerTotals> totals = new LinkedHashMap<>();
+    // What ledger.log holds: the totals a rotation seeds the next file with must not count records still unwritten.
+    private final Map<String, LedgerTotals> writtenTotals = new LinkedHashMap<>();
+    private final ArrayDeque<DeliveryRecord> unwritten = new ArrayDeque<>();
+    private long unwrittenDiscarded;
+    private long nextRetryNanos;
     private final Map<String, FileSinkBacklog> backlogs = new LinkedHashMap<>();
     private final List<Consumer<DeliveryRecord>> listeners = new CopyOnWriteArrayList<>();
     private long writeErrors;
     private boolean failing;
     private boolean closed;
 
-    private FileDeliveryLedger(Path dataDir, Clock clock, Options options, FileChannel lockChannel, FileLock lock) {
+    private final FileSinkBacklog.SegmentChannels channels;
+
+    private FileDeliveryLedger(Path dataDir, Clock clock, Options options, FileChannel lockChannel, FileLock lock,
+                               FileSinkBacklog.SegmentChannels channels) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.options = options;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.ledgerLog = new LedgerLog(dataDir, options.ledgerLogBytes(), options.ledgerLogFiles());
+        this.channels = channels;
+        this.ledgerLog = new LedgerLog(dataDir, options.ledgerLogBytes(), options.ledgerLogFiles(), channels);
+        this.lossLog = new LossLog(dataDir);
+        this.losses = LossRanges.withDefaults(this::persistLoss);
         this.recent = new ArrayDeque<>(Math.min(options.recentCapacity(), 4096));
     }
 
@@ -166,6 +182,12 @@ public final class FileDeliveryLedger implements DeliveryLedger {
      * @throws IllegalStateException when another ledger holds the directory
      */
     public static FileDeliveryLedger open(Path dataDir, Clock clock, Options options) {
+        return open(dataDir, clock, options, FileSinkBacklog.SegmentChannels.DEFAULT);
+    }
+
+    /** As {@link #open(Path, Clock, Options)}, opening ledger.log and the segments through {@code channels}. */
+    static FileDeliveryLedger open(Path dataDir, Clock clock, Options options,
+                                   FileSinkBacklog.SegmentChannels channels) {
         FileChannel lockChannel = null;
         try {
             OwnerOnlyFiles.createDirectories(dataDir);
@@ -181,16 +203,24 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                 throw new IllegalStateException("dataDir: " + dataDir
                         + " is in use by another ledger (expected: one courier per data directory)");
             }
-            FileDeliveryLedger ledger = new FileDeliveryLedger(dataDir, clock, options, lockChannel, lock);
+            FileDeliveryLedger ledger = new FileDeliveryLedger(dataDir, clock, options, lockChannel, lock, channels);
+            // A data directory from before loss ranges were kept: the drops ledger.log still holds become ranges.
+            boolean rangesFromLog = !Files.exists(dataDir.resolve(LossLog.FILE));
+            ledger.lossLog.open(ledger.losses::restore);
             ledger.ledgerLog.open(new DeliveryRecordCodec.Visitor() {
                 @Override
                 public void record(DeliveryRecord record) {
                     ledger.remember(record);
+                    ledger.writtenTotals.merge(record.sink(), LedgerTotals.ZERO.plus(record), LedgerTotals::sum);
+                    if (rangesFromLog) {
+                        ledger.trackLoss(record);
+                    }
                 }
 
                 @Override
                 public void totals(String sink, LedgerTotals sinkTotals) {
                     ledger.totals.put(sink, sinkTotals);
+                    ledger.writtenTotals.put(sink, sinkTotals);
                 }
             });
             log.info("opened the ledger in {}: {} records read back; {}", dataDir, ledger.recent.size(), options);
@@ -236,7 +266,7 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         totals.putIfAbsent(sink, LedgerTotals.ZERO);
         try {
             FileSinkBacklog backlog = FileSinkBacklog.open(sink, dataDir.resolve(directoryName(sink)), byteBudget,
-                    options, clock, this::record);
+                    options, clock, this::record, channels);
             backlogs.put(sink, backlog);
             return backlog;
         } catch (IOException e) {
@@ -262,26 +292,29 @@ public final class FileDeliveryLedger implements DeliveryLedger {
     }
 
     /**
-     * Records one settlement in memory and appends it to {@code ledger.log}. A failed write is logged
-     * (ERROR once, until a write succeeds again) and counted; the record is still kept in memory.
+     * Records one settlement in memory and appends it to {@code ledger.log}. A record that cannot be written
+     * (disk full, I/O error) is kept, in order, with every later one, and written when a write succeeds again:
+     * retried at most once a second by the next record, and at every {@link #sync}. At most
+     * {@value #MAX_UNWRITTEN_RECORDS} are kept; past that the oldest are discarded and counted. The failure is
+     * logged once (ERROR), and so is the recovery (INFO, with how many were written late and discarded).
      */
     @Override
     public void record(DeliveryRecord record) {
         synchronized (this) {
             if (!closed) {
-                try {
-                    ledgerLog.append(record, totals);
-                    failing = false;
-                } catch (IOException e) {
-                    writeErrors++;
-                    if (!failing) {
-                        failing = true;
-                        log.error("cannot append to {} in {}: {}; records are kept in memory only until it recovers",
-                                LedgerLog.FILE, dataDir, e.toString());
+                writeUnwritten(false);
+                if (unwritten.isEmpty()) {
+                    try {
+                        append(record);
+                    } catch (IOException e) {
+                        keepUnwritten(record, e);
                     }
+                } else {
+                    keepUnwritten(record, null);
                 }
             }
             remember(record);
+            trackLoss(record);
         }
         // Outside the lock: a listener never holds up another sink's settlement.
         for (Consumer<DeliveryRecord> listener : listeners) {
@@ -292,6 +325,105 @@ public final class FileDeliveryLedger implements DeliveryLedger {
                         record.sink(), e);
             }
         }
+    }
+
+    // Under the lock: a drop extends its sink's loss range; a delivery may close it.
+    private void trackLoss(DeliveryRecord record) {
+        if (record.outcome() == DeliveryRecord.Outcome.DROPPED) {
+            losses.lost(LossRange.Origin.SINK, record.sink(), record.detail(), record.dropped(), record.oldestSample(),
+                    record.newestSample(), record.at());
+        } else if (record.accepted() > 0) {
+            losses.delivered(record.sink(), record.at());
+        }
+    }
+
+    /** Records the loss in its source's range, kept in memory and appended to {@code losses}. */
+    @Override
+    public synchronized void recordSourceLoss(String source, long count, Instant oldest, Instant newest,
+                                              String reason) {
+        losses.lost(LossRange.Origin.SOURCE, source, reason, count, oldest, newest, clock.instant());
+    }
+
+    /** Loss ranges since {@code since}, as the {@code losses} file keeps them: across restarts and rotations. */
+    @Override
+    public synchronized List<LossRange> losses(Instant since) {
+        losses.expire(clock.instant());
+        return List.copyOf(losses.since(since));
+    }
+
+    // Called by the loss ranges, under the lock, for every range that changed. A failed write is logged
+    // (ERROR once, until a write succeeds again) and counted; the range is still kept in memory.
+    private void persistLoss(LossRange range) {
+        if (closed) {
+            return;
+        }
+        try {
+            lossLog.append(range, losses::all);
+            lossesFailing = false;
+        } catch (IOException e) {
+            writeErrors++;
+            if (!lossesFailing) {
+                lossesFailing = true;
+                log.error("cannot append to {} in {}: {}; loss ranges are kept in memory only until it recovers",
+                        LossLog.FILE, dataDir, e.toString());
+            }
+        }
+    }
+
+    /** The most records kept while {@code ledger.log} cannot be written (about 100 bytes each). */
+    static final int MAX_UNWRITTEN_RECORDS = 100_000;
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
+    private void append(DeliveryRecord record) throws IOException {
+        ledgerLog.append(record, writtenTotals);
+        writtenTotals.merge(record.sink(), LedgerTotals.ZERO.plus(record), LedgerTotals::sum);
+    }
+
+    private void keepUnwritten(DeliveryRecord record, IOException e) {
+        if (e != null) {
+            writeErrors++;
+            nextRetryNanos = System.nanoTime() + RETRY_NANOS;
+            if (!failing) {
+                failing = true;
+                log.error("cannot append to {} in {}: {}; records are kept in memory (up to {}) and written when it "
+                        + "recovers", LedgerLog.FILE, dataDir, e.toString(), MAX_UNWRITTEN_RECORDS);
+            }
+        }
+        if (unwritten.size() == MAX_UNWRITTEN_RECORDS) {
+            unwritten.pollFirst();
+            unwrittenDiscarded++;
+        }
+        unwritten.addLast(record);
+    }
+
+    // Writes the records kept while ledger.log could not be written, oldest first; stops at the first failure.
+    private void writeUnwritten(boolean now) {
+        if (unwritten.isEmpty() || !now && System.nanoTime() - nextRetryNanos < 0) {
+            return;
+        }
+        int written = 0;
+        while (!unwritten.isEmpty()) {
+            try {
+                append(unwritten.peekFirst());
+            } catch (IOException e) {
+                writeErrors++;
+                nextRetryNanos = System.nanoTime() + RETRY_NANOS;
+                log.debug("{} in {} still cannot be written: {}", LedgerLog.FILE, dataDir, e.toString());
+                return;
+            }
+            unwritten.pollFirst();
+            written++;
+        }
+        failing = false;
+        log.info("{} in {} can be written again: wrote {} records kept meanwhile{}", LedgerLog.FILE, dataDir, written,
+                unwrittenDiscarded == 0 ? "" : "; " + unwrittenDiscarded + " older ones were discarded past the bound"
+                        + " of " + MAX_UNWRITTEN_RECORDS + " (the totals in memory still count them)");
+        unwrittenDiscarded = 0;
+    }
+
+    /** Records kept in memory because {@code ledger.log} could not be written. */
+    public synchronized int unwrittenRecords() {
+        return unwritten.size();
     }
 
     @Override
@@ -331,6 +463,14 @@ public final class FileDeliveryLedger implements DeliveryLedger {
             if (closed) {
                 return;
             }
+            writeUnwritten(true);
+            try {
+                lossLog.sync();
+            } catch (IOException e) {
+                writeErrors++;
+                log.error("cannot fsync {} in {}: {}; loss ranges written so far may be lost if the machine fails, trying"
+                        + " again at the next sync", LossLog.FILE, dataDir, e.toString());
+            }
             try {
                 ledgerLog.sync();
             } catch (IOException e) {
@@ -361,7 +501,18 @@ public final class FileDeliveryLedger implements DeliveryLedger {
         }
         open.forEach(backlog -> backlog.close(this::record));
         synchronized (this) {
+            writeUnwritten(true);
+            if (!unwritten.isEmpty()) {
+                log.error("{} records could not be written to {} in {} and are lost with this stop; the totals it "
+                        + "holds miss them", unwritten.size(), LedgerLog.FILE, dataDir);
+            }
             closed = true;
+            try {
+                lossLog.close();
+            } catch (IOException e) {
+                log.error("cannot close {} in {}: {}; its torn tail, if any, is cut at the next start", LossLog.FILE, dataDir,
+                        e.toString());
+            }
             try {
                 ledgerLog.close();
             } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,12 +30,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Order of durable steps</b>, at every sync ({@link #sync}, a periodic one, or one every
  * {@code syncEveryAppends}): first the appends (fsync of the active segment) and the directory after a roll;
- * then, if the cursor moved, the cursor file, replaced atomically and durably ({@link CursorFile#write});
+ * then the {@link BacklogState} (what the segments hold and the cursor; fsynced when a cursor follows), then, if
+ * the cursor moved, the cursor file, replaced atomically and durably ({@link CursorFile#write});
  * only after that are the segments wholly below the durable cursor deleted. The cursor covers
  * settled samples only, so it need not wait for the data to be durable. A crash between the cursor and the
  * deletions leaves a redundant segment that the next open deletes; a cursor whose data is missing anyway is
  * reported, and the backlog goes on from the oldest data there is. Besides, a roll fsyncs the full segment
  * before it creates the next one.
+ *
+ * <p>After every append or chunk the {@link BacklogState} is overwritten too (no fsync: it must survive the
+ * process, as the appends do), so that damage done to the segments after a kill -9 is still told from a drained
+ * backlog at the next open; that is one more small write per chunk, not per sample.
  *
  * <p>A chunk given to {@link #appendAll} is written with one write (per MiB of frames) rather than one per
  * sample, the system call being most of the cost of an append. Until that call its samples were only in
@@ -47,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>When a write fails (disk full, I/O error) the sample is kept in memory instead, and so is every later
  * one until a write succeeds again, retried at most once a second; the budget still bounds them. They are
  * delivered as usual meanwhile. Those still waiting are written once the disk recovers; those sent
- * meanwhile are never written, and a crash before recovery loses every sample that was not written. A
- * close that still cannot write them reports them as dropped.
+ * meanwhile are never written, and a crash before recovery loses every sample that was not written: their
+ * count and time range are kept in the {@link BacklogState} (overwritten in place, which needs no free space), so
+ * the next open records the loss. A close that still cannot write them reports them as dropped.
  *
  * <p>Its parts, each tested alone: the {@link SegmentLog} (segment files: append, roll, read back, delete,
  * scan at open), the {@link CursorFile} (the durable cursor's format and atomic write), the
@@ -69,6 +76,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     static final String CURSOR_FILE = CursorFile.NAME;
     static final String CURSOR_TEMP_FILE = CursorFile.TEMP_NAME;
     static final String SEGMENT_SUFFIX = SegmentLog.SUFFIX;
+    static final String STATE_FILE = BacklogState.NAME;
     // The most one write of a chunk's frames takes (a larger frame is written alone), so that no chunk
     // makes a large buffer.
     private static final int PIECE_BYTES = 1 << 20;
@@ -88,6 +96,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     private final Consumer<DeliveryRecord> report;
 
     private final CursorFile cursorFile;
+    private final BacklogState state;
     private final SegmentLog segments;
     private final SettledCursor settled = new SettledCursor();
     private final MemoryWindow window;
@@ -106,6 +115,8 @@ public final class FileSinkBacklog implements SinkBacklog {
     private long nextBatchId;
 
     private long lastWriteAt;
+    // Owed samples not on disk as the state file last recorded them.
+    private long stateNotOnDisk;
     private long lastSyncNanos = System.nanoTime();
     private int appendsSinceSync;
     private boolean closed;
@@ -119,6 +130,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         this.clock = clock;
         this.report = report;
         this.cursorFile = new CursorFile(sink, dir);
+        this.state = new BacklogState(dir);
         this.segments = new SegmentLog(sink, dir, options.segmentBytes(), channels, clock, report);
         this.window = new MemoryWindow(sink, options.memoryWindowBytes(), segments, settled, clock, report);
         this.eviction = new OverBudgetEviction(sink, byteBudget, requeued, window, settled, clock);
@@ -150,14 +162,37 @@ public final class FileSinkBacklog implements SinkBacklog {
         if (cursorFile.deleteUnfinishedUpdate()) {
             log.info("sink {}: ignored an unfinished cursor update in {}", sink, dir);
         }
-        long start = Math.max(0, cursorFile.read());
+        long fileCursor = cursorFile.read();
+        BacklogState.Snapshot expected = state.read();
+        long durableCursor = Math.max(0, fileCursor);
+        if (expected != null && fileCursor > expected.cursor()) {
+            // The state is written, durably, before every cursor: a cursor ahead of it was not written by a sync.
+            log.warn("sink {}: the cursor in {} is at sequence {}, ahead of sequence {} that the backlog recorded as "
+                    + "settled: it was moved or damaged; resending from {}", sink, dir.resolve(CURSOR_FILE),
+                    fileCursor, expected.cursor(), expected.cursor());
+            durableCursor = expected.cursor();
+        } else if (expected == null && fileCursor >= 0) {
+            log.warn("sink {}: {} has a cursor but no {} file (expected only after an upgrade): damage to its "
+                    + "segments since the last stop cannot be told from a drained backlog this once", sink, dir,
+                    STATE_FILE);
+        }
+        long start = durableCursor;
         window.startAt(start);
-        segments.recover(start, (seq, frameBytes) -> window.recovered(start, seq, frameBytes));
+        segments.recover(start, expected, (seq, frameBytes) -> window.recovered(start, seq, frameBytes));
         settled.startAt(start);
+        if (expected != null && expected.notOnDisk() > 0) {
+            String detail = "lost in a crash: " + expected.notOnDisk() + " samples were held in memory only, "
+                    + "because writing to " + dir + " failed (disk full or failing)";
+            log.warn("sink {}: {}", sink, detail);
+            report.accept(DeliveryRecord.dropped(sink, (int) Math.min(Integer.MAX_VALUE, expected.notOnDisk()),
+                    clock.instant(), expected.oldestNotOnDisk(), expected.newestNotOnDisk(), detail));
+        }
         window.refill(0);
         if (eviction.overBudget()) {
             eviction.evict(report);
         }
+        // From now on the state describes this directory as it is, so nothing above is reported twice.
+        writeState(true, true);
         log.info("sink {}: opened its backlog in {}: {} samples ({} bytes) waiting from sequence {}", sink, dir,
                 waitingSamples(), eviction.waitingBytes(), settled.cursor());
     }
@@ -170,6 +205,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         one[0] = sample;
         try {
             appendChunk(one, 1, evicted);
+            writeState(false, true);
         } finally {
             one[0] = null;
         }
@@ -183,6 +219,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     public synchronized void appendAll(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
         requireOpen();
         appendChunk(samples, count, evicted);
+        writeState(false, true);
     }
 
     private void appendChunk(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
@@ -289,6 +326,7 @@ public final class FileSinkBacklog implements SinkBacklog {
         settled.add(from, to);
         settled.advance();
         maintain();
+        recordNotOnDisk();
     }
 
     private List<SequencedSample> removeInFlight(Batch batch) {
@@ -338,7 +376,12 @@ public final class FileSinkBacklog implements SinkBacklog {
         requeued.addNotOnDiskTo(lost);
         window.addWindowNotOnDiskTo(lost);
         inFlight.values().forEach(entries -> entries.stream().filter(e -> !e.onDisk()).forEach(lost::add));
+        if (!lost.isEmpty()) {
+            // Reported below: the next open must not report them again.
+            writeState(true, false);
+        }
         segments.release();
+        state.release();
         if (!lost.isEmpty()) {
             List<Sample> samples = lost.stream().map(SequencedSample::sample).toList();
             dropped.accept(DeliveryRecord.dropped(sink, samples, clock.instant(),
@@ -361,6 +404,17 @@ public final class FileSinkBacklog implements SinkBacklog {
             retryUnwritten();
         }
         syncNow();
+    }
+
+    /** Syncs as {@link #sync} does; false when a sample is still unwritten or a write or the sync failed. */
+    @Override
+    public synchronized boolean syncAppends() {
+        if (closed) {
+            return false;
+        }
+        long errorsBefore = writeErrors();
+        sync();
+        return !window.hasUnwritten() && writeErrors() == errorsBefore;
     }
 
     /** Waiting samples held in memory; the rest of the backlog is on disk only. */
@@ -396,7 +450,8 @@ public final class FileSinkBacklog implements SinkBacklog {
      * run. Empties the piece.
      */
     private void writePiece(ByteBuffer bytes) {
-        if (!window.hasUnwritten() && write(bytes, piece.get(0).seq(), piece.size())) {
+        if (!window.hasUnwritten() && write(bytes, piece.get(0).seq(), piece.get(piece.size() - 1).seq(),
+                piece.size())) {
             long at = lastWriteAt;
             int index = segments.activeRecords() - piece.size();
             for (SequencedSample entry : piece) {
@@ -413,9 +468,9 @@ public final class FileSinkBacklog implements SinkBacklog {
     }
 
     /** Appends {@code records} whole frames to the segment log; false when it failed, and nothing was written. */
-    private boolean write(ByteBuffer encoded, long seq, int records) {
+    private boolean write(ByteBuffer encoded, long seq, long lastSeq, int records) {
         try {
-            lastWriteAt = segments.append(encoded, seq, records);
+            lastWriteAt = segments.append(encoded, seq, lastSeq, records);
             appendsSinceSync += records;
             failures.writeSucceeded();
             return true;
@@ -428,7 +483,7 @@ public final class FileSinkBacklog implements SinkBacklog {
     private void retryUnwritten() {
         while (window.hasUnwritten()) {
             SequencedSample entry = window.firstUnwritten();
-            if (!write(segments.encode(entry.seq(), entry.sample()), entry.seq(), 1)) {
+            if (!write(segments.encode(entry.seq(), entry.sample()), entry.seq(), entry.seq(), 1)) {
                 return;
             }
             window.placeFirstUnwritten(lastWriteAt, segments.activeRecords() - 1);
@@ -456,7 +511,9 @@ public final class FileSinkBacklog implements SinkBacklog {
         } catch (IOException e) {
             failures.failed("sync", e);
         }
-        if (settled.aheadOfDurable()) {
+        // The state first, durably when a cursor follows it: a cursor is never ahead of the state that knew it.
+        boolean stateWritten = writeState(settled.aheadOfDurable(), true);
+        if (settled.aheadOfDurable() && stateWritten) {
             long cursor = settled.cursor();
             try {
                 cursorFile.write(cursor);
@@ -466,6 +523,65 @@ public final class FileSinkBacklog implements SinkBacklog {
                 failures.failed("write the cursor of", e);
             }
         }
+    }
+
+    /**
+     * Overwrites the state file with what the backlog holds now (see {@link BacklogState}); its owed samples not
+     * on disk only when {@code withNotOnDisk}. False when it failed (counted and logged as a write failure).
+     */
+    private boolean writeState(boolean durable, boolean withNotOnDisk) {
+        long count = 0;
+        Instant oldest = null;
+        Instant newest = null;
+        // Samples get off the disk only by a failed write, which joins the unwritten run first.
+        if (withNotOnDisk && (window.hasUnwritten() || stateNotOnDisk > 0)) {
+            List<SequencedSample> notOnDisk = notOnDiskOutsideWindow();
+            count = notOnDisk.size() + window.unwrittenSamples();
+            // The unwritten run is in sequence order, so close to time order: its ends stand for its range.
+            if (window.hasUnwritten()) {
+                notOnDisk.add(window.firstUnwritten());
+                notOnDisk.add(window.lastUnwritten());
+            }
+            for (SequencedSample entry : notOnDisk) {
+                Instant at = entry.sample().timestamp();
+                oldest = oldest == null || at.isBefore(oldest) ? at : oldest;
+                newest = newest == null || at.isAfter(newest) ? at : newest;
+            }
+        }
+        try {
+            state.write(new BacklogState.Snapshot(settled.cursor(), window.peekNextSequence(), count, oldest, newest,
+                    true, segments.expectations()), durable);
+            stateNotOnDisk = count;
+            return true;
+        } catch (IOException e) {
+            failures.failed("write the state of", e);
+            return false;
+        }
+    }
+
+    // While samples are held in memory only, keeps their count in the state file as they settle, so that a crash
+    // before the disk recovers is recorded as a loss of no more than were owed.
+    private void recordNotOnDisk() {
+        if (window.hasUnwritten() || stateNotOnDisk > 0) {
+            long count = window.unwrittenSamples() + notOnDiskOutsideWindow().size();
+            if (count != stateNotOnDisk) {
+                writeState(false, true);
+            }
+        }
+    }
+
+    // Requeued and in-flight samples whose write failed; the window's unwritten run is counted apart.
+    private List<SequencedSample> notOnDiskOutsideWindow() {
+        List<SequencedSample> notOnDisk = new ArrayList<>();
+        requeued.addNotOnDiskTo(notOnDisk);
+        for (List<SequencedSample> entries : inFlight.values()) {
+            for (SequencedSample entry : entries) {
+                if (!entry.onDisk()) {
+                    notOnDisk.add(entry);
+                }
+            }
+        }
+        return notOnDisk;
     }
 
     private void requireOpen() {

@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.ledger;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,8 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     private final ArrayDeque<DeliveryRecord> recent;
     private final Map<String, LedgerTotals> totals = new ConcurrentHashMap<>();
     private final List<Consumer<DeliveryRecord>> listeners = new CopyOnWriteArrayList<>();
+    // Guarded by itself.
+    private final LossRanges losses = LossRanges.withDefaults(range -> { });
 
     public InMemoryDeliveryLedger(Clock clock, int recentCapacity) {
         if (recentCapacity < 1) {
@@ -54,6 +57,14 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
             recent.addLast(record);
         }
         totals.merge(record.sink(), LedgerTotals.ZERO.plus(record), InMemoryDeliveryLedger::add);
+        synchronized (losses) {
+            if (record.outcome() == DeliveryRecord.Outcome.DROPPED) {
+                losses.lost(LossRange.Origin.SINK, record.sink(), record.detail(), record.dropped(),
+                        record.oldestSample(), record.newestSample(), record.at());
+            } else if (record.accepted() > 0) {
+                losses.delivered(record.sink(), record.at());
+            }
+        }
         for (Consumer<DeliveryRecord> listener : listeners) {
             try {
                 listener.accept(record);
@@ -67,6 +78,22 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     private static LedgerTotals add(LedgerTotals a, LedgerTotals b) {
         return new LedgerTotals(a.batches() + b.batches(), a.accepted() + b.accepted(), a.rejected() + b.rejected(),
                 a.dropped() + b.dropped());
+    }
+
+    @Override
+    public void recordSourceLoss(String source, long count, Instant oldest, Instant newest, String reason) {
+        synchronized (losses) {
+            losses.lost(LossRange.Origin.SOURCE, source, reason, count, oldest, newest, clock.instant());
+        }
+    }
+
+    /** Loss ranges since {@code since}, for the life of the process. */
+    @Override
+    public List<LossRange> losses(Instant since) {
+        synchronized (losses) {
+            losses.expire(clock.instant());
+            return List.copyOf(losses.since(since));
+        }
     }
 
     @Override

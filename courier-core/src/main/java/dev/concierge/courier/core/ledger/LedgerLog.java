@@ -25,11 +25,18 @@ final class LedgerLog {
     private final long maxBytes;
     private final int keepFiles;
     private final CompactWriter frame = new CompactWriter();
+    private final FileSinkBacklog.SegmentChannels channels;
     private FileChannel channel;
     private long size;
     private boolean dirty;
 
     LedgerLog(Path dir, long maxBytes, int keepFiles) {
+        this(dir, maxBytes, keepFiles, FileSinkBacklog.SegmentChannels.DEFAULT);
+    }
+
+    /** A log whose current file is opened through {@code channels}; tests substitute a disk that fills up. */
+    LedgerLog(Path dir, long maxBytes, int keepFiles, FileSinkBacklog.SegmentChannels channels) {
+        this.channels = channels;
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.keepFiles = keepFiles;
@@ -45,9 +52,26 @@ final class LedgerLog {
             read(dir.resolve(FILE + "." + i), visitor, false);
         }
         Path current = dir.resolve(FILE);
-        channel = OwnerOnlyFiles.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        channel = channels.open(current, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         size = read(current, visitor, true);
+    }
+
+    /**
+     * Reads every file there is, oldest first, into {@code visitor} without writing or cutting anything: for a
+     * reader beside the ledger that holds the directory. A torn tail (an append in progress) ends the reading
+     * of its file; a rotation during the read may show some records twice or not at all.
+     */
+    static void readOnly(Path dir, DeliveryRecordCodec.Visitor visitor) throws IOException {
+        LedgerLog files = new LedgerLog(dir, Long.MAX_VALUE, Integer.MAX_VALUE);
+        int older = 0;
+        while (Files.exists(dir.resolve(FILE + "." + (older + 1)))) {
+            older++;
+        }
+        for (int i = older; i >= 1; i--) {
+            files.read(dir.resolve(FILE + "." + i), visitor, false);
+        }
+        files.read(dir.resolve(FILE), visitor, false);
     }
 
     private long read(Path path, DeliveryRecordCodec.Visitor visitor, boolean cut) throws IOException {
@@ -97,7 +121,7 @@ final class LedgerLog {
     void append(DeliveryRecord record, Map<String, LedgerTotals> totals) throws IOException {
         if (!channel.isOpen()) {
             // A rotation that failed half-way: carry on in whatever file is current now.
-            channel = OwnerOnlyFiles.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = channels.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             size = channel.size();
         }
@@ -138,7 +162,7 @@ final class LedgerLog {
             }
             Files.move(current, dir.resolve(FILE + ".1"), StandardCopyOption.REPLACE_EXISTING);
         }
-        channel = OwnerOnlyFiles.open(current, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        channel = channels.open(current, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         size = 0;
         for (Map.Entry<String, LedgerTotals> entry : totals.entrySet()) {

@@ -8,4 +8,9 @@ public record LedgerTotals(long batches, long accepted, long rejected, long drop
         return new LedgerTotals(batches + (record.batchId() >= 0 ? 1 : 0), accepted + record.accepted(),
                 rejected + record.rejected(), dropped + record.dropped());
     }
+
+    static LedgerTotals sum(LedgerTotals a, LedgerTotals b) {
+        return new LedgerTotals(a.batches + b.batches, a.accepted + b.accepted, a.rejected + b.rejected,
+                a.dropped + b.dropped);
+    }
 }

@@ -3,18 +3,28 @@ package dev.concierge.courier.core.ledger;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.function.LongPredicate;
 import java.util.zip.CRC32C;
 
 /**
  * The framing of every ledger file: {@code [payload length: u32 BE][CRC32C of the payload: u32 BE][payload]}.
- * A frame whose length runs past the end of the file, or whose checksum does not match, marks the end of
- * the good part of the file: everything from it on is a torn or corrupt tail.
+ * A frame whose length runs past the end of the file, or whose checksum does not match, is bad. A reader can
+ * {@linkplain Reader#resync resynchronise} after it: it looks, byte by byte, for the next offset where a header, a
+ * plausible first payload word (a segment's sequence number) and the checksum all agree. A random match needs
+ * the 32-bit checksum to agree by chance as well, so the format needs no sync marker; what is left unreadable
+ * behind a bad frame is a torn or corrupt tail.
+ *
+ * <p>A frame whose payload starts with {@link #PADDING} (eight 0xFF bytes) is padding: written over a damaged
+ * region once it has been reported, so that the region is skipped silently from then on. Versions before it
+ * read such a frame as a damaged record: the upgrade is one-way for a directory that has padding.
  */
 final class LogFrames {
     /** Length and checksum. */
     static final int HEADER_BYTES = 8;
     /** No legitimate record comes near this; a larger length field is corruption. */
     static final int MAX_PAYLOAD_BYTES = 16 << 20;
+    /** The first payload word of a padding frame; no sequence number is negative. */
+    static final long PADDING = -1L;
 
     private LogFrames() {
     }
@@ -32,6 +42,20 @@ final class LogFrames {
         buffer.putInt(0, payload);
         buffer.putInt(4, (int) crc.getValue());
         return buffer;
+    }
+
+    /**
+     * A padding frame of exactly {@code bytes} (at least {@link #HEADER_BYTES} + 8): the first payload word
+     * {@link #PADDING}, then zeros.
+     */
+    static ByteBuffer padding(int bytes) {
+        CompactWriter frame = new CompactWriter();
+        frame.reset(HEADER_BYTES);
+        frame.writeLong(PADDING);
+        for (int i = HEADER_BYTES + 8; i < bytes; i++) {
+            frame.writeByte(0);
+        }
+        return seal(frame);
     }
 
     /** Writes all of {@code frame} at {@code position}; returns the position after it. */
@@ -141,6 +165,44 @@ final class LogFrames {
             }
             position += HEADER_BYTES + length;
             return true;
+        }
+
+        /**
+         * After {@link #next} stopped on a bad frame at the position: looks for the first offset after it where a
+         * frame passes every check and its first payload word (big-endian) is accepted by {@code plausible}, and
+         * moves there, so that the next {@link #next} returns that frame.
+         *
+         * @return the first payload word of the frame found, or -1 when there is none before the limit (the
+         *         position is then at the limit)
+         */
+        long resync(LongPredicate plausible) throws IOException {
+            for (long at = position + 1; limit - at >= HEADER_BYTES + 8; at++) {
+                position = at;
+                if (!fill(HEADER_BYTES + 8)) {
+                    break;
+                }
+                int in = (int) (at - windowStart);
+                int length = window.getInt(in);
+                if (length < 8 || length > MAX_PAYLOAD_BYTES || length > limit - at - HEADER_BYTES) {
+                    continue;
+                }
+                long word = window.getLong(in + HEADER_BYTES);
+                if (!plausible.test(word)) {
+                    continue;
+                }
+                if (!fill(HEADER_BYTES + length)) {
+                    break;
+                }
+                in = (int) (at - windowStart);
+                CRC32C crc = new CRC32C();
+                crc.update(window.array(), in + HEADER_BYTES, length);
+                if ((int) crc.getValue() == window.getInt(in + 4)) {
+                    problem = null;
+                    return word;
+                }
+            }
+            position = limit;
+            return -1;
         }
 
         // Makes the window hold bytes [position, position + need), reading no further than the limit, so

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * It also gives out sequence numbers, and counts the samples and frame bytes of the three runs, the measure
  * of the byte budget.
  *
- * <p>A disk-only sample that no longer reads back is lost with the rest of its segment: it is reported to the
- * backlog's {@code report} as one {@code DROPPED} record and its sequences are settled, so that the cursor
- * can pass them.
+ * <p>A disk-only sample that no longer reads back is lost, up to the next record that reads (in the same segment
+ * when one does, else the next segment): the owed samples in between are reported to the backlog's
+ * {@code report} as one {@code DROPPED} record and their sequences are settled, so that the cursor can pass them.
  *
  * <p>Not thread-safe: used under its backlog's lock only.
  */
@@ -224,32 +224,50 @@ final class MemoryWindow {
         return null;
     }
 
-    // A segment that passed its checks at open no longer reads back: report what is lost from there to the
-    // end of the segment, count it settled so the cursor can pass, and go on with the next segment.
+    // A segment that passed its checks at open no longer reads back (a byte flipped, a segment cut or deleted
+    // while running): report what is lost up to where reading goes on, counting only sequences still owed (not
+    // those already settled), count them settled so the cursor can pass, and go on from there.
     private void damaged(SegmentLog.Skipped skipped) {
         long lost;
         long upTo;
-        if (skipped.lastSegment()) {
+        if (skipped.logEnds()) {
             lost = diskSamples;
             upTo = unwritten.isEmpty() ? nextSeq : unwritten.peekFirst().seq();
             diskSamples = 0;
             diskBytes = 0;
         } else {
-            lost = Math.max(1, Math.min(diskSamples, skipped.recordsLeft()));
-            upTo = skipped.nextBaseSeq();
+            upTo = skipped.resumeSeq();
+            lost = Math.min(diskSamples, settled.unsettledIn(lastDiskSeq + 1, upTo));
             diskSamples -= lost;
-            diskBytes = Math.max(0, diskBytes - skipped.bytesLeft());
+            diskBytes = Math.max(0, diskBytes - skipped.bytesSkipped());
         }
         if (upTo > lastDiskSeq + 1) {
             settled.add(lastDiskSeq + 1, upTo);
             settled.advance();
         }
-        lastDiskSeq = upTo - 1;
-        String detail = "lost " + lost + " waiting samples that no longer read back from " + skipped.where() + ": "
-                + skipped.problem();
+        lastDiskSeq = Math.max(lastDiskSeq, upTo - 1);
+        String detail = "segment damaged: lost " + lost + " waiting samples that no longer read back from "
+                + skipped.where() + ": " + skipped.problem();
         log.warn("sink {}: {}", sink, detail);
-        report.accept(DeliveryRecord.dropped(sink, (int) Math.min(Integer.MAX_VALUE, lost), clock.instant(), null,
-                null, detail));
+        if (lost > 0) {
+            report.accept(DeliveryRecord.dropped(sink, (int) Math.min(Integer.MAX_VALUE, lost), clock.instant(),
+                    null, null, detail));
+        }
+    }
+
+    /** The next sequence to be given out, without giving it out. */
+    long peekNextSequence() {
+        return nextSeq;
+    }
+
+    /** Samples whose write failed, in memory only. */
+    int unwrittenSamples() {
+        return unwritten.size();
+    }
+
+    /** The newest unwritten sample, or null. */
+    SequencedSample lastUnwritten() {
+        return unwritten.peekLast();
     }
 
     // ---------------------------------------------------------------- counts

@@ -32,7 +32,8 @@ import java.nio.ByteBuffer;
  */
 final class SampleCodec {
     private static final MetricType[] TYPES = {null, MetricType.COUNTER, MetricType.GAUGE, MetricType.HISTOGRAM,
-            MetricType.METER, MetricType.TIMER, MetricType.SUMMARY, MetricType.UNTYPED, MetricType.DISCOVERY};
+            MetricType.METER, MetricType.TIMER, MetricType.SUMMARY, MetricType.UNTYPED, MetricType.DISCOVERY,
+            MetricType.ITEM};
     private static final byte INTEGER = 1;
     private static final byte DECIMAL = 2;
     private static final byte TEXT = 3;
@@ -116,6 +117,7 @@ final class SampleCodec {
             case SUMMARY -> 6;
             case UNTYPED -> 7;
             case DISCOVERY -> 8;
+            case ITEM -> 9;
         };
     }
 }

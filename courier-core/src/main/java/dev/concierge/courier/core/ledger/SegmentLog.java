@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +28,16 @@ import org.slf4j.LoggerFactory;
  *       they would not fit (the full segment is fsynced first). A write that fails is cut off again, so the
  *       segment holds whole frames only.</li>
  *   <li>Reading back: one read position, set by {@link #readActiveFrom} and moved by {@link #readNext} frame by
- *       frame and on to the next segment. A frame that no longer reads back is reported by {@link #readNext}
- *       returning null; {@link #skipDamaged} then skips the rest of its segment.</li>
+ *       frame and on to the next segment, stepping over padding frames. A frame that no longer reads back is
+ *       reported by {@link #readNext} returning null; {@link #skipDamaged} then moves on to the next good frame
+ *       of the same segment, or else to the next segment.</li>
  *   <li>Durability: {@link #force} fsyncs the active segment and, after a roll, the directory;
  *       {@link #deleteSettled} deletes the segments wholly below a cursor. When each is called is the
  *       backlog's order of durable steps ({@link FileSinkBacklog}).</li>
- *   <li>Opening: {@link #recover} scans every segment in order, cuts a torn or corrupt tail (reported as one
- *       {@code DROPPED} record), and puts the read position at the first record not below the cursor.</li>
+ *   <li>Opening: {@link #recover} scans every segment in order, skips damaged frames (overwriting them with
+ *       padding), cuts a torn tail, compares what it found with what the {@link BacklogState} recorded, reports
+ *       each damaged or missing segment as one {@code DROPPED} record, and puts the read position at the first
+ *       record not below the cursor.</li>
  * </ul>
  *
  * <p>Not thread-safe: used under its backlog's lock only.
@@ -50,11 +55,14 @@ final class SegmentLog {
     }
 
     /**
-     * The rest of a segment skipped after a record that no longer reads back: where and why it failed, the
-     * first sequence of the next segment (none at the last segment), and the records and bytes skipped.
+     * What was skipped after a record that no longer reads back: where and why it failed, the sequence of the
+     * record the read position is now at (the next good one in the same segment, or the first of the next
+     * segment; -1 when nothing is left to read), and the bytes skipped.
      */
-    record Skipped(String where, String problem, boolean lastSegment, long nextBaseSeq, int recordsLeft,
-                   long bytesLeft) {
+    record Skipped(String where, String problem, long resumeSeq, long bytesSkipped) {
+        boolean logEnds() {
+            return resumeSeq < 0;
+        }
     }
 
     private static final class Segment {
@@ -63,10 +71,12 @@ final class SegmentLog {
         final FileSinkBacklog.SegmentChannels channels;
         long size;
         int records;
+        long lastSeq;
         FileChannel channel;
 
         Segment(long baseSeq, Path path, FileSinkBacklog.SegmentChannels channels) {
             this.baseSeq = baseSeq;
+            this.lastSeq = baseSeq - 1;
             this.path = path;
             this.channels = channels;
         }
@@ -111,6 +121,7 @@ final class SegmentLog {
     private int readIndex;
     private String readProblem;
     private long readProblemAt;
+    private long lastReadSeq = -1;
 
     /**
      * A log in {@code dir}, which must exist, rolling when a segment would pass {@code segmentBytes}; cut tails
@@ -128,38 +139,50 @@ final class SegmentLog {
 
     // ---------------------------------------------------------------- opening
 
+    /** As {@link #recover(long, BacklogState.Snapshot, RecoveredRecord)} with nothing known of what should be there. */
+    long recover(long start, RecoveredRecord recovered) throws IOException {
+        return recover(start, null, recovered);
+    }
+
     /**
      * Finds the segments in the directory and scans them in order, from the durable cursor {@code start}
-     * ({@code >= 0}). Deletes the segments wholly below it, reports data missing before it, cuts each segment
-     * at its first bad record, and shows every intact record to {@code recovered}, those below {@code start}
-     * included; the read position goes to the first record at or above {@code start}.
+     * ({@code >= 0}). Deletes the segments wholly below it; skips a damaged frame, resynchronising on the next
+     * good one (and overwrites the damage with padding, so it is reported once), and cuts a segment at a bad
+     * frame with nothing good behind it; shows every intact record to {@code recovered}, those below
+     * {@code start} included; the read position goes to the first record at or above {@code start}.
+     *
+     * <p>What is lost is compared with {@code expected}, the state recorded at the last sync (null when unknown):
+     * a listed segment that is gone, or holds fewer records than it did, lost the owed samples it held. Each
+     * segment's loss is reported once, as a WARN naming its file and a {@code DROPPED} record counting only
+     * owed samples (those at or above {@code start}).
      *
      * @return the last sequence at or above {@code start} found, or {@code start - 1}
      */
-    long recover(long start, RecoveredRecord recovered) throws IOException {
+    long recover(long start, BacklogState.Snapshot expected, RecoveredRecord recovered) throws IOException {
         List<Segment> found = list();
+        Map<Long, BacklogState.SegmentExpectation> expectations = new TreeMap<>();
+        if (expected != null) {
+            expected.segments().forEach(e -> expectations.put(e.baseSeq(), e));
+        }
         if (start > 0) {
             while (found.size() >= 2 && found.get(1).baseSeq <= start) {
                 Segment settledSegment = found.remove(0);
                 Files.deleteIfExists(settledSegment.path);
                 log.debug("sink {}: deleted {}, settled before the last stop", sink, settledSegment.path);
             }
-            if (!found.isEmpty() && found.get(0).baseSeq > start) {
-                long missing = found.get(0).baseSeq - start;
-                log.warn("sink {}: the cursor is at sequence {} but the oldest segment {} starts at {}: up to {} "
-                        + "samples are missing; continuing from the oldest data on disk", sink, start,
-                        found.get(0).path.getFileName(), found.get(0).baseSeq, missing);
-                report.accept(DeliveryRecord.dropped(sink, (int) Math.min(Integer.MAX_VALUE, missing),
-                        clock.instant(), null, null, "segment data before sequence " + found.get(0).baseSeq
-                                + " is missing from " + dir + " (the cursor was at " + start + ")"));
-            }
+            reportMissingBeforeOldest(start, found, expected);
         }
         long lastSeq = start - 1;
         boolean readerSet = false;
-        for (Segment segment : found) {
+        for (int index = 0; index < found.size(); index++) {
+            Segment segment = found.get(index);
+            long upperBound = index + 1 < found.size() ? found.get(index + 1).baseSeq : Long.MAX_VALUE;
             FileChannel channel = segment.channel();
             long size = channel.size();
+            SegmentDamage damage = new SegmentDamage(segment, start);
             LogFrames.Reader scan = new LogFrames.Reader(channel, 0, size);
+            long segmentLast = segment.baseSeq - 1;
+            boolean gapOpen = false;
             while (true) {
                 long at = scan.position();
                 ByteBuffer payload = scan.next();
@@ -171,17 +194,32 @@ final class SegmentLog {
                 if (payload != null) {
                     if (payload.remaining() < SEQUENCE_BYTES) {
                         problem = "payload: " + payload.remaining() + " bytes (expected: at least " + SEQUENCE_BYTES + ")";
-                    } else if ((seq = payload.getLong(0)) <= lastSeq && seq >= start) {
-                        problem = "sequence: " + seq + " (expected: > " + lastSeq + ")";
+                    } else if ((seq = payload.getLong(0)) == LogFrames.PADDING) {
+                        continue;
+                    } else if (seq <= segmentLast || seq >= upperBound || (seq >= start && seq <= lastSeq)) {
+                        problem = "sequence: " + seq + " (expected: > " + Math.max(segmentLast, lastSeq) + ")";
                     }
                 }
                 if (problem != null) {
                     scan.seek(at);
-                    cutTail(segment, scan, at, problem, start);
+                    long floor = segmentLast;
+                    long resumed = scan.resync(s -> s > floor && s < upperBound);
+                    if (resumed >= 0) {
+                        damage.skipped(at, scan.position(), problem);
+                        gapOpen = true;
+                        continue;
+                    }
+                    scan.seek(at);
+                    damage.cut(at, size, problem, countTail(scan, start));
                     size = at;
                     break;
                 }
+                if (gapOpen) {
+                    damage.lost(segmentLast + 1, seq);
+                    gapOpen = false;
+                }
                 segment.records++;
+                segmentLast = seq;
                 if (seq >= start) {
                     if (!readerSet) {
                         readSegment = segment;
@@ -194,6 +232,12 @@ final class SegmentLog {
                 recovered.record(seq, scan.lastFrameBytes());
             }
             segment.size = size;
+            segment.lastSeq = segmentLast;
+            BacklogState.SegmentExpectation expectation = expectations.remove(segment.baseSeq);
+            if (expectation != null && expectation.lastSeq() > segmentLast) {
+                damage.shorter(segmentLast, expectation);
+            }
+            damage.report();
             if (segment != readSegment) {
                 segment.release();
             }
@@ -203,10 +247,141 @@ final class SegmentLog {
                 segments.add(segment);
             }
         }
+        for (BacklogState.SegmentExpectation missing : expectations.values()) {
+            reportMissing(missing, start);
+        }
         if (reader != null) {
             reader.limit(readSegment.size);
         }
         return lastSeq;
+    }
+
+    // Without a complete list of what should be there, data missing between the cursor and the oldest segment
+    // is all that can be seen; with one, the listed segments that are gone are reported one by one instead.
+    private void reportMissingBeforeOldest(long start, List<Segment> found, BacklogState.Snapshot expected) {
+        if (found.isEmpty() || (expected != null && expected.complete())) {
+            return;
+        }
+        long missingTo = found.get(0).baseSeq;
+        if (expected != null && !expected.segments().isEmpty()) {
+            missingTo = Math.min(missingTo, expected.segments().get(0).baseSeq());
+        }
+        if (missingTo <= start) {
+            return;
+        }
+        long missing = missingTo - start;
+        log.warn("sink {}: the cursor is at sequence {} but the oldest segment {} starts at {}: up to {} "
+                + "samples are missing; continuing from the oldest data on disk", sink, start,
+                found.get(0).path.getFileName(), found.get(0).baseSeq, missing);
+        report.accept(DeliveryRecord.dropped(sink, (int) Math.min(Integer.MAX_VALUE, missing),
+                clock.instant(), null, null, "segment missing: data before sequence " + missingTo
+                        + " is missing from " + dir + " (the cursor was at " + start + ")"));
+    }
+
+    private void reportMissing(BacklogState.SegmentExpectation missing, long start) {
+        long owed = Math.min(missing.records(), missing.lastSeq() - Math.max(missing.baseSeq(), start) + 1);
+        if (owed <= 0) {
+            return; // drained before it went
+        }
+        Path path = dir.resolve(String.format("%020d", missing.baseSeq()) + SUFFIX);
+        String detail = "segment missing: " + path + " held " + missing.records() + " records up to sequence "
+                + missing.lastSeq() + " at the last sync; " + owed + " owed samples are lost";
+        log.warn("sink {}: {}", sink, detail);
+        report.accept(DeliveryRecord.dropped(sink, (int) Math.min(Integer.MAX_VALUE, owed), clock.instant(), null,
+                null, detail));
+    }
+
+    // Counts the owed records readable after a bad frame with nothing good behind it (a frame whose length can be
+    // trusted is stepped over), the bad frame included when it may be owed; leaves the reader anywhere.
+    private int countTail(LogFrames.Reader scan, long start) throws IOException {
+        int records = 0;
+        do {
+            records++;
+            if (!scan.skip()) {
+                break;
+            }
+            ByteBuffer payload;
+            while ((payload = scan.next()) != null) {
+                if (payload.remaining() >= SEQUENCE_BYTES && payload.getLong(0) >= start) {
+                    records++;
+                }
+            }
+        } while (scan.problem() != null);
+        return records;
+    }
+
+    /** The damage found in one segment at open, reported as one record once the segment is scanned. */
+    private final class SegmentDamage {
+        private final Segment segment;
+        private final long start;
+        private final List<String> parts = new ArrayList<>();
+        private long owed;
+        private int tailOwed;
+        private boolean any;
+        private boolean shorter;
+
+        SegmentDamage(Segment segment, long start) {
+            this.segment = segment;
+            this.start = start;
+        }
+
+        /** Sequences {@code [from, to)} are not in the segment. */
+        void lost(long from, long to) {
+            owed += Math.max(0, to - Math.max(from, start));
+        }
+
+        void skipped(long at, long resumedAt, String problem) {
+            any = true;
+            parts.add("skipped " + (resumedAt - at) + " damaged bytes at offset " + at + " (" + problem + ")");
+            if (resumedAt - at >= LogFrames.HEADER_BYTES + SEQUENCE_BYTES) {
+                try {
+                    LogFrames.writeFully(segment.channel(), LogFrames.padding((int) (resumedAt - at)), at);
+                    segment.channel().force(false);
+                } catch (IOException e) {
+                    log.error("sink {}: cannot overwrite the damaged bytes of {} at {}: {}; they are skipped again "
+                            + "(and reported again) at the next start", sink, segment.path, at, e.toString());
+                }
+            }
+        }
+
+        void cut(long at, long size, String problem, int tailRecords) {
+            any = true;
+            parts.add("cut " + (size - at) + " bytes of a torn or corrupt tail at offset " + at + ": " + problem);
+            tailOwed = tailRecords;
+            try {
+                segment.channel().truncate(at);
+                segment.channel().force(true);
+            } catch (IOException e) {
+                log.error("sink {}: cannot truncate {} at {}: {}; the tail is ignored instead", sink, segment.path, at,
+                        e.toString());
+            }
+        }
+
+        // The segment ends before the last record it held at the last sync: what is missing is known exactly.
+        void shorter(long lastFound, BacklogState.SegmentExpectation expected) {
+            shorter = true;
+            long missing = Math.min(expected.records(), expected.lastSeq() - Math.max(lastFound, start - 1));
+            owed += Math.max(0, missing);
+            if (parts.isEmpty()) {
+                parts.add("it ends at sequence " + lastFound + " but held records up to " + expected.lastSeq()
+                        + " at the last sync");
+            }
+        }
+
+        void report() {
+            if (!any && !shorter) {
+                return;
+            }
+            // A tail cut from a segment the state does not know (appended after the last sync) counts what it cut.
+            long lost = shorter ? owed : owed + tailOwed;
+            String detail = "segment damaged: " + segment.path + ": " + String.join("; ", parts) + "; " + lost
+                    + " owed samples lost";
+            log.warn("sink {}: {}", sink, detail);
+            if (lost > 0) {
+                report.accept(DeliveryRecord.dropped(sink, (int) Math.min(Integer.MAX_VALUE, lost), clock.instant(),
+                        null, null, detail));
+            }
+        }
     }
 
     private List<Segment> list() throws IOException {
@@ -224,46 +399,6 @@ final class SegmentLog {
         }
         found.sort((a, b) -> Long.compare(a.baseSeq, b.baseSeq));
         return found;
-    }
-
-    // Cuts a segment at its first bad frame, tallying what the cut removes, and reports it.
-    private void cutTail(Segment segment, LogFrames.Reader scan, long at, String problem, long start)
-            throws IOException {
-        long size = segment.channel().size();
-        int records = 0;
-        Instant oldest = null;
-        Instant newest = null;
-        do {
-            records++;
-            if (!scan.skip()) {
-                break;
-            }
-            ByteBuffer payload;
-            while ((payload = scan.next()) != null) {
-                records++;
-                try {
-                    if (payload.getLong(0) >= start) {
-                        Instant ts = SampleCodec.decode(payload.position(SEQUENCE_BYTES)).timestamp();
-                        oldest = oldest == null || ts.isBefore(oldest) ? ts : oldest;
-                        newest = newest == null || ts.isAfter(newest) ? ts : newest;
-                    }
-                } catch (RuntimeException e) {
-                    log.debug("sink {}: an intact frame after the cut does not decode", sink, e);
-                }
-            }
-        } while (scan.problem() != null);
-        long cut = size - at;
-        String detail = "cut " + cut + " bytes (" + records + " records) of a torn or corrupt tail from "
-                + segment.path + " at offset " + at + ": " + problem;
-        log.warn("sink {}: {}", sink, detail);
-        try {
-            segment.channel().truncate(at);
-            segment.channel().force(true);
-        } catch (IOException e) {
-            log.error("sink {}: cannot truncate {} at {}: {}; the tail is ignored instead", sink, segment.path, at,
-                    e.toString());
-        }
-        report.accept(DeliveryRecord.dropped(sink, records, clock.instant(), oldest, newest, detail));
     }
 
     // ---------------------------------------------------------------- appending
@@ -298,6 +433,11 @@ final class SegmentLog {
      *                     too, written to no more (the next append rolls)
      */
     long append(ByteBuffer frames, long firstSeq, int records) throws IOException {
+        return append(frames, firstSeq, firstSeq + records - 1, records);
+    }
+
+    /** As {@link #append(ByteBuffer, long, int)}, for frames whose sequences run from {@code firstSeq} to {@code lastSeq}. */
+    long append(ByteBuffer frames, long firstSeq, long lastSeq, int records) throws IOException {
         if (active == null || activeBroken || (active.size > 0 && active.size + frames.remaining() > segmentBytes)) {
             roll(firstSeq);
         }
@@ -315,6 +455,7 @@ final class SegmentLog {
         }
         active.size = end;
         active.records += records;
+        active.lastSeq = lastSeq;
         dirtyData = true;
         return at;
     }
@@ -405,6 +546,10 @@ final class SegmentLog {
                 problem = reader.problem();
                 if (payload != null) {
                     long seq = payload.getLong(0);
+                    if (seq == LogFrames.PADDING) {
+                        continue;
+                    }
+                    lastReadSeq = seq;
                     Sample sample = SampleCodec.decode(payload.position(SEQUENCE_BYTES));
                     readIndex++;
                     return new SequencedSample(seq, sample, reader.lastFrameBytes(), true);
@@ -428,28 +573,54 @@ final class SegmentLog {
     }
 
     /**
-     * After {@link #readNext} returned null: moves the read position past the rest of the segment it failed in,
-     * to the start of the next segment or the end of the last one, and writes to that segment no more if it
-     * is the active one.
+     * After {@link #readNext} returned null: moves the read position past the damage, to the next frame in the same
+     * segment that passes its checks (see {@link LogFrames.Reader#resync}), or else to the start of the next
+     * segment or the end of the last one; writes to the segment no more if it is the active one and nothing good
+     * was found after the damage.
      */
     Skipped skipDamaged() {
         int index = readSegment == null ? -1 : segments.indexOf(readSegment);
         Segment next = index >= 0 && index + 1 < segments.size() ? segments.get(index + 1) : null;
         long at = readProblemAt;
         String where = readSegment == null ? dir.toString() : readSegment.path + " at offset " + at;
-        Skipped skipped = readSegment == null
-                ? new Skipped(where, readProblem, true, -1, 0, 0)
-                : new Skipped(where, readProblem, next == null, next == null ? -1 : next.baseSeq,
-                        readSegment.records - readIndex, readSegment.size - at);
+        if (readSegment == null) {
+            return new Skipped(where, readProblem, -1, 0);
+        }
+        if (reader != null) {
+            long floor = Math.max(lastReadSeq, readSegment.baseSeq - 1);
+            long ceiling = next == null ? Long.MAX_VALUE : next.baseSeq;
+            try {
+                reader.seek(at);
+                reader.limit(readSegment.size);
+                long resumed = reader.resync(s -> s > floor && s < ceiling);
+                if (resumed >= 0) {
+                    return new Skipped(where, readProblem, resumed, reader.position() - at);
+                }
+            } catch (IOException e) {
+                log.debug("sink {}: looking past the damage in {} failed", sink, readSegment.path, e);
+            }
+        }
+        Skipped skipped = new Skipped(where, readProblem, next == null ? -1 : next.baseSeq, readSegment.size - at);
         if (readSegment == active) {
             activeBroken = true;
         }
         if (next != null) {
             setReader(next, 0, 0);
-        } else if (readSegment != null) {
+        } else {
             setReader(readSegment, readSegment.size, readSegment.records);
         }
         return skipped;
+    }
+
+    /** What the segments held at this moment, oldest first, for the {@link BacklogState}. */
+    List<BacklogState.SegmentExpectation> expectations() {
+        List<BacklogState.SegmentExpectation> list = new ArrayList<>(segments.size());
+        for (Segment segment : segments) {
+            if (segment.records > 0) {
+                list.add(new BacklogState.SegmentExpectation(segment.baseSeq, segment.lastSeq, segment.records));
+            }
+        }
+        return list;
     }
 
     // ---------------------------------------------------------------- durability

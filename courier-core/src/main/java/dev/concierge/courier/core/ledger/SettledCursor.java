@@ -29,6 +29,15 @@ final class SettledCursor {
         cursor = ranges.advance(cursor);
     }
 
+    /** How many sequences in {@code [from, to)} are not settled: still owed, or lost without a record yet. */
+    long unsettledIn(long from, long to) {
+        long low = Math.max(from, cursor);
+        if (to <= low) {
+            return 0;
+        }
+        return (to - low) - ranges.coveredIn(low, to);
+    }
+
     /** Every sequence below this one is settled. */
     long cursor() {
         return cursor;

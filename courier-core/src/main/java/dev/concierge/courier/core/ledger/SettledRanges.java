@@ -42,6 +42,20 @@ final class SettledRanges {
         return at;
     }
 
+    /** How many sequences in {@code [from, to)} the ranges cover. */
+    long coveredIn(long from, long to) {
+        long covered = 0;
+        Map.Entry<Long, Long> entry = ranges.floorEntry(from);
+        if (entry == null || entry.getValue() <= from) {
+            entry = ranges.higherEntry(from);
+        }
+        while (entry != null && entry.getKey() < to) {
+            covered += Math.min(to, entry.getValue()) - Math.max(from, entry.getKey());
+            entry = ranges.higherEntry(entry.getKey());
+        }
+        return covered;
+    }
+
     int rangeCount() {
         return ranges.size();
     }

@@ -66,6 +66,17 @@ public interface SinkBacklog {
      */
     void settle(Batch batch);
 
+    /**
+     * Makes every sample appended so far as durable as this backlog makes anything (an fsync, for one that
+     * persists), now rather than at its next periodic sync: the pipeline calls it when a push source waits to
+     * acknowledge what it received. Nothing to do by default, for a backlog that keeps nothing.
+     *
+     * @return false when some appended sample is not durable after all (a write or the sync failed)
+     */
+    default boolean syncAppends() {
+        return true;
+    }
+
     /** Samples appended and not yet settled, in flight included. */
     long pendingSamples();
 

@@ -16,7 +16,14 @@ public enum MetricType {
      * A Zabbix low-level discovery value: the text of an LLD JSON document, sent to the trapper discovery
      * rule whose key is {@code <name>[<field>]} (for example {@code courier.discovery[sinks]}).
      */
-    DISCOVERY("discovery");
+    DISCOVERY("discovery"),
+    /**
+     * A value for one Zabbix item whose key a client wrote out itself (a script's {@code zabbix_sender}): the
+     * {@link Sample#name() name} is the item key and the {@link Sample#host() host} the host name, both
+     * verbatim; sinks that address Zabbix items send them as they are, never rendered into a key of their own.
+     * It has no field and no labels.
+     */
+    ITEM("item");
 
     private final String keyPrefix;
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>drain the ring into every sink's backlog;</li>
  *   <li>send what is owed until every backlog is empty or the sends' share of the deadline passes;</li>
  *   <li>close the sinks, each on its own thread, interrupted if it is still closing when the sinks' share
- *       ends;</li>
+ *       ends; a push source's acknowledgement still waiting then fails (its client got no answer, since its
+ *       source was closed first, and sends again);</li>
  *   <li>sync and close the ledger (it keeps, or records as dropped, what could not be sent): the fsync cannot
  *       be cut short, so a share of the deadline is kept for it ({@link #shareKept}).</li>
  * </ol>
@@ -45,6 +46,9 @@ public final class Pipeline implements AutoCloseable {
     private final Clock clock;
     private final NanoClock nanoClock;
     private final SourceScheduler scheduler;
+    private final DurableAcknowledgements acknowledgements = new DurableAcknowledgements();
+    private final CollectBoundaries boundaries = new CollectBoundaries();
+    private final PipelineFailures failures = new PipelineFailures();
     private final Map<String, SourceStats> sourceStats = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, SinkStats> sinkStats = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, RunningSink> sinks = new LinkedHashMap<>();
@@ -60,7 +64,7 @@ public final class Pipeline implements AutoCloseable {
         this.ledger = ledger;
         this.clock = clock;
         this.nanoClock = nanoClock;
-        this.scheduler = new SourceScheduler(ring, clock, nanoClock);
+        this.scheduler = new SourceScheduler(ring, boundaries, failures, clock, nanoClock, acknowledgements);
     }
 
     /**
@@ -132,11 +136,14 @@ public final class Pipeline implements AutoCloseable {
         }
         SinkStats stats = new SinkStats(spec.processor().eventsBeside(CountsEvents.of(spec.sink())));
         RingReader reader = ring.newReader(name);
-        SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock, nanoClock);
+        SinkWorker worker = new SinkWorker(spec, reader, ledger, stats, clock, nanoClock, boundaries, failures,
+                acknowledgements);
+        boundaries.wakeOnCollectEnd(reader);
         Thread thread = new Thread(worker, "courier-sink-" + name);
         thread.setDaemon(true);
         sinks.put(name, new RunningSink(spec, reader, worker, thread));
         sinkStats.put(name, stats);
+        acknowledgements.add(worker);
         if (started) {
             thread.start();
         }
@@ -157,6 +164,8 @@ public final class Pipeline implements AutoCloseable {
             return false;
         }
         stopSinks(List.of(sink), System.nanoTime() + deadline.toNanos());
+        acknowledgements.remove(sink.worker());
+        boundaries.forget(sink.reader());
         sinkStats.remove(name);
         return true;
     }
@@ -187,6 +196,7 @@ public final class Pipeline implements AutoCloseable {
         long sourcesDoneNanos = Math.min(startNanos + deadline.toNanos() / 2, sinksDoneNanos);
         scheduler.stop(Math.max(1, TimeUnit.NANOSECONDS.toMillis(sourcesDoneNanos - System.nanoTime())));
         stopSinks(running, sinksDoneNanos);
+        acknowledgements.close();
         ledger.sync();
         ledger.close();
     }
@@ -260,6 +270,23 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         stop(DEFAULT_STOP_DEADLINE);
+    }
+
+    /**
+     * Who is told when a pipeline thread ends on an error it cannot go on after (see {@link FatalErrorHandler});
+     * {@link FatalErrorHandler#KEEP_RUNNING} until this is called. Any thread.
+     */
+    public void onFatalError(FatalErrorHandler handler) {
+        failures.handleWith(handler);
+    }
+
+    /**
+     * The first error a pipeline thread ended on, as {@code what: error} ({@code sink zabbix:
+     * java.lang.OutOfMemoryError: Java heap space}); null while there was none. Readiness fails while it is set.
+     * Any thread.
+     */
+    public String fatalError() {
+        return failures.first();
     }
 
     /** A snapshot of each source's stats, in the order they were added. */

@@ -9,6 +9,7 @@ import dev.concierge.courier.core.ring.RingReader;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.FailureText;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Sink;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +39,36 @@ import org.slf4j.MDC;
  * from; the loop goes on, so the ring keeps draining. The loop ends early only on an error it cannot go on
  * after: a {@link VirtualMachineError} (out of memory), a backlog that threw (its state is no longer known),
  * or an interrupt. It then closes its ring reader first, so the ring is never held for the other sinks, and
- * marks the sink failed ({@link SinkStats#failed()}) where readiness checks and metrics see it.
+ * marks the sink failed ({@link SinkStats#failed()}) where readiness checks and metrics see it, and tells the
+ * pipeline's {@link FatalErrorHandler} (the daemon exits so that its supervisor restarts it).
+ *
+ * <p>One collect, one request: while a collect is publishing into the ring ({@link CollectBoundaries}) the
+ * worker takes its samples into the backlog as they come but holds partial batches, and sends what waits once
+ * the collect has ended; a full batch always goes, and no collect holds them longer than
+ * {@link #LONGEST_HOLD_NANOS} (a source stuck after publishing). The ring is drained whole before anything is sent, so that
+ * what the ring holds (lost on {@code kill -9}) stays as small as the backlog's writes allow.
+ *
+ * <p>While the sink fails, a sink that {@link ProbesDestination probes} is probed every
+ * {@link #PROBE_INTERVAL}; a probe that succeeds ends the backoff at once. A send that fails right after such a
+ * probe stops the probing until the backoff's own next attempt has failed too, so a destination that accepts
+ * connections but fails every send is tried no more often than the backoff says, plus once per backoff period.
+ * A destination's {@code Retry-After} is never cut short.
  */
 final class SinkWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
     private static final int INTAKE_CHUNK = 4096;
     private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    // How long after its last work an idle worker wakes once more, so that a durable backlog's periodic sync
+    // (due 100 ms after its writes by default) runs while nothing waits in the ring rather than in front of
+    // the next collect's samples, which are in the ring window until the backlog has written them.
+    // The longest partial batches wait for one collect: a source must return within its own timeouts, but one
+    // stuck after publishing must not hold every sink's partial batches for ever.
+    static final long LONGEST_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long SETTLE_DOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
     // The pause after an error when the backoff itself cannot say.
     private static final Duration FALLBACK_ERROR_DELAY = Duration.ofSeconds(1);
+    /** How often a failing sink's destination is probed, when the sink can be. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     private record Completion(Batch batch, DeliveryOutcome outcome) {
     }
@@ -64,6 +88,24 @@ final class SinkWorker implements Runnable {
     private final SinkStats stats;
     private final Clock clock;
     private final NanoClock nanoClock;
+    private final CollectBoundaries boundaries;
+    private final PipelineFailures failures;
+    // Null when the sink cannot be probed.
+    private final ProbesDestination prober;
+    // A probe's answer, set by the probe's thread and taken by this one; null while none has come.
+    private final AtomicReference<Boolean> probeAnswer = new AtomicReference<>();
+    private boolean probeOutstanding;
+    private boolean probing;
+    private long nextProbeNanos;
+    // The attempt in flight (or the next one) was started early by a probe.
+    private boolean attemptAfterProbe;
+    // Whether partial batches wait for a collect that is still publishing, and since when (System.nanoTime()).
+    private boolean holdingForCollect;
+    private boolean collectPublishing;
+    private long publishingSinceNanos;
+    // When (System.nanoTime()) the idle worker wakes once more after its last work; see SETTLE_DOWN_NANOS.
+    private boolean settleDownWakePending;
+    private long settleDownWakeNanos;
 
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     // One chunk taken from the ring, handed to the backlog whole so that a file backlog writes it at once.
@@ -85,13 +127,24 @@ final class SinkWorker implements Runnable {
     // Errors caught since the last batch the destination answered, for the backoff after each.
     private int errorsInARow;
 
+    private final DurableAcknowledgements acknowledgements;
+    // Every ring position below it is in the backlog and synced (or passed over); written by this thread only.
+    private volatile long durablePosition;
+    // Whether samples were appended since the last sync for an acknowledgement: a sink that took nothing
+    // (it is not routed the push source) is durable through what it passed over without a sync.
+    private boolean appendedSinceSync;
+
     private volatile boolean intakeOpen = true;
     private volatile long drainDeadlineNanos;
     private volatile boolean stopping;
 
     SinkWorker(SinkSpec spec, RingReader reader, DeliveryLedger ledger, SinkStats stats, Clock clock,
-               NanoClock nanoClock) {
+               NanoClock nanoClock, CollectBoundaries boundaries, PipelineFailures failures,
+               DurableAcknowledgements acknowledgements) {
         this.sink = spec.sink();
+        this.boundaries = boundaries;
+        this.failures = failures;
+        this.prober = ProbesDestination.of(spec.sink());
         this.backoff = spec.backoff();
         this.reader = reader;
         this.backlog = ledger.openBacklog(sink.name(), spec.backlogBytes());
@@ -100,6 +153,8 @@ final class SinkWorker implements Runnable {
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.evictions = this::recordEviction;
+        this.acknowledgements = acknowledgements;
+        this.durablePosition = reader.position();
         // Routing first (a sample of a source this sink does not take is passed over), then the sink's rules,
         // before the backlog; a sink that takes everything without rules calls neither.
         SampleProcessor processor = spec.processor();
@@ -130,10 +185,21 @@ final class SinkWorker implements Runnable {
         try {
             while (true) {
                 try {
-                    boolean progressed = intake() > 0;
+                    long quiet = boundaries.quiet();
+                    boolean progressed = intakeAll();
+                    holdForCollect(!boundaries.unchangedSince(quiet));
+                    syncForAcknowledgements();
                     progressed |= settleCompletions();
+                    progressed |= takeProbeAnswer();
                     progressed |= dispatch();
-                    stats.pending.set(pendingSamples());
+                    startProbeIfDue();
+                    stats.pending.set(pendingSamples()); // also runs the backlog's periodic sync when due
+                    if (progressed) {
+                        settleDownWakePending = true;
+                        settleDownWakeNanos = System.nanoTime() + SETTLE_DOWN_NANOS;
+                    } else if (settleDownWakePending && System.nanoTime() - settleDownWakeNanos >= 0) {
+                        settleDownWakePending = false;
+                    }
                     if (stopping && finished()) {
                         break;
                     }
@@ -169,6 +235,9 @@ final class SinkWorker implements Runnable {
         intakeOpen = false;
         stats.errors.incrementAndGet();
         stats.failure.set(reason);
+        if (!stopping) {
+            failures.threadDied("sink " + sink.name(), cause);
+        }
         log.error("sink {}: its thread ends: {}; it has left the ring and takes no new samples until it is added "
                 + "again (a reload that changes it, or a restart); what its backlog holds is kept or recorded as "
                 + "dropped", sink.name(), reason, cause);
@@ -189,6 +258,43 @@ final class SinkWorker implements Runnable {
                 log.debug("sink {}: closing its failed backlog failed too", sink.name(), e);
             }
         }
+    }
+
+    /**
+     * While a push source waits for an acknowledgement, makes what this sink has taken from the ring durable
+     * and says how far: one sync covers everything taken so far, whoever waits for it. Without a waiting
+     * acknowledgement it costs one volatile read.
+     */
+    private void syncForAcknowledgements() {
+        if (!acknowledgements.waiting()) {
+            return;
+        }
+        long taken = reader.position();
+        if (taken == durablePosition) {
+            return;
+        }
+        boolean durable;
+        try {
+            durable = !appendedSinceSync || backlog.syncAppends();
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("syncAppends", e);
+        }
+        // Not durable (a failing disk): no acknowledgement goes out for it; the next turn tries again.
+        if (durable) {
+            appendedSinceSync = false;
+            durablePosition = taken;
+            acknowledgements.advanced();
+        }
+    }
+
+    /** The ring position below which every sample is in this sink's backlog and synced, or passed over. */
+    long durablePosition() {
+        return durablePosition;
+    }
+
+    /** Makes the loop take a turn now: an acknowledgement waits for it. Any thread. */
+    void wakeUp() {
+        reader.wakeUp();
     }
 
     /** An unexpected error in one turn of the loop: counted, logged, and no send until the backoff has passed. */
@@ -228,6 +334,29 @@ final class SinkWorker implements Runnable {
         return empty || System.nanoTime() - drainDeadlineNanos >= 0;
     }
 
+    /**
+     * Whether partial batches wait: while a collect publishes, for at most {@link #LONGEST_HOLD_NANOS} from
+     * when this worker first saw collects publishing without a break; never while stopping.
+     */
+    private void holdForCollect(boolean publishing) {
+        long now = System.nanoTime();
+        if (publishing && !collectPublishing) {
+            publishingSinceNanos = now;
+        }
+        collectPublishing = publishing;
+        holdingForCollect = publishing && !stopping && now - publishingSinceNanos < LONGEST_HOLD_NANOS;
+    }
+
+    /** Takes everything the ring holds, chunk by chunk; true when anything was taken. */
+    private boolean intakeAll() {
+        int taken = intake();
+        boolean any = taken > 0;
+        while (taken == INTAKE_CHUNK) {
+            taken = intake();
+        }
+        return any;
+    }
+
     private int intake() {
         if (!intakeOpen) {
             return 0;
@@ -236,6 +365,7 @@ final class SinkWorker implements Runnable {
         int taken = reader.drainTo(intake, INTAKE_CHUNK);
         if (chunkLength > 0) {
             try {
+                appendedSinceSync = true;
                 backlog.appendAll(chunk, chunkLength, chunkEvictions);
                 stats.received.addAndGet(chunkLength);
             } catch (RuntimeException e) {
@@ -269,11 +399,17 @@ final class SinkWorker implements Runnable {
         boolean sent = false;
         // The time first: while backing off after an error, not even the sink's limits are asked for.
         while (nanoClock.nanoTime() - nextAttemptNanos >= 0 && inFlight < allowedInFlight()) {
+            if (holdingForCollect && waitingSamples() < sink.maxBatchSize()) {
+                break; // the rest of the collect goes with it
+            }
             Batch batch = takeBatch();
             if (batch == null) {
                 break;
             }
             inFlight++;
+            if (stats.consecutiveFailures.get() == 0) {
+                attemptAfterProbe = false;
+            }
             sent = true;
             try {
                 CompletionStage<DeliveryOutcome> stage = sink.send(batch);
@@ -319,6 +455,65 @@ final class SinkWorker implements Runnable {
         }
     }
 
+    private long waitingSamples() {
+        try {
+            return backlog.waitingSamples();
+        } catch (RuntimeException e) {
+            throw new BacklogFailure("waitingSamples", e);
+        }
+    }
+
+    /** Whether the sink is failing and waiting out a backoff, with a batch waiting for the next attempt. */
+    private boolean backingOff() {
+        return stats.consecutiveFailures.get() > 0 && inFlight == 0
+                && nanoClock.nanoTime() - nextAttemptNanos < 0;
+    }
+
+    /** A probe's answer: when the destination answers again, the backoff ends now. True when one came. */
+    private boolean takeProbeAnswer() {
+        Boolean answer = probeAnswer.getAndSet(null);
+        if (answer == null) {
+            return false;
+        }
+        probeOutstanding = false;
+        if (answer && probing && backingOff()) {
+            long now = nanoClock.nanoTime();
+            log.info("sink {}: the destination answers a probe again; trying the waiting batch now instead of in {} ms",
+                    sink.name(), TimeUnit.NANOSECONDS.toMillis(nextAttemptNanos - now));
+            nextAttemptNanos = now;
+            attemptAfterProbe = true;
+            probing = false;
+        }
+        return true;
+    }
+
+    /** Starts a probe when the sink is backing off and the probe interval has passed since the last one. */
+    private void startProbeIfDue() {
+        if (prober == null || !probing || probeOutstanding || !backingOff()
+                || nanoClock.nanoTime() - nextProbeNanos < 0) {
+            return;
+        }
+        nextProbeNanos = nanoClock.nanoTime() + PROBE_INTERVAL.toNanos();
+        probeOutstanding = true;
+        CompletionStage<Boolean> stage;
+        try {
+            stage = prober.probe();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            log.debug("sink {}: its probe threw", sink.name(), t);
+            stage = null;
+        }
+        if (stage == null) {
+            probeAnswer.set(false);
+            return;
+        }
+        stage.whenComplete((reachable, error) -> {
+            probeAnswer.set(error == null && Boolean.TRUE.equals(reachable));
+            reader.wakeUp();
+        });
+    }
+
     private long pendingSamples() {
         try {
             return backlog.pendingSamples();
@@ -359,12 +554,17 @@ final class SinkWorker implements Runnable {
             long failures = stats.consecutiveFailures.incrementAndGet();
             stats.retries.incrementAndGet();
             stats.lastError.set(retry.detail());
-            Duration delay = delayBeforeRetry(backoffAfter(failures), retry.retryAfter());
+            Duration backoffDelay = backoffAfter(failures);
+            Duration delay = delayBeforeRetry(backoffDelay, retry.retryAfter());
             nextAttemptNanos = nanoClock.nanoTime() + delay.toNanos();
             stats.failingSince.compareAndSet(null, clock.instant());
             stats.nextAttempt.set(clock.instant().plus(delay));
             // One line per failure episode, not per attempt: FailureEpisodes.
             episodes.failed(retry.detail(), pendingSamples(), delay);
+            // Probe from now on, unless the destination asked for the wait or a probe just misled us.
+            probing = prober != null && delay.equals(backoffDelay) && !attemptAfterProbe;
+            attemptAfterProbe = false;
+            nextProbeNanos = nanoClock.nanoTime() + PROBE_INTERVAL.toNanos();
             return;
         }
         stats.consecutiveFailures.set(0);
@@ -373,6 +573,8 @@ final class SinkWorker implements Runnable {
         stats.failingSince.set(null);
         stats.nextAttempt.set(null);
         episodes.succeeded(pendingSamples() - batch.size());
+        probing = false;
+        attemptAfterProbe = false;
         try {
             backlog.settle(batch);
         } catch (RuntimeException e) {
@@ -442,14 +644,18 @@ final class SinkWorker implements Runnable {
     private void awaitWork() throws InterruptedException {
         long waitNanos = IDLE_WAIT_NANOS;
         long now = nanoClock.nanoTime();
-        long waiting;
-        try {
-            waiting = backlog.waitingSamples();
-        } catch (RuntimeException e) {
-            throw new BacklogFailure("waitingSamples", e);
-        }
-        if (waiting > 0 && inFlight < allowedInFlight()) {
+        long waiting = waitingSamples();
+        if (waiting > 0 && inFlight < allowedInFlight() && !holdingForCollect) {
             waitNanos = Math.max(0, Math.min(waitNanos, nextAttemptNanos - now));
+        }
+        if (probing && !probeOutstanding) {
+            waitNanos = Math.max(0, Math.min(waitNanos, nextProbeNanos - now));
+        }
+        if (holdingForCollect) {
+            waitNanos = Math.max(0, Math.min(waitNanos, publishingSinceNanos + LONGEST_HOLD_NANOS - System.nanoTime()));
+        }
+        if (settleDownWakePending) {
+            waitNanos = Math.max(0, Math.min(waitNanos, settleDownWakeNanos - System.nanoTime()));
         }
         if (stopping) {
             waitNanos = Math.max(0, Math.min(waitNanos, drainDeadlineNanos - System.nanoTime()));

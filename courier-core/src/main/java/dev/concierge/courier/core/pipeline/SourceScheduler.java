@@ -1,6 +1,7 @@
 package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.spi.CountsEvents;
+import dev.concierge.courier.core.spi.PushSource;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.FailureText;
 import dev.concierge.courier.core.spi.SourceException;
@@ -34,8 +35,11 @@ final class SourceScheduler {
     static final Duration RING_REFUSAL_INTERVAL = Duration.ofMinutes(1);
 
     private final SampleRing ring;
+    private final CollectBoundaries boundaries;
+    private final PipelineFailures failures;
     private final Clock clock;
     private final NanoClock nanoClock;
+    private final DurableAcknowledgements acknowledgements;
     private final ScheduledExecutorService ticker;
     // At most one collect per source runs at a time, so this pool never holds more threads than sources.
     private final ExecutorService collectors;
@@ -55,6 +59,8 @@ final class SourceScheduler {
         boolean running;
         // Whether this run of skipped ticks has been warned about; the others go to debug (they are counted).
         boolean overlapWarned;
+        // A push source that is listening: its ticks have nothing left to do. Written by its collect runs only.
+        volatile boolean listening;
         ScheduledFuture<?> tick;
 
         Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats, FailureEpisodes episodes,
@@ -71,8 +77,12 @@ final class SourceScheduler {
         }
     }
 
-    SourceScheduler(SampleRing ring, Clock clock, NanoClock nanoClock) {
+    SourceScheduler(SampleRing ring, CollectBoundaries boundaries, PipelineFailures failures, Clock clock,
+                    NanoClock nanoClock, DurableAcknowledgements acknowledgements) {
         this.ring = ring;
+        this.boundaries = boundaries;
+        this.failures = failures;
+        this.acknowledgements = acknowledgements;
         this.clock = clock;
         this.nanoClock = nanoClock;
         this.ticker = Executors.newSingleThreadScheduledExecutor(named("courier-scheduler"));
@@ -86,7 +96,7 @@ final class SourceScheduler {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
         SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())));
-        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, scheduled.processor()), stats,
+        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, scheduled.processor(), boundaries), stats,
                 new FailureEpisodes(log, FailureEpisodes.Kind.SOURCE, name, FailureEpisodes.DEFAULT_REMINDER, clock,
                         nanoClock),
                 new RingRefusalWarnings(log, name, RING_REFUSAL_INTERVAL, nanoClock));
@@ -128,10 +138,18 @@ final class SourceScheduler {
             collectors.execute(() -> collect(entry));
         } catch (RuntimeException rejected) {
             finished(entry);
+        } catch (VirtualMachineError e) {
+            // The ticker's schedule would end without a word (a periodic task that throws is cancelled).
+            finished(entry);
+            failures.threadDied("the source scheduler", e);
         }
     }
 
     private void collect(Entry entry) {
+        if (entry.listening) {
+            finished(entry);
+            return;
+        }
         SourceStats stats = entry.stats;
         stats.runs.incrementAndGet();
         // Runs of one source never overlap, so the difference is exactly what this run offered.
@@ -141,8 +159,17 @@ final class SourceScheduler {
         Duration interval = entry.scheduled.interval();
         // Every line this collect logs names its source as a field too (JSON logs carry the MDC).
         MDC.put("source", entry.name());
+        boolean push = entry.scheduled.source() instanceof PushSource;
+        // A push source's requests come and go between collects: no collect's share bounds them.
+        entry.emitter.beginCollect(push ? RingShare.WHOLE : shareOf(entry));
         try {
-            entry.scheduled.source().collect(entry.emitter);
+            if (push) {
+                PushSource pushSource = (PushSource) entry.scheduled.source();
+                pushSource.listen(new AcknowledgingRingEmitter(entry.emitter, ring, acknowledgements));
+                entry.listening = true;
+            } else {
+                entry.scheduled.source().collect(entry.emitter);
+            }
             entry.stats.lastError.set(null);
             entry.stats.lastSuccess.set(clock.instant());
             entry.stats.failingSince.set(null);
@@ -155,6 +182,12 @@ final class SourceScheduler {
             entry.stats.failingSince.compareAndSet(null, clock.instant());
             // One line per failure episode, not per collect: FailureEpisodes.
             entry.episodes.failed(message, -1, interval);
+        } catch (VirtualMachineError e) {
+            // Out of memory: the heap is not what the budgets assumed, and any thread may be next. The
+            // pipeline's failure handler decides (the daemon exits so that its supervisor restarts it).
+            entry.stats.failures.incrementAndGet();
+            entry.stats.lastError.set(e.toString());
+            failures.threadDied("source " + entry.name(), e);
         } catch (Throwable t) {
             // A bug in one source must not end its schedule. Its stack trace once per episode, at the start.
             entry.stats.failures.incrementAndGet();
@@ -174,6 +207,7 @@ final class SourceScheduler {
             stats.lastCollectSamples.set(offered);
             stats.lastCollectRefused.set(refused);
             stats.lastCollectEnded.set(clock.instant());
+            entry.emitter.endCollect();
             try {
                 entry.refusals.collected(offered, refused, ring.byteCapacity());
             } finally {
@@ -181,6 +215,21 @@ final class SourceScheduler {
                 finished(entry);
             }
         }
+    }
+
+    /** The share of the ring {@code entry}'s next collect may take, from the others' last collects. */
+    private synchronized RingShare shareOf(Entry entry) {
+        int others = entries.size() - (entries.containsValue(entry) ? 1 : 0);
+        long[] slots = new long[others];
+        long[] bytes = new long[others];
+        int i = 0;
+        for (Entry other : entries.values()) {
+            if (other != entry && i < others) {
+                slots[i] = other.emitter.lastOfferedSlots();
+                bytes[i++] = other.emitter.lastOfferedBytes();
+            }
+        }
+        return RingShare.of(ring.slots(), ring.byteCapacity(), others + 1, slots, bytes);
     }
 
     private static void finished(Entry entry) {

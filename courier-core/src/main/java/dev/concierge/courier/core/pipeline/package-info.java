@@ -15,5 +15,16 @@
  * <p>Processing rules ({@link dev.concierge.courier.core.process}) run at two places only: a source's in its
  * {@code RingEmitter} before the ring, a sink's in its {@code SinkWorker}'s intake before the backlog. Without
  * rules neither calls the stage. What rules drop is counted in the stats' events, never warned about.
+ *
+ * <p>Push sources ({@link dev.concierge.courier.core.spi.PushSource}) are started by the scheduler instead of
+ * collected. Their acknowledgements wait in {@code DurableAcknowledgements} for a ring position: each sink
+ * worker, while one waits, syncs what it took from the ring ({@code SinkBacklog.syncAppends}) and publishes how
+ * far it is durable; the pull path pays one volatile read per turn of a worker's loop.
+ *
+ * <p>Collects are bracketed: the scheduler begins and ends each one on its {@code RingEmitter}, which tells the
+ * {@code CollectBoundaries} (so that sinks send one collect in one request) and enforces the collect's
+ * {@code RingShare} (so that one source cannot take the others' room in the ring). A thread that dies of an
+ * error it cannot go on after is reported once through {@code PipelineFailures} to the
+ * {@link dev.concierge.courier.core.pipeline.FatalErrorHandler}.
  */
 package dev.concierge.courier.core.pipeline;

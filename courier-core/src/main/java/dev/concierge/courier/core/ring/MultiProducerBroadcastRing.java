@@ -272,6 +272,11 @@ public final class MultiProducerBroadcastRing implements SampleRing {
     }
 
     @Override
+    public long published() {
+        return claimed();
+    }
+
+    @Override
     public long refused() {
         return refused.get();
     }
@@ -286,7 +291,7 @@ public final class MultiProducerBroadcastRing implements SampleRing {
         return byteCapacity;
     }
 
-    /** The number of slots given at construction. */
+    @Override
     public int slots() {
         return samples.length;
     }
@@ -435,6 +440,11 @@ public final class MultiProducerBroadcastRing implements SampleRing {
         public void wakeUp() {
             wakeRequested = true;
             unparkIfWaiting();
+        }
+
+        @Override
+        public long position() {
+            return cursor.get();
         }
 
         @Override

@@ -49,6 +49,13 @@ public interface RingReader extends AutoCloseable {
      */
     long lag();
 
+    /**
+     * The sequence of the next sample this reader will hand over: every sample with a lower
+     * {@link SampleRing#published()} position has been handed over (or was published before the reader was
+     * registered). Called by the owner; any other thread sees a value that is at most stale.
+     */
+    long position();
+
     /** Stops this reader from holding ring space. Idempotent; the reader hands nothing over afterwards. */
     @Override
     void close();

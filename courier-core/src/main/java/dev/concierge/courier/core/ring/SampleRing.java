@@ -32,6 +32,13 @@ public interface SampleRing {
      */
     RingReader newReader(String name);
 
+    /**
+     * The sequence the next publish will claim: every sample whose {@link #tryPublish} returned true before
+     * this call has a lower one. Compared with {@link RingReader#position()}, it tells when a reader has
+     * taken everything published so far (push sources wait on it for their acknowledgements). Any thread.
+     */
+    long published();
+
     /** Samples refused because the ring was full, since creation. */
     long refused();
 
@@ -43,4 +50,7 @@ public interface SampleRing {
 
     /** The byte budget given at construction. */
     long byteCapacity();
+
+    /** The number of slots given at construction: the most samples the ring holds at once. */
+    int slots();
 }

@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.spi;
 
+import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.Settings;
 import java.net.URL;
 import java.nio.file.Path;
@@ -37,6 +38,25 @@ public interface SinkType<C> {
 
     /** Files the config names whose content matters (keys, certificates): a reload recreates when they change. */
     default List<Path> watchedFiles(C config) {
+        return List.of();
+    }
+
+    /**
+     * What {@code courier check} can find wrong with {@code config} on this machine without reaching any peer: a
+     * file it reads that does not exist, a directory it writes to that cannot be written. Each problem names its
+     * key as {@link #bind} would ({@code file}, {@code tls.trust_store}), so it is reported at that key's line
+     * and column. {@code courier run} does not ask: a file may appear after the start. None by default.
+     */
+    default List<SettingProblem> checkLocally(C config) {
+        return List.of();
+    }
+
+    /**
+     * What {@code courier check --connect} does to reach this sink's peer once, sending no samples: one TCP
+     * connection to each address it sends to or reads from, or one collect. Empty when there is no peer to reach
+     * (a file), which is the default.
+     */
+    default List<PeerProbe> probes(C config) {
         return List.of();
     }
 

@@ -9,6 +9,9 @@
  * Zabbix low-level discovery rows ({@link dev.concierge.courier.core.spi.LldRows}), which
  * {@link dev.concierge.courier.core.spi.LldJson} writes. One ability belongs to a plugin's type instead,
  * because using it must not create the plugin: {@link dev.concierge.courier.core.spi.RendersSamples}, a sink
- * type that shows what its sink would send ({@code courier test}).
+ * type that shows what its sink would send ({@code courier test}). Two more are default methods of both types,
+ * asked by {@code courier check} without creating anything to send: {@code checkLocally} (what this machine can
+ * tell is wrong: a missing file, a directory that cannot be written) and {@code probes}, the
+ * {@link dev.concierge.courier.core.spi.PeerProbe}s that {@code check --connect} reaches the peer with once.
  */
 package dev.concierge.courier.core.spi;

@@ -61,6 +61,23 @@ class FailingDiskTest {
     }
 
     @Test
+    void syncAppendsSaysWhetherEverySampleAppendedIsDurable() throws IOException {
+        FileSinkBacklog backlog = openFailing();
+        List<Sample> samples = Samples.counters("x", 4);
+        backlog.append(samples.get(0), records::add);
+
+        assertThat(backlog.syncAppends()).isTrue();
+
+        disk.full = true;
+        backlog.append(samples.get(1), records::add);
+        assertThat(backlog.syncAppends()).as("a sample held in memory is not durable").isFalse();
+
+        disk.full = false;
+        backlog.append(samples.get(2), records::add);
+        assertThat(backlog.syncAppends()).as("once written again").isTrue();
+    }
+
+    @Test
     void deliversWhatItCouldNotWriteAndReportsOnlyWhatStillCannotBeKeptAtClose() throws IOException {
         FileSinkBacklog backlog = openFailing();
         List<Sample> samples = Samples.counters("x", 8);

@@ -159,7 +159,7 @@ class FileDeliveryLedgerTest {
     }
 
     @Test
-    void cutsFromARecordWhoseChecksumFailsAndReportsTheRangeLost() throws IOException {
+    void skipsARecordWhoseChecksumFailsKeepsEverythingBehindItAndReportsOnlyThatOne() throws IOException {
         FileSinkBacklog backlog = open("zabbix");
         List<Sample> samples = appendCounters(backlog, 10);
         ledger.close();
@@ -170,16 +170,36 @@ class FileDeliveryLedgerTest {
         FileSinkBacklog reopened = open("zabbix");
 
         assertThat(dropped()).singleElement().satisfies(r -> {
-            assertThat(r.dropped()).isEqualTo(5);
-            assertThat(r.detail()).contains("CRC32C").contains("offset " + offsets[5]);
-            assertThat(r.oldestSample()).isEqualTo(samples.get(6).timestamp());
-            assertThat(r.newestSample()).isEqualTo(samples.get(9).timestamp());
+            assertThat(r.dropped()).isEqualTo(1);
+            assertThat(r.detail()).contains("segment damaged").contains("CRC32C").contains("offset " + offsets[5])
+                    .contains(segment.toString());
         });
-        assertThat(Files.size(segment)).isEqualTo(offsets[5]);
-        assertThat(Backlogs.drain(reopened)).isEqualTo(samples.subList(0, 5));
+        List<Sample> expected = new ArrayList<>(samples);
+        expected.remove(5);
+        assertThat(Backlogs.drain(reopened)).isEqualTo(expected);
         Sample next = Samples.counter("after", 1, 1_800_000_000L);
         reopened.append(next, evicted::add);
         assertThat(Backlogs.drain(reopened)).containsExactly(next);
+        ledger.close();
+        open("zabbix");
+        assertThat(dropped()).as("the damage is reported once").hasSize(1);
+    }
+
+    @Test
+    void countsOnlyOwedSamplesWhenADamagedRecordWasAlreadyDelivered() throws IOException {
+        FileSinkBacklog backlog = open("zabbix");
+        List<Sample> samples = appendCounters(backlog, 10);
+        backlog.settle(backlog.takeBatch(7));
+        ledger.close();
+        Path segment = segments("zabbix").get(0);
+        long[] offsets = frameOffsets(segment);
+        flipByte(segment, offsets[3] + LogFrames.HEADER_BYTES + 10);
+        flipByte(segment, offsets[8] + LogFrames.HEADER_BYTES + 10);
+
+        FileSinkBacklog reopened = open("zabbix");
+
+        assertThat(dropped()).singleElement().satisfies(r -> assertThat(r.dropped()).isEqualTo(1));
+        assertThat(Backlogs.drain(reopened)).containsExactly(samples.get(7), samples.get(9));
     }
 
     @Test

@@ -47,9 +47,19 @@ class FileSinkBacklogChunkTest {
         backlog.appendAll(chunk, samples.size(), records::add);
     }
 
-    /** What a backlog opened on the same files (as after a kill) owes, taken without settling it. */
+    /**
+     * What a backlog opened on a copy of the files (as after a kill) owes, taken without settling it; a copy, so
+     * that the open's own bookkeeping leaves the running backlog's files alone.
+     */
     private List<Sample> owedOnDisk(Path in, FileDeliveryLedger.Options options) throws IOException {
-        FileSinkBacklog reopened = open(in, options);
+        Path copy = Files.createTempDirectory(dir, "peek");
+        try (Stream<Path> files = Files.list(in)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        FileSinkBacklog reopened = FileSinkBacklog.open("zabbix", copy, 1L << 30, options, Clock.systemUTC(),
+                r -> { }, FileSinkBacklog.SegmentChannels.DEFAULT);
         List<Sample> all = new ArrayList<>();
         Batch batch;
         while ((batch = reopened.takeBatch(1000)) != null) {

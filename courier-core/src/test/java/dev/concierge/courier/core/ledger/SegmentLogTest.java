@@ -106,7 +106,7 @@ class SegmentLogTest {
         assertThat(log.readNext()).isNull();
         SegmentLog.Skipped skipped = log.skipDamaged();
         assertThat(skipped.problem()).isEqualTo("the log ends before every waiting sample was read");
-        assertThat(skipped.lastSegment()).isTrue();
+        assertThat(skipped.logEnds()).isTrue();
     }
 
     @Test

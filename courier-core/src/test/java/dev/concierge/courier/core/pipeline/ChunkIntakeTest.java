@@ -3,14 +3,13 @@ package dev.concierge.courier.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
-import dev.concierge.courier.core.ledger.LedgerTotals;
 import dev.concierge.courier.core.ledger.SinkBacklog;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
-import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.testing.ForwardingDeliveryLedger;
+import dev.concierge.courier.core.testing.ForwardingSinkBacklog;
 import dev.concierge.courier.core.testing.ListSource;
 import dev.concierge.courier.core.testing.RecordingSink;
 import dev.concierge.courier.core.testing.Samples;
@@ -49,48 +48,20 @@ class ChunkIntakeTest {
         assertThat(chunks).anySatisfy(size -> assertThat(size).isGreaterThan(1));
     }
 
-    private final class ChunkCountingLedger implements DeliveryLedger {
+    private final class ChunkCountingLedger extends ForwardingDeliveryLedger {
+        ChunkCountingLedger() {
+            super(inMemory);
+        }
+
         @Override
         public SinkBacklog openBacklog(String sink, long byteBudget) {
-            return new ChunkCountingBacklog(inMemory.openBacklog(sink, byteBudget));
-        }
-
-        @Override
-        public void record(DeliveryRecord record) {
-            inMemory.record(record);
-        }
-
-        @Override
-        public void addListener(Consumer<DeliveryRecord> listener) {
-            inMemory.addListener(listener);
-        }
-
-        @Override
-        public List<DeliveryRecord> recent(int limit) {
-            return inMemory.recent(limit);
-        }
-
-        @Override
-        public LedgerTotals totals(String sink) {
-            return inMemory.totals(sink);
-        }
-
-        @Override
-        public void sync() {
-            inMemory.sync();
-        }
-
-        @Override
-        public void close() {
-            inMemory.close();
+            return new ChunkCountingBacklog(super.openBacklog(sink, byteBudget));
         }
     }
 
-    private final class ChunkCountingBacklog implements SinkBacklog {
-        private final SinkBacklog delegate;
-
+    private final class ChunkCountingBacklog extends ForwardingSinkBacklog {
         ChunkCountingBacklog(SinkBacklog delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -105,41 +76,6 @@ class ChunkIntakeTest {
             for (int i = 0; i < count; i++) {
                 delegate.append(samples[i], evicted);
             }
-        }
-
-        @Override
-        public Batch takeBatch(int max) {
-            return delegate.takeBatch(max);
-        }
-
-        @Override
-        public void requeue(Batch batch) {
-            delegate.requeue(batch);
-        }
-
-        @Override
-        public void settle(Batch batch) {
-            delegate.settle(batch);
-        }
-
-        @Override
-        public long pendingSamples() {
-            return delegate.pendingSamples();
-        }
-
-        @Override
-        public long pendingBytes() {
-            return delegate.pendingBytes();
-        }
-
-        @Override
-        public long waitingSamples() {
-            return delegate.waitingSamples();
-        }
-
-        @Override
-        public void close(Consumer<DeliveryRecord> dropped) {
-            delegate.close(dropped);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Sink;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +91,19 @@ public abstract class SinkContractTest {
             }
             for (List<Sample> samples : sent) {
                 await().atMost(OUTCOME_WAIT).until(() -> receivedOf(samples) == samples.size());
+            }
+        }
+    }
+
+    @Test
+    void aSinkThatProbesFindsItsDestinationUpAndARefusingOneDown() throws Exception {
+        try (Sink up = createSink("probe-up"); Sink down = createSinkToRefusingDestination("probe-down")) {
+            ProbesDestination upProbe = ProbesDestination.of(up);
+            ProbesDestination downProbe = ProbesDestination.of(down);
+            assertThat(upProbe == null).as("either both probe or neither").isEqualTo(downProbe == null);
+            if (upProbe != null) {
+                assertThat(upProbe.probe().toCompletableFuture().get(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(downProbe.probe().toCompletableFuture().get(30, TimeUnit.SECONDS)).isFalse();
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.settings.PathAccess;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
@@ -79,5 +81,14 @@ public final class FileSinkType implements SinkType<FileSinkConfig>, RendersSamp
                 out.skipped(sample, verdict.reason());
             }
         }
+    }
+
+    /** A directory for {@code path} that this user cannot write to or create: every batch would fail. */
+    @Override
+    public List<SettingProblem> checkLocally(FileSinkConfig config) {
+        return PathAccess.directoryProblem(config.path().getParent())
+                .map(found -> List.of(SettingProblem.of("path", "a directory " + found,
+                        "a directory the courier can write the file to, or create")))
+                .orElse(List.of());
     }
 }

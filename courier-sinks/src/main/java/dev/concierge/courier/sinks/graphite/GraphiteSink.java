@@ -1,6 +1,8 @@
 package dev.concierge.courier.sinks.graphite;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.spi.ConnectProbe;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.CountsEvents;
@@ -68,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * on the sink's own Netty event loop, which {@link #close} shuts down. One batch is in flight at a time, so
  * the writes on each connection stay in order and a broken connection puts at most one batch in doubt.
  */
-public final class GraphiteSink implements Sink, CountsEvents {
+public final class GraphiteSink implements Sink, CountsEvents, ProbesDestination {
     private static final Logger LOG = LoggerFactory.getLogger(GraphiteSink.class);
 
     static final long DOWN_RECHECK_SECONDS = 30;
@@ -298,4 +300,16 @@ public final class GraphiteSink implements Sink, CountsEvents {
         LOG.info("Graphite sink {}: closed; skipped {} text, {} non-finite, {} too long, {} with an empty path",
                 config.name(), textSkipped(), nonFiniteSkipped(), tooLongSkipped(), emptyPathSkipped());
     }
+
+    /** A TCP connect to every server, nothing sent; true when each accepted one. See {@link ProbesDestination}. */
+    @Override
+    public CompletionStage<Boolean> probe() {
+        CompletableFuture<Boolean> all = CompletableFuture.completedFuture(true);
+        for (GraphiteSinkConfig.Server server : config.servers()) {
+            all = all.thenCombine(ConnectProbe.connect(server.host(), server.port(), config.connectTimeout()),
+                    Boolean::logicalAnd);
+        }
+        return all;
+    }
+
 }

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.HostPort;
 import dev.concierge.courier.core.settings.InvalidValueException;
@@ -110,5 +111,11 @@ public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig>, Ren
                 out.skipped(sample, verdict.reason());
             }
         }
+    }
+
+    /** A TCP connection to each carbon server, without a line. */
+    @Override
+    public List<PeerProbe> probes(GraphiteSinkConfig config) {
+        return config.servers().stream().map(server -> PeerProbe.tcp(server.host(), server.port())).toList();
     }
 }

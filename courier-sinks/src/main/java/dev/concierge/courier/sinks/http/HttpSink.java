@@ -1,6 +1,8 @@
 package dev.concierge.courier.sinks.http;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.spi.ConnectProbe;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
@@ -55,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Secrets.</b> Credentials and header values are never logged; the endpoint is logged with query
  * values other than {@code db} and {@code precision} masked, as InfluxDB accepts {@code p=} there.
  */
-public final class HttpSink implements Sink, CountsEvents {
+public final class HttpSink implements Sink, CountsEvents, ProbesDestination {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSink.class);
 
     /** Of an error response, this much is read into memory; the rest is read and thrown away. */
@@ -294,4 +296,13 @@ public final class HttpSink implements Sink, CountsEvents {
         executor.shutdown();
         LOG.info("HTTP sink {}: closed", config.name());
     }
+
+    /** A TCP connect to the URL's host and port, nothing sent: see {@link ProbesDestination}. */
+    @Override
+    public CompletionStage<Boolean> probe() {
+        int port = config.url().getPort() >= 0 ? config.url().getPort()
+                : "https".equalsIgnoreCase(config.url().getScheme()) ? 443 : 80;
+        return ConnectProbe.connect(config.url().getHost(), port, config.connectTimeout());
+    }
+
 }

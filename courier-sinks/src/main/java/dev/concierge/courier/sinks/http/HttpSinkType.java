@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
@@ -125,5 +126,13 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
                 out.skipped(sample, "non-finite value");
             }
         }
+    }
+
+    /** A TCP connection to the URL's host and port, without a request. */
+    @Override
+    public List<PeerProbe> probes(HttpSinkConfig config) {
+        URI url = config.url();
+        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return List.of(PeerProbe.tcp(url.getHost(), port));
     }
 }

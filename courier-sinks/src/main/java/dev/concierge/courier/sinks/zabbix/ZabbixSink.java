@@ -1,6 +1,8 @@
 package dev.concierge.courier.sinks.zabbix;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.spi.ConnectProbe;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Batch;
@@ -90,7 +92,7 @@ import org.slf4j.LoggerFactory;
  * buffer, and the I/O runs there too. {@link #close} closes the client. The returned stage always completes
  * normally, within the connect timeout plus the read timeout of each frame's turn.
  */
-public final class ZabbixSink implements Sink, CountsEvents {
+public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
     private static final Logger LOG = LoggerFactory.getLogger(ZabbixSink.class);
 
     static final int SETTLED_BATCHES_REMEMBERED = 64;
@@ -572,4 +574,11 @@ public final class ZabbixSink implements Sink, CountsEvents {
         client.close();
         LOG.info("Zabbix sink {}: closed", config.name());
     }
+
+    /** A TCP connect to the trapper, nothing sent: see {@link ProbesDestination}. */
+    @Override
+    public CompletionStage<Boolean> probe() {
+        return ConnectProbe.connect(config.serverHost(), config.serverPort(), config.connectTimeout());
+    }
+
 }

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.settings.ByteSize;
@@ -222,5 +223,11 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
             }
         }
         return line;
+    }
+
+    /** A TCP connection to the server (the trapper), without a request. */
+    @Override
+    public List<PeerProbe> probes(Config config) {
+        return List.of(PeerProbe.tcp(config.sink().serverHost(), config.sink().serverPort()));
     }
 }

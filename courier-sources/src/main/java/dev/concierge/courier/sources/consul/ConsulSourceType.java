@@ -1,6 +1,7 @@
 package dev.concierge.courier.sources.consul;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
@@ -103,5 +104,16 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
     @Override
     public Source create(ConsulConfig config) {
         return ConsulSource.create(config);
+    }
+
+    /**
+     * A TCP connection to the agent. Not a collect: a Consul source registers itself with the agent when
+     * configured to, and its first collect only starts the watches.
+     */
+    @Override
+    public List<PeerProbe> probes(ConsulConfig config) {
+        URI agent = config.agent();
+        int port = agent.getPort() != -1 ? agent.getPort() : "https".equalsIgnoreCase(agent.getScheme()) ? 443 : 80;
+        return List.of(PeerProbe.tcp(agent.getHost(), port));
     }
 }

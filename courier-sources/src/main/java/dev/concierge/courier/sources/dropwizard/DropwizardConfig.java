@@ -6,12 +6,14 @@ import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.RedactedUrl;
+import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The configuration of one Dropwizard source (config {@code type: dropwizard}); see {@code sample.yaml}
@@ -27,9 +29,11 @@ import java.util.List;
  * @param maxBytes the largest document accepted ({@code max_size}, default {@value #DEFAULT_MAX_SIZE_TEXT})
  * @param host     the host stamped on every sample, e.g. the Zabbix host ({@code host}, default: this
  *                 machine's host name)
+ * @param sampleLimit the most samples one document may yield; a document with more is refused whole
+ *                 ({@code sample_limit}, 0 for none; default derived from the heap, {@link SampleLimit#ofThisHeap()})
  */
 public record DropwizardConfig(String name, URI url, Path file, Duration interval, Duration timeout, long maxBytes,
-                               String host) {
+                               String host, SampleLimit sampleLimit) {
 
     /** The config {@code type} naming this plugin. */
     public static final String TYPE = "dropwizard";
@@ -40,7 +44,14 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
     public static final Duration DEFAULT_TIMEOUT = DurationSyntax.parse(DEFAULT_TIMEOUT_TEXT);
     public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT).bytes();
 
+    /** A source whose sample limit follows the heap. */
+    public DropwizardConfig(String name, URI url, Path file, Duration interval, Duration timeout, long maxBytes,
+                            String host) {
+        this(name, url, file, interval, timeout, maxBytes, host, SampleLimit.ofThisHeap());
+    }
+
     public DropwizardConfig {
+        Objects.requireNonNull(sampleLimit, "sampleLimit");
         List<SettingProblem> problems = check(name, url, file, interval, timeout, maxBytes, host);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(what(name), problems);
@@ -58,22 +69,26 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
     }
 
     public DropwizardConfig withInterval(Duration interval) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     public DropwizardConfig withTimeout(Duration timeout) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     public DropwizardConfig withMaxBytes(long maxBytes) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     public DropwizardConfig withHost(String host) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     /** Where documents come from: the URL or the file path, as error messages name it. */
+    public DropwizardConfig withSampleLimit(SampleLimit sampleLimit) {
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
+    }
+
     public String location() {
         return url != null ? RedactedUrl.of(url) : file.toString();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.core.spi.SourceException;
 import java.io.IOException;
 import java.time.Instant;
@@ -50,6 +51,7 @@ public final class DropwizardJsonParser {
     private final AtomicLong nonFiniteValues = new AtomicLong();
     private final AtomicLong gaugeErrors = new AtomicLong();
     private final AtomicLong unsupportedValues = new AtomicLong();
+    private final AtomicLong sampleLimitExceeded = new AtomicLong();
     private final Set<String> gaugesWarnedAbout = new HashSet<>();
 
     /**
@@ -72,6 +74,18 @@ public final class DropwizardJsonParser {
      *                         column 17: ..."}. The parser stays usable for the next document.
      */
     public DropwizardDocument parse(byte[] document, String origin, Instant at) throws SourceException {
+        return parse(document, origin, at, SampleLimit.NONE);
+    }
+
+    /**
+     * Parses one whole document, or stops as soon as it has yielded more samples than {@code limit} (one
+     * metric's fields past it at most).
+     *
+     * @throws SourceException as {@link #parse(byte[], String, Instant)}, and when the document holds more than
+     *                         {@code limit} samples: {@code "<origin>: more than N samples (sample_limit N)..."}
+     */
+    public DropwizardDocument parse(byte[] document, String origin, Instant at, SampleLimit limit)
+            throws SourceException {
         JsonParser parser;
         try {
             parser = DropwizardJsonReader.FACTORY.createParser(document);
@@ -80,15 +94,38 @@ public final class DropwizardJsonParser {
         }
         List<Sample> samples = new ArrayList<>();
         DropwizardMetricNames.Builder names = new DropwizardMetricNames.Builder();
-        DropwizardJsonReader.walk(parser, origin, (kind, name, p) -> {
-            names.add(kind, name);
-            if (kind == DropwizardKind.GAUGES) {
-                readGauge(name, p, at, samples);
-            } else {
-                readFields(kind, name, p, at, samples);
-            }
-        });
+        try {
+            DropwizardJsonReader.walk(parser, origin, (kind, name, p) -> {
+                names.add(kind, name);
+                if (kind == DropwizardKind.GAUGES) {
+                    readGauge(name, p, at, samples);
+                } else {
+                    readFields(kind, name, p, at, samples);
+                }
+                if (!limit.allows(samples.size())) {
+                    throw OverSampleLimit.INSTANCE;
+                }
+            });
+        } catch (OverSampleLimit over) {
+            sampleLimitExceeded.incrementAndGet();
+            throw new SourceException(origin + ": more than " + limit + " samples (sample_limit " + limit
+                    + "); the document is refused whole: raise sample_limit (and the heap) or register fewer metrics");
+        }
         return new DropwizardDocument(samples, names.build());
+    }
+
+    /** Ends a walk at the first metric past the sample limit; carries nothing, so one instance serves. */
+    private static final class OverSampleLimit extends RuntimeException {
+        static final OverSampleLimit INSTANCE = new OverSampleLimit();
+
+        private OverSampleLimit() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Documents refused so far because they held more samples than the limit. */
+    public long sampleLimitExceeded() {
+        return sampleLimitExceeded.get();
     }
 
     /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */

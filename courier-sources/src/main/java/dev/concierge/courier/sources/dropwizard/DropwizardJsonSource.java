@@ -80,7 +80,7 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     public void collect(Emitter out) throws SourceException {
         byte[] document = fetcher.fetch();
         Instant at = clock.instant();
-        DropwizardDocument parsed = parser.parse(document, fetcher.location(), at);
+        DropwizardDocument parsed = parser.parse(document, fetcher.location(), at, config.sampleLimit());
         lastDocument = parsed;
         // A sample the ring refuses is counted and logged by the pipeline's emitter.
         parsed.samples().forEach(out::offer);
@@ -118,6 +118,11 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
         return parser.nonFiniteValues();
     }
 
+    /** Documents refused so far because they held more samples than {@code sample_limit}. */
+    public long sampleLimitExceeded() {
+        return parser.sampleLimitExceeded();
+    }
+
     /** Gauges skipped so far because their {@code getValue()} threw. */
     public long gaugeErrors() {
         return parser.gaugeErrors();
@@ -131,7 +136,7 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     @Override
     public Map<String, LongSupplier> events() {
         return Map.of("non_finite_skipped", this::nonFiniteValues, "gauge_errors", this::gaugeErrors,
-                "unsupported_skipped", this::unsupportedValues);
+                "unsupported_skipped", this::unsupportedValues, "sample_limit_exceeded", this::sampleLimitExceeded);
     }
 
     @Override

@@ -1,9 +1,14 @@
 package dev.concierge.courier.sources.dropwizard;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
+import java.util.List;
+import dev.concierge.courier.core.spi.PeerProbe;
+import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.settings.PathAccess;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
+import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
@@ -22,7 +27,7 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
     @Override
     public DropwizardConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
-        settings.expectKeys("url", "file", "interval", "timeout", "max_size", "host");
+        settings.expectKeys("url", "file", "interval", "timeout", "max_size", "host", "sample_limit");
         URI url = settings.optionalUrl("url", null);
         String file = settings.optionalString("file", null);
         Duration interval = settings.optionalDuration("interval", DropwizardConfig.DEFAULT_INTERVAL);
@@ -30,6 +35,7 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
                 ScrapeSettings.defaultTimeout(DropwizardConfig.DEFAULT_TIMEOUT, interval));
         ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(DropwizardConfig.DEFAULT_MAX_BYTES));
         String host = settings.optionalString("host", context.defaultHost());
+        SampleLimit sampleLimit = ScrapeSettings.sampleLimit(settings);
         if ((url == null) == (file == null) && settings.problemCount() == before) {
             settings.problem(url == null ? "neither url nor file" : "both url and file", "exactly one of them");
         }
@@ -37,7 +43,7 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
             return null;
         }
         return settings.build(() -> new DropwizardConfig(context.name(), url, file == null ? null : Path.of(file),
-                interval, timeout, maxSize.bytes(), host));
+                interval, timeout, maxSize.bytes(), host, sampleLimit));
     }
 
     @Override
@@ -53,5 +59,22 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
     @Override
     public Source create(DropwizardConfig config) {
         return DropwizardJsonSource.create(config);
+    }
+
+    /** A {@code file} this user cannot read: a file source would fail at every collect. */
+    @Override
+    public List<SettingProblem> checkLocally(DropwizardConfig config) {
+        if (config.file() == null) {
+            return List.of();
+        }
+        return PathAccess.readableFileProblem(config.file())
+                .map(found -> List.of(SettingProblem.of("file", found, "a file the courier can read at each collect")))
+                .orElse(List.of());
+    }
+
+    /** One collect, from the URL or the file. */
+    @Override
+    public List<PeerProbe> probes(DropwizardConfig config) {
+        return List.of(PeerProbe.collectOnce(config.location(), () -> create(config)));
     }
 }

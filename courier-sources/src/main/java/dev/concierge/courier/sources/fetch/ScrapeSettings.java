@@ -3,6 +3,8 @@ package dev.concierge.courier.sources.fetch;
 import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.SampleLimit;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +63,16 @@ public final class ScrapeSettings {
             return ceiling;
         }
         return interval.compareTo(ceiling) < 0 ? interval : ceiling;
+    }
+
+    /**
+     * The {@code sample_limit} key every scraping source reads: the most samples one collect may yield, 0 for
+     * none; when absent, derived from the heap ({@link SampleLimit#ofThisHeap()}).
+     */
+    public static SampleLimit sampleLimit(Settings settings) {
+        return settings.has("sample_limit")
+                ? SampleLimit.ofSetting(settings.optionalInt("sample_limit", 0, Integer.MAX_VALUE - 1, 0))
+                : SampleLimit.ofThisHeap();
     }
 
     /** A duration as settings write it ({@code 10s}), or {@code missing}. */

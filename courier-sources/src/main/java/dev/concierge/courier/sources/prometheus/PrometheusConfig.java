@@ -6,11 +6,13 @@ import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.RedactedUrl;
+import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The configuration of one Prometheus scrape source (config {@code type: prometheus}); see
@@ -27,8 +29,11 @@ import java.util.List;
  *                 {@value #DEFAULT_MAX_SIZE_TEXT})
  * @param host     the host stamped on every sample, e.g. the Zabbix host ({@code host}, default: this
  *                 machine's host name)
+ * @param sampleLimit the most samples one scrape may yield; a scrape with more fails whole ({@code sample_limit},
+ *                 0 for none; default derived from the heap, {@link SampleLimit#ofThisHeap()})
  */
-public record PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host) {
+public record PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host,
+                               SampleLimit sampleLimit) {
 
     /** The config {@code type} naming this plugin. */
     public static final String TYPE = "prometheus";
@@ -39,7 +44,13 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     public static final Duration DEFAULT_TIMEOUT = DurationSyntax.parse(DEFAULT_TIMEOUT_TEXT);
     public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT).bytes();
 
+    /** A source whose sample limit follows the heap. */
+    public PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host) {
+        this(name, url, interval, timeout, maxBytes, host, SampleLimit.ofThisHeap());
+    }
+
     public PrometheusConfig {
+        Objects.requireNonNull(sampleLimit, "sampleLimit");
         List<SettingProblem> problems = check(name, url, interval, timeout, maxBytes, host);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name),
@@ -53,19 +64,23 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     }
 
     public PrometheusConfig withInterval(Duration interval) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     public PrometheusConfig withTimeout(Duration timeout) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     public PrometheusConfig withMaxBytes(long maxBytes) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     public PrometheusConfig withHost(String host) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+    }
+
+    public PrometheusConfig withSampleLimit(SampleLimit sampleLimit) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
     }
 
     /**
@@ -79,7 +94,8 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     @Override
     public String toString() {
         return "prometheus source " + name + ": " + RedactedUrl.of(url) + " every " + ScrapeSettings.format(interval)
-                + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
+                + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host
+                + ", sample_limit " + sampleLimit;
     }
 
     private static List<SettingProblem> check(String name, URI url, Duration interval, Duration timeout, long maxBytes,

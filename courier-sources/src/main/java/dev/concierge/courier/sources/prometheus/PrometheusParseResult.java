@@ -14,9 +14,17 @@ import java.util.List;
  * @param problems      the first {@value PrometheusTextParser#MAX_PROBLEMS_KEPT} problems, in line order
  * @param problemCount  every problem, including those not kept
  * @param skippedCreated OpenMetrics {@code _created} samples left out because the parser was told to
+ * @param overSampleLimit whether the exposition held more samples than the parser was allowed to read: it
+ *                       stopped there, so the samples are the first ones only and the collect must fail
  */
 public record PrometheusParseResult(List<Sample> samples, List<String> families, List<PrometheusParseProblem> problems,
-                                    int problemCount, int skippedCreated) {
+                                    int problemCount, int skippedCreated, boolean overSampleLimit) {
+
+    /** A whole exposition, within any sample limit. */
+    public PrometheusParseResult(List<Sample> samples, List<String> families, List<PrometheusParseProblem> problems,
+                                 int problemCount, int skippedCreated) {
+        this(samples, families, problems, problemCount, skippedCreated, false);
+    }
 
     public PrometheusParseResult {
         samples = List.copyOf(samples);

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link #nonFiniteValues()}), as the Dropwizard source does: no sink stores them (Zabbix numeric
  *       items refuse them), and a NaN quantile only means "no observations yet".</li>
  *   <li>OpenMetrics {@code _created} samples are left out: they are creation times, not measurements.</li>
+ *   <li>A scrape with more samples than {@code sample_limit} fails whole, as in Prometheus: the parser stops
+ *       at the first sample past the limit, nothing is offered, and {@link #sampleLimitExceeded()} counts it.</li>
  * </ul>
  *
  * <p>Threading as {@link Source} says: collect runs on the pipeline's scheduler thread, never concurrently
@@ -60,6 +62,7 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     private final PrometheusTextParser parser = new PrometheusTextParser();
     private final AtomicLong malformedLines = new AtomicLong();
     private final AtomicLong nonFiniteValues = new AtomicLong();
+    private final AtomicLong sampleLimitExceeded = new AtomicLong();
     private int previousProblemCount;
     private volatile PrometheusParseResult lastExposition;
 
@@ -105,7 +108,15 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
         FetchedDocument document = fetcher.fetchDocument();
         Instant at = clock.instant();
         PrometheusFormat format = PrometheusFormat.ofContentType(document.contentType());
-        PrometheusParseResult parsed = parser.parse(document.body(), format, at, config.host(), config.name());
+        byte[] body = document.body();
+        PrometheusParseResult parsed = parser.parse(body, 0, body.length, format, at, config.host(), config.name(),
+                config.sampleLimit().samples());
+        if (parsed.overSampleLimit()) {
+            sampleLimitExceeded.incrementAndGet();
+            throw new SourceException(fetcher.location() + ": more than " + config.sampleLimit()
+                    + " samples (sample_limit " + config.sampleLimit() + "); the scrape is refused whole, as "
+                    + "Prometheus refuses it: raise sample_limit (and the heap) or scrape less");
+        }
         if (parsed.hasProblems()) {
             malformedLines.addAndGet(parsed.problemCount());
             if (parsed.samples().isEmpty()) {
@@ -169,6 +180,11 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
         return malformedLines.get();
     }
 
+    /** Scrapes refused so far because they held more samples than {@code sample_limit}. */
+    public long sampleLimitExceeded() {
+        return sampleLimitExceeded.get();
+    }
+
     /** Samples skipped so far because their value was NaN, +Inf or -Inf. */
     public long nonFiniteValues() {
         return nonFiniteValues.get();
@@ -176,7 +192,8 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
 
     @Override
     public Map<String, LongSupplier> events() {
-        return Map.of("malformed_lines", this::malformedLines, "non_finite_skipped", this::nonFiniteValues);
+        return Map.of("malformed_lines", this::malformedLines, "non_finite_skipped", this::nonFiniteValues,
+                "sample_limit_exceeded", this::sampleLimitExceeded);
     }
 
     @Override

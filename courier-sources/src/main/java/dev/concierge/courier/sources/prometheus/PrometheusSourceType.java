@@ -1,10 +1,13 @@
 package dev.concierge.courier.sources.prometheus;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
+import java.util.List;
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.RedactedUrl;
+import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
@@ -22,17 +25,19 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
     @Override
     public PrometheusConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
-        settings.expectKeys("url", "interval", "timeout", "max_size", "host");
+        settings.expectKeys("url", "interval", "timeout", "max_size", "host", "sample_limit");
         URI url = settings.requiredUrl("url");
         Duration interval = settings.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL);
         Duration timeout = settings.optionalDuration("timeout",
                 ScrapeSettings.defaultTimeout(PrometheusConfig.DEFAULT_TIMEOUT, interval));
         ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(PrometheusConfig.DEFAULT_MAX_BYTES));
         String host = settings.optionalString("host", context.defaultHost());
+        SampleLimit sampleLimit = ScrapeSettings.sampleLimit(settings);
         if (settings.problemCount() > before) {
             return null;
         }
-        return settings.build(() -> new PrometheusConfig(context.name(), url, interval, timeout, maxSize.bytes(), host));
+        return settings.build(() -> new PrometheusConfig(context.name(), url, interval, timeout, maxSize.bytes(), host,
+                sampleLimit));
     }
 
     @Override
@@ -48,5 +53,11 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
     @Override
     public Source create(PrometheusConfig config) {
         return PrometheusScrapeSource.create(config);
+    }
+
+    /** One scrape. */
+    @Override
+    public List<PeerProbe> probes(PrometheusConfig config) {
+        return List.of(PeerProbe.collectOnce(RedactedUrl.of(config.url()), () -> create(config)));
     }
 }

@@ -123,7 +123,25 @@ public final class PrometheusTextParser {
      */
     public PrometheusParseResult parse(byte[] body, int offset, int length, PrometheusFormat format,
                                        Instant scrapeTime, String host, String source) {
+        return parse(body, offset, length, format, scrapeTime, host, source, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Parses one exposition, stopping at the first sample past {@code sampleLimit}: the result then says it is
+     * {@link PrometheusParseResult#overSampleLimit() over the limit} and holds the first {@code sampleLimit}
+     * samples only, and nothing more was allocated for the rest of the body.
+     *
+     * @param scrapeTime  the timestamp of samples that carry none
+     * @param host        stamped on every sample
+     * @param source      stamped on every sample
+     * @param sampleLimit the most samples to read, at least 1
+     */
+    public PrometheusParseResult parse(byte[] body, int offset, int length, PrometheusFormat format,
+                                       Instant scrapeTime, String host, String source, int sampleLimit) {
         Objects.checkFromIndexSize(offset, length, body.length);
+        if (sampleLimit < 1) {
+            throw new IllegalArgumentException("sampleLimit: " + sampleLimit + " (expected: >= 1)");
+        }
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(source, "source");
@@ -134,8 +152,11 @@ public final class PrometheusTextParser {
         in = body;
         problems.begin();
         lineNumber = 0;
-        List<Sample> samples = new ArrayList<>(Math.max(16, length / 64));
-        List<String> families = new ArrayList<>(Math.max(16, length / 64));
+        // Sized for the body's lines, but never beyond the limit: a huge body must not cost its size up front.
+        int expected = Math.max(16, Math.min(sampleLimit, length / 64));
+        List<Sample> samples = new ArrayList<>(expected);
+        List<String> families = new ArrayList<>(expected);
+        boolean overLimit = false;
         Map<String, Integer> typeLines = new HashMap<>();
         Family family = null;
         int skippedCreated = 0;
@@ -242,8 +263,18 @@ public final class PrometheusTextParser {
                     skippedCreated++;
                     continue;
                 }
+                if (samples.size() == sampleLimit) {
+                    overLimit = true;
+                    break;
+                }
                 samples.add(sample);
                 families.add(family.name);
+            }
+            if (overLimit) {
+                // The series cache keeps what the next scrape of a sane exposition reuses, not this one's flood.
+                seriesCache.fit(0);
+                return new PrometheusParseResult(samples, families, problems.kept(), problems.count(), skippedCreated,
+                        true);
             }
             if (openMetrics && !eof) {
                 problems.ofLine("no # EOF line: the exposition may be truncated (expected: # EOF as the last line)");

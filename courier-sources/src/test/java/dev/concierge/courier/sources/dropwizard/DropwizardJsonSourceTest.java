@@ -65,8 +65,10 @@ class DropwizardJsonSourceTest {
             assertThat(source.nonFiniteValues()).isEqualTo(1);
             assertThat(source.gaugeErrors()).isEqualTo(1);
             assertThat(source.unsupportedValues()).isEqualTo(1);
-            assertThat(source.events()).containsOnlyKeys("non_finite_skipped", "gauge_errors", "unsupported_skipped")
-                    .allSatisfy((event, count) -> assertThat(count.getAsLong()).isEqualTo(1));
+            assertThat(source.events()).containsOnlyKeys("non_finite_skipped", "gauge_errors", "unsupported_skipped",
+                    "sample_limit_exceeded")
+                    .allSatisfy((event, count) -> assertThat(count.getAsLong())
+                            .isEqualTo(event.equals("sample_limit_exceeded") ? 0 : 1));
         }
     }
 

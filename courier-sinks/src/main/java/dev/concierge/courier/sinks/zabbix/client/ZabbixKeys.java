@@ -14,7 +14,8 @@ import dev.concierge.courier.core.model.Sample;
  * </pre>
  *
  * A {@link MetricType#DISCOVERY} sample is an LLD document for the rule {@code <name>[<field>]}, e.g.
- * {@code courier.discovery[sinks]}.
+ * {@code courier.discovery[sinks]}. A {@link MetricType#ITEM} sample's name is a key a client wrote out
+ * ({@code zabbix_sender -k}); it is sent verbatim.
  *
  * <p>A parameter is quoted ({@code "..."} with {@code \"} for a quote) when it contains {@code ,} or
  * {@code ]}, or starts with a space, {@code "} or {@code [}: exactly when Zabbix quotes one as it expands an LLD
@@ -35,6 +36,9 @@ public final class ZabbixKeys {
     }
 
     public static String render(Sample sample) {
+        if (sample.type() == MetricType.ITEM) {
+            return sample.name(); // a key the sender wrote out: sent as it came
+        }
         if (sample.type() == MetricType.DISCOVERY) {
             StringBuilder key = new StringBuilder(sample.name().length() + 2
                     + (sample.field() == null ? 0 : sample.field().length()) + 4);
@@ -67,6 +71,9 @@ public final class ZabbixKeys {
      * checks every key against Zabbix's limit but writes it only when its frame goes out.
      */
     public static int length(Sample sample) {
+        if (sample.type() == MetricType.ITEM) {
+            return sample.name().length();
+        }
         if (sample.type() == MetricType.DISCOVERY) {
             return sample.name().length() + 2 + parameterLength(sample.field() == null ? "" : sample.field(), ' ', null);
         }
@@ -90,6 +97,9 @@ public final class ZabbixKeys {
      */
     public static int writeJson(Sample sample, byte[] into, int at) {
         int p = at;
+        if (sample.type() == MetricType.ITEM) {
+            return writeJson(sample.name(), false, into, p);
+        }
         if (sample.type() == MetricType.DISCOVERY) {
             p = writeJson(sample.name(), false, into, p);
             into[p++] = '[';

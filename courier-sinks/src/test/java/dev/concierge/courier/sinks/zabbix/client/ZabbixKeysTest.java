@@ -31,6 +31,19 @@ class ZabbixKeysTest {
     }
 
     @Test
+    void anItemKeyASenderWroteOutIsSentVerbatim() {
+        String key = "app.status[main,\"a b\",]";
+        Sample item = sample(key, Labels.empty(), MetricType.ITEM, null, SampleValue.of("ok"));
+        byte[] json = new byte[key.length() * JsonStringBytes.MAX_BYTES_PER_CHAR];
+
+        int end = ZabbixKeys.writeJson(item, json, 0);
+
+        assertThat(ZabbixKeys.render(item)).isEqualTo(key);
+        assertThat(ZabbixKeys.length(item)).isEqualTo(key.length());
+        assertThat(new String(json, 0, end, StandardCharsets.UTF_8)).isEqualTo("app.status[main,\\\"a b\\\",]");
+    }
+
+    @Test
     void zabbixKeyCarriesLabelsSortedAndQuotesWhatTheGrammarRequires() {
         Sample s = sample("http_requests", Labels.of("path", "/a,b", "code", "200"), MetricType.COUNTER, null,
                 SampleValue.of(1L));
