@@ -38,6 +38,6 @@ mkdir -p "$(dirname "$out")"
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
   --disable-component-update --disable-sync --disable-dev-shm-usage --hide-scrollbars \
   --user-data-dir="$work/profile" --virtual-time-budget=5000 \
-  --screenshot="$out" --window-size=1200,800 "$url" 2>"$work/chromium.err" \
+  --screenshot="$out" --window-size=1900,800 "$url" 2>"$work/chromium.err" \
   || { cat "$work/chromium.err" >&2; exit 1; }
 echo "screenshot-status-page: wrote $out from $url"

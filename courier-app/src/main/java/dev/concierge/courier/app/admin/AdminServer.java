@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,12 +54,23 @@ public final class AdminServer implements AutoCloseable {
     private final Channel channel;
     private final AdminConfig config;
     private final AdminHttpHandler handler;
+    private final StatusDocument status;
 
-    private AdminServer(EventLoopGroup group, Channel channel, AdminConfig config, AdminHttpHandler handler) {
+    private AdminServer(EventLoopGroup group, Channel channel, AdminConfig config, AdminHttpHandler handler,
+                        StatusDocument status) {
         this.group = group;
         this.channel = channel;
         this.config = config;
         this.handler = handler;
+        this.status = status;
+    }
+
+    /**
+     * Where the status takes the courier's version, start, configuration file, last reload and each plugin's
+     * destination from; asked on the event loop at every {@code /status.json}, so it must not block.
+     */
+    public void describeWith(Supplier<CourierFacts> facts) {
+        status.describeWith(facts);
     }
 
     /**
@@ -74,8 +86,8 @@ public final class AdminServer implements AutoCloseable {
         // A sink whose thread has ended takes no samples: the courier is not doing its job, so not ready.
         BooleanSupplier readyAndEverySinkRunning = () -> ready.getAsBoolean()
                 && pipeline.sinkStats().values().stream().noneMatch(SinkStats::failed);
-        AdminHttpHandler handler = new AdminHttpHandler(config.token(), metrics, readyAndEverySinkRunning,
-                new StatusDocument(json, pipeline, metrics, clock),
+        StatusDocument status = new StatusDocument(json, pipeline, metrics, clock);
+        AdminHttpHandler handler = new AdminHttpHandler(config.token(), metrics, readyAndEverySinkRunning, status,
                 new LedgerDocument(json, pipeline.ledger(), () -> new ArrayList<>(pipeline.sinkStats().keySet()), clock),
                 json);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
@@ -102,7 +114,7 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("admin.listen " + config.listen() + ": cannot listen: "
                     + bound.cause().getMessage(), bound.cause());
         }
-        AdminServer server = new AdminServer(group, bound.channel(), config, handler);
+        AdminServer server = new AdminServer(group, bound.channel(), config, handler, status);
         log.info("admin endpoint on http://{}/ ({})", server.listening(),
                 config.requiresToken() ? "bearer token required but for /health" : "no token, loopback only");
         return server;

@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  * courier_source_collect_seconds             collect runs (count) and the time they took (sum)
  * courier_source_last_collect_duration_seconds  how long the last completed run took
  * courier_source_events_total                the source's own counts, by event: values it skipped, by reason
+ * courier_source_last_success_timestamp_seconds  when the last successful collect ended (Unix time; 0: never)
  * courier_sink_samples_received_total        samples taken into the sink's backlog
  * courier_sink_samples_delivered_total       samples the destination accepted
  * courier_sink_samples_rejected_total        samples the destination refused for good
@@ -66,10 +67,12 @@ import org.slf4j.LoggerFactory;
  * courier_sink_failed                        1 when the sink's thread has ended on an error, else 0
  * courier_sink_delivery_latency_seconds      histogram: sample timestamp to settlement (see below)
  * courier_sink_events_total                  the sink's own counts, by event: skips by reason, discovery
+ * courier_sink_last_success_timestamp_seconds  when the destination last answered a batch (Unix time; 0: never)
  * courier_ring_used_bytes, courier_ring_capacity_bytes, courier_ring_samples_refused_total
  * courier_ledger_write_errors_total          failed writes to the file ledger's log (file ledger only)
  * courier_admin_requests_refused_total       admin requests without the right bearer token
  * courier_admin_requests_failed_total        admin requests that failed with an error
+ * courier_build_info                         1, tagged {@code version} with the courier's version
  * jvm_*, process_*, system_*                 Micrometer's JVM memory, GC, thread, processor and uptime meters
  * </pre>
  * The latency has one observation per batch that the destination accepted at least in part: the time from
@@ -113,6 +116,8 @@ public final class CourierMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        Gauge.builder("courier.build.info", () -> 1).description("The courier's build, as a tag; always 1")
+                .tag("version", CourierFacts.VERSION).register(registry);
         pipeline.ledger().addListener(this::recorded);
     }
 
@@ -179,6 +184,9 @@ public final class CourierMetrics implements AutoCloseable {
         Gauge.builder("courier.source.last.collect.duration", stats, s -> s.lastCollectDuration().toNanos() / 1e9)
                 .description("How long the last completed collect run took").baseUnit("seconds")
                 .tag("source", name).register(registry);
+        Gauge.builder("courier.source.last.success.timestamp", stats, s -> epochSeconds(s.lastSuccess()))
+                .description("When the last successful collect run ended, in Unix time; 0 before the first")
+                .baseUnit("seconds").tag("source", name).register(registry);
         stats.events().forEach((event, count) -> FunctionCounter.builder("courier.source.events", count,
                         LongSupplier::getAsLong)
                 .description("What the source counted beyond the samples it offered: values it skipped, by reason, "
@@ -208,6 +216,10 @@ public final class CourierMetrics implements AutoCloseable {
         Gauge.builder("courier.sink.consecutive.failures", stats, SinkStats::consecutiveFailures)
                 .description("Failed attempts since the last success; above 0 the sink is backing off")
                 .tag("sink", name).register(registry);
+        Gauge.builder("courier.sink.last.success.timestamp", stats, s -> epochSeconds(s.lastSuccess()))
+                .description("When the destination last answered a batch, in Unix time; 0 before the first: alert "
+                        + "on its age for staleness")
+                .baseUnit("seconds").tag("sink", name).register(registry);
         stats.events().forEach((event, count) -> FunctionCounter.builder("courier.sink.events", count,
                         LongSupplier::getAsLong)
                 .description("What the sink counted beyond the samples' accounting: values it skipped, by reason, "
@@ -230,6 +242,10 @@ public final class CourierMetrics implements AutoCloseable {
             FunctionCounter.builder("courier.ledger.write.errors", file, FileDeliveryLedger::writeErrors)
                     .description("Writes to the ledger log that failed").register(registry);
         }
+    }
+
+    private static double epochSeconds(Instant at) {
+        return at == null ? 0 : at.getEpochSecond() + at.getNano() / 1e9;
     }
 
     private <T> void counter(String name, String description, String tagKey, String tagValue, T stats,

@@ -8,9 +8,11 @@ import dev.concierge.courier.core.pipeline.Pipeline;
 import dev.concierge.courier.core.pipeline.SinkStats;
 import dev.concierge.courier.core.pipeline.SourceStats;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 
 /**
  * {@code /status.json}: what the status page shows, read from the pipeline's stats and
@@ -29,12 +31,22 @@ import java.util.OptionalDouble;
  * label; {@code last_error} of a sink is the detail of its last retryable failure; {@code errors} counts the
  * unexpected errors caught on its thread, and {@code failure} says why that thread ended (state
  * {@code failed}), or is null while it runs.
+ *
+ * <p>Beside those: {@code health} is {@code ready}, {@code degraded} (ready, but a sink is not delivering, a
+ * source's last collect failed or the ring refused samples of a source's last collect) or {@code not ready};
+ * {@code courier} has {@code version}, {@code started_at}, {@code uptime_seconds}, {@code config_file},
+ * {@code last_reload} and {@code last_reload_result}; each sink has {@code destination} (secrets masked),
+ * {@code last_success}, {@code failing_since} and {@code next_attempt}; each source has {@code location}
+ * (its URL or file, secrets masked), {@code interval} ({@code 10s}), {@code last_success},
+ * {@code failing_since} and {@code last_collect_refused}. The latencies of a sink that is not delivering are
+ * null: the last ones measured would say nothing about a destination that does not answer.
  */
 final class StatusDocument {
     private final ObjectMapper json;
     private final Pipeline pipeline;
     private final CourierMetrics metrics;
     private final Clock clock;
+    private volatile Supplier<CourierFacts> facts = CourierFacts::unknown;
 
     StatusDocument(ObjectMapper json, Pipeline pipeline, CourierMetrics metrics, Clock clock) {
         this.json = json;
@@ -43,10 +55,29 @@ final class StatusDocument {
         this.clock = clock;
     }
 
+    /** Where the courier's facts come from; asked at every rendering. */
+    void describeWith(Supplier<CourierFacts> facts) {
+        this.facts = facts;
+    }
+
     ObjectNode render(boolean ready) {
         ObjectNode root = json.createObjectNode();
+        Instant now = clock.instant();
+        CourierFacts about = facts.get();
         root.put("ready", ready);
-        root.put("at", clock.instant().toString());
+        root.put("at", now.toString());
+        root.put("health", !ready ? "not ready" : degraded() ? "degraded" : "ready");
+        ObjectNode courier = root.putObject("courier");
+        courier.put("version", about.version());
+        putInstant(courier, "started_at", about.startedAt());
+        if (about.startedAt() == null) {
+            courier.putNull("uptime_seconds");
+        } else {
+            courier.put("uptime_seconds", Math.max(0, Duration.between(about.startedAt(), now).toSeconds()));
+        }
+        courier.put("config_file", about.configFile() == null ? null : about.configFile().toString());
+        putInstant(courier, "last_reload", about.lastReload());
+        courier.put("last_reload_result", about.lastReloadResult());
         ObjectNode ring = root.putObject("ring");
         ring.put("used_bytes", pipeline.ring().bytesInUse());
         ring.put("capacity_bytes", pipeline.ring().byteCapacity());
@@ -56,6 +87,11 @@ final class StatusDocument {
             SourceStats stats = entry.getValue();
             ObjectNode source = sources.addObject();
             source.put("name", entry.getKey());
+            source.put("location", about.sources().get(entry.getKey()));
+            source.put("interval", about.interval(entry.getKey()));
+            putInstant(source, "last_success", stats.lastSuccess());
+            putInstant(source, "failing_since", stats.failingSince());
+            source.put("last_collect_refused", stats.lastCollectRefused());
             putInstant(source, "last_collect_ended", stats.lastCollectEnded());
             source.put("last_collect_samples", stats.lastCollectSamples());
             source.put("runs", stats.runs());
@@ -70,8 +106,13 @@ final class StatusDocument {
             String name = entry.getKey();
             SinkStats stats = entry.getValue();
             ObjectNode sink = sinks.addObject();
+            SinkState state = SinkState.of(stats);
             sink.put("name", name);
-            sink.put("state", SinkState.of(stats).label());
+            sink.put("destination", about.sinks().get(name));
+            sink.put("state", state.label());
+            putInstant(sink, "last_success", stats.lastSuccess());
+            putInstant(sink, "failing_since", stats.failingSince());
+            putInstant(sink, "next_attempt", state == SinkState.FAILED ? null : stats.nextAttempt());
             sink.put("consecutive_failures", stats.consecutiveFailures());
             sink.put("pending", stats.pending());
             sink.put("received", stats.received());
@@ -92,10 +133,26 @@ final class StatusDocument {
             }
             sink.put("last_error", stats.lastError());
             sink.put("failure", stats.failure());
-            putSeconds(sink, "latency_p50_seconds", metrics.latencySeconds(name, 0.5));
-            putSeconds(sink, "latency_p99_seconds", metrics.latencySeconds(name, 0.99));
+            boolean delivering = state == SinkState.DELIVERING;
+            putSeconds(sink, "latency_p50_seconds", delivering ? metrics.latencySeconds(name, 0.5) : OptionalDouble.empty());
+            putSeconds(sink, "latency_p99_seconds", delivering ? metrics.latencySeconds(name, 0.99) : OptionalDouble.empty());
         }
         return root;
+    }
+
+    /** Whether something is wrong that does not make the courier unready: what the header must not show green. */
+    private boolean degraded() {
+        for (SinkStats stats : pipeline.sinkStats().values()) {
+            if (SinkState.of(stats) != SinkState.DELIVERING) {
+                return true;
+            }
+        }
+        for (SourceStats stats : pipeline.sourceStats().values()) {
+            if (stats.lastError() != null || stats.lastCollectRefused() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void putInstant(ObjectNode node, String field, Instant at) {

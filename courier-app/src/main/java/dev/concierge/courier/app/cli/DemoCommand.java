@@ -2,6 +2,7 @@ package dev.concierge.courier.app.cli;
 
 import dev.concierge.courier.app.admin.AdminConfig;
 import dev.concierge.courier.app.admin.AdminServer;
+import dev.concierge.courier.app.admin.CourierFacts;
 import dev.concierge.courier.app.admin.CourierMetrics;
 import dev.concierge.courier.app.demo.SampleApplication;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -105,6 +107,12 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             pipeline.start();
             ready.set(true);
+            if (adminServer != null) {
+                CourierFacts facts = new CourierFacts(CourierFacts.VERSION, Clock.systemUTC().instant(), null, null,
+                        null, Map.of("zabbix", "zabbix 127.0.0.1:" + receiver.port() + " (the embedded receiver)"),
+                        Map.of("sample-app", "dropwizard " + app.metricsUrl()), Map.of("sample-app", interval));
+                adminServer.describeWith(() -> facts);
+            }
             String signal = signals.next(duration);
             out.println();
             out.println((signal == null ? "the end of --duration" : signal)

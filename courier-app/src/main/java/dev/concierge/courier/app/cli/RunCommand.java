@@ -78,6 +78,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("courier: cannot start: " + e.getMessage());
             return 1;
         }
+        courier.configuredFrom(config);
         AtomicReference<String> fatal = new AtomicReference<>();
         FatalErrorHandler exit = (thread, error) -> {
             if (fatal.compareAndSet(null, thread + ": " + error)) {

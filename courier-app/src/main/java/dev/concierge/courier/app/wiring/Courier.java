@@ -1,7 +1,9 @@
 package dev.concierge.courier.app.wiring;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.app.admin.AdminServer;
 import dev.concierge.courier.app.admin.ConfigurationReloader;
+import dev.concierge.courier.app.admin.CourierFacts;
 import dev.concierge.courier.app.admin.CourierMetrics;
 import dev.concierge.courier.app.discovery.DiscoverySnapshot;
 import dev.concierge.courier.app.discovery.DiscoverySnapshotSource;
@@ -19,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +57,14 @@ public final class Courier implements AutoCloseable {
     private volatile boolean ready;
     private boolean started;
     private boolean closed;
+    // What the status page says about this courier beyond its counts (guarded by this).
+    private Instant startedAt;
+    private Path configFile;
+    private Instant lastReload;
+    private String lastReloadResult;
+    // Their snapshot, renewed under this by whatever changes them; read without a lock by the admin event loop,
+    // which must not wait for a reload or a stop.
+    private volatile CourierFacts facts;
 
     private Courier(CourierConfig config, Pipeline pipeline, Clock clock) {
         this.config = config;
@@ -61,6 +72,7 @@ public final class Courier implements AutoCloseable {
         this.clock = clock;
         this.metrics = config.admin() == null ? null : CourierMetrics.create(pipeline);
         this.ringRefusals = new RingRefusalRecorder(pipeline::sourceStats, pipeline.ledger(), clock);
+        renewFacts();
     }
 
     /** What a reload did, by plugin name. */
@@ -157,7 +169,11 @@ public final class Courier implements AutoCloseable {
         if (metrics != null) {
             metrics.track(pipeline);
         }
-        return new Reload(kept, started, restarted, stopped, needRestart);
+        Reload reload = new Reload(kept, started, restarted, stopped, needRestart);
+        lastReload = clock.instant();
+        lastReloadResult = reload.toString();
+        renewFacts();
+        return reload;
     }
 
     /**
@@ -216,6 +232,7 @@ public final class Courier implements AutoCloseable {
         if (config.admin() != null) {
             try {
                 courier.admin = AdminServer.create(config.admin(), pipeline, courier.metrics, courier::isReady, clock);
+                courier.admin.describeWith(courier::facts);
             } catch (RuntimeException e) {
                 // Never started, so nothing is owed: the stop ends as soon as the sinks and sources are closed.
                 pipeline.stop(config.shutdownDeadline());
@@ -278,10 +295,39 @@ public final class Courier implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         started = true;
+        startedAt = clock.instant();
+        renewFacts();
         pipeline.start();
         ringRefusals.start();
         ready = true;
         log.info("courier started: {}", config.summary());
+    }
+
+    /** Tells the status page which configuration file this courier runs, for operators who run several. */
+    public synchronized void configuredFrom(Path file) {
+        this.configFile = file;
+        renewFacts();
+    }
+
+    /**
+     * What the status page says about this courier: version, start, configuration file, last reload, and each
+     * sink's destination and source's location as their summaries say them (secrets masked).
+     */
+    public CourierFacts facts() {
+        return facts;
+    }
+
+    private void renewFacts() {
+        Map<String, String> sinks = new LinkedHashMap<>();
+        config.sinks().forEach(sink -> sinks.put(sink.name(), sink.type() + " " + sink.summary()));
+        Map<String, String> sources = new LinkedHashMap<>();
+        Map<String, Duration> intervals = new LinkedHashMap<>();
+        config.sources().forEach(source -> {
+            sources.put(source.name(), source.type() + " " + source.summary());
+            intervals.put(source.name(), source.interval());
+        });
+        facts = new CourierFacts(CourierFacts.VERSION, startedAt, configFile, lastReload, lastReloadResult, sinks,
+                sources, intervals);
     }
 
     /**
@@ -331,7 +377,7 @@ public final class Courier implements AutoCloseable {
         ready = false;
         Duration deadline = config.shutdownDeadline();
         long doneNanos = System.nanoTime() + deadline.toNanos();
-        log.info("courier stopping (deadline {})", deadline);
+        log.info("courier stopping (deadline {})", DurationSyntax.format(deadline));
         // Before the pipeline closes the ledger: the refusals so far become loss ranges.
         ringRefusals.close();
         // The admin endpoint answers until the pipeline has stopped, then closes in what the deadline has left.

@@ -107,7 +107,69 @@ class StatusPageBrowserTest {
                         .isEqualTo(Long.toString(source.lastCollectSamples()));
                 assertThat(cellValue(dom, "source", "billing-app", "failures")).isEqualTo("0");
                 assertThat(dom).contains("<div id=\"banner\" class=\"banner\"></div>");
+                assertThat(cellValue(dom, "sink", "zabbix-main", "destination"))
+                        .contains("zabbix").contains("127.0.0.1:" + receiver.port());
+                assertThat(cellValue(dom, "sink", "zabbix-main", "last-success")).isNotNull();
+                assertThat(cellValue(dom, "sink", "zabbix-main", "next-retry")).isNull();
+                assertThat(cellValue(dom, "sink", "zabbix-main", "latency-p50")).isNotNull();
+                assertThat(cellValue(dom, "source", "billing-app", "location")).contains(metrics.toString());
+                assertThat(cellValue(dom, "source", "billing-app", "interval")).isEqualTo("1h");
+                assertThat(cellValue(dom, "source", "billing-app", "refused-last-collect")).isEqualTo("0");
+                assertThat(dom).contains("<b id=\"version\">" + CourierFacts.VERSION + "</b>")
+                        .doesNotContain("<b id=\"version\">?</b>", "<b id=\"uptime\">?</b>");
             }
+        }
+    }
+
+    @Test
+    void aFailingSinkTurnsTheHeaderFromGreenAndShowsNoLatencyButWhenItFailedAndRetries() throws Exception {
+        assertThat(CHROMIUM).as("headless Chromium; scripts/install-test-deps.sh installs it").isExecutable();
+        Path metrics = dir.resolve("metrics.json");
+        Files.writeString(metrics, METRICS);
+        Path file = dir.resolve("courier.yaml");
+        ZabbixTrapperReceiver receiver = ZabbixTrapperReceiver.create();
+        int port = receiver.port();
+        try {
+            Files.writeString(file, """
+                    data_dir: %s
+                    sources:
+                      - {name: billing-app, type: dropwizard, file: %s, interval: 1s}
+                    sinks:
+                      - name: zabbix-main
+                        type: zabbix
+                        server: "127.0.0.1:%d"
+                        host: app-01
+                        backoff: {initial: 100ms, max: 200ms}
+                    admin:
+                      listen: 127.0.0.1:0
+                    """.formatted(dir.resolve("state"), metrics, port));
+            CourierConfig config = CourierConfig.load(new YamlConfigParser(Map.of()), file);
+            try (Courier courier = Courier.start(config)) {
+                courier.configuredFrom(file);
+                SinkStats sink = courier.pipeline().sinkStats().get("zabbix-main");
+                // It delivers first, so it has a latency to show; then its destination goes away.
+                await().atMost(Duration.ofSeconds(30)).until(() -> sink.delivered() > 0);
+                receiver.close();
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> sink.consecutiveFailures() >= SinkState.FAILING_AFTER);
+
+                String dom = dumpDom("http://127.0.0.1:" + courier.adminAddress().orElseThrow().getPort() + "/");
+
+                assertThat(dom).contains("<span id=\"readiness\" class=\"badge degraded\">degraded</span>")
+                        .doesNotContain("class=\"badge ready\"");
+                assertThat(cellValue(dom, "sink", "zabbix-main", "state")).isEqualTo("failing");
+                assertThat(cellValue(dom, "sink", "zabbix-main", "latency-p50")).as("no latency while failing")
+                        .isNull();
+                assertThat(cellValue(dom, "sink", "zabbix-main", "latency-p99")).isNull();
+                assertThat(cellValue(dom, "sink", "zabbix-main", "last-success")).isNotNull();
+                assertThat(cellValue(dom, "sink", "zabbix-main", "next-retry")).isNotNull();
+                assertThat(cellValue(dom, "sink", "zabbix-main", "destination")).contains("127.0.0.1:" + port);
+                assertThat(dom).contains("failing since").contains("retrying: ")
+                        .doesNotContain("0.00 ms").doesNotContain("Exception");
+                assertThat(dom).contains("<b id=\"config-file\">" + file + "</b>");
+            }
+        } finally {
+            receiver.close();
         }
     }
 }

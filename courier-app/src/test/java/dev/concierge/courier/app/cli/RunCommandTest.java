@@ -102,7 +102,7 @@ class RunCommandTest {
             deadPort = probe.getLocalPort();
         }
         Process first = startLoggingTo("first.log", "run", "--config", config(deadPort, "first.yaml").toString());
-        await().atMost(Duration.ofSeconds(30)).until(() -> log("first.log").contains("(attempt 2)"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> log("first.log").contains("delivery failing"));
         stop.accept(first);
         assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(first.exitValue()).isEqualTo(expectedExit);

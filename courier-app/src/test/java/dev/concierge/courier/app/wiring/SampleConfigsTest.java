@@ -66,7 +66,7 @@ class SampleConfigsTest {
         assertThat(source.type()).isEqualTo("consul");
         assertThat(source.interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(source.summary())
-                .isEqualTo("http://127.0.0.1:8500 services [orders, payments] and tag metrics every PT10S");
+                .isEqualTo("http://127.0.0.1:8500 services [orders, payments] and tag metrics every 10s");
     }
 
     @Test

@@ -25,8 +25,6 @@ final class RingEmitter implements Emitter {
     private final String source;
     private final SampleRing ring;
     private final SourceStats stats;
-    // Guarded by itself: a source may offer from more than one thread.
-    private final DropWarnings dropWarnings;
     // Null without rules, so that the common case costs one null check.
     private final SampleProcessor processor;
     private final CollectBoundaries boundaries;
@@ -41,12 +39,11 @@ final class RingEmitter implements Emitter {
     private volatile long lastOfferedBytes;
     private volatile long lastOfferedSlots;
 
-    RingEmitter(String source, SampleRing ring, SourceStats stats, DropWarnings dropWarnings,
-                SampleProcessor processor, CollectBoundaries boundaries) {
+    RingEmitter(String source, SampleRing ring, SourceStats stats, SampleProcessor processor,
+                CollectBoundaries boundaries) {
         this.source = source;
         this.ring = ring;
         this.stats = stats;
-        this.dropWarnings = dropWarnings;
         this.processor = processor.isEmpty() ? null : processor;
         this.boundaries = boundaries;
     }
@@ -110,26 +107,11 @@ final class RingEmitter implements Emitter {
             return true;
         }
         stats.refused.incrementAndGet();
-        // A full ring refuses thousands of samples in a row: one warning per interval sums them up.
-        synchronized (dropWarnings) {
-            if (dropWarnings.onDrop(1)) {
-                if (overShare) {
-                    log.warn("source {}: this collect took its share of the ring ({} samples, {} bytes; the rest "
-                                    + "is kept for the other sources), dropped {} samples since the last such warning "
-                                    + "(at most one every {} s, the others at debug); see the refused count. A collect "
-                                    + "this large needs ring.slots and ring.size of at least its size plus the other "
-                                    + "sources' collects", source, takenSlots.get(), takenBytes.get(),
-                            dropWarnings.droppedSinceWarning(), dropWarnings.intervalSeconds());
-                } else {
-                    log.warn("source {}: ring full ({} of {} bytes in use), dropped {} samples since the last such "
-                                    + "warning (at most one every {} s, the others at debug); see the refused count",
-                            source, ring.bytesInUse(), ring.byteCapacity(), dropWarnings.droppedSinceWarning(),
-                            dropWarnings.intervalSeconds());
-                }
-            } else if (log.isDebugEnabled()) {
-                log.debug("source {}: {}, dropped {}", source, overShare ? "over its share of the ring" : "ring full",
-                        sample.qualifiedName());
-            }
+        // A full ring refuses thousands of samples in a row: the scheduler warns once per collect at most, with
+        // the collect's counts (RingRefusalWarnings); each sample only at trace.
+        if (log.isTraceEnabled()) {
+            log.trace("source {}: {}, dropped {}", source, overShare ? "over its share of the ring" : "ring full",
+                    sample.qualifiedName());
         }
         return false;
     }

@@ -1,5 +1,7 @@
 package dev.concierge.courier.core.pipeline;
 
+import dev.concierge.courier.core.spi.FailureText;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +20,9 @@ public final class SinkStats {
     final AtomicReference<String> lastError = new AtomicReference<>();
     final AtomicLong errors = new AtomicLong();
     final AtomicReference<String> failure = new AtomicReference<>();
+    final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+    final AtomicReference<Instant> failingSince = new AtomicReference<>();
+    final AtomicReference<Instant> nextAttempt = new AtomicReference<>();
     private final Map<String, LongSupplier> events;
 
     SinkStats() {
@@ -76,9 +81,10 @@ public final class SinkStats {
         return consecutiveFailures.get();
     }
 
-    /** The last retryable failure's detail, or null. */
+    /** The last retryable failure's detail in plain words ({@link FailureText#plain}), or null. */
     public String lastError() {
-        return lastError.get();
+        // Worded when read, so that the sink's thread pays nothing for it per failed attempt.
+        return FailureText.plain(lastError.get());
     }
 
     /**
@@ -102,5 +108,23 @@ public final class SinkStats {
     /** Why the sink's thread ended, when {@link #failed()}; otherwise null. */
     public String failure() {
         return failure.get();
+    }
+
+    /**
+     * When the destination last answered a batch (delivered, or refused some or all of it for good), by the
+     * pipeline's clock; null before the first answer.
+     */
+    public Instant lastSuccess() {
+        return lastSuccess.get();
+    }
+
+    /** When the failed attempts under way began, by the pipeline's clock; null while the sink delivers. */
+    public Instant failingSince() {
+        return failingSince.get();
+    }
+
+    /** When the sink tries again after a failed attempt, by the pipeline's clock; null while it delivers. */
+    public Instant nextAttempt() {
+        return nextAttempt.get();
     }
 }

@@ -8,6 +8,7 @@ import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.ring.RingReader;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.FailureText;
 import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Sink;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one thread that serves one sink: it moves samples from the ring into the sink's backlog, sends
@@ -117,6 +119,9 @@ final class SinkWorker implements Runnable {
     // the ledger when the chunk is in: under a steady overload the backlog evicts on almost every sample taken.
     private DeliveryRecord pendingDrops;
     private final DropWarnings dropWarnings;
+    private final FailureEpisodes episodes;
+    // Whether the sink's first batch with samples its destination cannot carry by design has been said (once).
+    private boolean unsupportedSaid;
     private int inFlight;
     private long nextAttemptNanos;
     // Errors caught since the last batch the destination answered, for the backoff after each.
@@ -168,11 +173,15 @@ final class SinkWorker implements Runnable {
         }
         this.nextAttemptNanos = nanoClock.nanoTime();
         this.dropWarnings = new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock);
+        this.episodes = new FailureEpisodes(log, FailureEpisodes.Kind.SINK, sink.name(),
+                FailureEpisodes.DEFAULT_REMINDER, clock, nanoClock);
     }
 
     @Override
     public void run() {
         boolean backlogUsable = true;
+        // Every line this thread logs names its sink as a field too (JSON logs carry the MDC).
+        MDC.put("sink", sink.name());
         try {
             while (true) {
                 try {
@@ -213,6 +222,7 @@ final class SinkWorker implements Runnable {
             fail(t.toString(), t);
         } finally {
             closeBacklog(backlogUsable);
+            MDC.remove("sink");
         }
     }
 
@@ -547,16 +557,22 @@ final class SinkWorker implements Runnable {
             Duration backoffDelay = backoffAfter(failures);
             Duration delay = delayBeforeRetry(backoffDelay, retry.retryAfter());
             nextAttemptNanos = nanoClock.nanoTime() + delay.toNanos();
+            stats.failingSince.compareAndSet(null, clock.instant());
+            stats.nextAttempt.set(clock.instant().plus(delay));
+            // One line per failure episode, not per attempt: FailureEpisodes.
+            episodes.failed(retry.detail(), pendingSamples(), delay);
             // Probe from now on, unless the destination asked for the wait or a probe just misled us.
             probing = prober != null && delay.equals(backoffDelay) && !attemptAfterProbe;
             attemptAfterProbe = false;
             nextProbeNanos = nanoClock.nanoTime() + PROBE_INTERVAL.toNanos();
-            log.warn("sink {}: batch {} of {} samples not delivered (attempt {}): {}; next attempt in {} ms",
-                    sink.name(), batch.id(), batch.size(), batch.attempt(), retry.detail(), delay.toMillis());
             return;
         }
         stats.consecutiveFailures.set(0);
         errorsInARow = 0;
+        stats.lastSuccess.set(clock.instant());
+        stats.failingSince.set(null);
+        stats.nextAttempt.set(null);
+        episodes.succeeded(pendingSamples() - batch.size());
         probing = false;
         attemptAfterProbe = false;
         try {
@@ -566,12 +582,14 @@ final class SinkWorker implements Runnable {
         }
         stats.batches.incrementAndGet();
         int rejected;
+        int unsupported = 0;
         DeliveryRecord.Outcome settled;
         if (outcome instanceof DeliveryOutcome.Delivered) {
             rejected = 0;
             settled = DeliveryRecord.Outcome.DELIVERED;
         } else if (outcome instanceof DeliveryOutcome.PartiallyRejected partial) {
             rejected = Math.min(batch.size(), partial.rejected());
+            unsupported = Math.min(rejected, partial.unsupported());
             settled = DeliveryRecord.Outcome.PARTIALLY_REJECTED;
         } else {
             rejected = batch.size();
@@ -579,9 +597,19 @@ final class SinkWorker implements Runnable {
         }
         stats.delivered.addAndGet(batch.size() - rejected);
         stats.rejected.addAndGet(rejected);
-        if (rejected > 0) {
+        if (rejected > unsupported) {
             log.warn("sink {}: batch {}: destination refused {} of {} samples for good: {}; recorded in the ledger, not resent", sink.name(),
-                    batch.id(), rejected, batch.size(), outcome.detail());
+                    batch.id(), rejected, batch.size(), FailureText.plain(outcome.detail()));
+        } else if (unsupported > 0 && !unsupportedSaid) {
+            // Not data lost but data the destination cannot hold (text to Graphite): said once, then counted.
+            unsupportedSaid = true;
+            log.info("sink {}: skips what its destination cannot store by design: {} of {} samples of batch {} ({}); "
+                            + "such samples are counted in courier_sink_events_total and the ledger as rejected, "
+                            + "and not logged again", sink.name(), unsupported, batch.size(), batch.id(),
+                    FailureText.plain(outcome.detail()));
+        } else if (unsupported > 0) {
+            log.debug("sink {}: batch {} of {} samples delivered, {} skipped by design: {}", sink.name(), batch.id(),
+                    batch.size(), unsupported, outcome.detail());
         } else {
             log.debug("sink {}: batch {} of {} samples delivered: {}", sink.name(), batch.id(), batch.size(),
                     outcome.detail());

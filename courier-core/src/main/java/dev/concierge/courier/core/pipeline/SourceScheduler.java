@@ -3,8 +3,10 @@ package dev.concierge.courier.core.pipeline;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.PushSource;
 import dev.concierge.courier.core.ring.SampleRing;
+import dev.concierge.courier.core.spi.FailureText;
 import dev.concierge.courier.core.spi.SourceException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs every source at its interval. A tick only starts a collect run; the run itself happens on a
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SourceScheduler {
     private static final Logger log = LoggerFactory.getLogger(SourceScheduler.class);
+
+    /** How often a source whose samples the full ring refuses is warned about, at most. */
+    static final Duration RING_REFUSAL_INTERVAL = Duration.ofMinutes(1);
 
     private final SampleRing ring;
     private final CollectBoundaries boundaries;
@@ -40,20 +46,30 @@ final class SourceScheduler {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private boolean started;
 
-    /** One scheduled source. {@code running} is guarded by the entry's monitor. */
+    /**
+     * One scheduled source. {@code running} is guarded by the entry's monitor; the log policies are used by one
+     * collect at a time, handed from one to the next through that monitor.
+     */
     private static final class Entry {
         final ScheduledSource scheduled;
         final RingEmitter emitter;
         final SourceStats stats;
+        final FailureEpisodes episodes;
+        final RingRefusalWarnings refusals;
         boolean running;
+        // Whether this run of skipped ticks has been warned about; the others go to debug (they are counted).
+        boolean overlapWarned;
         // A push source that is listening: its ticks have nothing left to do. Written by its collect runs only.
         volatile boolean listening;
         ScheduledFuture<?> tick;
 
-        Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats) {
+        Entry(ScheduledSource scheduled, RingEmitter emitter, SourceStats stats, FailureEpisodes episodes,
+              RingRefusalWarnings refusals) {
             this.scheduled = scheduled;
             this.emitter = emitter;
             this.stats = stats;
+            this.episodes = episodes;
+            this.refusals = refusals;
         }
 
         String name() {
@@ -80,8 +96,10 @@ final class SourceScheduler {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
         SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())));
-        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, new DropWarnings(DropWarnings.DEFAULT_INTERVAL, nanoClock),
-                scheduled.processor(), boundaries), stats);
+        Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, scheduled.processor(), boundaries), stats,
+                new FailureEpisodes(log, FailureEpisodes.Kind.SOURCE, name, FailureEpisodes.DEFAULT_REMINDER, clock,
+                        nanoClock),
+                new RingRefusalWarnings(log, name, RING_REFUSAL_INTERVAL, nanoClock));
         entries.put(name, entry);
         if (started) {
             schedule(entry);
@@ -103,10 +121,18 @@ final class SourceScheduler {
         synchronized (entry) {
             if (entry.running) {
                 entry.stats.overlapsSkipped.incrementAndGet();
-                log.warn("source {}: previous collect still running, skipping this one; the next tick tries again", entry.name());
+                if (!entry.overlapWarned) {
+                    entry.overlapWarned = true;
+                    log.warn("source {}: previous collect still running, skipping this one; the next tick tries again "
+                            + "(further skips in a row at debug; see courier_source_overlaps_skipped_total)",
+                            entry.name());
+                } else {
+                    log.debug("source {}: previous collect still running, skipping this one", entry.name());
+                }
                 return;
             }
             entry.running = true;
+            entry.overlapWarned = false;
         }
         try {
             collectors.execute(() -> collect(entry));
@@ -128,7 +154,11 @@ final class SourceScheduler {
         stats.runs.incrementAndGet();
         // Runs of one source never overlap, so the difference is exactly what this run offered.
         long offeredBefore = stats.accepted.get() + stats.refused.get();
+        long refusedBefore = stats.refused.get();
         long started = System.nanoTime();
+        Duration interval = entry.scheduled.interval();
+        // Every line this collect logs names its source as a field too (JSON logs carry the MDC).
+        MDC.put("source", entry.name());
         boolean push = entry.scheduled.source() instanceof PushSource;
         // A push source's requests come and go between collects: no collect's share bounds them.
         entry.emitter.beginCollect(push ? RingShare.WHOLE : shareOf(entry));
@@ -141,17 +171,17 @@ final class SourceScheduler {
                 entry.scheduled.source().collect(entry.emitter);
             }
             entry.stats.lastError.set(null);
+            entry.stats.lastSuccess.set(clock.instant());
+            entry.stats.failingSince.set(null);
+            entry.episodes.succeeded(-1);
         } catch (SourceException e) {
             entry.stats.failures.incrementAndGet();
             // The peer's text may echo what it was sent; hide the source's secrets before logging or showing it.
-            String message = entry.scheduled.source().secrets().apply(e.getMessage());
-            // The same failure again (a target over its sample_limit, say) is one episode: warned once.
-            boolean again = message != null && message.equals(entry.stats.lastError.getAndSet(message));
-            if (again) {
-                log.debug("source {}: {}; trying again at the next interval", entry.name(), message);
-            } else {
-                log.warn("source {}: {}; trying again at the next interval", entry.name(), message);
-            }
+            String message = FailureText.plain(entry.scheduled.source().secrets().apply(e.getMessage()));
+            entry.stats.lastError.set(message);
+            entry.stats.failingSince.compareAndSet(null, clock.instant());
+            // One line per failure episode, not per collect: FailureEpisodes.
+            entry.episodes.failed(message, -1, interval);
         } catch (VirtualMachineError e) {
             // Out of memory: the heap is not what the budgets assumed, and any thread may be next. The
             // pipeline's failure handler decides (the daemon exits so that its supervisor restarts it).
@@ -159,18 +189,31 @@ final class SourceScheduler {
             entry.stats.lastError.set(e.toString());
             failures.threadDied("source " + entry.name(), e);
         } catch (Throwable t) {
-            // A bug in one source must not end its schedule.
+            // A bug in one source must not end its schedule. Its stack trace once per episode, at the start.
             entry.stats.failures.incrementAndGet();
-            entry.stats.lastError.set(t.toString());
-            log.error("source {}: collect failed unexpectedly; trying again at the next interval", entry.name(), t);
+            String message = FailureText.of(t);
+            entry.stats.lastError.set(message);
+            entry.stats.failingSince.compareAndSet(null, clock.instant());
+            if (!entry.episodes.failing()) {
+                log.error("source {}: collect failed unexpectedly; trying again at the next interval", entry.name(), t);
+            }
+            entry.episodes.failed(message, -1, interval);
         } finally {
             long took = System.nanoTime() - started;
+            long offered = stats.accepted.get() + stats.refused.get() - offeredBefore;
+            long refused = stats.refused.get() - refusedBefore;
             stats.lastCollectNanos.set(took);
             stats.collectNanos.addAndGet(took);
-            stats.lastCollectSamples.set(stats.accepted.get() + stats.refused.get() - offeredBefore);
+            stats.lastCollectSamples.set(offered);
+            stats.lastCollectRefused.set(refused);
             stats.lastCollectEnded.set(clock.instant());
             entry.emitter.endCollect();
-            finished(entry);
+            try {
+                entry.refusals.collected(offered, refused, ring.byteCapacity());
+            } finally {
+                MDC.remove("source");
+                finished(entry);
+            }
         }
     }
 

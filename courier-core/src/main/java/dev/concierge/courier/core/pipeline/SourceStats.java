@@ -20,6 +20,9 @@ public final class SourceStats {
     final AtomicLong lastCollectSamples = new AtomicLong();
     final AtomicLong lastCollectNanos = new AtomicLong();
     final AtomicLong collectNanos = new AtomicLong();
+    final AtomicLong lastCollectRefused = new AtomicLong();
+    final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+    final AtomicReference<Instant> failingSince = new AtomicReference<>();
 
     SourceStats() {
         this(Map.of());
@@ -89,5 +92,20 @@ public final class SourceStats {
     /** The time every completed collect run took, added up, in nanoseconds. */
     public long collectNanos() {
         return collectNanos.get();
+    }
+
+    /** Samples the ring refused in the last completed run: lost, because the ring was full. */
+    public long lastCollectRefused() {
+        return lastCollectRefused.get();
+    }
+
+    /** When the last successful collect run ended, by the pipeline's clock; null before the first. */
+    public Instant lastSuccess() {
+        return lastSuccess.get();
+    }
+
+    /** When the failed runs under way began, by the pipeline's clock; null after a successful run. */
+    public Instant failingSince() {
+        return failingSince.get();
     }
 }

@@ -6,8 +6,11 @@
  * <p>Local conventions: two clocks, injected. A {@link java.time.Clock} stamps records with the time of day;
  * a {@link dev.concierge.courier.core.pipeline.NanoClock} times intervals (backoff, the rate of drop
  * warnings), so tests advance it by hand. Stop deadlines are real time ({@link System#nanoTime()}), since
- * they answer to whatever stops the process. Dropped samples, whether the ring refused them or a backlog
- * evicted them, are warned about by one policy, {@code DropWarnings}.
+ * they answer to whatever stops the process. Samples a backlog evicts are warned about by
+ * {@code DropWarnings}; samples the full ring refuses, per collect, by {@code RingRefusalWarnings}; failures of
+ * a sink or a source, as episodes (start, a rate-limited reminder, recovery), by {@code FailureEpisodes}. Each
+ * sink's thread and each collect put the plugin's name in the MDC ({@code sink} or {@code source}), so JSON log
+ * lines carry it as a field.
  *
  * <p>Processing rules ({@link dev.concierge.courier.core.process}) run at two places only: a source's in its
  * {@code RingEmitter} before the ring, a sink's in its {@code SinkWorker}'s intake before the backlog. Without

@@ -23,13 +23,26 @@ public sealed interface DeliveryOutcome
     /**
      * The destination took the batch but refused some rows. Zabbix answers with counts, not per-row
      * results, so this carries counts; the rows are settled and never resent.
+     *
+     * @param unsupported of the {@code rejected}, those the destination cannot hold by design (text to Graphite,
+     *                    which stores numbers only): settled and counted like the others, but not data an
+     *                    operator expected and lost, so the runner says it once instead of warning per batch
      */
-    record PartiallyRejected(int accepted, int rejected, String detail) implements DeliveryOutcome {
+    record PartiallyRejected(int accepted, int rejected, String detail, int unsupported) implements DeliveryOutcome {
         public PartiallyRejected {
             if (accepted < 0 || rejected <= 0) {
                 throw new IllegalArgumentException("accepted/rejected: " + accepted + "/" + rejected
                         + " (expected: accepted >= 0, rejected > 0)");
             }
+            if (unsupported < 0 || unsupported > rejected) {
+                throw new IllegalArgumentException("unsupported: " + unsupported + " (expected: 0 to rejected, "
+                        + rejected + ")");
+            }
+        }
+
+        /** Refused rows, none of them unsupported by design. */
+        public PartiallyRejected(int accepted, int rejected, String detail) {
+            this(accepted, rejected, detail, 0);
         }
     }
 

@@ -116,7 +116,8 @@ public final class SecretMask {
             return new DeliveryOutcome.Delivered(masked);
         }
         if (outcome instanceof DeliveryOutcome.PartiallyRejected partial) {
-            return new DeliveryOutcome.PartiallyRejected(partial.accepted(), partial.rejected(), masked);
+            return new DeliveryOutcome.PartiallyRejected(partial.accepted(), partial.rejected(), masked,
+                    partial.unsupported());
         }
         if (outcome instanceof DeliveryOutcome.Rejected) {
             return new DeliveryOutcome.Rejected(masked);

@@ -101,8 +101,7 @@ class PushAcknowledgementTest {
                 List.of(new SinkSpec(new RecordingSink("zabbix"), failures -> Duration.ZERO, 1 << 20)), Clock.systemUTC());
         // Not started: nothing drains the ring, so the third sample finds it full.
         intake.listen(new AcknowledgingRingEmitter(new RingEmitter("intake", pipeline.ring(),
-                pipeline.sourceStats().get("intake"), new DropWarnings(DropWarnings.DEFAULT_INTERVAL, NanoClock.SYSTEM),
-                SampleProcessor.none(), new CollectBoundaries()), pipeline.ring(), new DurableAcknowledgements()));
+                pipeline.sourceStats().get("intake"), SampleProcessor.none(), new CollectBoundaries()), pipeline.ring(), new DurableAcknowledgements()));
 
         Receipt receipt = intake.emitter().offerAll(
                 List.of(first, Samples.counter("app.b", 2, 1), Samples.counter("app.c", 3, 1)));

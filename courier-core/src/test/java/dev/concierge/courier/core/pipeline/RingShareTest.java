@@ -6,9 +6,7 @@ import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
 import dev.concierge.courier.core.ring.RingReader;
-import dev.concierge.courier.core.testing.ManualNanoClock;
 import dev.concierge.courier.core.testing.Samples;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** A source that floods the ring in one collect leaves the others room for theirs. */
@@ -25,8 +23,7 @@ class RingShareTest {
     private final RingEmitter quiet = emitter("quiet", quietStats);
 
     private RingEmitter emitter(String name, SourceStats stats) {
-        return new RingEmitter(name, ring, stats, new DropWarnings(Duration.ofSeconds(10), new ManualNanoClock()),
-                SampleProcessor.none(), boundaries);
+        return new RingEmitter(name, ring, stats, SampleProcessor.none(), boundaries);
     }
 
     private static void collect(RingEmitter emitter, RingShare share, int samples) {

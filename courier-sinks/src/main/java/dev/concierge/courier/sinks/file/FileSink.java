@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.spi.FailureText;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.CountsEvents;
@@ -229,7 +230,8 @@ public final class FileSink implements Sink, CountsEvents {
             writeErrors.increment();
             abandon();
             String cause = describe(e);
-            LOG.warn("File sink {}: batch {} of {} lines not appended to {}, will retry: {}", config.name(), batchId,
+            // The runner logs the failed attempt, once per failure episode.
+            LOG.debug("File sink {}: batch {} of {} lines not appended to {}, will retry: {}", config.name(), batchId,
                     lines, config.path(), cause);
             return DeliveryOutcome.Retry.of(config.path() + ": " + cause);
         }
@@ -360,7 +362,7 @@ public final class FileSink implements Sink, CountsEvents {
     }
 
     private static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return FailureText.of(e);
     }
 
     /** Lets queued batches finish (waiting up to 10 s), then closes the file; later sends answer Retry. */

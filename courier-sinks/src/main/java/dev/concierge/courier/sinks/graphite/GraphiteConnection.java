@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.spi.FailureText;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -148,7 +149,8 @@ final class GraphiteConnection {
 
     private void markDown(Throwable cause) {
         if (isUp(nanoClock.getAsLong())) {
-            LOG.warn("graphite sink {}: {} marked down for {} ms: {}", sinkName, server, downForNanos / 1_000_000,
+            // The runner logs the failed attempt (once per failure episode); this is the routing detail.
+            LOG.debug("graphite sink {}: {} marked down for {} ms: {}", sinkName, server, downForNanos / 1_000_000,
                     describe(cause));
         }
         downUntilNanos = nanoClock.getAsLong() + downForNanos;
@@ -156,8 +158,7 @@ final class GraphiteConnection {
     }
 
     static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return FailureText.of(cause);
     }
 
     /** Carbon never answers on the line port; anything it sends is dropped, and an I/O error closes. */

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.ConnectProbe;
 import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.model.Sample;
@@ -120,7 +121,7 @@ public final class GraphiteSink implements Sink, CountsEvents, ProbesDestination
                         + "write timeout {}", config.name(), config.serverList(), config.mode().configName(),
                 config.template(), config.tags() ? " with tags" : "",
                 config.prefix().isEmpty() ? "" : ", prefix " + config.prefix(), config.maxBatchSize(),
-                config.connectTimeout(), config.writeTimeout());
+                DurationSyntax.format(config.connectTimeout()), DurationSyntax.format(config.writeTimeout()));
         return sink;
     }
 
@@ -195,9 +196,11 @@ public final class GraphiteSink implements Sink, CountsEvents, ProbesDestination
             }
         }
         String skipNote = skipNote(skips);
+        // Text and non-finite values are what Graphite cannot store by design, not data lost on the way.
+        int unsupported = skips[Verdict.TEXT.ordinal()] + skips[Verdict.NON_FINITE.ordinal()];
         if (lines == 0) {
             return CompletableFuture.completedFuture(new DeliveryOutcome.PartiallyRejected(0, skippedTotal,
-                    "nothing sent: " + skipNote));
+                    "nothing sent: " + skipNote, unsupported));
         }
         List<CompletableFuture<Written>> writes = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
@@ -210,10 +213,11 @@ public final class GraphiteSink implements Sink, CountsEvents, ProbesDestination
         final int rejected = skippedTotal;
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                 .thenApply(done -> outcome(writes.stream().map(CompletableFuture::join).toList(), written, rejected,
-                        skipNote));
+                        unsupported, skipNote));
     }
 
-    private static DeliveryOutcome outcome(List<Written> writes, int lines, int rejected, String skipNote) {
+    private static DeliveryOutcome outcome(List<Written> writes, int lines, int rejected, int unsupported,
+                                           String skipNote) {
         List<String> flushedTo = new ArrayList<>();
         String firstFailure = null;
         int failures = 0;
@@ -232,7 +236,7 @@ public final class GraphiteSink implements Sink, CountsEvents, ProbesDestination
         }
         String detail = "written and flushed to " + String.join(", ", flushedTo) + " (Graphite does not acknowledge)";
         if (rejected > 0) {
-            return new DeliveryOutcome.PartiallyRejected(lines, rejected, detail + "; " + skipNote);
+            return new DeliveryOutcome.PartiallyRejected(lines, rejected, detail + "; " + skipNote, unsupported);
         }
         return new DeliveryOutcome.Delivered(detail);
     }

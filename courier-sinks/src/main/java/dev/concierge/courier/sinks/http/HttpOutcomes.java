@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.spi.FailureText;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -74,7 +75,7 @@ final class HttpOutcomes {
         if (t instanceof IOException && t.getCause() instanceof SSLException ssl) {
             return "TLS: " + ssl.getMessage();
         }
-        return t.getClass().getSimpleName() + message;
+        return FailureText.of(t);
     }
 
     static String firstChars(String text) {

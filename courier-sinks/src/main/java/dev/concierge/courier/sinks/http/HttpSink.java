@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.ConnectProbe;
 import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Batch;
@@ -111,8 +112,9 @@ public final class HttpSink implements Sink, CountsEvents, ProbesDestination {
                         + "connect timeout {}, read timeout {}", config.name(), sink.endpoint,
                 config.format().configName(), config.gzip() ? " gzip" : "", config.maxBatchSize(),
                 config.maxInFlight(), authKind(config.auth()),
-                config.trustStore() == null ? "JVM default" : config.trustStore().path(), config.connectTimeout(),
-                config.readTimeout());
+                config.trustStore() == null ? "JVM default" : config.trustStore().path(),
+                DurationSyntax.format(config.connectTimeout()),
+                DurationSyntax.format(config.readTimeout()));
         return sink;
     }
 
@@ -239,11 +241,12 @@ public final class HttpSink implements Sink, CountsEvents, ProbesDestination {
     }
 
     private void log(Batch batch, DeliveryOutcome outcome) {
+        // The runner logs what an operator needs (a failure episode once, a refusal for good); these are details.
         if (outcome instanceof DeliveryOutcome.Retry) {
-            LOG.warn("HTTP sink {}: {} samples not delivered to {}: {}; they are sent again after the backoff", config.name(), batch.size(), endpoint,
+            LOG.debug("HTTP sink {}: {} samples not delivered to {}: {}; they are sent again after the backoff", config.name(), batch.size(), endpoint,
                     outcome.detail());
         } else if (outcome instanceof DeliveryOutcome.Rejected) {
-            LOG.warn("HTTP sink {}: {} samples refused by {}: {}; recorded as rejected, not resent", config.name(), batch.size(), endpoint,
+            LOG.debug("HTTP sink {}: {} samples refused by {}: {}; recorded as rejected, not resent", config.name(), batch.size(), endpoint,
                     outcome.detail());
         } else {
             LOG.debug("HTTP sink {}: batch {} of {} samples to {}: {}", config.name(), batch.id(), batch.size(),

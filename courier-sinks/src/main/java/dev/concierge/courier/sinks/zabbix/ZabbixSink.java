@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.ConnectProbe;
 import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.model.Sample;
@@ -198,7 +199,8 @@ public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
         LOG.info("Zabbix sink {}: server {}, host {}, {} rows per frame, {} connections, connect timeout {}, "
                         + "read timeout {}, compression {}, TLS {}", config.name(), config.server(),
                 config.host() == null ? "from each sample" : config.host(), config.maxRowsPerFrame(),
-                config.maxInFlight(), config.connectTimeout(), config.readTimeout(), config.compression(),
+                config.maxInFlight(), DurationSyntax.format(config.connectTimeout()),
+                DurationSyntax.format(config.readTimeout()), config.compression(),
                 config.tls().summary());
         if (discovery != null) {
             LOG.info("Zabbix sink {}: discovery on, a value per rule at most every {}, series forgotten after {}, "

@@ -81,6 +81,7 @@ class GraphiteSinkTest {
         assertThat(outcome).isInstanceOfSatisfying(DeliveryOutcome.PartiallyRejected.class, partial -> {
             assertThat(partial.accepted()).isEqualTo(3);
             assertThat(partial.rejected()).isEqualTo(3);
+            assertThat(partial.unsupported()).as("text and non-finite: what Graphite cannot store").isEqualTo(3);
             assertThat(partial.accepted() + partial.rejected()).isEqualTo(samples.size());
             assertThat(partial.detail()).isEqualTo("written and flushed to 127.0.0.1:" + receiver.port()
                     + " (Graphite does not acknowledge); skipped 2 text (Graphite stores numbers only), "
@@ -99,7 +100,7 @@ class GraphiteSinkTest {
         DeliveryOutcome outcome = send(List.of(gauge("v", SampleValue.of("x")), gauge("w", SampleValue.of("y"))));
 
         assertThat(outcome).isEqualTo(new DeliveryOutcome.PartiallyRejected(0, 2,
-                "nothing sent: skipped 2 text (Graphite stores numbers only)"));
+                "nothing sent: skipped 2 text (Graphite stores numbers only)", 2));
         assertThat(receiver.connections()).isZero();
     }
 

@@ -66,7 +66,7 @@ class ZabbixSinkFailureTest {
         }
         sink = sinkTo(port);
 
-        assertRetry(send(sink, TWO_ROWS), "Connection refused");
+        assertRetry(send(sink, TWO_ROWS), "connection refused");
     }
 
     /**
@@ -92,7 +92,7 @@ class ZabbixSinkFailureTest {
         }
         assertThat(outcome).isInstanceOf(DeliveryOutcome.Retry.class);
         assertThat(outcome.detail()).startsWith("127.0.0.1:" + port + ": 2 of 2 frames: connect: ")
-                .contains("Connection refused")
+                .contains("connection refused")
                 .endsWith(" (3 rows for hosts web-01, web-02)");
     }
 

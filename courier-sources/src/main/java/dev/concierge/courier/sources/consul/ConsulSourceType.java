@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.consul;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.Settings;
@@ -97,7 +98,7 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
     @Override
     public String summary(ConsulConfig config) {
         return config.agent() + " services " + config.services()
-                + (config.tag() == null ? "" : " and tag " + config.tag()) + " every " + config.interval();
+                + (config.tag() == null ? "" : " and tag " + config.tag()) + " every " + DurationSyntax.format(config.interval());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.dropwizard;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import java.util.List;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.SettingProblem;
@@ -52,7 +53,7 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
 
     @Override
     public String summary(DropwizardConfig config) {
-        return config.location() + " every " + config.interval();
+        return config.location() + " every " + DurationSyntax.format(config.interval());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.prometheus;
 
+import dev.concierge.courier.core.settings.DurationSyntax;
 import java.util.List;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.ByteSize;
@@ -46,7 +47,7 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
 
     @Override
     public String summary(PrometheusConfig config) {
-        return RedactedUrl.of(config.url()) + " every " + config.interval();
+        return RedactedUrl.of(config.url()) + " every " + DurationSyntax.format(config.interval());
     }
 
     @Override

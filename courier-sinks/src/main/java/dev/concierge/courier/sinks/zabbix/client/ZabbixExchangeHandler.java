@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix.client;
 
+import dev.concierge.courier.core.spi.FailureText;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixExchange.Stage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -77,7 +78,9 @@ final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFram
         // Fired before the SSL handler closes the channel and before the decode error reaches exceptionCaught,
         // so the handshake's own reason is the one reported.
         if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-            fail(ctx, Stage.TLS_HANDSHAKE, describe(handshake.cause()));
+            // The stage already says it was the handshake: its reason is the message.
+            String reason = handshake.cause().getMessage();
+            fail(ctx, Stage.TLS_HANDSHAKE, reason == null ? describe(handshake.cause()) : FailureText.plain(reason));
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -116,6 +119,6 @@ final class ZabbixExchangeHandler extends SimpleChannelInboundHandler<ZabbixFram
         if (t instanceof DecoderException) {
             return "reply: " + message;
         }
-        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return FailureText.of(t);
     }
 }

@@ -114,7 +114,7 @@ class ZabbixClientTest {
 
             assertThat(exchange.failure().stage()).isEqualTo(ZabbixExchange.Stage.CONNECT);
             assertThat(exchange.failure().stage().nothingSent()).isTrue();
-            assertThat(exchange.failure().cause()).contains("Connection refused");
+            assertThat(exchange.failure().cause()).contains("connection refused");
         }
     }
 
