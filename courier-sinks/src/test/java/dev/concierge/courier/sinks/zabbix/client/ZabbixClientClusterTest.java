@@ -37,7 +37,7 @@ class ZabbixClientClusterTest {
             assertThat(first.server()).isEqualTo("127.0.0.1:" + active.port());
             assertThat(first.refused()).singleElement().satisfies(r -> {
                 assertThat(r.server()).isEqualTo("127.0.0.1:" + standby);
-                assertThat(r.cause()).contains("Connection refused");
+                assertThat(r.cause()).contains("connection refused");
             });
 
             ZabbixExchange second = client.send(request("web-01", 2)).join();
