@@ -1,10 +1,6 @@
 package dev.concierge.courier.core.spi;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -12,9 +8,10 @@ import java.util.concurrent.Executors;
 
 /**
  * A {@link ProbesDestination#probe()} for destinations reached over TCP: one connection opened and closed again,
- * nothing sent, so a receiver sees at most one empty connection per probe interval. The JDK's blocking connect
- * runs on a daemon thread of a pool shared by every sink (at most one probe per sink at a time), never on the sink's thread; the
- * name is resolved anew each time, so a destination that moved is found.
+ * nothing sent ({@link PeerProbe#tcp}, as {@code courier check --connect} makes it), so a receiver sees at most
+ * one empty connection per probe interval. The blocking connect runs on a daemon thread of a pool shared by every
+ * sink (at most one probe per sink at a time), never on the sink's thread; the name is resolved anew each time,
+ * so a destination that moved is found.
  */
 public final class ConnectProbe {
     private static final ExecutorService CONNECTS = Executors.newCachedThreadPool(runnable -> {
@@ -31,15 +28,7 @@ public final class ConnectProbe {
      * it refused, timed out or did not resolve.
      */
     public static CompletionStage<Boolean> connect(String host, int port, Duration timeout) {
-        Objects.requireNonNull(host, "host");
-        int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        return CompletableFuture.supplyAsync(() -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-                return true;
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
-        }, CONNECTS);
+        PeerProbe connect = PeerProbe.tcp(host, port);
+        return CompletableFuture.supplyAsync(() -> connect.attempt(timeout).reached(), CONNECTS);
     }
 }
