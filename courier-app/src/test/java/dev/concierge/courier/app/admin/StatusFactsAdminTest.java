@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.concierge.courier.app.testing.StuckSink;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.app.wiring.GivenPlugins;
@@ -131,35 +132,7 @@ class StatusFactsAdminTest {
 
     @Test
     void showsWhatTheFullRingRefusedOfEachSourcesLastCollect() throws Exception {
-        // A sink whose thread stops before it drains anything: the 16-slot ring fills behind it.
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        dev.concierge.courier.core.spi.Sink stuck = new dev.concierge.courier.core.spi.Sink() {
-            @Override
-            public String name() {
-                return "stuck";
-            }
-
-            @Override
-            public int maxBatchSize() {
-                return 100;
-            }
-
-            @Override
-            public int maxInFlight() {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return 1;
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<DeliveryOutcome> send(
-                    dev.concierge.courier.core.spi.Batch batch) {
-                return java.util.concurrent.CompletableFuture.completedFuture(new DeliveryOutcome.Delivered("ok"));
-            }
-        };
+        StuckSink stuck = new StuckSink();
         CourierConfig config = new CourierConfig(dataDir, 16, 1 << 20, Duration.ofSeconds(2),
                 List.of(GivenPlugins.source("app", Duration.ofHours(1),
                         () -> new ListSource("app", run -> Samples.counters("x", 100)))),
@@ -177,7 +150,7 @@ class StatusFactsAdminTest {
             assertThat(source.get("last_collect_refused").asLong()).isEqualTo(84);
             assertThat(source.get("refused").asLong()).isEqualTo(84);
         } finally {
-            release.countDown();
+            stuck.release();
         }
     }
 

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.concierge.courier.app.config.YamlConfigParser;
+import dev.concierge.courier.app.testing.StuckSink;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
@@ -208,35 +209,7 @@ class OperatorLogTest {
 
     @Test
     void aRingThatRefusesSamplesWarnsWithTheCountsOfTheCollect() throws Exception {
-        // A sink whose thread stops before it drains anything: the ring fills behind it.
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        dev.concierge.courier.core.spi.Sink stuck = new dev.concierge.courier.core.spi.Sink() {
-            @Override
-            public String name() {
-                return "stuck";
-            }
-
-            @Override
-            public int maxBatchSize() {
-                return 100;
-            }
-
-            @Override
-            public int maxInFlight() {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return 1;
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<DeliveryOutcome> send(
-                    dev.concierge.courier.core.spi.Batch batch) {
-                return java.util.concurrent.CompletableFuture.completedFuture(new DeliveryOutcome.Delivered("ok"));
-            }
-        };
+        StuckSink stuck = new StuckSink();
         try (CapturedStderr stderr = new CapturedStderr()) {
             pipeline = Pipeline.create(MultiProducerBroadcastRing.create(16, 1 << 20),
                     new InMemoryDeliveryLedger(Clock.systemUTC(), 100),
@@ -246,7 +219,7 @@ class OperatorLogTest {
             pipeline.start();
             SourceStats stats = pipeline.sourceStats().get("billing");
             await().until(() -> stats.runs() == 1 && stats.lastCollectEnded() != null);
-            release.countDown();
+            stuck.release();
 
             assertThat(stats.lastCollectRefused()).isEqualTo(84);
             assertThat(lines(stderr.text(), "WARN", "ring full")).singleElement().asString()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.testing.ManualClock;
 import dev.concierge.courier.core.testing.Samples;
 import java.io.IOException;
 import java.nio.file.Files;

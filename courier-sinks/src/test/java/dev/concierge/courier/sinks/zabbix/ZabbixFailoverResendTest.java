@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.testing.ManualClock;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
@@ -31,7 +32,7 @@ class ZabbixFailoverResendTest {
 
     @Test
     void afterAnOutageHandsBackTheFramesAcknowledgedWithinTheWindowBeforeIt() {
-        SettableClock clock = new SettableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         ZabbixFailoverResend resend = new ZabbixFailoverResend(Duration.ofSeconds(5), 1000, clock);
         resend.acknowledged(frame("old"));
         clock.advance(Duration.ofSeconds(6));
@@ -50,7 +51,7 @@ class ZabbixFailoverResendTest {
 
     @Test
     void aResendThatIsNotAnsweredIsOwedUntilANodeAnswers() {
-        ZabbixFailoverResend resend = new ZabbixFailoverResend(Duration.ofSeconds(5), 1000, new SettableClock(T0));
+        ZabbixFailoverResend resend = new ZabbixFailoverResend(Duration.ofSeconds(5), 1000, new ManualClock(T0));
         resend.acknowledged(frame("a"));
         resend.unreachable();
         List<List<Row>> due = resend.reachable();
@@ -63,7 +64,7 @@ class ZabbixFailoverResendTest {
 
     @Test
     void keepsAtMostTheRowsAllowedDroppingTheOldestFrames() {
-        ZabbixFailoverResend resend = new ZabbixFailoverResend(Duration.ofSeconds(5), 2, new SettableClock(T0));
+        ZabbixFailoverResend resend = new ZabbixFailoverResend(Duration.ofSeconds(5), 2, new ManualClock(T0));
         resend.acknowledged(frame("a"));
         resend.acknowledged(frame("b"));
         resend.acknowledged(frame("c"));

@@ -9,9 +9,10 @@ import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Batch;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.testing.ManualClock;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
-import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver.Exchange;
+import dev.concierge.courier.sinks.zabbix.trapper.ZabbixTrapperReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class ZabbixSinkDiscoveryTest {
     private static final String HOST = "web-01";
     private static final Instant START = Instant.parse("2024-06-01T00:00:00Z");
 
-    private final SettableClock clock = new SettableClock(START);
+    private final ManualClock clock = new ManualClock(START);
     // Keys the fake server has items for; discovery rules are always there.
     private final Set<String> items = ConcurrentHashMap.newKeySet();
     private final AtomicLong batchIds = new AtomicLong();

@@ -1,4 +1,4 @@
-package dev.concierge.courier.sinks.zabbix;
+package dev.concierge.courier.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand; safe to read from any thread. */
-final class SettableClock extends Clock {
+/** A wall clock that stands still until a test moves it; safe to read from any thread. */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    SettableClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
@@ -30,6 +30,6 @@ final class SettableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("UTC only");
+        return this;
     }
 }
