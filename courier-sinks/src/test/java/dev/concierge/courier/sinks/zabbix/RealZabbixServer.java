@@ -379,6 +379,41 @@ public final class RealZabbixServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server process alone, as an operator does for maintenance: SIGTERM, waited for (it flushes its
+     * history cache first). PostgreSQL and the API keep running, so history stays readable; the trapper port
+     * refuses connections until {@link #startServerAgain()}. Callers of the {@link #shared()} instance must
+     * start it again (in a {@code finally}) before other tests use it.
+     */
+    public synchronized void stopServer() {
+        try {
+            stopZabbixServer();
+            // A pid file left behind would name the dead process to the start-up check of the next start.
+            Files.deleteIfExists(serverPidFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stopping zabbix_server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopping zabbix_server interrupted", e);
+        }
+    }
+
+    /**
+     * Starts the server process again after {@link #stopServer()}, with the same configuration and trapper
+     * port; returns once the trapper accepts connections. Its configuration cache is loaded at start-up, so
+     * every item created before is accepted at once.
+     */
+    public synchronized void startServerAgain() {
+        try {
+            launchZabbixServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting zabbix_server again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("starting zabbix_server again interrupted", e);
+        }
+    }
+
     /** The second node's log so far, for assertion messages. */
     public String standbyLog() throws IOException {
         return secondLog != null && Files.exists(secondLog) ? Files.readString(secondLog) : "";
@@ -827,6 +862,11 @@ public final class RealZabbixServer implements AutoCloseable {
         Files.writeString(serverConf, conf);
         Files.setPosixFilePermissions(serverConf, PosixFilePermissions.fromString("rw-r--r--"));
 
+        launchZabbixServer();
+    }
+
+    /** Runs zabbix_server with {@code serverConf} and returns once its trapper accepts connections. */
+    private void launchZabbixServer() throws IOException, InterruptedException {
         // Daemonises: the command returns once the pid file is written; the server drops to user zabbix.
         run(List.of(ZABBIX_SERVER.toString(), "-c", serverConf.toString()));
         try {
