@@ -221,9 +221,12 @@ class OperatorLogTest {
             await().until(() -> stats.runs() == 1 && stats.lastCollectEnded() != null);
             stuck.release();
 
-            assertThat(stats.lastCollectRefused()).isEqualTo(84);
+            // The sink's thread may take a chunk into its backlog before it stops: at least two rings' worth refused.
+            long refused = stats.lastCollectRefused();
+            assertThat(refused).isBetween(68L, 84L);
             assertThat(lines(stderr.text(), "WARN", "ring full")).singleElement().asString()
-                    .contains("source billing: ring full: refused 84 of 100 samples of its last collect; they are lost");
+                    .contains("source billing: ring full: refused " + refused
+                            + " of 100 samples of its last collect; they are lost");
         }
     }
 
