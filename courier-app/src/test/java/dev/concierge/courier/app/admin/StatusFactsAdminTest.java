@@ -9,6 +9,7 @@ import dev.concierge.courier.app.testing.StuckSink;
 import dev.concierge.courier.app.wiring.Courier;
 import dev.concierge.courier.app.wiring.CourierConfig;
 import dev.concierge.courier.app.wiring.GivenPlugins;
+import dev.concierge.courier.app.wiring.SinkDefinition;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.testing.ListSource;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,7 +55,7 @@ class StatusFactsAdminTest {
         return new CourierConfig(dataDir, 1024, 1 << 20, Duration.ofSeconds(2),
                 List.of(GivenPlugins.source("app", Duration.ofSeconds(30),
                         () -> new ListSource("app", run -> run == 0 ? Samples.counters("x", 10) : List.of()))),
-                java.util.Arrays.stream(sinks).<dev.concierge.courier.app.wiring.SinkDefinition<?>>map(sink ->
+                Arrays.stream(sinks).<SinkDefinition<?>>map(sink ->
                         GivenPlugins.sink(sink, failures -> Duration.ofMinutes(10), 1 << 20)).toList(),
                 AdminConfig.loopback(0));
     }

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,7 +183,7 @@ class PushAcknowledgementTest {
 
     @Test
     void aPushSourceThatCannotListenYetIsAskedAgainAtItsIntervalAndThenLeftListening() {
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
         ListeningSource busyPort = new ListeningSource("intake") {
             @Override
             public void listen(AcknowledgingEmitter out) throws SourceException {

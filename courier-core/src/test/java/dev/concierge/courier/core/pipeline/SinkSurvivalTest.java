@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.concierge.courier.core.ledger.DeliveryLedger;
 import dev.concierge.courier.core.ledger.DeliveryRecord;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
-import dev.concierge.courier.core.ledger.LedgerTotals;
 import dev.concierge.courier.core.ledger.SinkBacklog;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.ring.MultiProducerBroadcastRing;
@@ -15,6 +14,7 @@ import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.Source;
+import dev.concierge.courier.core.testing.ForwardingDeliveryLedger;
 import dev.concierge.courier.core.testing.ManualNanoClock;
 import dev.concierge.courier.core.testing.RecordingSink;
 import dev.concierge.courier.core.testing.Samples;
@@ -211,48 +211,17 @@ class SinkSurvivalTest {
     }
 
     /** An in-memory ledger whose backlog for one sink throws on every call. */
-    private static final class BrokenBacklogLedger implements DeliveryLedger {
-        private final DeliveryLedger ledger;
+    private static final class BrokenBacklogLedger extends ForwardingDeliveryLedger {
         private final String brokenSink;
 
         BrokenBacklogLedger(DeliveryLedger ledger, String brokenSink) {
-            this.ledger = ledger;
+            super(ledger);
             this.brokenSink = brokenSink;
         }
 
         @Override
         public SinkBacklog openBacklog(String sink, long byteBudget) {
-            return sink.equals(brokenSink) ? new ThrowingBacklog() : ledger.openBacklog(sink, byteBudget);
-        }
-
-        @Override
-        public void record(DeliveryRecord record) {
-            ledger.record(record);
-        }
-
-        @Override
-        public void addListener(Consumer<DeliveryRecord> listener) {
-            ledger.addListener(listener);
-        }
-
-        @Override
-        public List<DeliveryRecord> recent(int limit) {
-            return ledger.recent(limit);
-        }
-
-        @Override
-        public LedgerTotals totals(String sink) {
-            return ledger.totals(sink);
-        }
-
-        @Override
-        public void sync() {
-            ledger.sync();
-        }
-
-        @Override
-        public void close() {
-            ledger.close();
+            return sink.equals(brokenSink) ? new ThrowingBacklog() : super.openBacklog(sink, byteBudget);
         }
     }
 

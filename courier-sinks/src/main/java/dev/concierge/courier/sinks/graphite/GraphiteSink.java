@@ -1,12 +1,12 @@
 package dev.concierge.courier.sinks.graphite;
 
-import dev.concierge.courier.core.settings.DurationSyntax;
-import dev.concierge.courier.core.spi.ConnectProbe;
-import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.ConnectProbe;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.sinks.graphite.GraphiteConnection.Written;
 import dev.concierge.courier.sinks.graphite.GraphiteLineEncoder.Verdict;

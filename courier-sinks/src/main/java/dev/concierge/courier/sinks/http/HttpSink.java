@@ -1,11 +1,11 @@
 package dev.concierge.courier.sinks.http;
 
 import dev.concierge.courier.core.settings.DurationSyntax;
-import dev.concierge.courier.core.spi.ConnectProbe;
-import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.ConnectProbe;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.Sink;
 import java.io.ByteArrayOutputStream;

@@ -1,19 +1,19 @@
 package dev.concierge.courier.sinks.zabbix;
 
-import dev.concierge.courier.core.settings.DurationSyntax;
-import dev.concierge.courier.core.spi.ConnectProbe;
-import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.Batch;
+import dev.concierge.courier.core.spi.ConnectProbe;
 import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
+import dev.concierge.courier.core.spi.ProbesDestination;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixClient;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixClientConfig;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixExchange;
-import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
+import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixTlsConfig;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.concierge.courier.sources.consul;
 
-import dev.concierge.courier.core.settings.DurationSyntax;
-import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.Source;

@@ -1,12 +1,11 @@
 package dev.concierge.courier.sources.dropwizard;
 
-import dev.concierge.courier.core.settings.DurationSyntax;
-import java.util.List;
-import dev.concierge.courier.core.spi.PeerProbe;
-import dev.concierge.courier.core.settings.SettingProblem;
-import dev.concierge.courier.core.settings.PathAccess;
 import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.settings.PathAccess;
+import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.core.spi.Source;
@@ -15,6 +14,7 @@ import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** {@code type: dropwizard}: a Dropwizard metrics-json document from a URL or a file; see {@code sample.yaml}. */
 public final class DropwizardSourceType implements SourceType<DropwizardConfig> {

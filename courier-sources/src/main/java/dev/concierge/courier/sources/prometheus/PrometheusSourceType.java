@@ -1,10 +1,9 @@
 package dev.concierge.courier.sources.prometheus;
 
-import dev.concierge.courier.core.settings.DurationSyntax;
-import java.util.List;
-import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.settings.ByteSize;
+import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.settings.Settings;
+import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.core.spi.SampleLimit;
@@ -13,6 +12,7 @@ import dev.concierge.courier.core.spi.SourceType;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /** {@code type: prometheus}: a Prometheus text or OpenMetrics scrape; see {@code sample.yaml}. */
 public final class PrometheusSourceType implements SourceType<PrometheusConfig> {
