@@ -3,6 +3,7 @@ package dev.concierge.courier.app.wiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.concierge.courier.app.testing.StuckSink;
 import dev.concierge.courier.core.ledger.InMemoryDeliveryLedger;
 import dev.concierge.courier.core.ledger.LossRange;
 import dev.concierge.courier.core.model.MetricType;
@@ -10,7 +11,6 @@ import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.pipeline.SourceStats;
 import dev.concierge.courier.core.testing.ListSource;
-import dev.concierge.courier.core.testing.RecordingSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,20 +31,23 @@ class RingRefusalRecorderTest {
             flood.add(Sample.of("jobs." + i, MetricType.GAUGE, null, SampleValue.of(i), Instant.now(), "app-01", "app"));
         }
         InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(Clock.systemUTC(), 1000);
-        // 1,024 slots and 16 KiB: a tenth of the samples of one collect at most, however fast the sink drains.
+        // A sink that drains nothing while the collect runs: 1,024 slots, and the sink's thread may take one
+        // ring's worth before it stops, so at most about 2,048 of the 50,000 get in.
+        StuckSink stuck = new StuckSink();
         CourierConfig config = new CourierConfig(dataDir, 1024, 16 << 10, Duration.ofSeconds(2),
                 List.of(GivenPlugins.source("app", Duration.ofHours(1),
                         () -> new ListSource("app", run -> run == 0 ? flood : List.of()))),
-                List.of(GivenPlugins.sink(new RecordingSink("zbx", 1000, 1), failures -> Duration.ofMillis(50),
+                List.of(GivenPlugins.sink(stuck, failures -> Duration.ofMillis(50),
                         1L << 30)),
                 null);
         Courier courier = Courier.start(config, ledger, Clock.systemUTC());
         SourceStats app = courier.pipeline().sourceStats().get("app");
         await().until(() -> app.lastCollectEnded() != null);
+        stuck.release();
 
         courier.close();
 
-        assertThat(app.refused()).isGreaterThan(40_000);
+        assertThat(app.refused()).isGreaterThan(47_000);
         assertThat(ledger.losses(null)).singleElement().satisfies(range -> {
             assertThat(range.origin()).isEqualTo(LossRange.Origin.SOURCE);
             assertThat(range.name()).isEqualTo("app");
