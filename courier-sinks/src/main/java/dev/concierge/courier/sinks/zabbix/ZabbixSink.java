@@ -117,6 +117,12 @@ public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
     static final Duration FAILOVER_RESEND_WINDOW = Duration.ofSeconds(5);
     /** The most rows kept for that; past it the oldest frames are not sent again. */
     static final int FAILOVER_RESEND_MAX_ROWS = 100_000;
+    /**
+     * And the most bytes, by the rows' estimate (each keeps its sample alive): 8 MiB, an eighth of the sidecar
+     * profile's 64 MiB heap: about 17,000 rows of a node exporter's series, so from a few thousand rows a
+     * second on this bound, not the window, decides how far back a resend reaches.
+     */
+    static final long FAILOVER_RESEND_MAX_BYTES = 8L << 20;
     /** {@code ZBX_ITEM_KEY_LEN}: the longest item key, in characters. */
     static final int MAX_KEY_CHARACTERS = 2048;
     /** {@code ZBX_MAX_HOSTNAME_LEN}: the longest host name, in characters. */
@@ -159,7 +165,8 @@ public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
                 .withMaxConnections(config.maxInFlight())
                 .withThreads(1, "zabbix-sink-" + config.name())
                 .withTls(config.tls()));
-        this.resend = new ZabbixFailoverResend(FAILOVER_RESEND_WINDOW, FAILOVER_RESEND_MAX_ROWS, clock);
+        this.resend = new ZabbixFailoverResend(FAILOVER_RESEND_WINDOW, FAILOVER_RESEND_MAX_ROWS,
+                FAILOVER_RESEND_MAX_BYTES, clock);
         this.lld = discovery == null ? null : new LldTracker(config.name(), discovery, clock.instant());
         this.hold = discovery == null ? null : new LldHoldQueue(config.name(), discovery.hold(),
                 discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, clock.instant())),
