@@ -320,6 +320,8 @@ public final class EndToEndThroughput {
                 case "courier-paced" -> String.format(Locale.ROOT, "courier, source paced every %d ms, at most "
                                 + "%,.0f samples/s", params.pacedInterval().toMillis(),
                         params.offeredPerSecond(params.pacedInterval()));
+                case "recovery" -> "courier, trapper's return to first delivery: " + p.getProperty("recovery_ms")
+                        + " ms";
                 case "java" -> "zabbix-sender-java 0.0.5 (" + params.connections() + " threads, "
                         + params.rowsPerFrame() + " rows per send)";
                 default -> "zabbix_sender 6.0 (" + params.connections() + " processes, 250 rows per connection)";

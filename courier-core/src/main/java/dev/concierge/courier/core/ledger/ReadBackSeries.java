@@ -13,12 +13,17 @@ import java.util.Arrays;
  *
  * <p>Looked up by the record's bytes, compared in full: a hit returns what those very bytes decoded to before,
  * so it can return nothing that decoding them again would not. A fixed table of {@value #SLOTS} entries,
- * one per hash, the newest kept; never more than that many series, whatever was read.
+ * one per hash, the newest kept; never more than that many series, whatever was read. A backlog of scrapes of
+ * many more series than that finds almost nothing in it (each slot is taken by another series before its own
+ * comes round again), and a miss costs a scan, a hash and a copy: so when fewer than a quarter of
+ * {@value #PROBE} lookups hit, the table {@link #active rests} for the next {@value #REST} samples.
  *
  * <p>Not thread-safe: one per {@link SegmentLog}, used under its backlog's lock.
  */
 final class ReadBackSeries {
     static final int SLOTS = 4096;
+    static final int PROBE = 1024;
+    static final int REST = 16 * PROBE;
 
     private final byte[][] seriesBytes = new byte[SLOTS][];
     private final String[] names = new String[SLOTS];
@@ -28,6 +33,9 @@ final class ReadBackSeries {
     private final String[] texts = new String[2];
     private int hits;
     private int misses;
+    private int probeLookups;
+    private int probeHits;
+    private int resting;
 
     static final int HOST = 0;
     static final int SOURCE = 1;
@@ -39,12 +47,30 @@ final class ReadBackSeries {
     int find(ByteBuffer in, int from, int to) {
         int slot = slot(in, from, to);
         byte[] known = seriesBytes[slot];
-        if (known != null && sameBytes(known, in, from, to)) {
+        boolean hit = known != null && sameBytes(known, in, from, to);
+        if (hit) {
             hits++;
-            return slot;
+            probeHits++;
+        } else {
+            misses++;
         }
-        misses++;
-        return -1;
+        if (++probeLookups == PROBE) {
+            if (probeHits < PROBE / 4) {
+                resting = REST;
+            }
+            probeLookups = 0;
+            probeHits = 0;
+        }
+        return hit ? slot : -1;
+    }
+
+    /** Whether to look the next sample's series up at all: false while the table rests. */
+    boolean active() {
+        if (resting > 0) {
+            resting--;
+            return false;
+        }
+        return true;
     }
 
     String name(int slot) {

@@ -87,7 +87,7 @@ final class SampleCodec {
             String name = null;
             Labels labels = null;
             int seriesFrom = in.position();
-            int seriesTo = known == null ? -1 : seriesEnd(in, seriesFrom);
+            int seriesTo = known == null || !known.active() ? -1 : seriesEnd(in, seriesFrom);
             if (seriesTo >= 0) {
                 int slot = known.find(in, seriesFrom, seriesTo);
                 if (slot >= 0) {

@@ -193,4 +193,18 @@ class SampleCodecTest {
         ByteBuffer longer = ByteBuffer.wrap(Arrays.copyOf(bytes, bytes.length + 1));
         assertThatThrownBy(() -> SampleCodec.decode(longer, known)).hasMessageContaining("trailing bytes");
     }
+
+    @Test
+    void aTableThatFindsAlmostNothingRestsAndStillDecodesExactly() {
+        ReadBackSeries known = new ReadBackSeries();
+        for (int i = 0; i < ReadBackSeries.PROBE; i++) { // every series new: no hit
+            SampleCodec.decode(ByteBuffer.wrap(encode(sample("series." + i, Labels.empty(), MetricType.GAUGE, null,
+                    SampleValue.of(i), 1_700_000_000L, 0))), known);
+        }
+        Sample again = sample("series.0", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(0L), 1_700_000_000L, 0);
+        int lookups = known.hits() + known.misses();
+
+        assertThat(SampleCodec.decode(ByteBuffer.wrap(encode(again)), known)).isEqualTo(again);
+        assertThat(known.hits() + known.misses()).as("resting: not looked up").isEqualTo(lookups);
+    }
 }
