@@ -118,11 +118,12 @@ public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
     /** The most rows kept for that; past it the oldest frames are not sent again. */
     static final int FAILOVER_RESEND_MAX_ROWS = 100_000;
     /**
-     * And the most bytes, by the rows' estimate (each keeps its sample alive): 8 MiB, an eighth of the sidecar
-     * profile's 64 MiB heap: about 17,000 rows of a node exporter's series, so from a few thousand rows a
-     * second on this bound, not the window, decides how far back a resend reaches.
+     * And the most bytes, by the rows' estimate (each keeps its sample alive): a thirty-second of the heap, at most
+     * 8 MiB; 2 MiB under the sidecar profile's 64 MiB heap, about 4,500 rows of a node exporter's series, so from
+     * about a thousand rows a second on this bound, not the window, decides how far back a resend reaches. Per
+     * sink: three sinks at 8 MiB each did not fit a 64 MiB heap beside their memory windows and batches.
      */
-    static final long FAILOVER_RESEND_MAX_BYTES = 8L << 20;
+    static final long FAILOVER_RESEND_MAX_BYTES = Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 32);
     /** {@code ZBX_ITEM_KEY_LEN}: the longest item key, in characters. */
     static final int MAX_KEY_CHARACTERS = 2048;
     /** {@code ZBX_MAX_HOSTNAME_LEN}: the longest host name, in characters. */
