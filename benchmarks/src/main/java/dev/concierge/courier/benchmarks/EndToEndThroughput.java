@@ -35,6 +35,8 @@ import java.io.Reader;
 import java.io.Writer;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -571,8 +573,7 @@ public final class EndToEndThroughput {
         Path ledgerDir = Files.createTempDirectory("e2e-ledger");
         byte[] payload = ScrapePayloads.prometheus(params.series());
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
         ZabbixSinkConfig config = ZabbixSinkConfig.of("zabbix-0", "127.0.0.1", port)

@@ -10,6 +10,7 @@ import dev.concierge.courier.core.model.SampleValue;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SampleCodecTest {
@@ -158,7 +159,7 @@ class SampleCodecTest {
     @Test
     void aTableDecodesExactlyWhatDecodingAloneDoesWhateverItHeldBefore() {
         ReadBackSeries known = new ReadBackSeries();
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         String[] names = {"a", "b", "node_load1", "\ud800lone", "caf\u00e9"};
         String[] values = {"", "0", "1", "idle", "\u0141\u00f3d\u017a"};
         for (int i = 0; i < 5_000; i++) {
