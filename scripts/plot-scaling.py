@@ -26,7 +26,8 @@ def main(csv_path, png_path):
         right.plot(series, [float(r["scrape_max_ms"]) for _, r in points], marker="x", linestyle="--",
                    label=label + ", slowest")
     left.set(xscale="log", yscale="log", xlabel="series per scrape", ylabel="samples/s delivered per sink",
-             title="Saturated throughput (64 MiB heap)")
+             title="Saturated throughput (64 MiB heap" + (", file ledger)" if rows[0].get("ledger") == "file"
+                                                          else ")"))
     right.set(xscale="log", yscale="log", xlabel="series per scrape", ylabel="ms",
               title="Scrape to last row answered (1 collect/s)")
     for axis in (left, right):

@@ -43,7 +43,7 @@ final class CountingTrapper implements AutoCloseable {
     private final LongAdder frames = new LongAdder();
     private final LongAdder bytes = new LongAdder();
 
-    private CountingTrapper(int threads) {
+    private CountingTrapper(int threads, int port) {
         group = new NioEventLoopGroup(threads, new DefaultThreadFactory("counting-trapper", true));
         server = new ServerBootstrap()
                 .group(group)
@@ -55,12 +55,17 @@ final class CountingTrapper implements AutoCloseable {
                         ch.pipeline().addLast(new FrameCounter());
                     }
                 })
-                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                .bind("127.0.0.1", port).syncUninterruptibly().channel();
     }
 
     /** A receiver on a free port of 127.0.0.1 served by {@code threads} event loop threads. */
     static CountingTrapper create(int threads) {
-        return new CountingTrapper(threads);
+        return new CountingTrapper(threads, 0);
+    }
+
+    /** A receiver on {@code port} of 127.0.0.1, e.g. one a sink was given while nothing listened there. */
+    static CountingTrapper create(int threads, int port) {
+        return new CountingTrapper(threads, port);
     }
 
     int port() {

@@ -35,6 +35,8 @@ import java.io.Reader;
 import java.io.Writer;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,11 +138,14 @@ public final class EndToEndThroughput {
      * @param jvmFlags          extra flags for every forked JVM, space-separated ({@code --jvm-flags}); by default
      *                          {@code -XX:+UseSerialGC}, the collector of {@code COURIER_PROFILE=sidecar}, which
      *                          flags given replace
+     * @param outage            the {@code recovery} run: how long the trapper is down each time ({@code --outage-s})
+     * @param recoveries        the {@code recovery} run: how many outages ({@code --recoveries})
      */
     record Params(int series, Duration warmup, Duration measure, int sinks, int rowsPerFrame, int connections,
                   Duration interval, String heap, int ringSlots, long ringBytes, long backlogBytes, String receiver,
                   int receiverThreads, List<String> runs, Duration pacedInterval, Duration latencyInterval,
-                  Duration latency, String ledger, long ledgerWindowBytes, List<String> jvmFlags) {
+                  Duration latency, String ledger, long ledgerWindowBytes, List<String> jvmFlags, Duration outage,
+                  int recoveries) {
 
         static Params parse(Map<String, String> args) {
             return new Params(
@@ -164,19 +169,21 @@ public final class EndToEndThroughput {
                     args.getOrDefault("ledger", "file"),
                     Long.parseLong(args.getOrDefault("ledger-window-mib", "16")) << 20,
                     Arrays.stream(args.getOrDefault("jvm-flags", "-XX:+UseSerialGC").trim().split("\\s+"))
-                            .filter(f -> !f.isEmpty()).toList());
+                            .filter(f -> !f.isEmpty()).toList(),
+                    Duration.ofSeconds(Long.parseLong(args.getOrDefault("outage-s", "10"))),
+                    Integer.parseInt(args.getOrDefault("recoveries", "5")));
         }
 
         Params withSeriesAndSinks(int series, int sinks) {
             return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
                     ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
-                    ledger, ledgerWindowBytes, jvmFlags);
+                    ledger, ledgerWindowBytes, jvmFlags, outage, recoveries);
         }
 
         Params withInterval(Duration interval) {
             return new Params(series, warmup, measure, sinks, rowsPerFrame, connections, interval, heap, ringSlots,
                     ringBytes, backlogBytes, receiver, receiverThreads, runs, pacedInterval, latencyInterval, latency,
-                    ledger, ledgerWindowBytes, jvmFlags);
+                    ledger, ledgerWindowBytes, jvmFlags, outage, recoveries);
         }
 
         /** Samples per second the source offers when each collect of the interval runs. */
@@ -193,7 +200,8 @@ public final class EndToEndThroughput {
                     "--backlog-mib", Long.toString(backlogBytes >> 20),
                     "--latency-interval-ms", Long.toString(latencyInterval.toMillis()),
                     "--latency-s", Long.toString(latency.toSeconds()), "--ledger", ledger,
-                    "--ledger-window-mib", Long.toString(ledgerWindowBytes >> 20));
+                    "--ledger-window-mib", Long.toString(ledgerWindowBytes >> 20),
+                    "--outage-s", Long.toString(outage.toSeconds()), "--recoveries", Integer.toString(recoveries));
         }
     }
 
@@ -219,8 +227,9 @@ public final class EndToEndThroughput {
             switch (args.get("child")) {
                 case "courier" -> runCourier(params, port, out);
                 case "java" -> runZabbixSenderJava(params, port, out);
+                case "recovery" -> runRecovery(params, out);
                 default -> throw new IllegalArgumentException("child: " + args.get("child")
-                        + " (expected: courier or java)");
+                        + " (expected: courier, java or recovery)");
             }
             System.exit(0); // event loops and sender threads are daemons, but a stuck close must not keep it alive
         }
@@ -278,8 +287,9 @@ public final class EndToEndThroughput {
                             receiver.port(), dir);
                     case "java" -> fork("java", params, receiver.port(), dir);
                     case "zabbix_sender" -> runZabbixSender(params, receiver, dir);
+                    case "recovery" -> fork("recovery", params, receiver.port(), dir);
                     default -> throw new IllegalArgumentException("runs: " + run
-                            + " (expected: courier, courier-paced, java, zabbix_sender)");
+                            + " (expected: courier, courier-paced, java, zabbix_sender, recovery)");
                 };
                 double seconds = (System.nanoTime() - started) / 1e9;
                 result.setProperty("receiver_cpu_cores", fmt2((processCpuNanos() - cpuBefore) / 1e9 / seconds));
@@ -312,6 +322,8 @@ public final class EndToEndThroughput {
                 case "courier-paced" -> String.format(Locale.ROOT, "courier, source paced every %d ms, at most "
                                 + "%,.0f samples/s", params.pacedInterval().toMillis(),
                         params.offeredPerSecond(params.pacedInterval()));
+                case "recovery" -> "courier, trapper's return to first delivery: " + p.getProperty("recovery_ms")
+                        + " ms";
                 case "java" -> "zabbix-sender-java 0.0.5 (" + params.connections() + " threads, "
                         + params.rowsPerFrame() + " rows per send)";
                 default -> "zabbix_sender 6.0 (" + params.connections() + " processes, 250 rows per connection)";
@@ -351,7 +363,7 @@ public final class EndToEndThroughput {
                 System.getProperty("java.vm.version"), loadAverage());
         List<String> lines = new ArrayList<>();
         lines.add("series,sinks,samples_per_s,rows_per_s,refused_per_s,cpu_cores,gc_ms,scrapes_measured,"
-                + "scrape_p50_ms,scrape_max_ms,load_average");
+                + "scrape_p50_ms,scrape_max_ms,load_average,scrape_p99_ms,dropped,ledger");
         for (int sinks : sinksList) {
             for (int series : seriesList) {
                 Params p = params.withSeriesAndSinks(series, sinks);
@@ -362,7 +374,8 @@ public final class EndToEndThroughput {
                 String line = String.join(",", Integer.toString(series), Integer.toString(sinks),
                         r.getProperty("samples_per_s"), r.getProperty("rows_per_s"), r.getProperty("refused_per_s"),
                         r.getProperty("cpu_cores"), r.getProperty("gc_ms"), r.getProperty("scrapes_measured"),
-                        r.getProperty("scrape_p50_ms"), r.getProperty("scrape_max_ms"), fmt2(loadAverage()));
+                        r.getProperty("scrape_p50_ms"), r.getProperty("scrape_max_ms"), fmt2(loadAverage()),
+                        r.getProperty("scrape_p99_ms"), r.getProperty("dropped"), p.ledger());
                 lines.add(line);
                 System.out.println(line);
                 Files.write(csv, lines, StandardCharsets.UTF_8);
@@ -538,10 +551,62 @@ public final class EndToEndThroughput {
             result.setProperty("scrapes_measured", Integer.toString(complete.length));
             result.setProperty("scrapes_incomplete", Integer.toString(timer.incomplete()));
             result.setProperty("scrape_p50_ms", complete.length == 0 ? "NaN" : fmt2(complete[complete.length / 2] / 1e6));
+            result.setProperty("scrape_p99_ms", complete.length == 0 ? "NaN"
+                    : fmt2(complete[Math.min(complete.length - 1, (int) Math.ceil(complete.length * 0.99) - 1)] / 1e6));
             result.setProperty("scrape_max_ms", complete.length == 0 ? "NaN" : fmt2(complete[complete.length - 1] / 1e6));
         }
         pipeline.stop(Duration.ofSeconds(2));
         deleteRecursively(ledgerDir);
+        try (Writer w = Files.newBufferedWriter(out)) {
+            result.store(w, null);
+        }
+    }
+
+    /**
+     * The time from a destination's return to the first delivery, with the backoff of {@code courier run}'s
+     * defaults (500 ms doubling to 60 s, full jitter): a Zabbix sink whose trapper is down for
+     * {@code --outage-s} (the sink fails and backs off), then a trapper starts on its port, and the time until it
+     * has answered the first row is taken, {@code --recoveries} times. The source collects {@code --series}
+     * every {@code --latency-interval-ms}.
+     */
+    private static void runRecovery(Params params, Path out) throws Exception {
+        Path ledgerDir = Files.createTempDirectory("e2e-ledger");
+        byte[] payload = ScrapePayloads.prometheus(params.series());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        ZabbixSinkConfig config = ZabbixSinkConfig.of("zabbix-0", "127.0.0.1", port)
+                .withMaxRowsPerFrame(params.rowsPerFrame()).withMaxInFlight(params.connections());
+        Pipeline pipeline = Pipeline.create(MultiProducerBroadcastRing.create(params.ringSlots(), params.ringBytes()),
+                ledger(params, ledgerDir), List.of(scheduled(payload, params.latencyInterval())),
+                List.of(new SinkSpec(ZabbixSink.create(config),
+                        FullJitterBackoff.of(Duration.ofMillis(500), Duration.ofSeconds(60), 2), params.backlogBytes())),
+                Clock.systemUTC());
+        pipeline.start();
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < params.recoveries(); i++) {
+            Thread.sleep(params.outage().toMillis());
+            long failuresBefore = pipeline.sinkStats().get("zabbix-0").retries();
+            long up = System.nanoTime();
+            try (CountingTrapper trapper = CountingTrapper.create(1, port)) {
+                while (trapper.rows() == 0 && System.nanoTime() - up < TimeUnit.SECONDS.toNanos(120)) {
+                    Thread.sleep(1);
+                }
+                millis.add(trapper.rows() == 0 ? -1 : (System.nanoTime() - up) / 1_000_000);
+                System.out.printf(Locale.ROOT, "recovery %d: first row answered %d ms after the trapper came back "
+                        + "(%d failed attempts during the outage)%n", i + 1, millis.get(millis.size() - 1),
+                        failuresBefore);
+                Thread.sleep(2000); // delivers the backlog before the next outage
+            }
+        }
+        pipeline.stop(Duration.ofSeconds(2));
+        deleteRecursively(ledgerDir);
+        Properties result = new Properties();
+        result.setProperty("samples_per_s", "NaN");
+        List<Long> sorted = millis.stream().sorted().toList();
+        result.setProperty("recovery_ms", sorted.toString());
+        result.setProperty("recovery_median_ms", Long.toString(sorted.get(sorted.size() / 2)));
         try (Writer w = Files.newBufferedWriter(out)) {
             result.store(w, null);
         }

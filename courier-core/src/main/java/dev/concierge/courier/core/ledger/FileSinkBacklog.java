@@ -281,7 +281,8 @@ public final class FileSinkBacklog implements SinkBacklog {
             return again.batch().nextAttempt();
         }
         window.refillForBatch(max);
-        List<SequencedSample> taken = new ArrayList<>(Math.min(max, 1024));
+        // Sized for what the window holds now: grown from a small list, a batch of 16,000 copied its array six times.
+        List<SequencedSample> taken = new ArrayList<>((int) Math.max(1, Math.min(max, window.samplesInMemory())));
         while (taken.size() < max) {
             SequencedSample entry = window.takeOldest(max - taken.size());
             if (entry == null) {

@@ -75,12 +75,37 @@ final class SampleCodec {
      * @throws IllegalArgumentException when the bytes are not a sample
      */
     static Sample decode(ByteBuffer in) {
+        return decode(in, null);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer)}, sharing the name, labels, host and source of samples read before through
+     * {@code known} (null: none shared). The sample is equal to what {@link #decode(ByteBuffer)} returns.
+     */
+    static Sample decode(ByteBuffer in, ReadBackSeries known) {
         try {
-            String name = CompactReader.readString(in);
-            int labelCount = CompactReader.readCount(in, "label count", in.remaining() / 2);
-            Labels labels = Labels.empty();
-            for (int i = 0; i < labelCount; i++) {
-                labels = labels.with(CompactReader.readString(in), CompactReader.readString(in));
+            String name = null;
+            Labels labels = null;
+            int seriesFrom = in.position();
+            int seriesTo = known == null || !known.active() ? -1 : seriesEnd(in, seriesFrom);
+            if (seriesTo >= 0) {
+                int slot = known.find(in, seriesFrom, seriesTo);
+                if (slot >= 0) {
+                    name = known.name(slot);
+                    labels = known.labels(slot);
+                    in.position(seriesTo);
+                }
+            }
+            if (name == null) {
+                name = CompactReader.readString(in);
+                int labelCount = CompactReader.readCount(in, "label count", in.remaining() / 2);
+                labels = Labels.empty();
+                for (int i = 0; i < labelCount; i++) {
+                    labels = labels.with(CompactReader.readString(in), CompactReader.readString(in));
+                }
+                if (seriesTo >= 0) {
+                    known.remember(in, seriesFrom, seriesTo, name, labels);
+                }
             }
             int typeCode = in.get();
             if (typeCode < 1 || typeCode >= TYPES.length) {
@@ -96,8 +121,8 @@ final class SampleCodec {
             };
             long epochSecond = CompactReader.readZigZag(in);
             int nanos = CompactReader.readCount(in, "nanos", 999_999_999);
-            String host = CompactReader.readString(in);
-            String source = CompactReader.readString(in);
+            String host = known == null ? CompactReader.readString(in) : text(in, known, ReadBackSeries.HOST);
+            String source = known == null ? CompactReader.readString(in) : text(in, known, ReadBackSeries.SOURCE);
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("trailing bytes: " + in.remaining() + " (expected: 0)");
             }
@@ -105,6 +130,68 @@ final class SampleCodec {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("sample: truncated (expected: a complete sample)", e);
         }
+    }
+
+    private static String text(ByteBuffer in, ReadBackSeries known, int which) {
+        int from = in.position();
+        int to = skipString(in, from);
+        String text = to < 0 ? null : known.text(which, in, from, to);
+        if (text != null) {
+            in.position(to);
+            return text;
+        }
+        text = CompactReader.readString(in);
+        if (to >= 0) {
+            known.rememberText(which, in, from, to, text);
+        }
+        return text;
+    }
+
+    /**
+     * Where the name and label block that starts at {@code from} ends, read without decoding a string; -1 when
+     * the bytes are not such a block (decoding them then says why).
+     */
+    private static int seriesEnd(ByteBuffer in, int from) {
+        int at = skipString(in, from);
+        if (at < 0) {
+            return -1;
+        }
+        long count = varIntAt(in, at);
+        if (count < 0) {
+            return -1;
+        }
+        at = (int) (count >>> 32);
+        for (long i = 0, strings = 2 * (count & 0xFFFFFFFFL); i < strings && at >= 0; i++) {
+            at = skipString(in, at);
+        }
+        return at;
+    }
+
+    /** The position after the string (varint length, bytes) at {@code at}; -1 when it runs past the limit. */
+    private static int skipString(ByteBuffer in, int at) {
+        long length = varIntAt(in, at);
+        if (length < 0) {
+            return -1;
+        }
+        int bytesFrom = (int) (length >>> 32);
+        long bytes = length & 0xFFFFFFFFL;
+        return bytes > in.limit() - bytesFrom ? -1 : bytesFrom + (int) bytes;
+    }
+
+    /**
+     * The varint at {@code at} and the position after it, packed as {@code position << 32 | value}; -1 when
+     * it is not below 2^31 or runs past the limit.
+     */
+    private static long varIntAt(ByteBuffer in, int at) {
+        long v = 0;
+        for (int shift = 0, i = at; shift < 35 && i < in.limit(); shift += 7, i++) {
+            byte b = in.get(i);
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v > Integer.MAX_VALUE ? -1 : (long) (i + 1) << 32 | v;
+            }
+        }
+        return -1;
     }
 
     private static byte typeCode(MetricType type) {

@@ -118,6 +118,8 @@ final class SegmentLog {
     // The next record to read back is the frame at the reader's position in readSegment, record readIndex there.
     private Segment readSegment;
     private LogFrames.Reader reader;
+    // Samples read back share their series' name and labels, as parsed ones do.
+    private final ReadBackSeries readBack = new ReadBackSeries();
     private int readIndex;
     private String readProblem;
     private long readProblemAt;
@@ -550,7 +552,7 @@ final class SegmentLog {
                         continue;
                     }
                     lastReadSeq = seq;
-                    Sample sample = SampleCodec.decode(payload.position(SEQUENCE_BYTES));
+                    Sample sample = SampleCodec.decode(payload.position(SEQUENCE_BYTES), readBack);
                     readIndex++;
                     return new SequencedSample(seq, sample, reader.lastFrameBytes(), true);
                 }

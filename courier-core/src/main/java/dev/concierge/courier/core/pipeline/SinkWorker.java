@@ -45,8 +45,8 @@ import org.slf4j.MDC;
  * <p>One collect, one request: while a collect is publishing into the ring ({@link CollectBoundaries}) the
  * worker takes its samples into the backlog as they come but holds partial batches, and sends what waits once
  * the collect has ended; a full batch always goes, and no collect holds them longer than
- * {@link #LONGEST_HOLD_NANOS} (a source stuck after publishing). The ring is drained whole before anything is sent, so that
- * what the ring holds (lost on {@code kill -9}) stays as small as the backlog's writes allow.
+ * {@link #LONGEST_HOLD_NANOS} (a source stuck after publishing). What the ring held when a turn began is drained before
+ * anything is sent, so that what the ring holds (lost on {@code kill -9}) stays as small as the backlog's writes allow.
  *
  * <p>While the sink fails, a sink that {@link ProbesDestination probes} is probed every
  * {@link #PROBE_INTERVAL}; a probe that succeeds ends the backoff at once. A send that fails right after such a
@@ -347,12 +347,19 @@ final class SinkWorker implements Runnable {
         holdingForCollect = publishing && !stopping && now - publishingSinceNanos < LONGEST_HOLD_NANOS;
     }
 
-    /** Takes everything the ring holds, chunk by chunk; true when anything was taken. */
+    /**
+     * Takes what the ring held when the turn began, chunk by chunk; true when anything was taken. No more than
+     * that: a source that publishes as fast as this thread takes would otherwise keep it taking (and, past its
+     * budget, evicting) for ever, and nothing would be sent.
+     */
     private boolean intakeAll() {
+        long due = reader.lag();
         int taken = intake();
         boolean any = taken > 0;
-        while (taken == INTAKE_CHUNK) {
+        long takenThisTurn = taken;
+        while (taken == INTAKE_CHUNK && takenThisTurn < due) {
             taken = intake();
+            takenThisTurn += taken;
         }
         return any;
     }

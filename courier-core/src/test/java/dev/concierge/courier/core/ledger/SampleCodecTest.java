@@ -10,6 +10,7 @@ import dev.concierge.courier.core.model.SampleValue;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SampleCodecTest {
@@ -133,5 +134,78 @@ class SampleCodecTest {
         }
         ByteBuffer longer = ByteBuffer.wrap(Arrays.copyOf(bytes, bytes.length + 1));
         assertThatThrownBy(() -> SampleCodec.decode(longer)).hasMessageContaining("trailing bytes");
+    }
+
+    @Test
+    void samplesReadBackThroughOneTableShareTheirSeriesHostAndSource() {
+        ReadBackSeries known = new ReadBackSeries();
+        Sample first = new Sample("node_cpu_seconds_total", Labels.of("cpu", "0", "mode", "idle"), MetricType.COUNTER,
+                null, SampleValue.of(1.5), 1_700_000_000L, 1, "web-01", "node");
+        Sample second = new Sample("node_cpu_seconds_total", Labels.of("cpu", "0", "mode", "idle"), MetricType.COUNTER,
+                null, SampleValue.of(2.5), 1_700_000_010L, 2, "web-01", "node");
+
+        Sample a = SampleCodec.decode(ByteBuffer.wrap(encode(first)), known);
+        Sample b = SampleCodec.decode(ByteBuffer.wrap(encode(second)), known);
+
+        assertThat(a).isEqualTo(first);
+        assertThat(b).isEqualTo(second);
+        assertThat(b.name()).isSameAs(a.name());
+        assertThat(b.labels()).isSameAs(a.labels());
+        assertThat(b.host()).isSameAs(a.host());
+        assertThat(b.source()).isSameAs(a.source());
+        assertThat(known.hits()).isEqualTo(1);
+    }
+
+    @Test
+    void aTableDecodesExactlyWhatDecodingAloneDoesWhateverItHeldBefore() {
+        ReadBackSeries known = new ReadBackSeries();
+        Random random = new Random(7);
+        String[] names = {"a", "b", "node_load1", "\ud800lone", "caf\u00e9"};
+        String[] values = {"", "0", "1", "idle", "\u0141\u00f3d\u017a"};
+        for (int i = 0; i < 5_000; i++) {
+            Labels labels = Labels.empty();
+            for (int l = random.nextInt(4); l > 0; l--) {
+                labels = labels.with(names[random.nextInt(names.length)], values[random.nextInt(values.length)]);
+            }
+            Sample sample = new Sample(names[random.nextInt(names.length)], labels, MetricType.GAUGE,
+                    random.nextBoolean() ? null : "value", SampleValue.of(random.nextInt(300)), 1_700_000_000L + i, i,
+                    "host-" + random.nextInt(3), "source-" + random.nextInt(2));
+            byte[] bytes = encode(sample);
+
+            assertThat(SampleCodec.decode(ByteBuffer.wrap(bytes), known)).isEqualTo(sample)
+                    .isEqualTo(SampleCodec.decode(ByteBuffer.wrap(bytes)));
+        }
+        assertThat(known.hits()).isPositive();
+    }
+
+    @Test
+    void aTableRejectsTruncatedAndTrailingBytesAsDecodingAloneDoes() {
+        ReadBackSeries known = new ReadBackSeries();
+        Sample sample = sample("app.requests", Labels.of("a", "b"), MetricType.METER, "m1_rate", SampleValue.of(1.5),
+                1_700_000_000L, 0);
+        byte[] bytes = encode(sample);
+        SampleCodec.decode(ByteBuffer.wrap(bytes), known); // the table knows the series, host and source now
+
+        for (int cut = 0; cut < bytes.length; cut++) {
+            ByteBuffer truncated = ByteBuffer.wrap(Arrays.copyOf(bytes, cut));
+            assertThatThrownBy(() -> SampleCodec.decode(truncated, known))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        ByteBuffer longer = ByteBuffer.wrap(Arrays.copyOf(bytes, bytes.length + 1));
+        assertThatThrownBy(() -> SampleCodec.decode(longer, known)).hasMessageContaining("trailing bytes");
+    }
+
+    @Test
+    void aTableThatFindsAlmostNothingRestsAndStillDecodesExactly() {
+        ReadBackSeries known = new ReadBackSeries();
+        for (int i = 0; i < ReadBackSeries.PROBE; i++) { // every series new: no hit
+            SampleCodec.decode(ByteBuffer.wrap(encode(sample("series." + i, Labels.empty(), MetricType.GAUGE, null,
+                    SampleValue.of(i), 1_700_000_000L, 0))), known);
+        }
+        Sample again = sample("series.0", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(0L), 1_700_000_000L, 0);
+        int lookups = known.hits() + known.misses();
+
+        assertThat(SampleCodec.decode(ByteBuffer.wrap(encode(again)), known)).isEqualTo(again);
+        assertThat(known.hits() + known.misses()).as("resting: not looked up").isEqualTo(lookups);
     }
 }

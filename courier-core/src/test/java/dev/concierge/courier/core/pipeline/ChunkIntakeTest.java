@@ -48,6 +48,38 @@ class ChunkIntakeTest {
         assertThat(chunks).anySatisfy(size -> assertThat(size).isGreaterThan(1));
     }
 
+    @Test
+    void sendsWhileASourcePublishesAsFastAsItTakes() {
+        // Each chunk the backlog takes, the "source" publishes a chunk more: the ring is never empty. The worker
+        // must still send, or under an overload the backlog only fills and evicts and nothing is delivered.
+        MultiProducerBroadcastRing ring = MultiProducerBroadcastRing.create(16_384, 1L << 30);
+        RecordingSink sink = new RecordingSink("zabbix", 1000, 1);
+        List<Sample> chunk = Samples.counters("app", 4096);
+        ForwardingDeliveryLedger refilling = new ForwardingDeliveryLedger(inMemory) {
+            @Override
+            public SinkBacklog openBacklog(String name, long byteBudget) {
+                return new ForwardingSinkBacklog(super.openBacklog(name, byteBudget)) {
+                    @Override
+                    public void appendAll(Sample[] samples, int count, Consumer<DeliveryRecord> evicted) {
+                        delegate.appendAll(samples, count, evicted);
+                        if (sink.sent().isEmpty()) {
+                            chunk.forEach(ring::tryPublish);
+                        }
+                    }
+                };
+            }
+        };
+        ListSource source = new ListSource("app", run -> run == 0 ? chunk : List.of());
+        Pipeline pipeline = Pipeline.create(ring, refilling, List.of(new ScheduledSource(source, Duration.ofHours(1))),
+                List.of(new SinkSpec(sink, failures -> Duration.ZERO, 1 << 24)), Clock.systemUTC());
+        pipeline.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !sink.sent().isEmpty());
+        } finally {
+            pipeline.stop(Duration.ofSeconds(2));
+        }
+    }
+
     private final class ChunkCountingLedger extends ForwardingDeliveryLedger {
         ChunkCountingLedger() {
             super(inMemory);

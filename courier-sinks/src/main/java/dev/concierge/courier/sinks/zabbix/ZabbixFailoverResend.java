@@ -27,23 +27,30 @@ import java.util.Objects;
 final class ZabbixFailoverResend {
     private final Duration window;
     private final int maxRows;
+    private final long maxBytes;
     private final Clock clock;
     private final ArrayDeque<Acknowledged> recent = new ArrayDeque<>(); // guarded by this, oldest first
     private final List<List<Row>> owed = new ArrayList<>(); // guarded by this: to send again, not yet answered
     private int rows; // guarded by this: rows in recent
+    private long bytes; // guarded by this: the rows' estimated bytes in recent
     private boolean outage; // guarded by this
     private long rowsResent; // guarded by this
 
-    private record Acknowledged(Instant at, List<Row> frame) {
+    private record Acknowledged(Instant at, List<Row> frame, long bytes) {
     }
 
     ZabbixFailoverResend(Duration window, int maxRows, Clock clock) {
-        if (window.isNegative() || maxRows < 0) {
-            throw new IllegalArgumentException("window, maxRows: " + window + ", " + maxRows
-                    + " (expected: >= 0 and >= 0)");
+        this(window, maxRows, Long.MAX_VALUE, clock);
+    }
+
+    ZabbixFailoverResend(Duration window, int maxRows, long maxBytes, Clock clock) {
+        if (window.isNegative() || maxRows < 0 || maxBytes < 0) {
+            throw new IllegalArgumentException("window, maxRows, maxBytes: " + window + ", " + maxRows + ", "
+                    + maxBytes + " (expected: >= 0, >= 0 and >= 0)");
         }
         this.window = window;
         this.maxRows = maxRows;
+        this.maxBytes = maxBytes;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -53,11 +60,19 @@ final class ZabbixFailoverResend {
             return;
         }
         Instant now = clock.instant();
-        recent.addLast(new Acknowledged(now, frame));
+        long frameBytes = 0;
+        for (Row row : frame) {
+            frameBytes += row.estimatedBytes();
+        }
+        recent.addLast(new Acknowledged(now, frame, frameBytes));
         rows += frame.size();
+        bytes += frameBytes;
         Instant oldest = now.minus(window);
-        while (!recent.isEmpty() && (recent.peekFirst().at().isBefore(oldest) || rows > maxRows)) {
-            rows -= recent.removeFirst().frame().size();
+        while (!recent.isEmpty()
+                && (recent.peekFirst().at().isBefore(oldest) || rows > maxRows || bytes > maxBytes)) {
+            Acknowledged dropped = recent.removeFirst();
+            rows -= dropped.frame().size();
+            bytes -= dropped.bytes();
         }
     }
 
@@ -78,6 +93,7 @@ final class ZabbixFailoverResend {
             }
             recent.clear();
             rows = 0;
+            bytes = 0;
         }
         if (owed.isEmpty()) {
             return List.of();

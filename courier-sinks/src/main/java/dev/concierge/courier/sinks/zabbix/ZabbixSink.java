@@ -117,6 +117,13 @@ public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
     static final Duration FAILOVER_RESEND_WINDOW = Duration.ofSeconds(5);
     /** The most rows kept for that; past it the oldest frames are not sent again. */
     static final int FAILOVER_RESEND_MAX_ROWS = 100_000;
+    /**
+     * And the most bytes, by the rows' estimate (each keeps its sample alive): a thirty-second of the heap, at most
+     * 8 MiB; 2 MiB under the sidecar profile's 64 MiB heap, about 4,500 rows of a node exporter's series, so from
+     * about a thousand rows a second on this bound, not the window, decides how far back a resend reaches. Per
+     * sink: three sinks at 8 MiB each did not fit a 64 MiB heap beside their memory windows and batches.
+     */
+    static final long FAILOVER_RESEND_MAX_BYTES = Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 32);
     /** {@code ZBX_ITEM_KEY_LEN}: the longest item key, in characters. */
     static final int MAX_KEY_CHARACTERS = 2048;
     /** {@code ZBX_MAX_HOSTNAME_LEN}: the longest host name, in characters. */
@@ -159,7 +166,8 @@ public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
                 .withMaxConnections(config.maxInFlight())
                 .withThreads(1, "zabbix-sink-" + config.name())
                 .withTls(config.tls()));
-        this.resend = new ZabbixFailoverResend(FAILOVER_RESEND_WINDOW, FAILOVER_RESEND_MAX_ROWS, clock);
+        this.resend = new ZabbixFailoverResend(FAILOVER_RESEND_WINDOW, FAILOVER_RESEND_MAX_ROWS,
+                FAILOVER_RESEND_MAX_BYTES, clock);
         this.lld = discovery == null ? null : new LldTracker(config.name(), discovery, clock.instant());
         this.hold = discovery == null ? null : new LldHoldQueue(config.name(), discovery.hold(),
                 discovery.holdMaxBytes(), frame -> exchange(ZabbixSenderRequest.of(frame, clock.instant())),

@@ -5,6 +5,7 @@ import static dev.concierge.courier.sinks.zabbix.ZabbixSinkTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.DeliveryOutcome;
 import dev.concierge.courier.core.testing.ManualClock;
@@ -71,6 +72,26 @@ class ZabbixFailoverResendTest {
         resend.unreachable();
 
         assertThat(resend.reachable()).containsExactly(frame("b"), frame("c"));
+    }
+
+    @Test
+    void keepsAtMostTheBytesAllowedDroppingTheOldestFrames() {
+        long oneFrame = frame("a").get(0).estimatedBytes();
+        ZabbixFailoverResend resend = new ZabbixFailoverResend(Duration.ofSeconds(5), 1000, 2 * oneFrame,
+                new ManualClock(T0));
+        resend.acknowledged(frame("a"));
+        resend.acknowledged(frame("b"));
+        resend.acknowledged(frame("c"));
+        resend.unreachable();
+
+        assertThat(resend.reachable()).containsExactly(frame("b"), frame("c"));
+    }
+
+    @Test
+    void aRowOfASampleIsEstimatedAsItsSampleAndTheRowItself() {
+        Sample sample = sample("web-01", "cpu.load", SampleValue.of(0.5), 1, 0);
+
+        assertThat(Row.of(sample, null).estimatedBytes()).isEqualTo(48 + sample.estimatedBytes());
     }
 
     @Test

@@ -114,6 +114,19 @@ public final class ZabbixSenderRequest {
             return clock;
         }
 
+        /**
+         * A rough estimate of the heap this row keeps alive, for byte budgets: its sample's
+         * {@link Sample#estimatedBytes()} (or its texts, one byte per char) plus the row itself.
+         */
+        public int estimatedBytes() {
+            // Object header, two references, a long, two ints, the cached key's reference: 48 bytes.
+            int own = 48;
+            if (sample != null) {
+                return own + sample.estimatedBytes();
+            }
+            return own + 3 * 40 + host.length() + key.length() + value.length();
+        }
+
         public int ns() {
             return ns;
         }
