@@ -84,7 +84,7 @@ public final class SendCommand implements Callable<Integer> {
     int connections;
 
     @Option(names = "--compression", paramLabel = "MODE", defaultValue = DEFAULT_COMPRESSION,
-            description = "auto: zlib when it makes a request shorter; off (default: ${DEFAULT-VALUE})")
+            description = "auto: zlib when it makes a request shorter, not to this machine; off (default: ${DEFAULT-VALUE})")
     String compression;
 
     @Option(names = "--tls-connect", paramLabel = "value",
