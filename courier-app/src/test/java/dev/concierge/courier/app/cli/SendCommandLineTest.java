@@ -27,7 +27,8 @@ class SendCommandLineTest {
                         "CN=b"),
                 args("--with-timestamps", "--with-ns", "--real-time", "--input-file", "f", "--config", "c",
                         "--port", "1", "--timeout", "300"),
-                args("-Tv", "-z", "z", "-i", "f"));
+                args("-Tv", "-z", "z", "-i", "f"),
+                args("-z", "z", "-i", "f", "--rows-per-request", "010", "--connections", "0")); // decimal, as picocli
         for (String[] line : lines) {
             SendCommand plain = SendCommand.parsePlain(line, 0);
             assertThat(plain).as(String.join(" ", line)).isNotNull();
