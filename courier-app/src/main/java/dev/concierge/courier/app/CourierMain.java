@@ -24,6 +24,11 @@ public final class CourierMain implements Runnable {
 
     /** Runs the command line and returns its exit code, for tests and for {@link #main}. */
     public static int execute(String... args) {
+        // A plain `courier send` line skips picocli's start-up cost (SendCommand.runPlain).
+        Integer sent = SendCommand.runPlain(args);
+        if (sent != null) {
+            return sent;
+        }
         return new CommandLine(new CourierMain()).execute(args);
     }
 

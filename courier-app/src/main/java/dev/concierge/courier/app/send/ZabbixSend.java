@@ -2,6 +2,7 @@ package dev.concierge.courier.app.send;
 
 import dev.concierge.courier.app.send.ZabbixSenderInputParser.Malformed;
 import dev.concierge.courier.app.send.ZabbixSenderInputParser.Value;
+import dev.concierge.courier.core.settings.HostPort;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixClient;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixClientConfig;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixSenderRequest.Row;
@@ -32,10 +33,13 @@ import java.util.zip.Deflater;
  * <ul>
  *   <li>Requests hold up to {@code --rows-per-request} values (1000; {@code zabbix_sender}: 250), one host
  *       each, and up to {@code --connections} (4) are in flight; each item keeps one lane, so its values
- *       still arrive in order. With {@code -T} the values of a batch are sent ordered by time.</li>
- *   <li>An input file is read in batches of {@link #BATCH_ROWS} values. A malformed line stops the run, as
- *       in {@code zabbix_sender}; nothing of the batch it is in is sent ({@code zabbix_sender} likewise
- *       drops its partial batch of 250), so an input shorter than a batch sends nothing at all.</li>
+ *       still arrive in order. With {@code -T} the values of a batch are sent ordered by time. With
+ *       {@code --compression auto} requests are compressed when that makes them shorter, except to a
+ *       destination named as this machine ({@link #onThisMachine}).</li>
+ *   <li>An input file is read in batches of {@link #FIRST_BATCH_ROWS} values, then twice as many each
+ *       time up to {@link #BATCH_ROWS}. A malformed line stops the run, as in {@code zabbix_sender}; nothing
+ *       of the batch it is in is sent ({@code zabbix_sender} likewise drops its partial batch of 250), so an
+ *       input shorter than the first batch sends nothing at all.</li>
  *   <li>With {@code -T} and without {@code -N}, each value's {@code ns} is its line number: values of
  *       one item in one second never collide on the history key, and sending a file twice does not store
  *       it twice. Without {@code -T} no clock is sent, as with {@code zabbix_sender}.</li>
@@ -54,6 +58,12 @@ import java.util.zip.Deflater;
 public final class ZabbixSend {
     static final String PROGRAM = "courier send";
     static final int BATCH_ROWS = 100_000;
+    /**
+     * The first batch's size; each next one is twice the last, up to {@link #BATCH_ROWS}. A small first batch
+     * puts the first requests on the wire while the rest of the input is still being read, instead of after
+     * the first 100,000 lines (BENCHMARKS.md, "courier send vs zabbix_sender").
+     */
+    static final int FIRST_BATCH_ROWS = 4_096;
     /** The smallest input file that gets a progress bar. */
     static final long PROGRESS_MIN_BYTES = 1 << 20;
     /** {@code zabbix_sender}'s connect timeout ({@code config_timeout}). */
@@ -159,9 +169,12 @@ public final class ZabbixSend {
                 // about nine times, at about three times the speed of the default level 6 (BENCHMARKS.md,
                 // "courier send vs zabbix_sender"). The lanes keep at most one request each in flight, so no
                 // request waits for a connection slot.
+                // Not to this machine: loopback bytes cost nothing, zlib costs CPU that the sender and the
+                // receiver share (BENCHMARKS.md).
+                boolean compress = m.compression().equals("auto") && !onThisMachine(destination);
                 ZabbixClient client = ZabbixClient.create(ZabbixClientConfig.of(destination, CONNECT_TIMEOUT,
                                 Duration.ofSeconds(timeoutSeconds))
-                        .withCompression(m.compression().equals("auto"), Deflater.BEST_SPEED)
+                        .withCompression(compress, Deflater.BEST_SPEED)
                         .withMaxConnections(m.connections())
                         .withThreads(threads, "zabbix-sender-client")
                         .withTls(tls));
@@ -275,7 +288,8 @@ public final class ZabbixSend {
         ProgressBar progress = size >= PROGRESS_MIN_BYTES && ProgressBar.stderrIsTerminal()
                 ? ProgressBar.start(err, size, lines::bytesRead, () -> counts.sent, report::rowsAnswered) : null;
         try {
-            List<Row> batch = new ArrayList<>();
+            int batchRows = FIRST_BATCH_ROWS;
+            List<Row> batch = new ArrayList<>(batchRows);
             CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
             String line;
             while (!report.failed() && (line = lines.next()) != null) {
@@ -285,9 +299,10 @@ public final class ZabbixSend {
                 }
                 batch.add(row);
                 counts.sent++;
-                if (batch.size() >= BATCH_ROWS) {
+                if (batch.size() >= batchRows) {
                     CompletableFuture<Void> sent = lanes.dispatch(batch);
-                    batch = new ArrayList<>();
+                    batchRows = Math.min(BATCH_ROWS, batchRows * 2);
+                    batch = new ArrayList<>(batchRows);
                     // Read the next batch while this one is sent, but never more than one ahead.
                     previous.join();
                     previous = sent;
@@ -406,6 +421,36 @@ public final class ZabbixSend {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * Whether every node of {@code destination} is named as this machine: {@code localhost}, an IPv4 address in
+     * 127.0.0.0/8 or {@code ::1}. Names are not resolved (no lookup before the first request).
+     */
+    static boolean onThisMachine(ZabbixServerNodes destination) {
+        for (HostPort node : destination.nodes()) {
+            String host = node.host();
+            if (!host.equalsIgnoreCase("localhost") && !host.equals("::1") && !isLoopbackIpv4(host)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLoopbackIpv4(String host) {
+        if (!host.startsWith("127.")) {
+            return false;
+        }
+        int dots = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return dots == 3;
     }
 
     /** ASCII digits only, at most {@code max}; -1 otherwise (and for an empty text). */
