@@ -4,6 +4,7 @@ import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.NameSyntax;
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.settings.Settings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,9 @@ public enum NameEscaping {
     /** Every sink's default: see the class comment. */
     public static final NameEscaping DEFAULT = UNDERSCORES;
 
+    /** The key every sink that renders names reads its scheme from. */
+    public static final String KEY = "name_escaping";
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final String configName;
@@ -71,6 +75,16 @@ public enum NameEscaping {
     /** The accepted values of {@code name_escaping}, in the order the documentation lists them. */
     public static List<String> configNames() {
         return Arrays.stream(values()).map(NameEscaping::configName).toList();
+    }
+
+    /**
+     * The scheme {@value #KEY} chooses in a sink's {@code settings}, {@link #DEFAULT} when the key is absent; an
+     * unknown value is recorded there as a problem at its line and column (and the default returned, so that the
+     * binder goes on to report the rest). The sink lists {@value #KEY} among its expected keys.
+     */
+    public static NameEscaping bind(Settings settings) {
+        String chosen = settings.optionalChoice(KEY, configNames(), DEFAULT.configName());
+        return chosen == null ? DEFAULT : ofConfigName(chosen).orElse(DEFAULT);
     }
 
     /** True when {@code name} is a Prometheus name of the legacy set: not empty, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}. */
