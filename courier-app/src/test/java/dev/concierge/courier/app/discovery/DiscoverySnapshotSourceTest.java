@@ -77,6 +77,19 @@ class DiscoverySnapshotSourceTest {
         }
     }
 
+    @Test
+    void theSnapshotNamesThePrometheusSeriesByTheKeysTheDefaultEscapingGives() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2025-05-01T10:00:00Z"), ZoneOffset.UTC);
+        Source exporter = new dev.concierge.courier.app.exampleplugin.Utf8ExporterSourceType()
+                .create(new dev.concierge.courier.app.exampleplugin.Utf8ExporterSourceType.Config("app"));
+        try (Source source = DiscoverySnapshotSource.wrap(exporter, "utf8", dir, Duration.ofSeconds(10), clock)) {
+            source.collect(sample -> true);
+
+            assertThat(DiscoverySnapshot.read(dir.resolve("discovery/app.json")).rows()).extracting(LldRow::macros)
+                    .containsExactly(Map.of("{#NAME}", "my_metric", "{#A_B}", "x"));
+        }
+    }
+
     /** A source whose discovery answer throws. */
     private static final class BrokenDiscoverySource implements Source, LldDiscoverable {
         @Override

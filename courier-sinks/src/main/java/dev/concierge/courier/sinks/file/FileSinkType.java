@@ -60,6 +60,11 @@ public final class FileSinkType implements SinkType<FileSinkConfig>, RendersSamp
     }
 
     @Override
+    public NameEscaping nameEscaping(FileSinkConfig config) {
+        return config.nameEscaping();
+    }
+
+    @Override
     public String summary(FileSinkConfig config) {
         return config.path() + (config.host() == null ? "" : " as host " + config.host());
     }

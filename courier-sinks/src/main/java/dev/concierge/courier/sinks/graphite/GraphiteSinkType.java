@@ -90,6 +90,11 @@ public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig>, Ren
     }
 
     @Override
+    public NameEscaping nameEscaping(GraphiteSinkConfig config) {
+        return config.nameEscaping();
+    }
+
+    @Override
     public String summary(GraphiteSinkConfig config) {
         return config.serverList() + (config.servers().size() > 1 ? " (" + config.mode().configName() + ")" : "");
     }

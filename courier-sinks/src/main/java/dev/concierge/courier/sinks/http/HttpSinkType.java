@@ -102,6 +102,11 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
     }
 
     @Override
+    public NameEscaping nameEscaping(HttpSinkConfig config) {
+        return config.nameEscaping();
+    }
+
+    @Override
     public String summary(HttpSinkConfig config) {
         return config.format().configName() + " to " + config.endpoint();
     }

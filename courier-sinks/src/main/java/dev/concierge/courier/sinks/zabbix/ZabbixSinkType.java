@@ -213,6 +213,11 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
     }
 
     @Override
+    public NameEscaping nameEscaping(Config config) {
+        return config.sink().nameEscaping();
+    }
+
+    @Override
     public String summary(Config config) {
         ZabbixSinkConfig sink = config.sink();
         ZabbixTlsConfig tls = sink.tls();
