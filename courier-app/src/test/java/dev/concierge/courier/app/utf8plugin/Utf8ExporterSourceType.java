@@ -1,4 +1,4 @@
-package dev.concierge.courier.app.exampleplugin;
+package dev.concierge.courier.app.utf8plugin;
 
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
