@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.cli;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.app.wiring.SinkDefinition;
 import dev.concierge.courier.app.config.ConfigException;
@@ -344,6 +345,8 @@ public final class DiscoverCommand implements Callable<Integer> {
                     + String.join(", ", loaded.sources().stream().map(SourceDefinition::name).toList()) + ")");
         }
         SampleProcessor sinkRules = SampleProcessor.none();
+        // The keys a Zabbix sink sends under the default, or those of the sink named.
+        NameEscaping escaping = NameEscaping.DEFAULT;
         String sinkName = location.byName.sink;
         if (sinkName != null) {
             SinkDefinition<?> sink = loaded.sinks().stream()
@@ -357,6 +360,7 @@ public final class DiscoverCommand implements Callable<Integer> {
                         + String.join(", ", sink.sources()) + ")");
             }
             sinkRules = sink.processor();
+            escaping = sink.nameEscaping();
         }
         if (type != null && !type.equalsIgnoreCase(definition.type())) {
             return usage("--type " + type + ", but source " + name + " in " + file + " is of type " + definition.type());
@@ -374,10 +378,12 @@ public final class DiscoverCommand implements Callable<Integer> {
             source.collect(sample -> true);
             SampleProcessor sourceRules = definition.processor().fresh();
             SampleProcessor sinkSide = sinkRules.fresh();
-            rows = sourceRules.isEmpty() && sinkSide.isEmpty() ? discovery.lldRows()
+            NameEscaping names = escaping;
+            rows = sourceRules.isEmpty() && sinkSide.isEmpty() && names == NameEscaping.NONE ? discovery.lldRows()
                     : discovery.lldRows(sample -> {
                         Sample kept = sourceRules.apply(sample);
-                        return kept == null ? null : sinkSide.apply(kept);
+                        kept = kept == null ? null : sinkSide.apply(kept);
+                        return kept == null ? null : names.apply(kept);
                     });
         } catch (SourceException e) {
             return failure("source " + name + ": " + e.getMessage());

@@ -1,5 +1,7 @@
 package dev.concierge.courier.app.discovery;
 
+import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.LldDiscoverable;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link LldDiscoverable} ability answers right after the collect, not built from the samples, because
  * samples leave out entities that LLD lists (a gauge whose value failed, a NaN series). The rows are those the
  * source's processing rules leave ({@link LldDiscoverable#lldRows(java.util.function.UnaryOperator)}), applied
- * without counting (the pipeline counted those samples' drops), so they name what the courier sends. The
+ * without counting (the pipeline counted those samples' drops), with Prometheus names escaped as a Zabbix sink's
+ * default {@code name_escaping} does, so they name what the courier sends. The
  * wrapper knows no source type: a source without the ability is not wrapped, and gets a snapshot that says it
  * has no discovery ({@link DiscoverySnapshot#withoutDiscovery}), written once when it is wrapped.
  *
@@ -123,14 +126,17 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
         }
     }
 
-    /** What the wrapped source answers, as the source's rules leave it: what the snapshot holds. Any thread. */
+    /**
+     * What the wrapped source answers, as the source's rules leave it and with Prometheus names escaped as a
+     * Zabbix sink escapes them by default ({@link NameEscaping#DEFAULT}): what the snapshot holds. Any thread.
+     */
     @Override
     public Optional<LldRows> lldRows() {
-        if (processor.isEmpty()) {
-            return discovery.lldRows();
-        }
-        SampleProcessor uncounted = processor.fresh();
-        return discovery.lldRows(uncounted::apply);
+        SampleProcessor uncounted = processor.isEmpty() ? null : processor.fresh();
+        return discovery.lldRows(sample -> {
+            Sample kept = uncounted == null ? sample : uncounted.apply(sample);
+            return kept == null ? null : NameEscaping.DEFAULT.apply(kept);
+        });
     }
 
     /** Where the snapshot is written. */

@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.wiring;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.SinkSpec;
 import dev.concierge.courier.core.process.SampleProcessor;
@@ -65,6 +66,11 @@ public record SinkDefinition<C>(String name, SinkType<C> plugin, C config, Backo
 
     public Sink create() {
         return plugin.create(config);
+    }
+
+    /** How the sink escapes Prometheus names ({@code name_escaping}); none for a sink that renders no names. */
+    public NameEscaping nameEscaping() {
+        return plugin.nameEscaping(config);
     }
 
     /** What {@code courier check} finds wrong on this machine, each problem at its key (see {@code SinkType}). */

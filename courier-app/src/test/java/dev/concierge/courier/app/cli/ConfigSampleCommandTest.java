@@ -142,7 +142,7 @@ class ConfigSampleCommandTest {
         assertThat(sample.exitCode()).isEqualTo(2);
         assertThat(sample.out()).isEmpty();
         assertThat(sample.err()).startsWith("Unknown type: statsd (expected: one of constant, consul, dropwizard,"
-                + " file, graphite, graphite_intake, http, prometheus, zabbix, zabbix_intake)").contains("Usage: courier config sample");
+                + " file, graphite, graphite_intake, http, prometheus, utf8, zabbix, zabbix_intake)").contains("Usage: courier config sample");
     }
 
     @Test

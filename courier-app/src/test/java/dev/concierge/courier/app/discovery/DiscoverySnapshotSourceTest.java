@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.discovery;
 
+import dev.concierge.courier.app.utf8plugin.Utf8ExporterSourceType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -74,6 +75,19 @@ class DiscoverySnapshotSourceTest {
             try (var listing = Files.list(file.getParent())) {
                 assertThat(listing).containsExactly(file);
             }
+        }
+    }
+
+    @Test
+    void theSnapshotNamesThePrometheusSeriesByTheKeysTheDefaultEscapingGives() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2025-05-01T10:00:00Z"), ZoneOffset.UTC);
+        Source exporter = new Utf8ExporterSourceType()
+                .create(new Utf8ExporterSourceType.Config("app"));
+        try (Source source = DiscoverySnapshotSource.wrap(exporter, "utf8", dir, Duration.ofSeconds(10), clock)) {
+            source.collect(sample -> true);
+
+            assertThat(DiscoverySnapshot.read(dir.resolve("discovery/app.json")).rows()).extracting(LldRow::macros)
+                    .containsExactly(Map.of("{#NAME}", "my_metric", "{#A_B}", "x"));
         }
     }
 

@@ -181,7 +181,7 @@ class ProcessingRulesTest {
                                 "courier.yaml:19:5: sinks[0].colour: unknown key (expected: one of name, type, "
                                         + "sources, backoff, backlog_size, include, exclude, fields, metric_relabel_configs, "
                                         + "host_from_label, rename, labels, path, host, fsync, max_batch_size, "
-                                        + "rotate_size)"));
+                                        + "rotate_size, name_escaping)"));
     }
 
     @Test

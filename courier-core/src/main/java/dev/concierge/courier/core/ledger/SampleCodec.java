@@ -2,6 +2,7 @@ package dev.concierge.courier.core.ledger;
 
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.NameSyntax;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import java.nio.BufferUnderflowException;
@@ -22,6 +23,8 @@ import java.nio.ByteBuffer;
  * nanos      varint
  * host       string
  * source     string
+ * syntax     byte 1 for {@link NameSyntax#PROMETHEUS} names; absent for verbatim ones, so that verbatim
+ *            samples keep the bytes written before the mark existed and those bytes read back as verbatim
  *
  * string = varint byte length, then the UTF-8 bytes; a lone surrogate is written as its own 3-byte
  *          sequence (WTF-8) so that any Java string comes back equal
@@ -37,6 +40,7 @@ final class SampleCodec {
     private static final byte INTEGER = 1;
     private static final byte DECIMAL = 2;
     private static final byte TEXT = 3;
+    private static final byte PROMETHEUS_NAMES = 1;
 
     private SampleCodec() {
     }
@@ -67,6 +71,9 @@ final class SampleCodec {
         out.writeVarLong(sample.nanos());
         out.writeString(sample.host());
         out.writeString(sample.source());
+        if (sample.nameSyntax() == NameSyntax.PROMETHEUS) {
+            out.writeByte(PROMETHEUS_NAMES);
+        }
     }
 
     /**
@@ -123,10 +130,15 @@ final class SampleCodec {
             int nanos = CompactReader.readCount(in, "nanos", 999_999_999);
             String host = known == null ? CompactReader.readString(in) : text(in, known, ReadBackSeries.HOST);
             String source = known == null ? CompactReader.readString(in) : text(in, known, ReadBackSeries.SOURCE);
+            NameSyntax syntax = NameSyntax.VERBATIM;
+            if (in.hasRemaining() && in.get(in.position()) == PROMETHEUS_NAMES) {
+                in.get();
+                syntax = NameSyntax.PROMETHEUS;
+            }
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("trailing bytes: " + in.remaining() + " (expected: 0)");
             }
-            return new Sample(name, labels, TYPES[typeCode], field, value, epochSecond, nanos, host, source);
+            return new Sample(name, labels, TYPES[typeCode], field, value, epochSecond, nanos, host, source, syntax);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("sample: truncated (expected: a complete sample)", e);
         }

@@ -19,15 +19,31 @@ import java.util.Objects;
  * @param estimatedBytes a rough estimate of the heap this sample holds, used for byte budgets: one byte per
  *                    character (most names are Latin-1 compact strings) plus object headers. Computed once,
  *                    by the constructor without it, because the ring and every backlog charge it per sample.
+ * @param nameSyntax  the rules {@code name} and the label names follow: whether a sink's {@code name_escaping}
+ *                    applies to them; {@link NameSyntax#VERBATIM} unless the source reads Prometheus's data model
  */
 public record Sample(String name, Labels labels, MetricType type, String field, SampleValue value,
-                     long epochSecond, int nanos, String host, String source, int estimatedBytes) {
+                     long epochSecond, int nanos, String host, String source, int estimatedBytes,
+                     NameSyntax nameSyntax) {
+
+    /** A sample with {@link NameSyntax#VERBATIM} names and its {@link #estimatedBytes()} computed from the other fields. */
+    public Sample(String name, Labels labels, MetricType type, String field, SampleValue value,
+                  long epochSecond, int nanos, String host, String source) {
+        this(name, labels, type, field, value, epochSecond, nanos, host, source, NameSyntax.VERBATIM);
+    }
 
     /** A sample with its {@link #estimatedBytes()} computed from the other fields. */
     public Sample(String name, Labels labels, MetricType type, String field, SampleValue value,
-                  long epochSecond, int nanos, String host, String source) {
+                  long epochSecond, int nanos, String host, String source, NameSyntax nameSyntax) {
         this(name, labels, type, field, value, epochSecond, nanos, host, source,
-                estimate(name, labels, field, value, host, source));
+                estimate(name, labels, field, value, host, source), nameSyntax);
+    }
+
+    /** A sample with {@link NameSyntax#VERBATIM} names. */
+    public Sample(String name, Labels labels, MetricType type, String field, SampleValue value,
+                  long epochSecond, int nanos, String host, String source, int estimatedBytes) {
+        this(name, labels, type, field, value, epochSecond, nanos, host, source, estimatedBytes,
+                NameSyntax.VERBATIM);
     }
 
     public Sample {
@@ -37,6 +53,7 @@ public record Sample(String name, Labels labels, MetricType type, String field, 
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(nameSyntax, "nameSyntax");
         if (nanos < 0 || nanos > 999_999_999) {
             throw new IllegalArgumentException("nanos: " + nanos + " (expected: 0..999999999)");
         }
@@ -56,7 +73,10 @@ public record Sample(String name, Labels labels, MetricType type, String field, 
         return Instant.ofEpochSecond(epochSecond, nanos);
     }
 
-    /** This sample under another name; the same sample when {@code newName} is equal. */
+    /**
+     * This sample under another name, a {@link NameSyntax#VERBATIM} one: a name a rule wrote is the operator's
+     * and is sent as written. The same sample when {@code newName} is equal.
+     */
     public Sample withName(String newName) {
         return newName.equals(name) ? this
                 : new Sample(newName, labels, type, field, value, epochSecond, nanos, host, source);
@@ -65,13 +85,13 @@ public record Sample(String name, Labels labels, MetricType type, String field, 
     /** This sample with other labels; the same sample when {@code newLabels} are equal. */
     public Sample withLabels(Labels newLabels) {
         return newLabels.equals(labels) ? this
-                : new Sample(name, newLabels, type, field, value, epochSecond, nanos, host, source);
+                : new Sample(name, newLabels, type, field, value, epochSecond, nanos, host, source, nameSyntax);
     }
 
     /** This sample for another host; the same sample when {@code newHost} is equal. */
     public Sample withHost(String newHost) {
         return newHost.equals(host) ? this
-                : new Sample(name, labels, type, field, value, epochSecond, nanos, newHost, source);
+                : new Sample(name, labels, type, field, value, epochSecond, nanos, newHost, source, nameSyntax);
     }
 
     /** {@code name.field}, or {@code name} when there is no field. */

@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.spi;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.Settings;
 import java.net.URL;
@@ -35,6 +36,15 @@ public interface SinkType<C> {
 
     /** Creates the sink; may start threads, not connections. */
     Sink create(C config);
+
+    /**
+     * How a sink of {@code config} escapes Prometheus names before it renders them ({@code name_escaping}), so
+     * that the discovery rows {@code courier discover --sink} prints for it name what it sends.
+     * {@link NameEscaping#NONE} by default, for a sink that renders no names of its own.
+     */
+    default NameEscaping nameEscaping(C config) {
+        return NameEscaping.NONE;
+    }
 
     /** Files the config names whose content matters (keys, certificates): a reload recreates when they change. */
     default List<Path> watchedFiles(C config) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.NameSyntax;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import java.nio.ByteBuffer;
@@ -207,5 +208,21 @@ class SampleCodecTest {
 
         assertThat(SampleCodec.decode(ByteBuffer.wrap(encode(again)), known)).isEqualTo(again);
         assertThat(known.hits() + known.misses()).as("resting: not looked up").isEqualTo(lookups);
+    }
+
+    @Test
+    void writesAPrometheusSampleWithOneMarkByteAfterTheSourceAndReadsItBack() {
+        Sample verbatim = new Sample("a", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(1L), 0, 0, "h", "s");
+        Sample prometheus = new Sample("a.b", Labels.of("c.d", "v"), MetricType.GAUGE, null, SampleValue.of(1L), 0, 0,
+                "h", "s", NameSyntax.PROMETHEUS);
+
+        byte[] bytes = encode(prometheus);
+
+        assertThat(bytes[bytes.length - 1]).isEqualTo((byte) 1);
+        assertThat(roundTrip(prometheus)).isEqualTo(prometheus);
+        assertThat(roundTrip(prometheus).nameSyntax()).isEqualTo(NameSyntax.PROMETHEUS);
+        // Verbatim samples keep the bytes ledgers written before the mark existed hold, and read back as such.
+        assertThat(encode(verbatim)).containsExactly(1, 'a', 0, 2, 0, 1, 2, 0, 0, 1, 'h', 1, 's');
+        assertThat(roundTrip(verbatim).nameSyntax()).isEqualTo(NameSyntax.VERBATIM);
     }
 }

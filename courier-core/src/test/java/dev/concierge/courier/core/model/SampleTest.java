@@ -52,4 +52,22 @@ class SampleTest {
                 SampleValue.of(3L), 7, 8, "app-02", "src"));
         assertThat(sample.withName("jobs").withHost("app-01").withLabels(Labels.of("q", "io"))).isSameAs(sample);
     }
+
+    @Test
+    void namesAreVerbatimUnlessTheSourceSaysPrometheusAndARuleThatRenamesMakesThemVerbatim() {
+        Sample plain = new Sample("jobs", Labels.empty(), MetricType.GAUGE, null, SampleValue.of(3L), 0, 0, "h", "s");
+        Sample scraped = new Sample("my.jobs", Labels.of("a.b", "x"), MetricType.GAUGE, null, SampleValue.of(3L), 0,
+                0, "h", "s", NameSyntax.PROMETHEUS);
+
+        assertThat(plain.nameSyntax()).isEqualTo(NameSyntax.VERBATIM);
+        assertThat(scraped.withLabels(Labels.empty()).nameSyntax()).isEqualTo(NameSyntax.PROMETHEUS);
+        assertThat(scraped.withHost("other").nameSyntax()).isEqualTo(NameSyntax.PROMETHEUS);
+        assertThat(scraped.withName("my.jobs")).isSameAs(scraped);
+        // A name an operator's rule wrote is sent as written: no sink escapes it.
+        assertThat(scraped.withName("app.jobs").nameSyntax()).isEqualTo(NameSyntax.VERBATIM);
+        assertThat(scraped).isNotEqualTo(new Sample("my.jobs", Labels.of("a.b", "x"), MetricType.GAUGE, null,
+                SampleValue.of(3L), 0, 0, "h", "s"));
+        assertThat(scraped.estimatedBytes()).isEqualTo(new Sample("my.jobs", Labels.of("a.b", "x"), MetricType.GAUGE,
+                null, SampleValue.of(3L), 0, 0, "h", "s").estimatedBytes());
+    }
 }

@@ -104,7 +104,7 @@ public final class FileSink implements Sink, CountsEvents {
 
     private FileSink(FileSinkConfig config, Channels channels) {
         this.config = config;
-        this.writer = new ZabbixSenderLineWriter(config.host());
+        this.writer = new ZabbixSenderLineWriter(config.host(), config.nameEscaping());
         this.channels = channels;
         this.rotatedName = Pattern.compile(Pattern.quote(config.path().getFileName().toString()) + "\\.([0-9]{1,18})");
         this.io = Executors.newSingleThreadExecutor(task -> {

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
 import java.nio.file.Path;
@@ -17,8 +18,11 @@ import java.util.List;
  * @param fsync        when to force written lines to the disk
  * @param maxBatchSize the most samples appended in one write
  * @param rotateSize   rotate the file before a write would take it past this many bytes; 0 = never rotate
+ * @param nameEscaping   how Prometheus names outside the legacy set are escaped before keys, paths or lines
+ *                       are rendered ({@code name_escaping}); null = {@link NameEscaping#DEFAULT}
  */
-public record FileSinkConfig(String name, Path path, String host, Fsync fsync, int maxBatchSize, long rotateSize) {
+public record FileSinkConfig(String name, Path path, String host, Fsync fsync, int maxBatchSize, long rotateSize,
+        NameEscaping nameEscaping) {
 
     /** When the sink forces what it wrote to the disk before reporting a batch delivered. */
     public enum Fsync {
@@ -64,8 +68,14 @@ public record FileSinkConfig(String name, Path path, String host, Fsync fsync, i
     /** ZBX_MAX_HOSTNAME_LEN. */
     static final int MAX_HOST_LENGTH = 128;
 
+    /** With the default {@link NameEscaping#DEFAULT}. */
+    public FileSinkConfig(String name, Path path, String host, Fsync fsync, int maxBatchSize, long rotateSize) {
+        this(name, path, host, fsync, maxBatchSize, rotateSize, NameEscaping.DEFAULT);
+    }
+
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public FileSinkConfig {
+        nameEscaping = nameEscaping == null ? NameEscaping.DEFAULT : nameEscaping;
         List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
             problems.add(SettingProblem.of("name", quote(name), "a non-empty name"));
@@ -95,22 +105,27 @@ public record FileSinkConfig(String name, Path path, String host, Fsync fsync, i
         return new FileSinkConfig(name, path, null, DEFAULT_FSYNC, DEFAULT_MAX_BATCH_SIZE, DEFAULT_ROTATE_SIZE);
     }
 
+    /** A copy that escapes Prometheus names with {@code nameEscaping}; null = the default. */
+    public FileSinkConfig withNameEscaping(NameEscaping nameEscaping) {
+        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize, nameEscaping);
+    }
+
     /** A copy that writes every line for {@code host}; null = each sample's own host. */
     public FileSinkConfig withHost(String host) {
-        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize);
+        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize, nameEscaping);
     }
 
     public FileSinkConfig withFsync(Fsync fsync) {
-        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize);
+        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize, nameEscaping);
     }
 
     public FileSinkConfig withMaxBatchSize(int maxBatchSize) {
-        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize);
+        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize, nameEscaping);
     }
 
     /** A copy that rotates at {@code rotateSize} bytes; 0 = never. */
     public FileSinkConfig withRotateSize(long rotateSize) {
-        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize);
+        return new FileSinkConfig(name, path, host, fsync, maxBatchSize, rotateSize, nameEscaping);
     }
 
     private static String quote(String s) {

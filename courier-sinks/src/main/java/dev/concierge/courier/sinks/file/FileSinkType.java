@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.PathAccess;
 import dev.concierge.courier.core.model.Sample;
@@ -27,13 +28,14 @@ public final class FileSinkType implements SinkType<FileSinkConfig>, RendersSamp
     @Override
     public FileSinkConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
-        settings.expectKeys("path", "host", "fsync", "max_batch_size", "rotate_size");
+        settings.expectKeys("path", "host", "fsync", "max_batch_size", "rotate_size", NameEscaping.KEY);
         String path = settings.requiredString("path");
         String host = settings.optionalString("host", null);
         String fsync = settings.optionalChoice("fsync", FileSinkConfig.Fsync.configNames(),
                 FileSinkConfig.DEFAULT_FSYNC.configName());
         int maxBatchSize = settings.optionalInt("max_batch_size", 1, 100_000, FileSinkConfig.DEFAULT_MAX_BATCH_SIZE);
         ByteSize rotateSize = settings.optionalSize("rotate_size", null);
+        NameEscaping nameEscaping = NameEscaping.bind(settings);
         if (rotateSize != null && rotateSize.bytes() == 0) {
             settings.problem("rotate_size", "\"" + rotateSize + "\"", "more than 0, or absent for no rotation");
         }
@@ -54,7 +56,12 @@ public final class FileSinkType implements SinkType<FileSinkConfig>, RendersSamp
         Path target = file;
         return settings.build(() -> new FileSinkConfig(context.name(), target, host,
                 FileSinkConfig.Fsync.ofConfigName(fsync), maxBatchSize,
-                rotateSize == null ? FileSinkConfig.DEFAULT_ROTATE_SIZE : rotateSize.bytes()));
+                rotateSize == null ? FileSinkConfig.DEFAULT_ROTATE_SIZE : rotateSize.bytes(), nameEscaping));
+    }
+
+    @Override
+    public NameEscaping nameEscaping(FileSinkConfig config) {
+        return config.nameEscaping();
     }
 
     @Override
@@ -70,7 +77,7 @@ public final class FileSinkType implements SinkType<FileSinkConfig>, RendersSamp
     /** The lines of {@link ZabbixSenderLineWriter}, which the sink appends. */
     @Override
     public void render(FileSinkConfig config, List<Sample> samples, Output out) {
-        ZabbixSenderLineWriter writer = new ZabbixSenderLineWriter(config.host());
+        ZabbixSenderLineWriter writer = new ZabbixSenderLineWriter(config.host(), config.nameEscaping());
         StringBuilder line = new StringBuilder(128);
         for (Sample sample : samples) {
             line.setLength(0);

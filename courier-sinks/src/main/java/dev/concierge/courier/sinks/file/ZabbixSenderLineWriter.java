@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixKeys;
@@ -63,10 +64,20 @@ public final class ZabbixSenderLineWriter {
     }
 
     private final String host;
+    private final NameEscaping nameEscaping;
 
-    /** @param host the host to write every line for; null means each sample's own host */
+    /** A writer with the default name escaping. @param host the host to write every line for; null means each sample's own host */
     public ZabbixSenderLineWriter(String host) {
+        this(host, NameEscaping.DEFAULT);
+    }
+
+    /**
+     * @param host         the host to write every line for; null means each sample's own host
+     * @param nameEscaping how a sample's Prometheus names are escaped before its key is rendered
+     */
+    public ZabbixSenderLineWriter(String host, NameEscaping nameEscaping) {
         this.host = host;
+        this.nameEscaping = nameEscaping;
     }
 
     /**
@@ -77,7 +88,7 @@ public final class ZabbixSenderLineWriter {
         if (sample.value() instanceof SampleValue.Decimal d && !d.isFinite()) {
             return Line.NON_FINITE;
         }
-        return appendLine(out, host != null ? host : sample.host(), ZabbixKeys.render(sample), sample.epochSecond(),
+        return appendLine(out, host != null ? host : sample.host(), ZabbixKeys.render(nameEscaping.apply(sample)), sample.epochSecond(),
                 sample.nanos(), sample.value().render());
     }
 

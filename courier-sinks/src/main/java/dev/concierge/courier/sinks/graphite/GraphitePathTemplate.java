@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.model.Labels;
@@ -27,6 +28,11 @@ import java.util.List;
  * the fixed rendering the sink had before templates (kept as {@code GraphitePaths} in this package's tests,
  * which compare the two) for samples whose parts are not empty.
  *
+ * <p><b>Escaping.</b> First the sink's {@code name_escaping} ({@link NameEscaping}) rewrites the Prometheus
+ * names outside the legacy set: under the default, {@code underscores}, {@code my.metric} is one element
+ * {@code my_metric}, as it was before its exporter moved to UTF-8, not the two elements {@code my} and
+ * {@code metric}; under {@code none} its dots separate path elements as a Dropwizard name's do.
+ *
  * <p><b>Sanitising.</b> Placeholder values have every character outside {@code A-Z a-z 0-9 _ -} (and, in
  * {@code {name}}, the dot) replaced by {@code _}: whitespace would split carbon's fields, {@code /} would add
  * a directory level, and {@code * ? [ ] { } ,} are query syntax in graphite-web (PROTOCOLS.md §5.1). Empty
@@ -50,29 +56,37 @@ public final class GraphitePathTemplate {
     private final List<Part> parts;
     private final boolean tags;
     private final String prefix;
+    private final NameEscaping nameEscaping;
 
-    private GraphitePathTemplate(List<Part> parts, boolean tags, String prefix) {
+    private GraphitePathTemplate(List<Part> parts, boolean tags, String prefix, NameEscaping nameEscaping) {
         this.parts = parts;
         this.tags = tags;
         this.prefix = prefix;
+        this.nameEscaping = nameEscaping;
     }
 
-    /** The template of {@code config}: its template, tags and prefix. */
+    /** The template of {@code config}: its template, tags, prefix and name escaping. */
     public static GraphitePathTemplate of(GraphiteSinkConfig config) {
-        return of(config.template(), config.tags(), config.prefix());
+        return of(config.template(), config.tags(), config.prefix(), config.nameEscaping());
+    }
+
+    /** As {@link #of(String, boolean, String, NameEscaping)} with the default name escaping. */
+    public static GraphitePathTemplate of(String template, boolean tags, String prefix) {
+        return of(template, tags, prefix, NameEscaping.DEFAULT);
     }
 
     /**
-     * @param prefix put before every path; empty for none
+     * @param prefix       put before every path; empty for none
+     * @param nameEscaping how a sample's Prometheus names are escaped before the path and tags are made of them
      * @throws IllegalArgumentException with every problem of the template
      */
-    public static GraphitePathTemplate of(String template, boolean tags, String prefix) {
+    public static GraphitePathTemplate of(String template, boolean tags, String prefix, NameEscaping nameEscaping) {
         List<SettingProblem> problems = new ArrayList<>();
         List<Part> parts = parse(template, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException("graphite template", problems);
         }
-        return new GraphitePathTemplate(parts, tags, prefix);
+        return new GraphitePathTemplate(parts, tags, prefix, nameEscaping);
     }
 
     /** What is wrong with {@code template}, each at the key {@code template}; empty when it is usable. */
@@ -154,7 +168,8 @@ public final class GraphitePathTemplate {
      * Appends the series for {@code sample} to {@code out}; nothing at all if every part of the path is empty.
      * Everything appended is printable ASCII without spaces.
      */
-    public void appendSeries(Sample sample, StringBuilder out) {
+    public void appendSeries(Sample scraped, StringBuilder out) {
+        Sample sample = nameEscaping.apply(scraped);
         int start = out.length();
         if (!prefix.isEmpty()) {
             appendLiteral(out, start, prefix);
@@ -183,7 +198,9 @@ public final class GraphitePathTemplate {
                     }
                 }
                 case LABEL -> {
-                    String value = sample.labels().get(part.text());
+                    // The label as the exporter named it, or as it is escaped: either spelling finds it.
+                    String value = scraped.labels().get(part.text());
+                    value = value != null ? value : sample.labels().get(part.text());
                     if (value != null) {
                         appendElement(out, start, value, false);
                     }

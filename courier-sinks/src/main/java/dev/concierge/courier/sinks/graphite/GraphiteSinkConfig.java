@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
 import java.time.Duration;
@@ -24,9 +25,12 @@ import java.util.regex.Pattern;
  * @param connectTimeout how long to wait for a TCP connection
  * @param writeTimeout   how long one batch may take to be written and flushed to the socket
  * @param maxBatchSize   the most samples in one batch, which is one write per server
+ * @param nameEscaping   how Prometheus names outside the legacy set are escaped before keys, paths or lines
+ *                       are rendered ({@code name_escaping}); null = {@link NameEscaping#DEFAULT}
  */
 public record GraphiteSinkConfig(String name, List<Server> servers, Mode mode, String template, boolean tags,
-                                 String prefix, Duration connectTimeout, Duration writeTimeout, int maxBatchSize) {
+                                 String prefix, Duration connectTimeout, Duration writeTimeout, int maxBatchSize,
+        NameEscaping nameEscaping) {
 
     /** Carbon's plaintext line receiver port (PROTOCOLS.md §5.1). */
     public static final int DEFAULT_PORT = 2003;
@@ -74,8 +78,15 @@ public record GraphiteSinkConfig(String name, List<Server> servers, Mode mode, S
         }
     }
 
+    /** With the default {@link NameEscaping#DEFAULT}. */
+    public GraphiteSinkConfig(String name, List<Server> servers, Mode mode, String template, boolean tags,
+                              String prefix, Duration connectTimeout, Duration writeTimeout, int maxBatchSize) {
+        this(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout, maxBatchSize, NameEscaping.DEFAULT);
+    }
+
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public GraphiteSinkConfig {
+        nameEscaping = nameEscaping == null ? NameEscaping.DEFAULT : nameEscaping;
         servers = servers == null ? null : List.copyOf(servers);
         List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
@@ -130,34 +141,39 @@ public record GraphiteSinkConfig(String name, List<Server> servers, Mode mode, S
         return of(name, List.of(Server.of(host, port)));
     }
 
+    /** A copy that escapes Prometheus names with {@code nameEscaping}; null = the default. */
+    public GraphiteSinkConfig withNameEscaping(NameEscaping nameEscaping) {
+        return new GraphiteSinkConfig(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout, maxBatchSize, nameEscaping);
+    }
+
     public GraphiteSinkConfig withMode(Mode mode) {
         return new GraphiteSinkConfig(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout,
-                maxBatchSize);
+                maxBatchSize, nameEscaping);
     }
 
     public GraphiteSinkConfig withTemplate(String template) {
         return new GraphiteSinkConfig(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout,
-                maxBatchSize);
+                maxBatchSize, nameEscaping);
     }
 
     public GraphiteSinkConfig withTags(boolean tags) {
         return new GraphiteSinkConfig(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout,
-                maxBatchSize);
+                maxBatchSize, nameEscaping);
     }
 
     public GraphiteSinkConfig withPrefix(String prefix) {
         return new GraphiteSinkConfig(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout,
-                maxBatchSize);
+                maxBatchSize, nameEscaping);
     }
 
     public GraphiteSinkConfig withTimeouts(Duration connectTimeout, Duration writeTimeout) {
         return new GraphiteSinkConfig(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout,
-                maxBatchSize);
+                maxBatchSize, nameEscaping);
     }
 
     public GraphiteSinkConfig withMaxBatchSize(int maxBatchSize) {
         return new GraphiteSinkConfig(name, servers, mode, template, tags, prefix, connectTimeout, writeTimeout,
-                maxBatchSize);
+                maxBatchSize, nameEscaping);
     }
 
     /** The servers as {@code host:port}, comma-separated, for log lines and summaries. */

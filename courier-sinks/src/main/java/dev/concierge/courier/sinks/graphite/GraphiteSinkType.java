@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.HostPort;
@@ -30,7 +31,7 @@ public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig>, Ren
     public GraphiteSinkConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
         settings.expectKeys("server", "servers", "mode", "template", "tags", "prefix", "connect_timeout",
-                "write_timeout", "max_batch_size");
+                "write_timeout", "max_batch_size", NameEscaping.KEY);
         List<HostPort> servers = servers(settings);
         List<String> modes = List.of(GraphiteSinkConfig.Mode.FAILOVER.configName(),
                 GraphiteSinkConfig.Mode.HASH.configName());
@@ -41,13 +42,14 @@ public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig>, Ren
         Duration connect = settings.optionalDuration("connect_timeout", GraphiteSinkConfig.DEFAULT_CONNECT_TIMEOUT);
         Duration write = settings.optionalDuration("write_timeout", GraphiteSinkConfig.DEFAULT_WRITE_TIMEOUT);
         int batch = settings.optionalInt("max_batch_size", 1, 100_000, GraphiteSinkConfig.DEFAULT_MAX_BATCH_SIZE);
+        NameEscaping nameEscaping = NameEscaping.bind(settings);
         if (settings.problemCount() > before) {
             return null;
         }
         return settings.build(() -> new GraphiteSinkConfig(context.name(),
                 servers.stream().map(s -> GraphiteSinkConfig.Server.of(s.host(), s.port())).toList(),
                 GraphiteSinkConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), template, tags, prefix, connect,
-                write, batch));
+                write, batch, nameEscaping));
     }
 
     /** {@code server: host:port} or {@code servers: [host:port, ...]}, exactly one of them. */
@@ -85,6 +87,11 @@ public final class GraphiteSinkType implements SinkType<GraphiteSinkConfig>, Ren
             }
         }
         return servers;
+    }
+
+    @Override
+    public NameEscaping nameEscaping(GraphiteSinkConfig config) {
+        return config.nameEscaping();
     }
 
     @Override

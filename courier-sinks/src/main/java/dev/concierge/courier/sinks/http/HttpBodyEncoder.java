@@ -1,6 +1,7 @@
 package dev.concierge.courier.sinks.http;
 
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.naming.NameEscaping;
 import java.util.List;
 
 /**
@@ -21,11 +22,16 @@ interface HttpBodyEncoder {
      */
     String element(Sample sample);
 
-    /** The encoder for {@code format}. */
+    /** The encoder for {@code format}, with the default name escaping. */
     static HttpBodyEncoder of(HttpSinkConfig.Format format) {
+        return of(format, NameEscaping.DEFAULT);
+    }
+
+    /** The encoder for {@code format}; each sample's names are escaped with {@code nameEscaping} as it is written. */
+    static HttpBodyEncoder of(HttpSinkConfig.Format format, NameEscaping nameEscaping) {
         return switch (format) {
-            case JSON -> new JsonBodyEncoder();
-            case INFLUX -> new InfluxBodyEncoder();
+            case JSON -> new JsonBodyEncoder(nameEscaping);
+            case INFLUX -> new InfluxBodyEncoder(nameEscaping);
         };
     }
 

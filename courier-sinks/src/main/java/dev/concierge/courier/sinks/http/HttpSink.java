@@ -76,7 +76,7 @@ public final class HttpSink implements Sink, CountsEvents, ProbesDestination {
 
     private HttpSink(HttpSinkConfig config, Clock clock) {
         this.config = config;
-        this.encoder = HttpBodyEncoder.of(config.format());
+        this.encoder = HttpBodyEncoder.of(config.format(), config.nameEscaping());
         this.clock = clock;
         this.endpoint = config.endpoint();
         this.secrets = secretsOf(config);

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
 import java.net.URI;
@@ -31,10 +32,13 @@ import java.util.regex.Pattern;
  * @param readTimeout    how long to wait, once the request is written, for the whole response
  * @param maxInFlight    the most requests outstanding at once
  * @param maxBatchSize   the most samples in one request
+ * @param nameEscaping   how Prometheus names outside the legacy set are escaped before keys, paths or lines
+ *                       are rendered ({@code name_escaping}); null = {@link NameEscaping#DEFAULT}
  */
 public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, Map<String, String> headers,
                              HttpAuth auth, HttpTrustStore trustStore, Duration connectTimeout,
-                             Duration readTimeout, int maxInFlight, int maxBatchSize) {
+                             Duration readTimeout, int maxInFlight, int maxBatchSize,
+        NameEscaping nameEscaping) {
 
     /** The body formats, by their config name. */
     public enum Format {
@@ -94,8 +98,16 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern PRECISION = Pattern.compile("(?:^|&)precision=([^&]*)");
 
+    /** With the default {@link NameEscaping#DEFAULT}. */
+    public HttpSinkConfig(String name, URI url, Format format, boolean gzip, Map<String, String> headers,
+                          HttpAuth auth, HttpTrustStore trustStore, Duration connectTimeout,
+                          Duration readTimeout, int maxInFlight, int maxBatchSize) {
+        this(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout, maxInFlight, maxBatchSize, NameEscaping.DEFAULT);
+    }
+
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} per line */
     public HttpSinkConfig {
+        nameEscaping = nameEscaping == null ? NameEscaping.DEFAULT : nameEscaping;
         headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
@@ -147,44 +159,49 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_BATCH_SIZE);
     }
 
+    /** A copy that escapes Prometheus names with {@code nameEscaping}; null = the default. */
+    public HttpSinkConfig withNameEscaping(NameEscaping nameEscaping) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout, maxInFlight, maxBatchSize, nameEscaping);
+    }
+
     public HttpSinkConfig withFormat(Format format) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     public HttpSinkConfig withGzip(boolean gzip) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     public HttpSinkConfig withHeaders(Map<String, String> headers) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     public HttpSinkConfig withAuth(HttpAuth auth) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     public HttpSinkConfig withTrustStore(HttpTrustStore trustStore) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     public HttpSinkConfig withTimeouts(Duration connectTimeout, Duration readTimeout) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     public HttpSinkConfig withMaxInFlight(int maxInFlight) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     public HttpSinkConfig withMaxBatchSize(int maxBatchSize) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize);
+                maxInFlight, maxBatchSize, nameEscaping);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.settings.Settings;
@@ -33,7 +34,7 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
     public HttpSinkConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
         settings.expectKeys("url", "format", "gzip", "headers", "auth", "tls", "connect_timeout", "read_timeout",
-                "max_in_flight", "max_batch_size");
+                "max_in_flight", "max_batch_size", NameEscaping.KEY);
         URI url = settings.requiredUrl("url");
         List<String> formats = Arrays.stream(HttpSinkConfig.Format.values()).map(HttpSinkConfig.Format::configName)
                 .toList();
@@ -47,11 +48,12 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
         Duration read = settings.optionalDuration("read_timeout", HttpSinkConfig.DEFAULT_READ_TIMEOUT);
         int inFlight = settings.optionalInt("max_in_flight", 1, 64, HttpSinkConfig.DEFAULT_MAX_IN_FLIGHT);
         int batch = settings.optionalInt("max_batch_size", 1, 100_000, HttpSinkConfig.DEFAULT_MAX_BATCH_SIZE);
+        NameEscaping nameEscaping = NameEscaping.bind(settings);
         if (settings.problemCount() > before) {
             return null;
         }
         HttpSinkConfig config = settings.build(() -> new HttpSinkConfig(context.name(), url, format, gzip, headers,
-                auth, trustStore, connect, read, inFlight, batch));
+                auth, trustStore, connect, read, inFlight, batch, nameEscaping));
         if (config != null) {
             for (String warning : config.warnings()) {
                 LOG.warn("{}: {}", settings.path(), warning);
@@ -100,6 +102,11 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
     }
 
     @Override
+    public NameEscaping nameEscaping(HttpSinkConfig config) {
+        return config.nameEscaping();
+    }
+
+    @Override
     public String summary(HttpSinkConfig config) {
         return config.format().configName() + " to " + config.endpoint();
     }
@@ -117,7 +124,7 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
     /** Each sample's part of the body from the sink's own encoder; a body holds up to max_batch_size of them. */
     @Override
     public void render(HttpSinkConfig config, List<Sample> samples, Output out) {
-        HttpBodyEncoder encoder = HttpBodyEncoder.of(config.format());
+        HttpBodyEncoder encoder = HttpBodyEncoder.of(config.format(), config.nameEscaping());
         for (Sample sample : samples) {
             String element = encoder.element(sample);
             if (element != null) {

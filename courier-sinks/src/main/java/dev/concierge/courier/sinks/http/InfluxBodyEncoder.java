@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 
@@ -12,6 +13,15 @@ import java.util.List;
  * has no literal for NaN or infinity, and one bad line makes InfluxDB refuse the whole request with 400.
  */
 final class InfluxBodyEncoder implements HttpBodyEncoder {
+    private final NameEscaping nameEscaping;
+
+    InfluxBodyEncoder() {
+        this(NameEscaping.DEFAULT);
+    }
+
+    InfluxBodyEncoder(NameEscaping nameEscaping) {
+        this.nameEscaping = nameEscaping;
+    }
 
     @Override
     public String contentType() {
@@ -34,6 +44,6 @@ final class InfluxBodyEncoder implements HttpBodyEncoder {
 
     @Override
     public String element(Sample sample) {
-        return sample.value() instanceof SampleValue.Decimal d && !d.isFinite() ? null : InfluxLines.render(sample);
+        return sample.value() instanceof SampleValue.Decimal d && !d.isFinite() ? null : InfluxLines.render(nameEscaping.apply(sample));
     }
 }

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.http;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -25,6 +26,16 @@ import java.util.List;
 final class JsonBodyEncoder implements HttpBodyEncoder {
     private static final JsonFactory JSON = new JsonFactory();
 
+    private final NameEscaping nameEscaping;
+
+    JsonBodyEncoder() {
+        this(NameEscaping.DEFAULT);
+    }
+
+    JsonBodyEncoder(NameEscaping nameEscaping) {
+        this.nameEscaping = nameEscaping;
+    }
+
     @Override
     public String contentType() {
         return HttpSinkConfig.Format.JSON.contentType();
@@ -40,7 +51,7 @@ final class JsonBodyEncoder implements HttpBodyEncoder {
                 if (leavesOut(sample)) {
                     continue;
                 }
-                write(json, sample);
+                write(json, nameEscaping.apply(sample));
                 written++;
             }
             json.writeEndArray();
@@ -58,7 +69,7 @@ final class JsonBodyEncoder implements HttpBodyEncoder {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(192);
         try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            write(json, sample);
+            write(json, nameEscaping.apply(sample));
         } catch (IOException e) {
             // A ByteArrayOutputStream does not fail.
             throw new UncheckedIOException(e);

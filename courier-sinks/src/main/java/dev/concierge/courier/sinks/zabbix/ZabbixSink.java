@@ -278,14 +278,16 @@ public final class ZabbixSink implements Sink, CountsEvents, ProbesDestination {
                 nonFinite++;
                 continue;
             }
-            Row row = Row.of(sample, config.host());
+            // Keys and discovery macros are both made from the escaped sample, so that they agree.
+            Sample named = config.nameEscaping().apply(sample);
+            Row row = Row.of(named, config.host());
             if (oversized(row)) {
                 oversized++;
                 continue;
             }
             rows.add(row);
             if (kept != null) {
-                kept.add(sample);
+                kept.add(named);
             }
         }
         Skips skipped = new Skips(nonFinite, oversized);

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.sinks.zabbix.client.ZabbixServerNodes;
@@ -22,10 +23,13 @@ import java.util.List;
  * @param readTimeout     how long to wait, once connected, for the whole reply
  * @param compression     send zlib-compressed frames (flag 0x03) when that makes them shorter
  * @param tls             how connections are secured; null = {@link ZabbixTlsConfig#UNENCRYPTED}
+ * @param nameEscaping   how Prometheus names outside the legacy set are escaped before keys, paths or lines
+ *                       are rendered ({@code name_escaping}); null = {@link NameEscaping#DEFAULT}
  */
 public record ZabbixSinkConfig(String name, ZabbixServerNodes servers, String host, int maxRowsPerFrame,
                                int maxInFlight, Duration connectTimeout, Duration readTimeout,
-                               boolean compression, ZabbixTlsConfig tls) {
+                               boolean compression, ZabbixTlsConfig tls,
+        NameEscaping nameEscaping) {
 
     /** {@code ZBX_DEFAULT_SERVER_PORT}. */
     public static final int DEFAULT_SERVER_PORT = 10051;
@@ -40,8 +44,16 @@ public record ZabbixSinkConfig(String name, ZabbixServerNodes servers, String ho
     static final int MAX_ROWS_PER_FRAME = 100_000;
     static final int MAX_IN_FLIGHT = 256;
 
+    /** With the default {@link NameEscaping#DEFAULT}. */
+    public ZabbixSinkConfig(String name, ZabbixServerNodes servers, String host, int maxRowsPerFrame,
+                            int maxInFlight, Duration connectTimeout, Duration readTimeout,
+                            boolean compression, ZabbixTlsConfig tls) {
+        this(name, servers, host, maxRowsPerFrame, maxInFlight, connectTimeout, readTimeout, compression, tls, NameEscaping.DEFAULT);
+    }
+
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} each */
     public ZabbixSinkConfig {
+        nameEscaping = nameEscaping == null ? NameEscaping.DEFAULT : nameEscaping;
         tls = tls == null ? ZabbixTlsConfig.UNENCRYPTED : tls;
         List<SettingProblem> problems = new ArrayList<>();
         if (name == null || name.isBlank()) {
@@ -81,36 +93,41 @@ public record ZabbixSinkConfig(String name, ZabbixServerNodes servers, String ho
                 ZabbixTlsConfig.UNENCRYPTED);
     }
 
+    /** A copy that escapes Prometheus names with {@code nameEscaping}; null = the default. */
+    public ZabbixSinkConfig withNameEscaping(NameEscaping nameEscaping) {
+        return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight, connectTimeout, readTimeout, compression, tls, nameEscaping);
+    }
+
     /** A copy that sends every value for {@code host}; null = each sample's own host. */
     public ZabbixSinkConfig withHost(String host) {
         return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression, tls);
+                connectTimeout, readTimeout, compression, tls, nameEscaping);
     }
 
     public ZabbixSinkConfig withMaxRowsPerFrame(int maxRowsPerFrame) {
         return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression, tls);
+                connectTimeout, readTimeout, compression, tls, nameEscaping);
     }
 
     public ZabbixSinkConfig withMaxInFlight(int maxInFlight) {
         return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression, tls);
+                connectTimeout, readTimeout, compression, tls, nameEscaping);
     }
 
     public ZabbixSinkConfig withTimeouts(Duration connectTimeout, Duration readTimeout) {
         return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression, tls);
+                connectTimeout, readTimeout, compression, tls, nameEscaping);
     }
 
     public ZabbixSinkConfig withCompression(boolean compression) {
         return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression, tls);
+                connectTimeout, readTimeout, compression, tls, nameEscaping);
     }
 
     /** A copy whose connections are secured as {@code tls} says; null = unencrypted. */
     public ZabbixSinkConfig withTls(ZabbixTlsConfig tls) {
         return new ZabbixSinkConfig(name, servers, host, maxRowsPerFrame, maxInFlight,
-                connectTimeout, readTimeout, compression, tls);
+                connectTimeout, readTimeout, compression, tls, nameEscaping);
     }
 
     /** {@code host:port}, or {@code a:p;b:p} for a cluster, as in the {@code server} key. */

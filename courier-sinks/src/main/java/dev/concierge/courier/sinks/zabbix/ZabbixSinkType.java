@@ -3,6 +3,7 @@ package dev.concierge.courier.sinks.zabbix;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.InvalidValueException;
 import dev.concierge.courier.core.settings.Settings;
@@ -59,7 +60,7 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
     public Config bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
         settings.expectKeys("server", "host", "max_rows_per_frame", "max_in_flight", "connect_timeout",
-                "read_timeout", "compression", "tls", "discovery", "api");
+                "read_timeout", "compression", "tls", "discovery", "api", NameEscaping.KEY);
         ZabbixServerNodes server = servers(settings);
         String host = settings.optionalString("host", null);
         int rows = settings.optionalInt("max_rows_per_frame", 1, 100_000, ZabbixSinkConfig.DEFAULT_MAX_ROWS_PER_FRAME);
@@ -70,11 +71,12 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
         ZabbixTlsConfig tls = tls(settings.optionalMapping("tls"));
         ZabbixDiscoveryConfig discovery = discovery(settings, context);
         ZabbixApiConfig api = api(settings.optionalMapping("api"));
+        NameEscaping nameEscaping = NameEscaping.bind(settings);
         if (settings.problemCount() > before) {
             return null;
         }
         ZabbixSinkConfig sink = settings.build(() -> new ZabbixSinkConfig(context.name(), server,
-                host, rows, inFlight, connect, read, compression, tls));
+                host, rows, inFlight, connect, read, compression, tls, nameEscaping));
         return sink == null ? null : new Config(sink, discovery, api);
     }
 
@@ -211,6 +213,11 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
     }
 
     @Override
+    public NameEscaping nameEscaping(Config config) {
+        return config.sink().nameEscaping();
+    }
+
+    @Override
     public String summary(Config config) {
         ZabbixSinkConfig sink = config.sink();
         ZabbixTlsConfig tls = sink.tls();
@@ -248,12 +255,13 @@ public final class ZabbixSinkType implements SinkType<ZabbixSinkType.Config>, Re
                 skips.add(() -> out.skipped(sample, "non-finite value"));
                 continue;
             }
-            Row row = Row.of(sample, sink.host());
+            Sample named = sink.nameEscaping().apply(sample);
+            Row row = Row.of(named, sink.host());
             if (ZabbixSink.exceedsLimits(row)) {
                 skips.add(() -> out.skipped(sample, ZabbixSink.OVERSIZED));
                 continue;
             }
-            sent.add(sample);
+            sent.add(named);
             rows.add(row);
             latest = latest.isAfter(sample.timestamp()) ? latest : sample.timestamp();
         }

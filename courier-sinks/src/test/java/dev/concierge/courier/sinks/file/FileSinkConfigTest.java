@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.file;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,9 @@ class FileSinkConfigTest {
     void sampleYamlDocumentsEveryKeyWithTheDefaults() throws IOException {
         Map<String, Object> yaml = sampleYaml();
 
-        assertThat(yaml).containsOnlyKeys("name", "type", "path", "host", "fsync", "max_batch_size", "rotate_size");
+        assertThat(yaml).containsOnlyKeys("name", "type", "path", "host", "fsync", "max_batch_size", "rotate_size",
+                "name_escaping");
+        assertThat(yaml.get("name_escaping")).isEqualTo(NameEscaping.DEFAULT.configName());
         assertThat(yaml.get("type")).isEqualTo("file");
         assertThat(yaml.get("rotate_size")).isNull();
         FileSinkConfig fromYaml = new FileSinkConfig(yaml.get("name").toString(), Path.of(yaml.get("path").toString()),

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.graphite;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,8 @@ class GraphiteSinkConfigTest {
         Map<String, Object> yaml = sampleYaml();
 
         assertThat(yaml).containsOnlyKeys("name", "type", "servers", "mode", "template", "tags", "prefix",
-                "connect_timeout", "write_timeout", "max_batch_size");
+                "connect_timeout", "write_timeout", "max_batch_size", "name_escaping");
+        assertThat(yaml.get("name_escaping")).isEqualTo(NameEscaping.DEFAULT.configName());
         assertThat(yaml.get("type")).isEqualTo("graphite");
         @SuppressWarnings("unchecked")
         List<Server> servers = ((List<String>) yaml.get("servers")).stream()

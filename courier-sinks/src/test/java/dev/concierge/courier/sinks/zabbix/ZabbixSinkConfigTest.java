@@ -1,5 +1,6 @@
 package dev.concierge.courier.sinks.zabbix;
 
+import dev.concierge.courier.core.naming.NameEscaping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +40,8 @@ class ZabbixSinkConfigTest {
         Map<String, Object> yaml = sampleYaml();
 
         assertThat(yaml).containsOnlyKeys("name", "type", "server", "host", "max_rows_per_frame", "max_in_flight",
-                "connect_timeout", "read_timeout", "compression", "tls", "discovery");
+                "connect_timeout", "read_timeout", "compression", "tls", "discovery", "name_escaping");
+        assertThat(yaml.get("name_escaping")).isEqualTo(NameEscaping.DEFAULT.configName());
         assertThat(yaml.get("type")).isEqualTo("zabbix");
         String[] server = yaml.get("server").toString().split(":");
         ZabbixSinkConfig defaults = ZabbixSinkConfig.of(yaml.get("name").toString(), server[0],

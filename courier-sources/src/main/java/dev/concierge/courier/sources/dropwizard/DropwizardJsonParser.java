@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *       {@code "Infinity"} and {@code "-Infinity"}, are skipped and counted: Zabbix numeric items reject
  *       them.</li>
  *   <li>Unknown sections, unknown fields and the optional {@code values} arrays are ignored.</li>
+ *   <li>A Dropwizard Metrics 5 key, {@code app.requests{method=GET, status=200}}, is read as the name
+ *       {@code app.requests} with those tags as labels ({@link DropwizardTaggedName}); a key whose braces are not
+ *       such a tag list is kept whole as the name, counted, and logged at warn the first time per key, then at
+ *       debug.</li>
  * </ul>
  *
  * <p>A document is parsed whole before anything is returned, so a truncated or malformed one yields no
@@ -43,8 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DropwizardJsonParser {
     private static final Logger LOG = LoggerFactory.getLogger(DropwizardJsonParser.class);
-    // Bounds the warn-once memory if a broken application invents gauge names without end.
-    private static final int MAX_REMEMBERED_GAUGES = 10_000;
+    // Bounds the warn-once memories if a broken application invents gauge names or keys without end.
+    private static final int MAX_REMEMBERED_NAMES = 10_000;
 
     private final String source;
     private final String host;
@@ -52,7 +56,9 @@ public final class DropwizardJsonParser {
     private final AtomicLong gaugeErrors = new AtomicLong();
     private final AtomicLong unsupportedValues = new AtomicLong();
     private final AtomicLong sampleLimitExceeded = new AtomicLong();
+    private final AtomicLong malformedTags = new AtomicLong();
     private final Set<String> gaugesWarnedAbout = new HashSet<>();
+    private final Set<String> keysWarnedAbout = new HashSet<>();
 
     /**
      * @param source the source name stamped on every sample
@@ -95,8 +101,12 @@ public final class DropwizardJsonParser {
         List<Sample> samples = new ArrayList<>();
         DropwizardMetricNames.Builder names = new DropwizardMetricNames.Builder();
         try {
-            DropwizardJsonReader.walk(parser, origin, (kind, name, p) -> {
-                names.add(kind, name);
+            DropwizardJsonReader.walk(parser, origin, (kind, key, p) -> {
+                names.add(kind, key);
+                DropwizardTaggedName name = DropwizardTaggedName.parse(key);
+                if (name.malformed()) {
+                    malformedTags(key);
+                }
                 if (kind == DropwizardKind.GAUGES) {
                     readGauge(name, p, at, samples);
                 } else {
@@ -128,6 +138,14 @@ public final class DropwizardJsonParser {
         return sampleLimitExceeded.get();
     }
 
+    /**
+     * Metric keys read so far whose braces are not a Dropwizard 5 tag list ({@code GET /users/{id}}), each kept
+     * whole as its name; counted at every document that has them.
+     */
+    public long malformedTags() {
+        return malformedTags.get();
+    }
+
     /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */
     public long nonFiniteValues() {
         return nonFiniteValues.get();
@@ -143,7 +161,7 @@ public final class DropwizardJsonParser {
         return unsupportedValues.get();
     }
 
-    private void readFields(DropwizardKind kind, String name, JsonParser p, Instant at, List<Sample> out)
+    private void readFields(DropwizardKind kind, DropwizardTaggedName name, JsonParser p, Instant at, List<Sample> out)
             throws IOException {
         MetricType type = kind.metricType();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -159,12 +177,17 @@ public final class DropwizardJsonParser {
                 continue;
             }
             if (value != null) {
-                out.add(Sample.of(name, type, field, value, at, host, source));
+                out.add(sample(name, type, field, value, at));
             }
         }
     }
 
-    private void readGauge(String name, JsonParser p, Instant at, List<Sample> out) throws IOException {
+    private Sample sample(DropwizardTaggedName name, MetricType type, String field, SampleValue value, Instant at) {
+        return new Sample(name.name(), name.labels(), type, field, value, at.getEpochSecond(), at.getNano(), host,
+                source);
+    }
+
+    private void readGauge(DropwizardTaggedName name, JsonParser p, Instant at, List<Sample> out) throws IOException {
         boolean sawValue = false;
         String error = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -174,7 +197,7 @@ public final class DropwizardJsonParser {
                 sawValue = true;
                 SampleValue value = gaugeValue(p, token);
                 if (value != null) {
-                    out.add(Sample.of(name, MetricType.GAUGE, null, value, at, host, source));
+                    out.add(sample(name, MetricType.GAUGE, null, value, at));
                 }
             } else if ("error".equals(field)) {
                 error = token == JsonToken.VALUE_STRING ? p.getText() : DropwizardJsonReader.describe(token);
@@ -187,7 +210,7 @@ public final class DropwizardJsonParser {
             return;
         }
         if (error != null) {
-            gaugeFailed(name, error);
+            gaugeFailed(name.name(), error);
         } else {
             unsupportedValues.incrementAndGet();
         }
@@ -242,9 +265,21 @@ public final class DropwizardJsonParser {
         return null;
     }
 
+    private void malformedTags(String key) {
+        malformedTags.incrementAndGet();
+        boolean first = keysWarnedAbout.size() < MAX_REMEMBERED_NAMES && keysWarnedAbout.add(key);
+        if (first) {
+            LOG.warn("Source {}: metric key {} has braces that are not Dropwizard 5 tags {tag=value, ...}; kept whole "
+                    + "as its name (further times are logged at debug)", source, key);
+        } else {
+            LOG.debug("Source {}: metric key {} kept whole as its name: its braces are not Dropwizard 5 tags", source,
+                    key);
+        }
+    }
+
     private void gaugeFailed(String name, String error) {
         gaugeErrors.incrementAndGet();
-        boolean first = gaugesWarnedAbout.size() < MAX_REMEMBERED_GAUGES && gaugesWarnedAbout.add(name);
+        boolean first = gaugesWarnedAbout.size() < MAX_REMEMBERED_NAMES && gaugesWarnedAbout.add(name);
         if (first) {
             LOG.warn("Source {}: gauge {} failed and is skipped: {} (further failures of it are logged at debug)",
                     source, name, error);

@@ -136,7 +136,8 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     @Override
     public Map<String, LongSupplier> events() {
         return Map.of("non_finite_skipped", this::nonFiniteValues, "gauge_errors", this::gaugeErrors,
-                "unsupported_skipped", this::unsupportedValues, "sample_limit_exceeded", this::sampleLimitExceeded);
+                "unsupported_skipped", this::unsupportedValues, "sample_limit_exceeded", this::sampleLimitExceeded,
+                "malformed_tags", parser::malformedTags);
     }
 
     @Override

@@ -14,7 +14,10 @@
  *   <li>Streaming only: jackson-core's {@code JsonParser}, never databind. {@code DropwizardJsonReader} owns
  *       the document's shape; the parsers only read the fields of one metric.</li>
  *   <li>A sample's {@code name} is the metric name as registered, its {@code field} the JSON field name
- *       ({@code p99}, {@code m1_rate}, {@code units}); gauges have no field. Labels are always empty.</li>
+ *       ({@code p99}, {@code m1_rate}, {@code units}); gauges have no field. Labels are empty, except for the
+ *       tags of a Dropwizard Metrics 5 key ({@code app.requests{method=GET}}, read by
+ *       {@link dev.concierge.courier.sources.dropwizard.DropwizardTaggedName}). Names are
+ *       {@link dev.concierge.courier.core.model.NameSyntax#VERBATIM}: no sink escapes them.</li>
  *   <li>Values that cannot be a sample are skipped and counted, never guessed at: non-finite numbers,
  *       gauges whose {@code getValue()} threw, and values of an unusable JSON type.</li>
  *   <li>A malformed document fails whole, with its line and column, and yields no samples.</li>

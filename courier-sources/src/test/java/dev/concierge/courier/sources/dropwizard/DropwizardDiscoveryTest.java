@@ -173,6 +173,25 @@ class DropwizardDiscoveryTest {
     }
 
     /** The JSON {@code courier discover} prints for {@code names}: one kind, or every kind when null. */
+    @Test
+    void listsATaggedMetricUnderItsNameWithAMacroPerTag() throws SourceException {
+        DropwizardMetricNames names = read(bytes("""
+                {"timers":{"app.requests{status=200, method=GET}":{},"app.requests{method=POST, status=500}":{},
+                           "db.query":{},"GET /users/{id}":{}}}
+                """));
+
+        assertThat(toJson(names, null, Format.ARRAY)).isEqualTo("["
+                + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"GET /users/{id}\"},"
+                + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"app.requests\",\"{#METHOD}\":\"GET\",\"{#STATUS}\":\"200\"},"
+                + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"app.requests\",\"{#METHOD}\":\"POST\",\"{#STATUS}\":\"500\"},"
+                + "{\"{#TYPE}\":\"timer\",\"{#NAME}\":\"db.query\"}]");
+        assertThat(toJson(names, DropwizardKind.TIMERS, Format.ARRAY)).isEqualTo("["
+                + "{\"{#TIMER}\":\"GET /users/{id}\"},"
+                + "{\"{#TIMER}\":\"app.requests\",\"{#METHOD}\":\"GET\",\"{#STATUS}\":\"200\"},"
+                + "{\"{#TIMER}\":\"app.requests\",\"{#METHOD}\":\"POST\",\"{#STATUS}\":\"500\"},"
+                + "{\"{#TIMER}\":\"db.query\"}]");
+    }
+
     private static String toJson(DropwizardMetricNames names, DropwizardKind kind, Format format) {
         List<Map<String, String>> macros = new ArrayList<>();
         for (LldRow row : DropwizardDiscovery.rows(names).rows()) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.concierge.courier.core.model.Labels;
 import dev.concierge.courier.core.model.MetricType;
+import dev.concierge.courier.core.model.NameSyntax;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.SourceException;
@@ -314,5 +316,30 @@ class DropwizardJsonParserTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void readsDropwizard5TaggedKeysAsANameAndLabelsAndKeepsMalformedOnesWhole() throws SourceException {
+        byte[] document = """
+                {"version":"5.0.0",
+                 "gauges":{"pool.size{pool=main}":{"value":12}},
+                 "counters":{"jobs{queue=io, shard=1}":{"count":3},"GET /users/{id}":{"count":4},"x{a=1}":{"count":5}},
+                 "timers":{}}
+                """.getBytes(StandardCharsets.UTF_8);
+
+        DropwizardDocument parsed = parser.parse(document, "doc", AT);
+
+        assertThat(parsed.samples()).extracting(Sample::name, Sample::labels, Sample::value).containsExactly(
+                tuple("pool.size", Labels.of("pool", "main"), SampleValue.of(12L)),
+                tuple("jobs", Labels.of("queue", "io", "shard", "1"), SampleValue.of(3L)),
+                tuple("GET /users/{id}", Labels.empty(), SampleValue.of(4L)),
+                tuple("x", Labels.of("a", "1"), SampleValue.of(5L)));
+        assertThat(parsed.samples()).allSatisfy(sample ->
+                assertThat(sample.nameSyntax()).isEqualTo(NameSyntax.VERBATIM));
+        assertThat(parser.malformedTags()).isEqualTo(1);
+
+        parser.parse(document, "doc", AT);
+
+        assertThat(parser.malformedTags()).as("counted at every collect").isEqualTo(2);
     }
 }

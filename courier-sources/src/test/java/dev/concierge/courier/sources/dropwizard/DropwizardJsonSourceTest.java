@@ -66,9 +66,9 @@ class DropwizardJsonSourceTest {
             assertThat(source.gaugeErrors()).isEqualTo(1);
             assertThat(source.unsupportedValues()).isEqualTo(1);
             assertThat(source.events()).containsOnlyKeys("non_finite_skipped", "gauge_errors", "unsupported_skipped",
-                    "sample_limit_exceeded")
+                    "sample_limit_exceeded", "malformed_tags")
                     .allSatisfy((event, count) -> assertThat(count.getAsLong())
-                            .isEqualTo(event.equals("sample_limit_exceeded") ? 0 : 1));
+                            .isEqualTo(event.equals("sample_limit_exceeded") || event.equals("malformed_tags") ? 0 : 1));
         }
     }
 
