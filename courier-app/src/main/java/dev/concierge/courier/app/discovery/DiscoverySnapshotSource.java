@@ -1,5 +1,6 @@
 package dev.concierge.courier.app.discovery;
 
+import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.process.SampleProcessor;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.LldDiscoverable;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,11 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
     private final LldDiscoverable discovery;
     private final String type;
     private final SampleProcessor processor;
+    /**
+     * The rules applied without counting, one instance for the wrapper's life, so that a source can hand back
+     * the rows it built last time for the same function and series (and the unchanged check is one comparison).
+     */
+    private final UnaryOperator<Sample> uncounted;
     private final Path file;
     private final Duration interval;
     private final Clock clock;
@@ -62,6 +69,7 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
         this.discovery = discovery;
         this.type = type;
         this.processor = processor;
+        this.uncounted = processor.fresh()::apply;
         this.file = file;
         this.interval = interval;
         this.clock = clock;
@@ -117,7 +125,7 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
                 return;
             }
             Instant now = clock.instant();
-            if (!rows.get().equals(written) || !DiscoverySnapshot.confirm(file, now)) {
+            if ((rows.get() != written && !rows.get().equals(written)) || !DiscoverySnapshot.confirm(file, now)) {
                 written = null;
                 DiscoverySnapshot.of(name(), type, now, interval, rows.get()).writeAtomically(file);
                 written = rows.get();
@@ -142,11 +150,7 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
     /** What the wrapped source answers, as the source's rules leave it: what the snapshot holds. Any thread. */
     @Override
     public Optional<LldRows> lldRows() {
-        if (processor.isEmpty()) {
-            return discovery.lldRows();
-        }
-        SampleProcessor uncounted = processor.fresh();
-        return discovery.lldRows(uncounted::apply);
+        return processor.isEmpty() ? discovery.lldRows() : discovery.lldRows(uncounted);
     }
 
     /** Where the snapshot is written. */
