@@ -140,11 +140,14 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
         return document == null ? null : document.names();
     }
 
-    /** The rows of {@link #lastNames()}; empty before the first document was parsed. Any thread. */
+    /**
+     * The rows of {@link #lastNames()}; empty before the first document was parsed. Any thread. Built as
+     * {@link #lldRows(UnaryOperator)} with {@link UnaryOperator#identity()}, which gives the same rows, so that
+     * they too are handed back while the document's metrics stay the same.
+     */
     @Override
     public Optional<LldRows> lldRows() {
-        DropwizardMetricNames names = lastNames();
-        return names == null ? Optional.empty() : Optional.of(DropwizardDiscovery.rows(names));
+        return lldRows(UnaryOperator.identity());
     }
 
     /**

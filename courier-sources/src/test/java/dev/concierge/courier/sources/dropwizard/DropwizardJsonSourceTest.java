@@ -102,6 +102,7 @@ class DropwizardJsonSourceTest {
             source.collect(emitter);
 
             assertThat(source.lldRows(rules)).containsSame(first);
+            assertThat(source.lldRows()).containsSame(source.lldRows().orElseThrow());
             assertThat(first.rows()).extracting(LldRow::macros)
                     .containsExactly(Map.of("{#TYPE}", "counter", "{#NAME}", "jobs.done"));
             UnaryOperator<Sample> sameRulesAnotherInstance = sample -> sample.name().equals("pool.size") ? null : sample;
