@@ -17,6 +17,11 @@
 # backlog_size 8MiB); the "file source" line reads the same document from a file instead of over HTTP.
 # BASELINE_ROOT=<another checkout, built> adds a line for that checkout's launcher and jar with the
 # profile, to compare two builds in one run.
+# When JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64) holds a JDK 25, the last lines run the profile on it
+# (JAVA_HOME): as it is (its own run archive), with compact object headers (-XX:+UseCompactObjectHeaders,
+# an archive of their own), and with the JDK's AOT cache (-XX:AOTCache, written by a training run with
+# -XX:AOTCacheOutput) in place of the launcher's class-data archive. Every line with the profile is started
+# and stopped once before the run with its own flags, which writes its archive or cache.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/courier-app/target/courier.jar"
@@ -46,6 +51,17 @@ steps=(
   "small + ArchiveRelocationMode=0|small|-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
   "small + -Xint|small|-Xint"
 )
+work="$(mktemp -d)"
+jdk25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [[ -x "$jdk25/bin/java" ]]; then
+  steps+=(
+    "small JDK 25|small||JAVA_HOME=$jdk25 COURIER_CDS_DIR=$work/cds-25"
+    "small JDK 25 + compact headers|small|-XX:+UseCompactObjectHeaders|JAVA_HOME=$jdk25 COURIER_CDS_DIR=$work/cds-25c"
+    "small JDK 25 + AOT cache|small|-XX:AOTCache=$work/aot-25.aot|JAVA_HOME=$jdk25 COURIER_CDS=off"
+    "small JDK 25 + AOT cache + compact headers|small|-XX:+UseCompactObjectHeaders -XX:AOTCache=$work/aot-25c.aot|JAVA_HOME=$jdk25 COURIER_CDS=off"
+  )
+  mkdir -p "$work/cds-25" "$work/cds-25c"
+fi
 if [[ -n "${BASELINE_ROOT:-}" ]]; then
   steps+=("small (BASELINE_ROOT)|small|||url|$BASELINE_ROOT")
 fi
@@ -57,7 +73,6 @@ if [[ -n "${STEPS:-}" ]]; then  # e.g. STEPS="default,small" for a shorter run
   steps=("${picked[@]}")
 fi
 
-work="$(mktemp -d)"
 pids=()
 peers=""
 cleanup() {
@@ -118,11 +133,19 @@ EOF
 }
 
 declare -A started startup
-# One courier with the profile, started and stopped: it leaves the class-data archive for run (when there
-# is none newer than the jar yet), so the profile's lines below start with it as a deployment would.
-start_courier c0 "writing the archive" small "" "" url "$root"
-kill -TERM "$courier"
-wait "$courier" || true
+# Each line with the profile, started and stopped once with its own flags: it leaves the class-data archive
+# for run (when there is none newer than the jar yet), or the AOT cache its line names (written by a training
+# run with -XX:AOTCacheOutput), so the profile's lines below start with it as a deployment would.
+primed=0
+for step in "${steps[@]}"; do
+  IFS='|' read -r name profile opts environment source checkout <<<"$step"
+  [[ "$profile" == small ]] || continue
+  primed=$((primed + 1))
+  start_courier "p$primed" "writing the archive for $name" small "${opts//-XX:AOTCache=/-XX:AOTCacheOutput=}" \
+      "$environment" url "${checkout:-$root}"
+  kill -TERM "$courier"
+  wait "$courier" || true
+done
 pids=()
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

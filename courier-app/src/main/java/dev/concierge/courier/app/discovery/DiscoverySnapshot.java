@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,12 +54,16 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Files are written whole to a temporary file beside the target and renamed over it, so a reader sees
- * the previous snapshot or the next, never half of one. They are not synced: they are rewritten at every
- * collect, and a file torn by a power loss is refused as malformed until the next one.
+ * the previous snapshot or the next, never half of one. They are not synced: a file torn by a power loss is
+ * refused as malformed until the next write. A file is rewritten only when its content changed;
+ * a collect that found the same rows moves the file's modification time forward instead ({@link #confirm}),
+ * so {@code collected_at} is when the content was first found and the later of it and the modification time
+ * is when a collect last found it, which is what {@link #read} returns as {@link #collectedAt()}.
  *
  * @param source      the configured source name
  * @param type        the source's configured type: {@code dropwizard}, {@code prometheus}, {@code consul}...
- * @param collectedAt when the collect that produced it returned
+ * @param collectedAt when a collect last found these rows: as written, the collect that produced them; as read,
+ *                    the later of that and the file's modification time
  * @param interval    the source's collect interval, the unit of staleness
  * @param incomplete  null, or why the rows are not the complete list
  * @param groups      group to whether its answer is current, for sources answered group by group; else empty
@@ -200,30 +206,58 @@ public record DiscoverySnapshot(String source, String type, Instant collectedAt,
     }
 
     /**
-     * Writes {@code file} atomically: the whole snapshot to {@code .<name>.tmp} beside it, then a rename over
-     * it. Creates the directory when missing. One writer per file at a time.
+     * Writes {@code file} atomically: the whole snapshot to {@code .<name>.tmp} beside it, its modification time
+     * set to {@link #collectedAt()}, then a rename over it. Creates the directory when missing. One writer per
+     * file at a time.
      */
     public void writeAtomically(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         OwnerOnlyFiles.createDirectories(dir);
         Path temporary = dir.resolve("." + file.getFileName() + ".tmp");
         OwnerOnlyFiles.write(temporary, toJson());
+        // The modification time says when a collect last found these rows (confirm, read): now, collectedAt.
+        Files.setLastModifiedTime(temporary, FileTime.from(collectedAt));
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
-     * Reads a snapshot file.
+     * Marks the snapshot in {@code file} as found again by a collect at {@code at}, without rewriting it: its
+     * modification time becomes {@code at}, which {@link #read} takes as {@link #collectedAt()} when it is later
+     * than {@code collected_at}. One syscall, where a rewrite is the whole file.
+     *
+     * @return false when there is no such file (removed behind the courier's back): write it whole instead
+     * @throws IOException when the file exists and its time cannot be set
+     */
+    public static boolean confirm(Path file, Instant at) throws IOException {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(at));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads a snapshot file. Its {@link #collectedAt()} is the later of {@code collected_at} and the file's
+     * modification time ({@link #confirm}).
      *
      * @throws IOException when it cannot be read, or is not a complete snapshot of this {@link #VERSION}; the
      *                     message says what was wrong and where
      */
     public static DiscoverySnapshot read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        Instant modified = Files.getLastModifiedTime(file).toInstant();
+        DiscoverySnapshot written;
         try (JsonParser json = JSON.createParser(bytes)) {
-            return read(json);
+            written = read(json);
         } catch (IOException | DateTimeParseException | IllegalArgumentException | NullPointerException e) {
             throw new IOException("not a discovery snapshot: " + e.getMessage(), e);
         }
+        if (!modified.isAfter(written.collectedAt)) {
+            return written;
+        }
+        return new DiscoverySnapshot(written.source, written.type, modified, written.interval, written.incomplete,
+                written.groups, written.rows, written.discovers);
     }
 
     private static DiscoverySnapshot read(JsonParser json) throws IOException {

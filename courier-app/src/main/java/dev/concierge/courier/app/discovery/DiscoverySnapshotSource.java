@@ -12,16 +12,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A source that, after every collect of the source it wraps that returned normally, writes that source's
- * {@link DiscoverySnapshot} to {@code data_dir/discovery/<source>.json}. A collect that threw writes
+ * A source that, after every collect of the source it wraps that returned normally, keeps that source's
+ * {@link DiscoverySnapshot} in {@code data_dir/discovery/<source>.json}. A collect that threw writes
  * nothing, so the file ages and {@code courier discover --from} calls it stale.
+ *
+ * <p>The file is rewritten only when what it holds changed (the rows, the groups, whether it is complete).
+ * A collect that found the same rows only moves the file's modification time to the collect's time, which
+ * {@link DiscoverySnapshot#read} takes as the time the rows were last confirmed: rewriting a 20,000-series
+ * exposition's snapshot (2.5 MB of JSON) after every collect was most of a Prometheus source's CPU, for a file
+ * that a Zabbix discovery rule reads once an hour.
  *
  * <p>Samples pass straight through to the pipeline's emitter: the snapshot is what the source's
  * {@link LldDiscoverable} ability answers right after the collect, not built from the samples, because
@@ -32,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * wrapper knows no source type: a source without the ability is not wrapped, and gets a snapshot that says it
  * has no discovery ({@link DiscoverySnapshot#withoutDiscovery}), written once when it is wrapped.
  *
- * <p>Threading as {@link Source}: collect (and the write, a few kilobytes to a temporary file and a rename)
+ * <p>Threading as {@link Source}: collect (and the write, to a temporary file and a rename, or the touch)
  * runs on the scheduler thread. A failed write does not fail the collect: it is logged at WARN when writes
  * start failing and at INFO when they work again, and counted in {@link #writeFailures()}.
  */
@@ -43,11 +51,19 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
     private final LldDiscoverable discovery;
     private final String type;
     private final SampleProcessor processor;
+    /**
+     * The rules applied without counting, then the default name escaping, one instance for the wrapper's life, so that a source can hand back
+     * the rows it built last time for the same function and series (and the unchanged check is one comparison).
+     */
+    private final UnaryOperator<Sample> uncounted;
     private final Path file;
     private final Duration interval;
     private final Clock clock;
     private final AtomicLong writeFailures = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
     private boolean failing;
+    /** What the file holds, as this instance last wrote it; null before the first write or after a failed one. */
+    private LldRows written;
 
     private DiscoverySnapshotSource(Source delegate, LldDiscoverable discovery, String type,
                                     SampleProcessor processor, Path file, Duration interval, Clock clock) {
@@ -55,6 +71,11 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
         this.discovery = discovery;
         this.type = type;
         this.processor = processor;
+        SampleProcessor rules = processor.isEmpty() ? null : processor.fresh();
+        this.uncounted = sample -> {
+            Sample kept = rules == null ? sample : rules.apply(sample);
+            return kept == null ? null : NameEscaping.DEFAULT.apply(kept);
+        };
         this.file = file;
         this.interval = interval;
         this.clock = clock;
@@ -109,7 +130,13 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
             if (rows.isEmpty()) {
                 return;
             }
-            DiscoverySnapshot.of(name(), type, clock.instant(), interval, rows.get()).writeAtomically(file);
+            Instant now = clock.instant();
+            if ((rows.get() != written && !rows.get().equals(written)) || !DiscoverySnapshot.confirm(file, now)) {
+                written = null;
+                DiscoverySnapshot.of(name(), type, now, interval, rows.get()).writeAtomically(file);
+                written = rows.get();
+                writes.incrementAndGet();
+            }
             if (failing) {
                 failing = false;
                 LOG.info("Source {}: discovery snapshot {} written again", name(), file);
@@ -132,11 +159,7 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
      */
     @Override
     public Optional<LldRows> lldRows() {
-        SampleProcessor uncounted = processor.isEmpty() ? null : processor.fresh();
-        return discovery.lldRows(sample -> {
-            Sample kept = uncounted == null ? sample : uncounted.apply(sample);
-            return kept == null ? null : NameEscaping.DEFAULT.apply(kept);
-        });
+        return discovery.lldRows(uncounted);
     }
 
     /** Where the snapshot is written. */
@@ -147,6 +170,11 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
     /** The source this one wraps. */
     public Source delegate() {
         return delegate;
+    }
+
+    /** Times the snapshot file was written whole so far (a collect that found the same rows does not). Any thread. */
+    public long writes() {
+        return writes.get();
     }
 
     /** Snapshot writes that failed so far. Any thread. */

@@ -22,10 +22,12 @@ import dev.concierge.courier.core.spi.LldRow;
 import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.core.testing.ManualClock;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.sources.dropwizard.DropwizardJsonSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,6 +91,61 @@ class DiscoverySnapshotSourceTest {
             assertThat(DiscoverySnapshot.read(dir.resolve("discovery/app.json")).rows()).extracting(LldRow::macros)
                     .containsExactly(Map.of("{#NAME}", "my_metric", "{#A_B}", "x"));
         }
+    }
+
+    @Test
+    void aCollectThatFindsTheSameRowsLeavesTheFileAsItWasAndMarksItFresh() throws Exception {
+        Path metrics = Files.writeString(dir.resolve("metrics.json"), DOCUMENT);
+        Instant first = Instant.parse("2025-05-01T10:00:00Z");
+        ManualClock clock = new ManualClock(first);
+        DropwizardJsonSource dropwizard = DropwizardJsonSource.create(new DropwizardConfig("orders", null, metrics,
+                Duration.ofSeconds(10), Duration.ofSeconds(1), 1 << 20, "app-01"), clock);
+        DiscoverySnapshotSource source = (DiscoverySnapshotSource) DiscoverySnapshotSource.wrap(dropwizard,
+                "dropwizard", dir, Duration.ofSeconds(10), clock);
+        Path file = source.file();
+        source.collect(sample -> true);
+        byte[] asWritten = Files.readAllBytes(file);
+        Object fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+
+        clock.advance(Duration.ofSeconds(10));
+        source.collect(sample -> true);
+        clock.advance(Duration.ofSeconds(10));
+        source.collect(sample -> true);
+
+        assertThat(source.writes()).isEqualTo(1);
+        assertThat(Files.readAllBytes(file)).isEqualTo(asWritten);
+        assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(fileKey);
+        DiscoverySnapshot read = DiscoverySnapshot.read(file);
+        assertThat(read.collectedAt()).isEqualTo(first.plusSeconds(20));
+        assertThat(read.refusal(first.plusSeconds(45), Duration.ofSeconds(30), List.of())).isNull();
+        assertThat(read.refusal(first.plusSeconds(51), Duration.ofSeconds(30), List.of())).contains("31 s ago");
+
+        Files.writeString(metrics, DOCUMENT.replace("\"jobs\"", "\"jobs\":{\"count\":1},\"retries\""));
+        clock.advance(Duration.ofSeconds(10));
+        source.collect(sample -> true);
+
+        assertThat(source.writes()).isEqualTo(2);
+        DiscoverySnapshot changed = DiscoverySnapshot.read(file);
+        assertThat(changed.collectedAt()).isEqualTo(first.plusSeconds(30));
+        assertThat(changed.rows()).extracting(LldRow::macros).contains(Map.of("{#TYPE}", "counter",
+                "{#NAME}", "retries"));
+    }
+
+    @Test
+    void aSnapshotRemovedBehindTheCourierIsWrittenAgainAtTheNextCollect() throws Exception {
+        Path metrics = Files.writeString(dir.resolve("metrics.json"), DOCUMENT);
+        ManualClock clock = new ManualClock(Instant.parse("2025-05-01T10:00:00Z"));
+        DiscoverySnapshotSource source = (DiscoverySnapshotSource) DiscoverySnapshotSource.wrap(
+                DropwizardJsonSource.create(new DropwizardConfig("orders", null, metrics, Duration.ofSeconds(10),
+                        Duration.ofSeconds(1), 1 << 20, "app-01"), clock), "dropwizard", dir, Duration.ofSeconds(10),
+                clock);
+        source.collect(sample -> true);
+        Files.delete(source.file());
+
+        source.collect(sample -> true);
+
+        assertThat(DiscoverySnapshot.read(source.file()).rows()).hasSize(3);
+        assertThat(source.writes()).isEqualTo(2);
     }
 
     /** A source whose discovery answer throws. */

@@ -14,7 +14,10 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,48 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     private final Clock clock;
     private final DropwizardJsonParser parser;
     private volatile DropwizardDocument lastDocument;
+    private volatile BuiltRows builtRows;
+
+    /**
+     * Rows built from a document's metric names and samples with one processing function, and what of the
+     * samples the rows depend on (not their values: those would keep a second document alive, and no rule
+     * reads them).
+     */
+    private record BuiltRows(DropwizardMetricNames names, String[] sampleNames, Labels[] labels, MetricType[] types,
+                             String[] fields, UnaryOperator<Sample> processing, LldRows rows) {
+        static BuiltRows of(DropwizardDocument document, UnaryOperator<Sample> processing, LldRows rows) {
+            List<Sample> samples = document.samples();
+            int n = samples.size();
+            String[] names = new String[n];
+            Labels[] labels = new Labels[n];
+            MetricType[] types = new MetricType[n];
+            String[] fields = new String[n];
+            for (int i = 0; i < n; i++) {
+                Sample sample = samples.get(i);
+                names[i] = sample.name();
+                labels[i] = sample.labels();
+                types[i] = sample.type();
+                fields[i] = sample.field();
+            }
+            return new BuiltRows(document.names(), names, labels, types, fields, processing, rows);
+        }
+
+        /** Whether the rows are {@code document}'s with {@code with}: the same names, samples and function. */
+        boolean fits(DropwizardDocument document, UnaryOperator<Sample> with) {
+            List<Sample> samples = document.samples();
+            if (with != processing || samples.size() != sampleNames.length || !document.names().equals(names)) {
+                return false;
+            }
+            for (int i = 0; i < sampleNames.length; i++) {
+                Sample sample = samples.get(i);
+                if (sample.type() != types[i] || !sample.name().equals(sampleNames[i])
+                        || !Objects.equals(sample.field(), fields[i]) || !sample.labels().equals(labels[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     /** A source with its own fetcher (and HTTP client, for a URL), stamping samples from the UTC system clock. */
     public static DropwizardJsonSource create(DropwizardConfig config) {
@@ -95,22 +140,37 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
         return document == null ? null : document.names();
     }
 
-    /** The rows of {@link #lastNames()}; empty before the first document was parsed. Any thread. */
+    /**
+     * The rows of {@link #lastNames()}; empty before the first document was parsed. Any thread. Built as
+     * {@link #lldRows(UnaryOperator)} with {@link UnaryOperator#identity()}, which gives the same rows, so that
+     * they too are handed back while the document's metrics stay the same.
+     */
     @Override
     public Optional<LldRows> lldRows() {
-        DropwizardMetricNames names = lastNames();
-        return names == null ? Optional.empty() : Optional.of(DropwizardDiscovery.rows(names));
+        return lldRows(UnaryOperator.identity());
     }
 
     /**
      * The rows of the last document parsed, its samples as {@code processing} leaves them (see
-     * {@link DropwizardDiscovery#rows(DropwizardDocument, String, String, UnaryOperator)}). Any thread.
+     * {@link DropwizardDiscovery#rows(DropwizardDocument, String, String, UnaryOperator)}). Any thread. The same
+     * {@link LldRows} instance as the previous call while the document's names and samples (all but their
+     * values) and the {@code processing} instance stay the same: a caller that keeps its processing function
+     * can tell "unchanged" by identity, and pays no sort.
      */
     @Override
     public Optional<LldRows> lldRows(UnaryOperator<Sample> processing) {
         DropwizardDocument document = lastDocument;
-        return document == null ? Optional.empty()
-                : Optional.of(DropwizardDiscovery.rows(document, config.host(), config.name(), processing));
+        if (document == null) {
+            return Optional.empty();
+        }
+        BuiltRows built = builtRows;
+        if (built != null && built.fits(document, processing)) {
+            return Optional.of(built.rows());
+        }
+        LldRows rows = DropwizardDiscovery.rows(document, config.host(), config.name(), processing);
+        // Racing callers may both build; either result is right for this document.
+        builtRows = BuiltRows.of(document, processing, rows);
+        return Optional.of(rows);
     }
 
     /** Non-finite numbers skipped so far ("NaN", "Infinity", "-Infinity"). */

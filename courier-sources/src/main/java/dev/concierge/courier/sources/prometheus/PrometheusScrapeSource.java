@@ -3,6 +3,8 @@ package dev.concierge.courier.sources.prometheus;
 import java.util.function.LongSupplier;
 import java.util.Map;
 import dev.concierge.courier.core.spi.CountsEvents;
+import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Emitter;
@@ -50,7 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Discovery ({@link LldDiscoverable}): every series of the last exposition a collect offered samples from,
  * NaN series included, as {@link PrometheusDiscovery} rows; none, only the reason, when that exposition had
- * malformed lines.
+ * malformed lines. The rows are built again only when the exposition's series differ from those they were
+ * built from, or the processing function is another instance: an exporter whose series stay the same gets
+ * the same {@link LldRows} instance back, without sorting 20,000 series after every scrape.
  */
 public final class PrometheusScrapeSource implements Source, CountsEvents, LldDiscoverable {
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusScrapeSource.class);
@@ -65,6 +69,47 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     private final AtomicLong sampleLimitExceeded = new AtomicLong();
     private int previousProblemCount;
     private volatile PrometheusParseResult lastExposition;
+    private volatile BuiltRows builtRows;
+
+    /**
+     * Rows built from an exposition's series with one processing function, and those series' identities (not
+     * the samples: their values would keep a second exposition alive).
+     */
+    private record BuiltRows(String[] names, Labels[] labels, MetricType[] types, List<String> families,
+                             UnaryOperator<Sample> processing, LldRows rows) {
+        static BuiltRows of(PrometheusParseResult parsed, UnaryOperator<Sample> processing, LldRows rows) {
+            List<Sample> samples = parsed.samples();
+            String[] names = new String[samples.size()];
+            Labels[] labels = new Labels[samples.size()];
+            MetricType[] types = new MetricType[samples.size()];
+            for (int i = 0; i < names.length; i++) {
+                Sample sample = samples.get(i);
+                names[i] = sample.name();
+                labels[i] = sample.labels();
+                types[i] = sample.type();
+            }
+            return new BuiltRows(names, labels, types, parsed.families(), processing, rows);
+        }
+
+        /** Whether {@code parsed}'s series, in order, are those the rows were built from, with {@code with}. */
+        boolean fits(PrometheusParseResult parsed, UnaryOperator<Sample> with) {
+            List<Sample> samples = parsed.samples();
+            if (with != processing || parsed.hasProblems() || samples.size() != names.length
+                    || !parsed.families().equals(families)) {
+                return false;
+            }
+            for (int i = 0; i < names.length; i++) {
+                Sample sample = samples.get(i);
+                // The parser's series cache hands out the same name and Labels instances for an unchanged
+                // series, so these are mostly reference comparisons. Values do not matter: no rule reads them.
+                if (sample.type() != types[i] || !sample.name().equals(names[i])
+                        || !sample.labels().equals(labels[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     /** A source with its own HTTP client, stamping samples from the UTC system clock. */
     public static PrometheusScrapeSource create(PrometheusConfig config) {
@@ -164,15 +209,30 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     /** The rows of {@link #lastExposition()}; empty before the first. Any thread. */
     @Override
     public Optional<LldRows> lldRows() {
-        PrometheusParseResult parsed = lastExposition;
-        return parsed == null ? Optional.empty() : Optional.of(PrometheusDiscovery.rows(parsed));
+        return lldRows(UnaryOperator.identity());
     }
 
-    /** The rows of {@link #lastExposition()}, each series as {@code processing} leaves it. Any thread. */
+    /**
+     * The rows of {@link #lastExposition()}, each series as {@code processing} leaves it. Any thread. The same
+     * {@link LldRows} instance as the previous call when the series and the {@code processing} instance are the
+     * same, so a caller that keeps its processing function can tell "unchanged" by identity.
+     */
     @Override
     public Optional<LldRows> lldRows(UnaryOperator<Sample> processing) {
         PrometheusParseResult parsed = lastExposition;
-        return parsed == null ? Optional.empty() : Optional.of(PrometheusDiscovery.rows(parsed, processing));
+        if (parsed == null) {
+            return Optional.empty();
+        }
+        BuiltRows built = builtRows;
+        if (built != null && built.fits(parsed, processing)) {
+            return Optional.of(built.rows());
+        }
+        LldRows rows = PrometheusDiscovery.rows(parsed, processing);
+        if (!parsed.hasProblems()) {
+            // Racing callers may both build; either result is right for this exposition.
+            builtRows = BuiltRows.of(parsed, processing, rows);
+        }
+        return Optional.of(rows);
     }
 
     /** Problems (mostly malformed lines) reported by the parser so far. */

@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.LoopbackHttpServer;
 import dev.concierge.courier.sources.RecordingEmitter;
@@ -20,10 +22,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +87,33 @@ class DropwizardJsonSourceTest {
 
         assertThat(emitter.samples()).containsExactly(
                 Sample.of("jobs.done", MetricType.COUNTER, "count", SampleValue.of(12L), NOW, "batch-01", "batch"));
+    }
+
+    @Test
+    void handsBackTheSameRowsWhileTheMetricsAndTheProcessingStayTheSame() throws Exception {
+        Path file = Files.writeString(dir.resolve("metrics.json"),
+                "{\"counters\":{\"jobs.done\":{\"count\":12}},\"gauges\":{\"pool.size\":{\"value\":3}}}");
+        UnaryOperator<Sample> rules = sample -> sample.name().equals("pool.size") ? null : sample;
+        try (DropwizardJsonSource source = DropwizardJsonSource.create(DropwizardConfig.ofFile("batch", file), CLOCK)) {
+            source.collect(emitter);
+            LldRows first = source.lldRows(rules).orElseThrow();
+
+            Files.writeString(file, Files.readString(file).replace("12", "13").replace("3}", "4}"));
+            source.collect(emitter);
+
+            assertThat(source.lldRows(rules)).containsSame(first);
+            assertThat(source.lldRows()).containsSame(source.lldRows().orElseThrow());
+            assertThat(first.rows()).extracting(LldRow::macros)
+                    .containsExactly(Map.of("{#TYPE}", "counter", "{#NAME}", "jobs.done"));
+            UnaryOperator<Sample> sameRulesAnotherInstance = sample -> sample.name().equals("pool.size") ? null : sample;
+            assertThat(source.lldRows(sameRulesAnotherInstance).orElseThrow()).isNotSameAs(first).isEqualTo(first);
+
+            Files.writeString(file, Files.readString(file).replace("jobs.done", "jobs.failed"));
+            source.collect(emitter);
+
+            assertThat(source.lldRows(rules).orElseThrow().rows()).extracting(LldRow::macros)
+                    .containsExactly(Map.of("{#TYPE}", "counter", "{#NAME}", "jobs.failed"));
+        }
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.core.model.Sample;
+import dev.concierge.courier.core.spi.LldRow;
+import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.LoopbackHttpServer;
 import dev.concierge.courier.sources.RecordingEmitter;
@@ -13,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,44 @@ class PrometheusScrapeSourceTest {
             exchange.close();
         });
         return PrometheusScrapeSource.create(PrometheusConfig.of("node", server.uri("/metrics")).withHost("web-01"), CLOCK);
+    }
+
+    @Test
+    void handsBackTheSameRowsWhileTheSeriesAndTheProcessingStayTheSame() throws Exception {
+        AtomicReference<String> body = new AtomicReference<>("""
+                # TYPE up gauge
+                up{job="a"} 1
+                rpc_total 3
+                """);
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        UnaryOperator<Sample> rules = sample -> sample.name().equals("rpc_total") ? null : sample;
+        try (PrometheusScrapeSource source = PrometheusScrapeSource.create(
+                PrometheusConfig.of("node", server.uri("/metrics")), CLOCK)) {
+            source.collect(emitter);
+            LldRows first = source.lldRows(rules).orElseThrow();
+
+            body.set(body.get().replace("} 1", "} 0").replace(" 3", " 4"));
+            source.collect(emitter);
+
+            assertThat(source.lldRows(rules)).containsSame(first);
+            UnaryOperator<Sample> sameRulesAnotherInstance = sample -> sample.name().equals("rpc_total") ? null : sample;
+            LldRows again = source.lldRows(sameRulesAnotherInstance).orElseThrow();
+            assertThat(again).isNotSameAs(first).isEqualTo(first);
+            assertThat(first.rows()).extracting(LldRow::macros)
+                    .containsExactly(Map.of("{#NAME}", "up", "{#JOB}", "a"));
+
+            body.set(body.get().replace("job=\"a\"", "job=\"b\""));
+            source.collect(emitter);
+
+            assertThat(source.lldRows(sameRulesAnotherInstance).orElseThrow().rows()).extracting(LldRow::macros)
+                    .containsExactly(Map.of("{#NAME}", "up", "{#JOB}", "b"));
+        }
     }
 
     @Test
