@@ -43,7 +43,7 @@ public record ScrapeHttpSettings(Map<String, String> headers, HttpCredentials cr
         List<SettingProblem> problems = new ArrayList<>();
         for (String name : headers.keySet()) {
             if (REFUSED.contains(name.toLowerCase(Locale.ROOT))) {
-                problems.add(SettingProblem.of("headers." + name, "a " + name + " header",
+                problems.add(SettingProblem.of("headers." + name, "set",
                         name.equalsIgnoreCase("authorization") ? "credentials in basic_auth or authorization"
                                 : "a header the HTTP client may set (not " + name + ")"));
             }
