@@ -7,6 +7,7 @@ import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.core.testing.RealNginx;
 import dev.concierge.courier.core.tls.TestPki;
 import dev.concierge.courier.core.tls.TlsClientSettings;
 import dev.concierge.courier.sources.consul.ScrapeTarget;

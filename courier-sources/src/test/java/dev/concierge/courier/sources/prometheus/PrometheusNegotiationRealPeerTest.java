@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.model.MetricType;
 import dev.concierge.courier.core.model.Sample;
-import dev.concierge.courier.sources.RealNginx;
+import dev.concierge.courier.core.testing.RealNginx;
 import dev.concierge.courier.sources.RecordingEmitter;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
 import java.io.IOException;

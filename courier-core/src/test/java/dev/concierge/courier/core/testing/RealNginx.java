@@ -1,4 +1,4 @@
-package dev.concierge.courier.sources;
+package dev.concierge.courier.core.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
