@@ -148,4 +148,38 @@ class ScrapeLoginConfigTest {
                         + "basic_auth or authorization)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN).doesNotContain(PASSWORD));
     }
+
+    @Test
+    void theHttpSinkTakesTheSamePemBlockAndRefusesItBesideATrustStore() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+        Path file = write("""
+                data_dir: /var/lib/courier
+                sources:
+                  - name: app
+                    type: dropwizard
+                    url: http://127.0.0.1:8081/metrics
+                sinks:
+                  - name: pem
+                    type: http
+                    url: https://collector.example:8443/ingest
+                    tls: {ca_file: %1$s, server_name: collector.internal}
+                  - name: both
+                    type: http
+                    url: https://collector.example:8443/ingest
+                    tls: {trust_store: %1$s, ca_file: %1$s}
+                """.formatted(ca));
+
+        assertThatThrownBy(() -> load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("courier.yaml:14:24: sinks[1].tls.trust_store: set with tls ca_file " + ca
+                        + " (expected: either a trust store or the PEM keys ca_file, cert_file, key_file, server_name, "
+                        + "insecure_skip_verify)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sinks[0]"));
+
+        Files.writeString(file, Files.readString(file).replace("tls: {trust_store: " + ca + ", ca_file: " + ca + "}",
+                "tls: {trust_store: " + ca + "}"));
+        CourierConfig config = load(file);
+        assertThat(config.sinks().get(0).config()).isInstanceOfSatisfying(
+                dev.concierge.courier.sinks.http.HttpSinkConfig.class, http -> assertThat(http.tls())
+                        .isEqualTo(new TlsClientSettings(ca, null, null, "collector.internal", false)));
+    }
 }

@@ -60,11 +60,11 @@ public record TlsClientSettings(Path caFile, Path certFile, Path keyFile, String
 
     /**
      * Reads the block {@code tls} (the {@code tls} mapping of {@code parent}), recording each problem at its key;
-     * null when the block is empty or has a problem. Reads only {@link #KEYS}: the caller states which keys the
+     * null when the block holds none of {@link #KEYS} or has a problem. Reads only {@link #KEYS}: the caller states which keys the
      * block may hold ({@code tls.expectKeys}), so that a plugin with TLS keys of its own can share the block.
      */
     public static TlsClientSettings bind(Settings parent, Settings tls) {
-        if (tls.keys().isEmpty()) {
+        if (KEYS.stream().noneMatch(tls::has)) {
             return null;
         }
         String ca = tls.optionalString("ca_file", null);
