@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.spi.SourceException;
+import dev.concierge.courier.core.testing.CapturedStderr;
 import dev.concierge.courier.sources.LoopbackHttpServer;
 import dev.concierge.courier.sources.RecordingEmitter;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +140,36 @@ class PrometheusNegotiationTest {
                     .containsOnly(Instant.ofEpochSecond(1_700_000_000L)).hasSize(2);
             assertThat(source.fallbackProtocolUsed()).isEqualTo(2);
             assertThat(source.events().get("fallback_protocol_used").getAsLong()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void warnsOncePerEpisodeOfFallbackAnswers() throws Exception {
+        AtomicReference<String> contentType = new AtomicReference<>(null);
+        server = LoopbackHttpServer.start("/metrics", exchange -> {
+            byte[] bytes = "up 1\n".getBytes(StandardCharsets.UTF_8);
+            if (contentType.get() != null) {
+                exchange.getResponseHeaders().set("Content-Type", contentType.get());
+            }
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        PrometheusConfig config = PrometheusConfig.of("episodic", server.uri("/metrics"))
+                .withFallbackProtocol(PrometheusFormat.TEXT_0_0_4);
+        try (CapturedStderr stderr = new CapturedStderr();
+             PrometheusScrapeSource source = PrometheusScrapeSource.create(config, CLOCK)) {
+            source.collect(emitter);
+            source.collect(emitter);
+            contentType.set("text/plain; version=0.0.4");
+            source.collect(emitter);
+            contentType.set(null);
+            source.collect(emitter);
+
+            assertThat(stderr.text().lines().filter(line -> line.contains("WARN")
+                    && line.contains("Source episodic: " + server.uri("/metrics") + " answered no Content-Type; read as "
+                    + "fallback_protocol TEXT_0_0_4 until it names its format again"))).hasSize(2);
+            assertThat(source.fallbackProtocolUsed()).isEqualTo(3);
         }
     }
 
