@@ -9,6 +9,7 @@ import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.tls.TlsClientSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public record ScrapeHttpSettings(Map<String, String> headers, HttpCredentials cr
             "upgrade");
 
     public ScrapeHttpSettings {
-        headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         List<SettingProblem> problems = new ArrayList<>();
         for (String name : headers.keySet()) {
             if (REFUSED.contains(name.toLowerCase(Locale.ROOT))) {
