@@ -5,7 +5,8 @@
 # carbon-cache with the whisper tools that read its files back; the Prometheus node exporter and
 # Prometheus (real text payloads to scrape) and the Python Prometheus client (an independent parser to
 # compare ours with); Chromium, to test the status page as a person sees it; stunnel (OpenSSL) to end
-# TLS 1.3 PSK in front of a plain trapper, since Debian's Zabbix is built with GnuTLS and speaks TLS 1.2 only.
+# TLS 1.3 PSK in front of a plain trapper, since Debian's Zabbix is built with GnuTLS and speaks TLS 1.2 only;
+# nginx, in front of an exposition with basic auth, TLS from a private CA and client certificates.
 #
 # Idempotent: when every package and the file the tests run from it are present, it only says so.
 # Packages are installed with a temporary policy-rc.d that forbids starting daemons, because the tests
@@ -32,6 +33,7 @@ needs=(
   python3-prometheus-client=/usr/lib/python3/dist-packages/prometheus_client/__init__.py
   chromium=/usr/bin/chromium
   stunnel4=/usr/bin/stunnel4
+  nginx-light=/usr/sbin/nginx
 )
 
 missing=()

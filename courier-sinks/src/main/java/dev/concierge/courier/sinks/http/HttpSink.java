@@ -87,13 +87,16 @@ public final class HttpSink implements Sink, CountsEvents, ProbesDestination {
             t.setDaemon(true);
             return t;
         });
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.connectTimeout())
                 .sslContext(ssl)
-                .executor(executor)
-                .build();
+                .executor(executor);
+        if (config.tls() != null) {
+            builder.sslParameters(config.tls().sslParameters());
+        }
+        this.client = builder.build();
     }
 
     /**
@@ -112,7 +115,8 @@ public final class HttpSink implements Sink, CountsEvents, ProbesDestination {
                         + "connect timeout {}, read timeout {}", config.name(), sink.endpoint,
                 config.format().configName(), config.gzip() ? " gzip" : "", config.maxBatchSize(),
                 config.maxInFlight(), authKind(config.auth()),
-                config.trustStore() == null ? "JVM default" : config.trustStore().path(),
+                config.tls() != null ? config.tls() : config.trustStore() == null ? "JVM default"
+                        : config.trustStore().path(),
                 DurationSyntax.format(config.connectTimeout()),
                 DurationSyntax.format(config.readTimeout()));
         return sink;
@@ -266,6 +270,9 @@ public final class HttpSink implements Sink, CountsEvents, ProbesDestination {
     }
 
     private static SSLContext sslContext(HttpSinkConfig config) {
+        if (config.tls() != null) {
+            return config.tls().sslContext();
+        }
         if (config.trustStore() != null) {
             return config.trustStore().sslContext();
         }

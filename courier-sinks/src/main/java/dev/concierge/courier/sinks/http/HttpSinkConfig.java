@@ -3,6 +3,7 @@ package dev.concierge.courier.sinks.http;
 import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.settings.InvalidSettingsException;
 import dev.concierge.courier.core.settings.SettingProblem;
+import dev.concierge.courier.core.tls.TlsClientSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -32,13 +33,16 @@ import java.util.regex.Pattern;
  * @param readTimeout    how long to wait, once the request is written, for the whole response
  * @param maxInFlight    the most requests outstanding at once
  * @param maxBatchSize   the most samples in one request
+ * @param tls            the PEM form of the {@code tls} block every TLS client of the courier shares ({@code ca_file},
+ *                       {@code cert_file}, {@code key_file}, {@code server_name}, {@code insecure_skip_verify});
+ *                       null = none; not together with {@code trustStore}
  * @param nameEscaping   how Prometheus names outside the legacy set are escaped before keys, paths or lines
  *                       are rendered ({@code name_escaping}); null = {@link NameEscaping#DEFAULT}
  */
 public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, Map<String, String> headers,
                              HttpAuth auth, HttpTrustStore trustStore, Duration connectTimeout,
-                             Duration readTimeout, int maxInFlight, int maxBatchSize,
-        NameEscaping nameEscaping) {
+                             Duration readTimeout, int maxInFlight, int maxBatchSize, TlsClientSettings tls,
+                             NameEscaping nameEscaping) {
 
     /** The body formats, by their config name. */
     public enum Format {
@@ -98,11 +102,12 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern PRECISION = Pattern.compile("(?:^|&)precision=([^&]*)");
 
-    /** With the default {@link NameEscaping#DEFAULT}. */
+    /** A sink whose TLS, if any, is a trust store, with the default {@link NameEscaping#DEFAULT}. */
     public HttpSinkConfig(String name, URI url, Format format, boolean gzip, Map<String, String> headers,
-                          HttpAuth auth, HttpTrustStore trustStore, Duration connectTimeout,
-                          Duration readTimeout, int maxInFlight, int maxBatchSize) {
-        this(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout, maxInFlight, maxBatchSize, NameEscaping.DEFAULT);
+                          HttpAuth auth, HttpTrustStore trustStore, Duration connectTimeout, Duration readTimeout,
+                          int maxInFlight, int maxBatchSize) {
+        this(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout, maxInFlight, maxBatchSize,
+                null, NameEscaping.DEFAULT);
     }
 
     /** @throws IllegalArgumentException listing every invalid field, one {@code field: found (expected: rule)} per line */
@@ -113,7 +118,14 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
         if (name == null || name.isBlank()) {
             problems.add(SettingProblem.of("name", quote(name), "a non-empty name"));
         }
-        checkUrl(problems, url, format, trustStore);
+        checkUrl(problems, url, format, trustStore != null || tls != null);
+        if (trustStore != null && tls != null) {
+            problems.add(SettingProblem.of("tls.trust_store", "set with " + tls, "either a trust store or the PEM keys "
+                    + String.join(", ", TlsClientSettings.KEYS)));
+        }
+        if (tls != null) {
+            problems.addAll(tls.localProblems(""));
+        }
         if (format == null) {
             problems.add(SettingProblem.of("format", "null", "json or influx"));
         }
@@ -161,47 +173,53 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
 
     /** A copy that escapes Prometheus names with {@code nameEscaping}; null = the default. */
     public HttpSinkConfig withNameEscaping(NameEscaping nameEscaping) {
-        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout, maxInFlight, maxBatchSize, nameEscaping);
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withFormat(Format format) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withGzip(boolean gzip) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withHeaders(Map<String, String> headers) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withAuth(HttpAuth auth) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
+    }
+
+    public HttpSinkConfig withTls(TlsClientSettings tls) {
+        return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withTrustStore(HttpTrustStore trustStore) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withTimeouts(Duration connectTimeout, Duration readTimeout) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withMaxInFlight(int maxInFlight) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     public HttpSinkConfig withMaxBatchSize(int maxBatchSize) {
         return new HttpSinkConfig(name, url, format, gzip, headers, auth, trustStore, connectTimeout, readTimeout,
-                maxInFlight, maxBatchSize, nameEscaping);
+                maxInFlight, maxBatchSize, tls, nameEscaping);
     }
 
     /**
@@ -230,11 +248,12 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
     public String toString() {
         return "HttpSinkConfig[name=" + name + ", url=" + endpoint() + ", format=" + format
                 + ", gzip=" + gzip + ", headers=" + headers.keySet() + ", auth=" + auth + ", trustStore=" + trustStore
+                + (tls == null ? "" : ", " + tls)
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", maxInFlight="
                 + maxInFlight + ", maxBatchSize=" + maxBatchSize + "]";
     }
 
-    private static void checkUrl(List<SettingProblem> problems, URI url, Format format, HttpTrustStore trustStore) {
+    private static void checkUrl(List<SettingProblem> problems, URI url, Format format, boolean tls) {
         String scheme = url == null || url.getScheme() == null ? null : url.getScheme().toLowerCase(Locale.ROOT);
         if (url == null || !url.isAbsolute() || url.getHost() == null
                 || !("http".equals(scheme) || "https".equals(scheme))) {
@@ -245,8 +264,8 @@ public record HttpSinkConfig(String name, URI url, Format format, boolean gzip, 
             // Never quote it: it is a password.
             problems.add(SettingProblem.of("url", "credentials in the URL", "auth.user and auth.password"));
         }
-        if (trustStore != null && !"https".equals(scheme)) {
-            problems.add(SettingProblem.of("tls", "a trust store for " + HttpEndpoint.redacted(url), "an https URL"));
+        if (tls && !"https".equals(scheme)) {
+            problems.add(SettingProblem.of("tls", "TLS settings for " + HttpEndpoint.redacted(url), "an https URL"));
         }
         String precision = precisionOf(url);
         if (format == Format.INFLUX && precision != null && !precision.equals("s")) {

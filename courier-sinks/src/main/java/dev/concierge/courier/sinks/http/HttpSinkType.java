@@ -9,9 +9,11 @@ import dev.concierge.courier.core.spi.RendersSamples;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.Sink;
 import dev.concierge.courier.core.spi.SinkType;
+import dev.concierge.courier.core.tls.TlsClientSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,9 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
         boolean gzip = settings.optionalBoolean("gzip", HttpSinkConfig.DEFAULT_GZIP);
         Map<String, String> headers = settings.optionalStringMap("headers");
         HttpAuth auth = auth(settings.optionalMapping("auth"));
-        HttpTrustStore trustStore = trustStore(settings.optionalMapping("tls"));
+        Settings tlsBlock = settings.optionalMapping("tls");
+        HttpTrustStore trustStore = trustStore(tlsBlock);
+        TlsClientSettings tls = TlsClientSettings.bind(settings, tlsBlock);
         Duration connect = settings.optionalDuration("connect_timeout", HttpSinkConfig.DEFAULT_CONNECT_TIMEOUT);
         Duration read = settings.optionalDuration("read_timeout", HttpSinkConfig.DEFAULT_READ_TIMEOUT);
         int inFlight = settings.optionalInt("max_in_flight", 1, 64, HttpSinkConfig.DEFAULT_MAX_IN_FLIGHT);
@@ -53,7 +57,7 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
             return null;
         }
         HttpSinkConfig config = settings.build(() -> new HttpSinkConfig(context.name(), url, format, gzip, headers,
-                auth, trustStore, connect, read, inFlight, batch, nameEscaping));
+                auth, trustStore, connect, read, inFlight, batch, tls, nameEscaping));
         if (config != null) {
             for (String warning : config.warnings()) {
                 LOG.warn("{}: {}", settings.path(), warning);
@@ -89,12 +93,17 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
         return null;
     }
 
-    /** {@code tls: {trust_store, trust_store_password, trust_store_type}}; null when absent. */
+    /**
+     * {@code tls: {trust_store, trust_store_password, trust_store_type}}; null when absent. The same block may
+     * instead hold the PEM keys every TLS client of the courier shares ({@link TlsClientSettings#KEYS}).
+     */
     private static HttpTrustStore trustStore(Settings tls) {
-        if (tls.keys().isEmpty()) {
+        List<String> keys = new ArrayList<>(List.of("trust_store", "trust_store_password", "trust_store_type"));
+        keys.addAll(TlsClientSettings.KEYS);
+        tls.expectKeys(keys.toArray(new String[0]));
+        if (!tls.has("trust_store") && !tls.has("trust_store_password") && !tls.has("trust_store_type")) {
             return null;
         }
-        tls.expectKeys("trust_store", "trust_store_password", "trust_store_type");
         String path = tls.requiredString("trust_store");
         Secret password = tls.optionalSecret("trust_store_password", null);
         String type = tls.optionalChoice("trust_store_type", List.of("PKCS12", "JKS"), HttpTrustStore.DEFAULT_TYPE);
@@ -118,7 +127,14 @@ public final class HttpSinkType implements SinkType<HttpSinkConfig>, RendersSamp
 
     @Override
     public List<Path> watchedFiles(HttpSinkConfig config) {
-        return config.trustStore() == null ? List.of() : List.of(config.trustStore().path());
+        List<Path> files = new ArrayList<>();
+        if (config.trustStore() != null) {
+            files.add(config.trustStore().path());
+        }
+        if (config.tls() != null) {
+            files.addAll(config.tls().files());
+        }
+        return files;
     }
 
     /** Each sample's part of the body from the sink's own encoder; a body holds up to max_batch_size of them. */

@@ -6,12 +6,14 @@ import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.sources.dropwizard.DropwizardConfig;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
+import dev.concierge.courier.sources.fetch.ScrapeHttpSettings;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -108,8 +110,11 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
      *                    most the source's interval
      * @param maxBytes    largest document accepted ({@code max_size}, default 16MiB)
      * @param concurrency how many targets are scraped at once ({@code concurrency}, default 4)
+     * @param http        headers, credentials and TLS every target's scrape sends ({@code headers},
+     *                    {@code basic_auth}, {@code authorization}, {@code tls}), as a scraping source's own
      */
-    public record Scrape(String type, String path, String scheme, Duration timeout, long maxBytes, int concurrency) {
+    public record Scrape(String type, String path, String scheme, Duration timeout, long maxBytes, int concurrency,
+                         ScrapeHttpSettings http) {
         public static final String NONE = "none";
         public static final String META_TYPE = "metrics";
         public static final String META_PATH = "metrics_path";
@@ -118,6 +123,15 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         public static final String DEFAULT_PATH = "/metrics";
         public static final String DEFAULT_SCHEME = "http";
         public static final int DEFAULT_CONCURRENCY = 4;
+
+        public Scrape {
+            Objects.requireNonNull(http, "http");
+        }
+
+        /** Scraping without headers or credentials of its own. */
+        public Scrape(String type, String path, String scheme, Duration timeout, long maxBytes, int concurrency) {
+            this(type, path, scheme, timeout, maxBytes, concurrency, ScrapeHttpSettings.NONE);
+        }
 
         /** Dropwizard scraping of {@code /metrics} over http with the Dropwizard source's limits. */
         public static Scrape defaults() {

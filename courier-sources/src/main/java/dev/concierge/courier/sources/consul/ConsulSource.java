@@ -116,7 +116,7 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
     /** The ACL token it sends to the agent, hidden wherever a failure's text is logged or shown. */
     @Override
     public SecretMask secrets() {
-        return SecretMask.of(config.token());
+        return SecretMask.of(config.token()).and(config.scrape().http().inlineSecrets());
     }
 
     /** A source with the built-in scrape types, stamping samples from the UTC system clock. */
@@ -266,7 +266,7 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
             return skip(instance, "URL " + e.getInput() + " (expected: a valid URL)");
         }
         return new ScrapeTarget(config.name(), instance.service(), instance.id(), type, url, hostOf(instance),
-                config.interval(), config.scrape().timeout(), config.scrape().maxBytes());
+                config.interval(), config.scrape().timeout(), config.scrape().maxBytes(), config.scrape().http());
     }
 
     private ScrapeTarget skip(ServiceInstance instance, String why) {
@@ -309,13 +309,14 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
             } catch (RuntimeException e) {
                 scrapeFailures.incrementAndGet();
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
+                // The target's peer may echo what it was sent; its source knows the secrets it sent.
+                String why = state.source.secrets().apply(cause.getMessage());
                 if (!state.failing) {
                     state.failing = true;
                     LOG.warn("consul source {}: scraping {} failed: {} (logged again when it recovers)", config.name(),
-                            target.instanceId(), cause.getMessage());
+                            target.instanceId(), why);
                 } else {
-                    LOG.debug("consul source {}: scraping {} failed: {}", config.name(), target.instanceId(),
-                            cause.getMessage());
+                    LOG.debug("consul source {}: scraping {} failed: {}", config.name(), target.instanceId(), why);
                 }
             }
         }

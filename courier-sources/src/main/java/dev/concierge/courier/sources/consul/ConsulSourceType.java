@@ -2,14 +2,17 @@ package dev.concierge.courier.sources.consul;
 
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.Secret;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
+import dev.concierge.courier.sources.fetch.ScrapeHttpSettings;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +65,8 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
     /** An unwritten {@code timeout} follows the source's {@code interval} when that is shorter than the default. */
     private static ConsulConfig.Scrape scrape(Settings scrape, Duration interval) {
         ConsulConfig.Scrape defaults = ConsulConfig.Scrape.defaults();
-        scrape.expectKeys("type", "path", "scheme", "timeout", "max_size", "concurrency");
+        scrape.expectKeys("type", "path", "scheme", "timeout", "max_size", "concurrency", "headers", "basic_auth",
+                "authorization", "tls");
         String type = scrape.optionalString("type", defaults.type());
         String path = scrape.optionalString("path", defaults.path());
         String scheme = scrape.optionalChoice("scheme", List.of("http", "https"), defaults.scheme());
@@ -70,7 +74,9 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
                 ScrapeSettings.defaultTimeout(defaults.timeout(), interval));
         ByteSize maxSize = scrape.optionalSize("max_size", ByteSize.ofBytes(defaults.maxBytes()));
         int concurrency = scrape.optionalInt("concurrency", 1, 64, defaults.concurrency());
-        return new ConsulConfig.Scrape(type, path, scheme, timeout, maxSize.bytes(), concurrency);
+        ScrapeHttpSettings http = ScrapeHttpSettings.bind(scrape);
+        return new ConsulConfig.Scrape(type, path, scheme, timeout, maxSize.bytes(), concurrency,
+                http == null ? ScrapeHttpSettings.NONE : http);
     }
 
     private static ConsulConfig.Registration registration(Settings register, String defaultHost) {
@@ -104,6 +110,18 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
     @Override
     public Source create(ConsulConfig config) {
         return ConsulSource.create(config);
+    }
+
+    /** The scrapes' TLS files: a reload recreates the source when a certificate or key changes. */
+    @Override
+    public List<Path> watchedFiles(ConsulConfig config) {
+        return config.scrape().http().watchedFiles();
+    }
+
+    /** The scrapes' credential and TLS files this user cannot read. */
+    @Override
+    public List<SettingProblem> checkLocally(ConsulConfig config) {
+        return config.scrape().http().localProblems("scrape.");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.consul;
 
+import dev.concierge.courier.sources.fetch.ScrapeHttpSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,10 +17,19 @@ import java.util.Objects;
  * @param interval   how often it is scraped (the Consul source's interval)
  * @param timeout    the longest one scrape may take, at most {@code interval}
  * @param maxBytes   the largest document accepted
+ * @param http       the headers, credentials and TLS the scrape sends
  */
 public record ScrapeTarget(String sourceName, String service, String instanceId, String type, URI url, String host,
-                           Duration interval, Duration timeout, long maxBytes) {
+                           Duration interval, Duration timeout, long maxBytes, ScrapeHttpSettings http) {
+
+    /** A target scraped without headers or credentials of its own. */
+    public ScrapeTarget(String sourceName, String service, String instanceId, String type, URI url, String host,
+                        Duration interval, Duration timeout, long maxBytes) {
+        this(sourceName, service, instanceId, type, url, host, interval, timeout, maxBytes, ScrapeHttpSettings.NONE);
+    }
+
     public ScrapeTarget {
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(instanceId, "instanceId");

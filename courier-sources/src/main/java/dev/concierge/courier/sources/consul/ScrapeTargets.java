@@ -47,12 +47,12 @@ public final class ScrapeTargets {
 
     private static DropwizardJsonSource dropwizard(ScrapeTarget target) {
         return DropwizardJsonSource.create(new DropwizardConfig(target.sourceName(), target.url(), null,
-                target.interval(), target.timeout(), target.maxBytes(), target.host()));
+                target.interval(), target.timeout(), target.maxBytes(), target.host()).withHttp(target.http()));
     }
 
     private static PrometheusScrapeSource prometheus(ScrapeTarget target) {
         return PrometheusScrapeSource.create(new PrometheusConfig(target.sourceName(), target.url(),
-                target.interval(), target.timeout(), target.maxBytes(), target.host()));
+                target.interval(), target.timeout(), target.maxBytes(), target.host()).withHttp(target.http()));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.core.spi.SampleLimit;
+import dev.concierge.courier.sources.fetch.ScrapeHttpSettings;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,9 +32,11 @@ import java.util.Objects;
  *                 machine's host name)
  * @param sampleLimit the most samples one document may yield; a document with more is refused whole
  *                 ({@code sample_limit}, 0 for none; default derived from the heap, {@link SampleLimit#ofThisHeap()})
+ * @param http     headers, credentials and TLS for {@code url} ({@code headers}, {@code basic_auth},
+ *                 {@code authorization}, {@code tls}); {@link ScrapeHttpSettings#NONE} for a file
  */
 public record DropwizardConfig(String name, URI url, Path file, Duration interval, Duration timeout, long maxBytes,
-                               String host, SampleLimit sampleLimit) {
+                               String host, SampleLimit sampleLimit, ScrapeHttpSettings http) {
 
     /** The config {@code type} naming this plugin. */
     public static final String TYPE = "dropwizard";
@@ -50,9 +53,20 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
         this(name, url, file, interval, timeout, maxBytes, host, SampleLimit.ofThisHeap());
     }
 
+    /** A source that sends no headers or credentials of its own. */
+    public DropwizardConfig(String name, URI url, Path file, Duration interval, Duration timeout, long maxBytes,
+                            String host, SampleLimit sampleLimit) {
+        this(name, url, file, interval, timeout, maxBytes, host, sampleLimit, ScrapeHttpSettings.NONE);
+    }
+
     public DropwizardConfig {
         Objects.requireNonNull(sampleLimit, "sampleLimit");
+        Objects.requireNonNull(http, "http");
         List<SettingProblem> problems = check(name, url, file, interval, timeout, maxBytes, host);
+        if (file != null && !http.equals(ScrapeHttpSettings.NONE)) {
+            problems.add(SettingProblem.of("file", file.toString(), "no headers, basic_auth, authorization or tls "
+                    + "with a file: they are for a url"));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(what(name), problems);
         }
@@ -69,24 +83,28 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
     }
 
     public DropwizardConfig withInterval(Duration interval) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit, http);
     }
 
     public DropwizardConfig withTimeout(Duration timeout) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit, http);
     }
 
     public DropwizardConfig withMaxBytes(long maxBytes) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit, http);
     }
 
     public DropwizardConfig withHost(String host) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit, http);
     }
 
     /** Where documents come from: the URL or the file path, as error messages name it. */
     public DropwizardConfig withSampleLimit(SampleLimit sampleLimit) {
-        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit);
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit, http);
+    }
+
+    public DropwizardConfig withHttp(ScrapeHttpSettings http) {
+        return new DropwizardConfig(name, url, file, interval, timeout, maxBytes, host, sampleLimit, http);
     }
 
     public String location() {
@@ -104,7 +122,8 @@ public record DropwizardConfig(String name, URI url, Path file, Duration interva
     @Override
     public String toString() {
         return "dropwizard source " + name + ": " + location() + " every " + ScrapeSettings.format(interval)
-                + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host;
+                + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host
+                + (http.equals(ScrapeHttpSettings.NONE) ? "" : ", " + http);
     }
 
     private static List<SettingProblem> check(String name, URI url, Path file, Duration interval, Duration timeout,

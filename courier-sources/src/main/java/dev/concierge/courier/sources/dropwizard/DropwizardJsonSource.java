@@ -6,9 +6,11 @@ import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.LldDiscoverable;
 import dev.concierge.courier.core.spi.LldRows;
+import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
+import dev.concierge.courier.sources.fetch.HttpFetcher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -93,7 +95,7 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
     /** A source with its own fetcher, stamping samples from {@code clock}. */
     public static DropwizardJsonSource create(DropwizardConfig config, Clock clock) {
         DocumentFetcher fetcher = config.url() != null
-                ? DocumentFetcher.http(config.url(), config.timeout(), config.maxBytes())
+                ? HttpFetcher.create(config.url(), config.timeout(), config.maxBytes(), config.http())
                 : DocumentFetcher.file(config.file(), config.maxBytes());
         return new DropwizardJsonSource(config, fetcher, clock);
     }
@@ -198,6 +200,12 @@ public final class DropwizardJsonSource implements Source, CountsEvents, LldDisc
         return Map.of("non_finite_skipped", this::nonFiniteValues, "gauge_errors", this::gaugeErrors,
                 "unsupported_skipped", this::unsupportedValues, "sample_limit_exceeded", this::sampleLimitExceeded,
                 "malformed_tags", parser::malformedTags);
+    }
+
+    /** The passwords and tokens this source sends; a failed collect's message is masked with them. */
+    @Override
+    public SecretMask secrets() {
+        return fetcher.secrets();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.concierge.courier.core.spi.PluginContext;
 import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
+import dev.concierge.courier.sources.fetch.ScrapeHttpSettings;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
     @Override
     public DropwizardConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
-        settings.expectKeys("url", "file", "interval", "timeout", "max_size", "host", "sample_limit");
+        settings.expectKeys("url", "file", "interval", "timeout", "max_size", "host", "sample_limit", "headers",
+                "basic_auth", "authorization", "tls");
         URI url = settings.optionalUrl("url", null);
         String file = settings.optionalString("file", null);
         Duration interval = settings.optionalDuration("interval", DropwizardConfig.DEFAULT_INTERVAL);
@@ -36,6 +38,7 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
         ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(DropwizardConfig.DEFAULT_MAX_BYTES));
         String host = settings.optionalString("host", context.defaultHost());
         SampleLimit sampleLimit = ScrapeSettings.sampleLimit(settings);
+        ScrapeHttpSettings http = ScrapeHttpSettings.bind(settings);
         if ((url == null) == (file == null) && settings.problemCount() == before) {
             settings.problem(url == null ? "neither url nor file" : "both url and file", "exactly one of them");
         }
@@ -43,7 +46,7 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
             return null;
         }
         return settings.build(() -> new DropwizardConfig(context.name(), url, file == null ? null : Path.of(file),
-                interval, timeout, maxSize.bytes(), host, sampleLimit));
+                interval, timeout, maxSize.bytes(), host, sampleLimit, http));
     }
 
     @Override
@@ -61,11 +64,20 @@ public final class DropwizardSourceType implements SourceType<DropwizardConfig> 
         return DropwizardJsonSource.create(config);
     }
 
-    /** A {@code file} this user cannot read: a file source would fail at every collect. */
+    /** The TLS files: a reload recreates the source when a certificate or key changes. */
+    @Override
+    public List<Path> watchedFiles(DropwizardConfig config) {
+        return config.http().watchedFiles();
+    }
+
+    /**
+     * A {@code file} this user cannot read: a file source would fail at every collect; for a URL, the credential
+     * and TLS files.
+     */
     @Override
     public List<SettingProblem> checkLocally(DropwizardConfig config) {
         if (config.file() == null) {
-            return List.of();
+            return config.http().localProblems("");
         }
         return PathAccess.readableFileProblem(config.file())
                 .map(found -> List.of(SettingProblem.of("file", found, "a file the courier can read at each collect")))

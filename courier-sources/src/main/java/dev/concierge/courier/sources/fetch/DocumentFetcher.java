@@ -1,5 +1,6 @@
 package dev.concierge.courier.sources.fetch;
 
+import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.SourceException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -46,6 +47,14 @@ public interface DocumentFetcher extends AutoCloseable {
      */
     default FetchedDocument fetchDocument() throws SourceException {
         return new FetchedDocument(fetch(), null);
+    }
+
+    /**
+     * The secrets this fetcher sends to its peer (passwords, tokens), for the source's
+     * {@link dev.concierge.courier.core.spi.Source#secrets()}; none by default. Any thread.
+     */
+    default SecretMask secrets() {
+        return SecretMask.none();
     }
 
     /** Releases what the fetcher holds. Fetching after close is not supported. */

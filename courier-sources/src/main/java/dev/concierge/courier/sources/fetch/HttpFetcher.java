@@ -3,6 +3,7 @@ package dev.concierge.courier.sources.fetch;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.spi.RedactedUrl;
+import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.SourceException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -15,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
@@ -24,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLException;
 
 /**
  * An HTTP GET of one URL with a fixed {@code Accept} header ({@code application/json} unless created
@@ -42,6 +46,10 @@ import java.util.zip.GZIPInputStream;
  *       do it), and the size cap applies to the compressed and to the decompressed bytes, so a gzip bomb
  *       is refused after inflating at most the cap plus one byte. A truncated or corrupt gzip body is an
  *       error. Other encodings are refused.</li>
+ *   <li>Logging in: created with {@link ScrapeHttpSettings}, it sends their headers and {@code Authorization}
+ *       (a credentials file is read on every fetch, so a rotated secret is used from the next fetch on) and
+ *       speaks TLS as their {@code tls} block says. A 401 or 403 says whether credentials were sent;
+ *       {@link #secrets()} holds every secret sent, for whoever shows what came back.</li>
  * </ul>
  *
  * <p>{@link #close()} does nothing: Java 17's {@code HttpClient} has no close, and its threads are daemons
@@ -55,6 +63,9 @@ public final class HttpFetcher implements DocumentFetcher {
     private final Duration timeout;
     private final long maxBytes;
     private final HttpRequest request;
+    private final ScrapeHttpSettings http;
+    /** The configured secrets plus what the credentials file held at the last fetch; any thread reads it. */
+    private volatile SecretMask secrets;
     private static final String JSON = "application/json";
 
     /**
@@ -66,20 +77,38 @@ public final class HttpFetcher implements DocumentFetcher {
         return create(url, timeout, maxBytes, JSON, false);
     }
 
+    /** As {@link #create(URI, Duration, long)}, with {@code http}'s headers, credentials and TLS. */
+    public static HttpFetcher create(URI url, Duration timeout, long maxBytes, ScrapeHttpSettings http) {
+        return create(url, timeout, maxBytes, JSON, false, http);
+    }
+
     /**
      * A fetcher with its own client that sends {@code accept} as the {@code Accept} header and, when
      * {@code acceptGzip}, {@code Accept-Encoding: gzip}.
      */
     public static HttpFetcher create(URI url, Duration timeout, long maxBytes, String accept, boolean acceptGzip) {
+        return create(url, timeout, maxBytes, accept, acceptGzip, ScrapeHttpSettings.NONE);
+    }
+
+    /**
+     * As {@link #create(URI, Duration, long, String, boolean)}, adding {@code http}'s headers and credentials to
+     * every request and speaking TLS as its {@code tls} block says.
+     *
+     * @throws IllegalArgumentException when a TLS file cannot be read, naming its key and path
+     */
+    public static HttpFetcher create(URI url, Duration timeout, long maxBytes, String accept, boolean acceptGzip,
+                                     ScrapeHttpSettings http) {
         checkArguments(url, timeout, maxBytes);
-        HttpClient client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .sslContext(new DefaultTlsOnFirstUse())
-                .sslParameters(DefaultTlsOnFirstUse.parameters())
-                .build();
-        return new HttpFetcher(client, url, timeout, maxBytes, accept, acceptGzip);
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (http.tls() != null) {
+            builder.sslContext(http.tls().sslContext()).sslParameters(http.tls().sslParameters());
+        } else {
+            builder.sslContext(new DefaultTlsOnFirstUse()).sslParameters(DefaultTlsOnFirstUse.parameters());
+        }
+        return new HttpFetcher(builder.build(), url, timeout, maxBytes, accept, acceptGzip, http);
     }
 
     /** A fetcher on a client the caller owns (and closes); {@link #close()} leaves it alone. */
@@ -89,6 +118,14 @@ public final class HttpFetcher implements DocumentFetcher {
 
     /** As {@link #create(URI, Duration, long, String, boolean)}, on a client the caller owns. */
     public HttpFetcher(HttpClient client, URI url, Duration timeout, long maxBytes, String accept, boolean acceptGzip) {
+        this(client, url, timeout, maxBytes, accept, acceptGzip, ScrapeHttpSettings.NONE);
+    }
+
+    /** As {@link #create(URI, Duration, long, String, boolean, ScrapeHttpSettings)}, on a client the caller owns. */
+    public HttpFetcher(HttpClient client, URI url, Duration timeout, long maxBytes, String accept, boolean acceptGzip,
+                       ScrapeHttpSettings http) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.secrets = http.inlineSecrets();
         this.client = Objects.requireNonNull(client, "client");
         this.url = Objects.requireNonNull(url, "url");
         this.shownUrl = RedactedUrl.of(url);
@@ -102,6 +139,7 @@ public final class HttpFetcher implements DocumentFetcher {
         if (acceptGzip) {
             builder.header("Accept-Encoding", "gzip");
         }
+        http.headers().forEach(builder::setHeader);
         this.request = builder.build();
     }
 
@@ -133,9 +171,33 @@ public final class HttpFetcher implements DocumentFetcher {
         return fetchDocument().body();
     }
 
+    /** The secrets this fetcher sends: the configured ones and what a credentials file held at the last fetch. */
+    @Override
+    public SecretMask secrets() {
+        return secrets;
+    }
+
+    /** The request with its {@code Authorization}, a credentials file read now. */
+    private HttpRequest request() throws SourceException {
+        if (http.credentials() == null) {
+            return request;
+        }
+        HttpCredentials.Revealed revealed;
+        try {
+            revealed = http.credentials().reveal();
+        } catch (IOException e) {
+            throw new SourceException(shownUrl + ": " + e.getMessage(), e);
+        }
+        List<String> sent = new ArrayList<>();
+        sent.add(revealed.secret());
+        sent.add(revealed.encoded());
+        secrets = http.inlineSecrets().and(SecretMask.ofTexts(sent));
+        return HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", revealed.header()).build();
+    }
+
     @Override
     public FetchedDocument fetchDocument() throws SourceException {
-        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request, this::subscriberFor);
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request(), this::subscriberFor);
         HttpResponse<byte[]> response;
         try {
             response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -179,7 +241,8 @@ public final class HttpFetcher implements DocumentFetcher {
     private HttpResponse.BodySubscriber<byte[]> subscriberFor(HttpResponse.ResponseInfo response) {
         int status = response.statusCode();
         if (status < 200 || status > 299) {
-            return BoundedBodySubscriber.refusing(new FetchRefusedException("HTTP status " + status + " (expected: 2xx)"));
+            return BoundedBodySubscriber.refusing(new FetchRefusedException("HTTP status " + status + " (expected: 2xx"
+                    + statusHint(status) + ")"));
         }
         OptionalLong contentLength = response.headers().firstValueAsLong("Content-Length");
         if (contentLength.isPresent() && contentLength.getAsLong() > maxBytes) {
@@ -189,13 +252,34 @@ public final class HttpFetcher implements DocumentFetcher {
         return new BoundedBodySubscriber(maxBytes, contentLength.orElse(-1));
     }
 
+    /** What an operator should know about a refusal that credentials or TLS explain. */
+    private String statusHint(int status) {
+        if (status == 401) {
+            return http.credentials() == null ? "; the endpoint asks for credentials: basic_auth or authorization"
+                    : "; the credentials sent (" + http.credentials() + ") were refused";
+        }
+        if (status == 403) {
+            return http.credentials() == null ? "; access denied to a scrape without credentials"
+                    : "; access denied to " + http.credentials();
+        }
+        if (status == 400 && "https".equalsIgnoreCase(url.getScheme())
+                && (http.tls() == null || http.tls().certFile() == null)) {
+            // nginx answers a missing client certificate (ssl_verify_client on) with 400, not a TLS alert.
+            return "; a server that requires a client certificate answers so without one: tls.cert_file, tls.key_file";
+        }
+        return "";
+    }
+
     private SourceException failure(Exception thrown) {
         Throwable cause = thrown;
         while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         String what;
-        if (cause instanceof FetchRefusedException) {
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
+            what = "TLS handshake failed: " + tls.getMessage();
+        } else if (cause instanceof FetchRefusedException) {
             what = cause.getMessage();
         } else if (cause instanceof HttpConnectTimeoutException) {
             what = "connect timed out after " + DurationSyntax.format(timeout);
@@ -208,7 +292,16 @@ public final class HttpFetcher implements DocumentFetcher {
         } else {
             what = cause.toString();
         }
-        return new SourceException(shownUrl + ": " + what, cause);
+        return new SourceException(shownUrl + ": " + secrets.apply(what), cause);
+    }
+
+    private static SSLException tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
     }
 
     @Override

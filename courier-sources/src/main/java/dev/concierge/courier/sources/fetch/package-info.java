@@ -4,6 +4,11 @@
  * ({@link dev.concierge.courier.sources.fetch.FileFetcher}), both behind
  * {@link dev.concierge.courier.sources.fetch.DocumentFetcher}.
  *
+ * <p>What a scrape adds to its request, shared by every scraping source and the scrapes a Consul source creates,
+ * is {@link dev.concierge.courier.sources.fetch.ScrapeHttpSettings}: headers, credentials
+ * ({@link dev.concierge.courier.sources.fetch.HttpCredentials}, a file read at every fetch) and core's TLS client
+ * block.
+ *
  * <p>Conventions of this package:
  * <ul>
  *   <li>Every fetch is bounded in size and, for HTTP, in time. The size cap is enforced while the body

@@ -7,6 +7,7 @@ import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
 import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.core.spi.SampleLimit;
+import dev.concierge.courier.sources.fetch.ScrapeHttpSettings;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -31,9 +32,14 @@ import java.util.Objects;
  *                 machine's host name)
  * @param sampleLimit the most samples one scrape may yield; a scrape with more fails whole ({@code sample_limit},
  *                 0 for none; default derived from the heap, {@link SampleLimit#ofThisHeap()})
+ * @param fallbackProtocol the format read when the answer has no Content-Type or one that is not a Prometheus
+ *                 exposition ({@code fallback_protocol}, one of {@link PrometheusNegotiation#FALLBACK_NAMES});
+ *                 null, the default, fails such a scrape, as Prometheus 3 does
+ * @param http     headers, credentials and TLS ({@code headers}, {@code basic_auth}, {@code authorization},
+ *                 {@code tls})
  */
 public record PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host,
-                               SampleLimit sampleLimit) {
+                               SampleLimit sampleLimit, PrometheusFormat fallbackProtocol, ScrapeHttpSettings http) {
 
     /** The config {@code type} naming this plugin. */
     public static final String TYPE = "prometheus";
@@ -49,8 +55,15 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
         this(name, url, interval, timeout, maxBytes, host, SampleLimit.ofThisHeap());
     }
 
+    /** A source without fallback protocol, headers or credentials. */
+    public PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host,
+                            SampleLimit sampleLimit) {
+        this(name, url, interval, timeout, maxBytes, host, sampleLimit, null, ScrapeHttpSettings.NONE);
+    }
+
     public PrometheusConfig {
         Objects.requireNonNull(sampleLimit, "sampleLimit");
+        Objects.requireNonNull(http, "http");
         List<SettingProblem> problems = check(name, url, interval, timeout, maxBytes, host);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name),
@@ -64,23 +77,31 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     }
 
     public PrometheusConfig withInterval(Duration interval) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
     }
 
     public PrometheusConfig withTimeout(Duration timeout) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
     }
 
     public PrometheusConfig withMaxBytes(long maxBytes) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
     }
 
     public PrometheusConfig withHost(String host) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
     }
 
     public PrometheusConfig withSampleLimit(SampleLimit sampleLimit) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+    }
+
+    public PrometheusConfig withFallbackProtocol(PrometheusFormat fallbackProtocol) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+    }
+
+    public PrometheusConfig withHttp(ScrapeHttpSettings http) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
     }
 
     /**
@@ -95,7 +116,9 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     public String toString() {
         return "prometheus source " + name + ": " + RedactedUrl.of(url) + " every " + ScrapeSettings.format(interval)
                 + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host
-                + ", sample_limit " + sampleLimit;
+                + ", sample_limit " + sampleLimit
+                + (fallbackProtocol == null ? "" : ", fallback_protocol " + fallbackProtocol)
+                + (http.equals(ScrapeHttpSettings.NONE) ? "" : ", " + http);
     }
 
     private static List<SettingProblem> check(String name, URI url, Duration interval, Duration timeout, long maxBytes,

@@ -12,15 +12,13 @@ public enum PrometheusFormat {
     /** {@code application/openmetrics-text; version=1.0.0}: timestamps in float seconds, ends with {@code # EOF}. */
     OPENMETRICS_1_0;
 
-    /**
-     * What the source asks for: OpenMetrics first (it carries {@code # EOF}, so a truncated body is
-     * detectable), then text 0.0.4, then anything. Version 1.0.0 of {@code text/plain} (Prometheus 3's
-     * quoted UTF-8 names) is not offered, because this parser reads the legacy name syntax only.
-     */
-    public static final String ACCEPT =
-            "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    /** What the source asks for: Prometheus 3's {@code Accept} header, {@link PrometheusNegotiation#ACCEPT}. */
+    public static final String ACCEPT = PrometheusNegotiation.ACCEPT;
 
-    /** The format of a response with this {@code Content-Type}; no header, or any other type, means 0.0.4. */
+    /**
+     * The format of a response with this {@code Content-Type}; no header, or any other type, means 0.0.4. Lenient,
+     * for readers that have no fallback setting; a scrape uses {@link PrometheusNegotiation#formatOf} instead.
+     */
     public static PrometheusFormat ofContentType(String contentType) {
         if (contentType != null
                 && contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/openmetrics-text")) {

@@ -10,6 +10,7 @@ import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.spi.Emitter;
 import dev.concierge.courier.core.spi.LldDiscoverable;
 import dev.concierge.courier.core.spi.LldRows;
+import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import dev.concierge.courier.sources.fetch.DocumentFetcher;
@@ -29,10 +30,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Scrapes one Prometheus or OpenMetrics endpoint and offers its samples.
  *
- * <p>Each collect fetches the exposition (asking for OpenMetrics first, with gzip, bounded by the
- * configured timeout and by the size cap on both the compressed and the decompressed body), picks the
- * parser's format from the response's {@code Content-Type}, parses it whole and only then offers the
+ * <p>Each collect fetches the exposition (negotiating as Prometheus 3 does, {@link PrometheusNegotiation}, with
+ * gzip, bounded by the configured timeout and by the size cap on both the compressed and the decompressed body),
+ * picks the parser's format from the response's {@code Content-Type}, parses it whole and only then offers the
  * samples. Samples without a timestamp of their own carry the instant the body had arrived.
+ *
+ * <ul>
+ *   <li>A response without a Content-Type, or with one that is no Prometheus exposition, fails the collect
+ *       unless {@code fallback_protocol} is set; then it is read in that format and counted
+ *       ({@link #fallbackProtocolUsed()}), with one WARN when such responses start and DEBUG while they go
+ *       on, until a response names its format again.</li>
+ * </ul>
  *
  * <ul>
  *   <li>Malformed lines are skipped and the rest is offered; each collect with problems logs one WARN
@@ -67,6 +75,8 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     private final AtomicLong malformedLines = new AtomicLong();
     private final AtomicLong nonFiniteValues = new AtomicLong();
     private final AtomicLong sampleLimitExceeded = new AtomicLong();
+    private final AtomicLong fallbackProtocolUsed = new AtomicLong();
+    private boolean inFallbackEpisode;
     private int previousProblemCount;
     private volatile PrometheusParseResult lastExposition;
     private volatile BuiltRows builtRows;
@@ -121,9 +131,13 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
         return new PrometheusScrapeSource(config, fetcherFor(config), clock);
     }
 
-    /** The fetcher a source of {@code config} reads through: the Prometheus {@code Accept} header and gzip. */
+    /**
+     * The fetcher a source of {@code config} reads through: Prometheus 3's {@code Accept} header, gzip, and the
+     * config's headers, credentials and TLS.
+     */
     public static DocumentFetcher fetcherFor(PrometheusConfig config) {
-        return HttpFetcher.create(config.url(), config.timeout(), config.maxBytes(), PrometheusFormat.ACCEPT, true);
+        return HttpFetcher.create(config.url(), config.timeout(), config.maxBytes(), PrometheusNegotiation.ACCEPT, true,
+                config.http());
     }
 
     /** A source reading through {@code fetcher}, which it owns from now on and closes in {@link #close()}. */
@@ -152,7 +166,7 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     public void collect(Emitter out) throws SourceException {
         FetchedDocument document = fetcher.fetchDocument();
         Instant at = clock.instant();
-        PrometheusFormat format = PrometheusFormat.ofContentType(document.contentType());
+        PrometheusFormat format = formatOf(document.contentType());
         byte[] body = document.body();
         PrometheusParseResult parsed = parser.parse(body, 0, body.length, format, at, config.host(), config.name(),
                 config.sampleLimit().samples());
@@ -189,6 +203,31 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
             }
         }
         nonFiniteValues.addAndGet(nonFinite);
+    }
+
+    /** The format the answer names, else the fallback (counted), else the collect fails. */
+    private PrometheusFormat formatOf(String contentType) throws SourceException {
+        Optional<PrometheusFormat> named = PrometheusNegotiation.formatOf(contentType);
+        if (named.isPresent()) {
+            inFallbackEpisode = false;
+            return named.get();
+        }
+        String answered = contentType == null || contentType.isBlank() ? "no Content-Type"
+                : "Content-Type " + contentType;
+        if (config.fallbackProtocol() == null) {
+            throw new SourceException(fetcher.location() + ": " + answered + " (expected: a Prometheus text or "
+                    + "OpenMetrics exposition type; set fallback_protocol to read such answers anyway)");
+        }
+        fallbackProtocolUsed.incrementAndGet();
+        if (!inFallbackEpisode) {
+            inFallbackEpisode = true;
+            LOG.warn("Source {}: {} answered {}; read as fallback_protocol {} until it names its format again",
+                    config.name(), fetcher.location(), answered, config.fallbackProtocol());
+        } else {
+            LOG.debug("Source {}: {} answered {}; read as fallback_protocol {}", config.name(), fetcher.location(),
+                    answered, config.fallbackProtocol());
+        }
+        return config.fallbackProtocol();
     }
 
     private static String firstProblems(List<PrometheusParseProblem> problems) {
@@ -245,6 +284,11 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
         return sampleLimitExceeded.get();
     }
 
+    /** Scrapes read as {@code fallback_protocol} so far, their answer naming no known format. */
+    public long fallbackProtocolUsed() {
+        return fallbackProtocolUsed.get();
+    }
+
     /** Samples skipped so far because their value was NaN, +Inf or -Inf. */
     public long nonFiniteValues() {
         return nonFiniteValues.get();
@@ -253,7 +297,13 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     @Override
     public Map<String, LongSupplier> events() {
         return Map.of("malformed_lines", this::malformedLines, "non_finite_skipped", this::nonFiniteValues,
-                "sample_limit_exceeded", this::sampleLimitExceeded);
+                "sample_limit_exceeded", this::sampleLimitExceeded, "fallback_protocol_used", this::fallbackProtocolUsed);
+    }
+
+    /** The passwords and tokens this source sends; a failed collect's message is masked with them. */
+    @Override
+    public SecretMask secrets() {
+        return fetcher.secrets();
     }
 
     @Override

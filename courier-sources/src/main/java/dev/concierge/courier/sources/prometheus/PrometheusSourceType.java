@@ -2,6 +2,7 @@ package dev.concierge.courier.sources.prometheus;
 
 import dev.concierge.courier.core.settings.ByteSize;
 import dev.concierge.courier.core.settings.DurationSyntax;
+import dev.concierge.courier.core.settings.SettingProblem;
 import dev.concierge.courier.core.settings.Settings;
 import dev.concierge.courier.core.spi.PeerProbe;
 import dev.concierge.courier.core.spi.PluginContext;
@@ -9,8 +10,10 @@ import dev.concierge.courier.core.spi.RedactedUrl;
 import dev.concierge.courier.core.spi.SampleLimit;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceType;
+import dev.concierge.courier.sources.fetch.ScrapeHttpSettings;
 import dev.concierge.courier.sources.fetch.ScrapeSettings;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,7 +28,8 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
     @Override
     public PrometheusConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
-        settings.expectKeys("url", "interval", "timeout", "max_size", "host", "sample_limit");
+        settings.expectKeys("url", "interval", "timeout", "max_size", "host", "sample_limit", "fallback_protocol",
+                "headers", "basic_auth", "authorization", "tls");
         URI url = settings.requiredUrl("url");
         Duration interval = settings.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL);
         Duration timeout = settings.optionalDuration("timeout",
@@ -33,11 +37,13 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
         ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(PrometheusConfig.DEFAULT_MAX_BYTES));
         String host = settings.optionalString("host", context.defaultHost());
         SampleLimit sampleLimit = ScrapeSettings.sampleLimit(settings);
+        String fallback = settings.optionalChoice("fallback_protocol", PrometheusNegotiation.FALLBACK_NAMES, null);
+        ScrapeHttpSettings http = ScrapeHttpSettings.bind(settings);
         if (settings.problemCount() > before) {
             return null;
         }
         return settings.build(() -> new PrometheusConfig(context.name(), url, interval, timeout, maxSize.bytes(), host,
-                sampleLimit));
+                sampleLimit, fallback == null ? null : PrometheusNegotiation.fallbackOf(fallback), http));
     }
 
     @Override
@@ -53,6 +59,18 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
     @Override
     public Source create(PrometheusConfig config) {
         return PrometheusScrapeSource.create(config);
+    }
+
+    /** The TLS files: a reload recreates the source when a certificate or key changes. */
+    @Override
+    public List<Path> watchedFiles(PrometheusConfig config) {
+        return config.http().watchedFiles();
+    }
+
+    /** The credential and TLS files this user cannot read. */
+    @Override
+    public List<SettingProblem> checkLocally(PrometheusConfig config) {
+        return config.http().localProblems("");
     }
 
     /** One scrape. */

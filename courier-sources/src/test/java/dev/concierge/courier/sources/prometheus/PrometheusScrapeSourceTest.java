@@ -147,7 +147,7 @@ class PrometheusScrapeSourceTest {
 
     @Test
     void failsTheCollectWhenNothingUsableCameBack() {
-        PrometheusScrapeSource source = serving("text/html", "<html><body>login</body></html>\n", false);
+        PrometheusScrapeSource source = serving("text/plain; version=0.0.4", "<html><body>login</body></html>\n", false);
         URI url = server.uri("/metrics");
 
         assertThatThrownBy(() -> source.collect(emitter)).isInstanceOf(SourceException.class)
