@@ -110,7 +110,8 @@ class OperatorLogTest {
             startOutage(sink, new ListSource("app", run -> run == 0 ? Samples.counters("app", 20) : List.of()));
             SinkStats stats = pipeline.sinkStats().get("zabbix-main");
             failAttempts(stats, sink, failures);
-            await().until(() -> stats.delivered() == 20);
+            // The counters move before the recovery line is written: wait for the line itself.
+            await().until(() -> stats.delivered() == 20 && stderr.text().contains("delivering again"));
             String log = stderr.text();
 
             assertThat(lines(log, "WARN", "zabbix-main")).singleElement().asString()
@@ -149,7 +150,8 @@ class OperatorLogTest {
                     nanoClock);
             pipeline.start();
             SourceStats stats = pipeline.sourceStats().get("billing");
-            await().until(() -> stats.lastSuccess() != null);
+            // The stats move before the recovery line is written: wait for the line itself.
+            await().until(() -> stats.lastSuccess() != null && stderr.text().contains("collecting again"));
             String log = stderr.text();
 
             assertThat(lines(log, "WARN", "billing: collect")).singleElement().asString()
