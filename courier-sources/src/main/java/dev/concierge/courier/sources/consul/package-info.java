@@ -20,7 +20,8 @@
  *       same index, so they never disagree, and each service holds one blocking connection instead of two.</li>
  *   <li>Blocking queries follow PROTOCOLS.md §6.2: {@code X-Consul-Index} is sent back with {@code wait};
  *       an index that goes backwards is discarded and the next query starts without one; 0 is sent as 1;
- *       each watch is rate-limited by a token bucket of 2; failures wait a full-jitter backoff. A listener
+ *       each watch is rate-limited by a token bucket of 2; failures wait a full-jitter backoff, and the query
+ *       after a failure sends no index, so it answers at once instead of blocking for a whole wait. A listener
  *       only ever receives a whole, parsed answer; after a failure the last answer stays, marked stale, and
  *       its targets keep being scraped while its health samples pause until the next good answer.</li>
  *   <li>The ACL token never reaches consul-api, which in 1.4.5 sends it as the deprecated {@code ?token=}
