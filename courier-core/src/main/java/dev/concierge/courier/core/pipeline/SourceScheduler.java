@@ -95,7 +95,8 @@ final class SourceScheduler {
         if (entries.containsKey(name)) {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
-        SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())));
+        SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())),
+                dev.concierge.courier.core.spi.ReportsState.of(scheduled.source()));
         Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, scheduled.processor(), boundaries), stats,
                 new FailureEpisodes(log, FailureEpisodes.Kind.SOURCE, name, FailureEpisodes.DEFAULT_REMINDER, clock,
                         nanoClock),
@@ -254,6 +255,32 @@ final class SourceScheduler {
         }
         stopAndClose(entry, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         return true;
+    }
+
+    /**
+     * Asks every source that shares work with other couriers to leave its group
+     * ({@link dev.concierge.courier.core.spi.LeavesBeforeStop}); collects go on. A source whose leave throws is
+     * logged and skipped. Returns the longest time they asked to keep collecting, zero when none did.
+     */
+    java.time.Duration leave() {
+        List<Entry> all;
+        synchronized (this) {
+            all = new ArrayList<>(entries.values());
+        }
+        java.time.Duration longest = java.time.Duration.ZERO;
+        for (Entry entry : all) {
+            if (entry.scheduled.source() instanceof dev.concierge.courier.core.spi.LeavesBeforeStop leaving) {
+                try {
+                    java.time.Duration linger = leaving.leave();
+                    if (linger != null && linger.compareTo(longest) > 0) {
+                        longest = linger;
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("source {}: leaving its group before the stop failed; stopping it anyway", entry.name(), e);
+                }
+            }
+        }
+        return longest;
     }
 
     /**

@@ -42,6 +42,7 @@ final class ConsulRegistration implements AutoCloseable {
     private final BooleanSupplier healthy;
     private final ScheduledExecutorService heartbeat;
     private final AtomicLong failures = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean registered; // heartbeat thread only
     private int failuresInARow; // heartbeat thread only
 
@@ -156,6 +157,10 @@ final class ConsulRegistration implements AutoCloseable {
      */
     @Override
     public void close() {
+        // Called early by a courier leaving its group, and again when the source closes: deregister once.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         heartbeat.shutdownNow();
         try {
             heartbeat.awaitTermination(10, TimeUnit.SECONDS);
