@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,7 +211,7 @@ public final class Pipeline implements AutoCloseable {
         long until = Math.min(System.nanoTime() + linger.toNanos(), latestNanos);
         long left;
         while ((left = until - System.nanoTime()) > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            LockSupport.parkNanos(left);
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }

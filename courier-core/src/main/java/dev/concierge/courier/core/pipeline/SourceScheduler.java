@@ -1,9 +1,11 @@
 package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.spi.CountsEvents;
+import dev.concierge.courier.core.spi.LeavesBeforeStop;
 import dev.concierge.courier.core.spi.PushSource;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.FailureText;
+import dev.concierge.courier.core.spi.ReportsState;
 import dev.concierge.courier.core.spi.SourceException;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +98,7 @@ final class SourceScheduler {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
         SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())),
-                dev.concierge.courier.core.spi.ReportsState.of(scheduled.source()));
+                ReportsState.of(scheduled.source()));
         Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, scheduled.processor(), boundaries), stats,
                 new FailureEpisodes(log, FailureEpisodes.Kind.SOURCE, name, FailureEpisodes.DEFAULT_REMINDER, clock,
                         nanoClock),
@@ -259,19 +261,19 @@ final class SourceScheduler {
 
     /**
      * Asks every source that shares work with other couriers to leave its group
-     * ({@link dev.concierge.courier.core.spi.LeavesBeforeStop}); collects go on. A source whose leave throws is
+     * ({@link LeavesBeforeStop}); collects go on. A source whose leave throws is
      * logged and skipped. Returns the longest time they asked to keep collecting, zero when none did.
      */
-    java.time.Duration leave() {
+    Duration leave() {
         List<Entry> all;
         synchronized (this) {
             all = new ArrayList<>(entries.values());
         }
-        java.time.Duration longest = java.time.Duration.ZERO;
+        Duration longest = Duration.ZERO;
         for (Entry entry : all) {
-            if (entry.scheduled.source() instanceof dev.concierge.courier.core.spi.LeavesBeforeStop leaving) {
+            if (entry.scheduled.source() instanceof LeavesBeforeStop leaving) {
                 try {
-                    java.time.Duration linger = leaving.leave();
+                    Duration linger = leaving.leave();
                     if (linger != null && linger.compareTo(longest) > 0) {
                         longest = linger;
                     }

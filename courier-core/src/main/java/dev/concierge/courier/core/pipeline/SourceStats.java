@@ -1,5 +1,6 @@
 package dev.concierge.courier.core.pipeline;
 
+import dev.concierge.courier.core.spi.ReportsState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.function.LongSupplier;
 /** Running counts for one source. Written by the pipeline, read by anyone. */
 public final class SourceStats {
     private final Map<String, LongSupplier> events;
-    private final dev.concierge.courier.core.spi.ReportsState reports;
+    private final ReportsState reports;
     final AtomicLong runs = new AtomicLong();
     final AtomicLong overlapsSkipped = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
@@ -34,17 +35,17 @@ public final class SourceStats {
         this(events, null);
     }
 
-    SourceStats(Map<String, LongSupplier> events, dev.concierge.courier.core.spi.ReportsState reports) {
+    SourceStats(Map<String, LongSupplier> events, ReportsState reports) {
         this.events = Map.copyOf(events);
         this.reports = reports;
     }
 
-    /** The source's gauges ({@link dev.concierge.courier.core.spi.ReportsState}); empty without that ability. */
+    /** The source's gauges ({@link ReportsState}); empty without that ability. */
     public Map<String, DoubleSupplier> gauges() {
         return reports == null ? Map.of() : reports.gauges();
     }
 
-    /** What the source holds now ({@link dev.concierge.courier.core.spi.ReportsState}); empty without it. */
+    /** What the source holds now ({@link ReportsState}); empty without it. */
     public Map<String, Object> state() {
         return reports == null ? Map.of() : reports.state();
     }

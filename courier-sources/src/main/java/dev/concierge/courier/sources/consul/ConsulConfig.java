@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The configuration of one Consul source (config {@code type: consul}); see {@code sample.yaml} beside this
@@ -357,8 +359,8 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         String templateProblem = TargetIdTemplate.problem(sharing.targetId());
         if (templateProblem != null) {
             problems.add(SettingProblem.of("sharing.target_id", quoted(sharing.targetId()) + ": " + templateProblem,
-                    "a template of " + new java.util.TreeSet<>(TargetIdTemplate.PLACEHOLDERS).stream()
-                            .map(p -> "{" + p + "}").collect(java.util.stream.Collectors.joining(", "))
+                    "a template of " + new TreeSet<>(TargetIdTemplate.PLACEHOLDERS).stream()
+                            .map(p -> "{" + p + "}").collect(Collectors.joining(", "))
                             + ", such as " + TargetIdTemplate.DEFAULT));
         }
         positive(problems, "sharing.settle", sharing.settle());

@@ -472,12 +472,13 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
         if (owned == null) {
             return Map.of();
         }
+        // As the status document: from the membership the latest collect computed ownership from.
         return Map.of("targets.owned", () -> owned.view().owned().size(),
                 "targets.lingering", () -> owned.view().releasing().size(),
-                "sharing.couriers", () -> membership.current() == null ? 0 : membership.current().ids().size(),
-                "sharing.membership.stale", () -> membership.current() == null || !membership.current().current() ? 1 : 0,
-                "sharing.seconds.since.membership.change", () -> membership.current() == null ? 0
-                        : Math.max(0, Duration.between(membership.current().changedAt(), clock.instant()).toMillis() / 1000.0));
+                "sharing.couriers", () -> owned.view().members() == null ? 0 : owned.view().members().ids().size(),
+                "sharing.membership.stale", () -> owned.view().members() == null || !owned.view().members().current() ? 1 : 0,
+                "sharing.seconds.since.membership.change", () -> owned.view().members() == null ? 0
+                        : Math.max(0, Duration.between(owned.view().members().changedAt(), clock.instant()).toMillis() / 1000.0));
     }
 
     /**
@@ -492,7 +493,9 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
             return Map.of();
         }
         OwnedTargets.View view = owned.view();
-        CourierMembers members = membership.current();
+        // The membership the ownership was computed from (the latest collect's), not a newer one the watch
+        // has heard of since: owned targets and couriers always agree.
+        CourierMembers members = view.members();
         Map<String, Object> sharing = new LinkedHashMap<>();
         sharing.put("courier_id", config.register().id());
         sharing.put("replicas", config.sharing().replicas());

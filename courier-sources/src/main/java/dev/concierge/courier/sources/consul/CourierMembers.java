@@ -1,6 +1,7 @@
 package dev.concierge.courier.sources.consul;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,7 +17,7 @@ import java.util.TreeSet;
 record CourierMembers(Set<String> ids, boolean current, Instant changedAt, Instant staleSince) {
 
     CourierMembers {
-        ids = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(ids));
+        ids = Collections.unmodifiableSortedSet(new TreeSet<>(ids));
     }
 
     /** A fresh answer: the list, and when it changed (now, or as before when it is the same list). */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -93,7 +94,7 @@ final class OwnedTargets {
         states.keySet().retainAll(targetIds);
         Set<String> scrape = new LinkedHashSet<>();
         Map<String, Instant> releasing = new TreeMap<>();
-        Set<String> owned = new java.util.TreeSet<>();
+        Set<String> owned = new TreeSet<>();
         for (String id : targetIds) {
             State state = states.get(id);
             if (state == null) {
