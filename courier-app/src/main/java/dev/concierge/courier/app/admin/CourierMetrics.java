@@ -29,6 +29,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -192,6 +193,12 @@ public final class CourierMetrics implements AutoCloseable {
                 .description("What the source counted beyond the samples it offered: values it skipped, by reason, "
                         + "and work of its own")
                 .tag("source", name).tag("event", event).register(registry));
+        stats.gauges().forEach((gauge, value) -> Gauge.builder("courier.source." + gauge, value,
+                        DoubleSupplier::getAsDouble)
+                .description("What the source holds now (for a Consul source sharing targets: targets owned and "
+                        + "lingering, couriers, whether the membership is stale, seconds since it changed)")
+                // The supplier is held by nothing else: a weak reference would let it be collected.
+                .strongReference(true).tag("source", name).register(registry));
     }
 
     private void bindSink(String name, SinkStats stats) {

@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  * {@code last_reload} and {@code last_reload_result}; each sink has {@code destination} (secrets masked),
  * {@code last_success}, {@code failing_since} and {@code next_attempt}; each source has {@code location}
  * (its URL or file, secrets masked), {@code interval} ({@code 10s}), {@code last_success},
- * {@code failing_since} and {@code last_collect_refused}. The latencies of a sink that is not delivering are
+ * {@code failing_since} and {@code last_collect_refused}, and, for a source that reports what it holds
+ * ({@link dev.concierge.courier.core.spi.ReportsState}), {@code state}: for a Consul source sharing its
+ * targets, {@code state.sharing} with the couriers, the targets it owns and the latest handoffs. The latencies of a sink that is not delivering are
  * null: the last ones measured would say nothing about a destination that does not answer.
  */
 final class StatusDocument {
@@ -100,6 +102,10 @@ final class StatusDocument {
             source.put("accepted", stats.accepted());
             source.put("refused", stats.refused());
             source.put("last_error", stats.lastError());
+            Map<String, Object> state = stats.state();
+            if (!state.isEmpty()) {
+                source.set("state", json.valueToTree(state));
+            }
         }
         ArrayNode sinks = root.putArray("sinks");
         for (Map.Entry<String, SinkStats> entry : pipeline.sinkStats().entrySet()) {

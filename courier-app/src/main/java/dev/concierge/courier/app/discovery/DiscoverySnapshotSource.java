@@ -3,9 +3,13 @@ package dev.concierge.courier.app.discovery;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.naming.NameEscaping;
 import dev.concierge.courier.core.process.SampleProcessor;
+import dev.concierge.courier.core.spi.CountsEvents;
 import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.LeavesBeforeStop;
 import dev.concierge.courier.core.spi.LldDiscoverable;
 import dev.concierge.courier.core.spi.LldRows;
+import dev.concierge.courier.core.spi.ReportsState;
+import dev.concierge.courier.core.spi.SecretMask;
 import dev.concierge.courier.core.spi.Source;
 import dev.concierge.courier.core.spi.SourceException;
 import java.io.IOException;
@@ -13,10 +17,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +50,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threading as {@link Source}: collect (and the write, to a temporary file and a rename, or the touch)
  * runs on the scheduler thread. A failed write does not fail the collect: it is logged at WARN when writes
  * start failing and at INFO when they work again, and counted in {@link #writeFailures()}.
+ *
+ * <p>The wrapped source's other abilities pass through, since the pipeline asks the wrapper: its secrets (so
+ * a failure's text is still masked), its counts ({@link CountsEvents}), its state ({@link ReportsState}) and
+ * its leaving before the stop ({@link LeavesBeforeStop}); a source without one answers as if it had none.
  */
-public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
+public final class DiscoverySnapshotSource implements Source, LldDiscoverable, CountsEvents, ReportsState,
+        LeavesBeforeStop {
     private static final Logger LOG = LoggerFactory.getLogger(DiscoverySnapshotSource.class);
 
     private final Source delegate;
@@ -180,6 +192,34 @@ public final class DiscoverySnapshotSource implements Source, LldDiscoverable {
     /** Snapshot writes that failed so far. Any thread. */
     public long writeFailures() {
         return writeFailures.get();
+    }
+
+    @Override
+    public SecretMask secrets() {
+        return delegate.secrets();
+    }
+
+    @Override
+    public Map<String, LongSupplier> events() {
+        return CountsEvents.of(delegate);
+    }
+
+    @Override
+    public Map<String, DoubleSupplier> gauges() {
+        ReportsState reports = ReportsState.of(delegate);
+        return reports == null ? Map.of() : reports.gauges();
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        ReportsState reports = ReportsState.of(delegate);
+        return reports == null ? Map.of() : reports.state();
+    }
+
+    /** The wrapped source's leave; zero for one that shares nothing. */
+    @Override
+    public Duration leave() {
+        return delegate instanceof LeavesBeforeStop leaving ? leaving.leave() : Duration.ZERO;
     }
 
     @Override

@@ -252,4 +252,67 @@ class DiscoverySnapshotSourceTest {
                     Map.of("{#TYPE}", "timer", "{#NAME}", "web.requests"));
         }
     }
+
+    /** A discovering source with every optional ability the pipeline asks a source about. */
+    private static final class AbleSource implements Source, LldDiscoverable,
+            dev.concierge.courier.core.spi.CountsEvents, dev.concierge.courier.core.spi.ReportsState,
+            dev.concierge.courier.core.spi.LeavesBeforeStop {
+        boolean left;
+
+        @Override
+        public String name() {
+            return "shared";
+        }
+
+        @Override
+        public void collect(Emitter out) {
+        }
+
+        @Override
+        public Optional<LldRows> lldRows() {
+            return Optional.empty();
+        }
+
+        @Override
+        public dev.concierge.courier.core.spi.SecretMask secrets() {
+            return dev.concierge.courier.core.spi.SecretMask.of(dev.concierge.courier.core.spi.Secret.of("acl-token"));
+        }
+
+        @Override
+        public Map<String, java.util.function.LongSupplier> events() {
+            return Map.of("handoffs_in", () -> 3);
+        }
+
+        @Override
+        public Map<String, java.util.function.DoubleSupplier> gauges() {
+            return Map.of("targets.owned", () -> 5);
+        }
+
+        @Override
+        public Map<String, Object> state() {
+            return Map.of("sharing", Map.of("targets_owned", 5));
+        }
+
+        @Override
+        public Duration leave() {
+            left = true;
+            return Duration.ofSeconds(7);
+        }
+    }
+
+    @Test
+    void passesTheWrappedSourcesAbilitiesOnSoThePipelineStillSeesThem() {
+        AbleSource able = new AbleSource();
+        Source wrapped = DiscoverySnapshotSource.wrap(able, "consul", dir, Duration.ofSeconds(10), Clock.systemUTC());
+
+        assertThat(wrapped.secrets().apply("ACL not found: acl-token")).isEqualTo("ACL not found: ******");
+        assertThat(dev.concierge.courier.core.spi.CountsEvents.of(wrapped).get("handoffs_in").getAsLong()).isEqualTo(3);
+        dev.concierge.courier.core.spi.ReportsState reports = dev.concierge.courier.core.spi.ReportsState.of(wrapped);
+        assertThat(reports).isNotNull();
+        assertThat(reports.gauges().get("targets.owned").getAsDouble()).isEqualTo(5);
+        assertThat(reports.state()).containsKey("sharing");
+        assertThat(wrapped).isInstanceOf(dev.concierge.courier.core.spi.LeavesBeforeStop.class);
+        assertThat(((dev.concierge.courier.core.spi.LeavesBeforeStop) wrapped).leave()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(able.left).isTrue();
+    }
 }

@@ -66,7 +66,8 @@ class SampleConfigsTest {
         assertThat(source.type()).isEqualTo("consul");
         assertThat(source.interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(source.summary())
-                .isEqualTo("http://127.0.0.1:8500 services [orders, payments] and tag metrics every 10s");
+                .isEqualTo("http://127.0.0.1:8500 services [orders, payments] and tag metrics every 10s, sharing targets "
+                        + "with the passing concierge-courier couriers, 1 per target");
     }
 
     @Test

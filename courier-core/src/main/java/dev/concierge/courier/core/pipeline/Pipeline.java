@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #stop} shuts down in this order, always, and every step is over by the one deadline it is given:
  * <ol>
+ *   <li>sources that share work with other couriers leave their group
+ *       ({@link dev.concierge.courier.core.spi.LeavesBeforeStop}), and collects go on for as long as they ask,
+ *       at most a quarter of the deadline, so that the others have taken the work over;</li>
  *   <li>stop the sources: no new collect starts; each is closed once its running collect has ended (they get
  *       half the deadline for that, closing included; a source still closing then is left behind);</li>
  *   <li>drain the ring into every sink's backlog;</li>
@@ -194,6 +198,7 @@ public final class Pipeline implements AutoCloseable {
         long deadlineNanos = startNanos + deadline.toNanos();
         long sinksDoneNanos = deadlineNanos - shareKept(deadline).toNanos();
         long sourcesDoneNanos = Math.min(startNanos + deadline.toNanos() / 2, sinksDoneNanos);
+        lingerAfterLeaving(scheduler.leave(), startNanos + deadline.toNanos() / 4);
         scheduler.stop(Math.max(1, TimeUnit.NANOSECONDS.toMillis(sourcesDoneNanos - System.nanoTime())));
         stopSinks(running, sinksDoneNanos);
         acknowledgements.close();
@@ -201,7 +206,19 @@ public final class Pipeline implements AutoCloseable {
         ledger.close();
     }
 
-    /**
+    /** Lets collects go on for {@code linger} after the sources left their groups, but not past {@code latestNanos}. */
+    private static void lingerAfterLeaving(Duration linger, long latestNanos) {
+        long until = Math.min(System.nanoTime() + linger.toNanos(), latestNanos);
+        long left;
+        while ((left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
+    }
+
+        /**
      * What a step of the stop keeps of {@code span} for the step after it: a tenth, at most 250 ms. It is
      * what the ledger's final sync and close get (an fsync of the last records takes milliseconds on a
      * healthy disk), and what closing the sinks gets after their sends.

@@ -1,9 +1,11 @@
 package dev.concierge.courier.core.pipeline;
 
 import dev.concierge.courier.core.spi.CountsEvents;
+import dev.concierge.courier.core.spi.LeavesBeforeStop;
 import dev.concierge.courier.core.spi.PushSource;
 import dev.concierge.courier.core.ring.SampleRing;
 import dev.concierge.courier.core.spi.FailureText;
+import dev.concierge.courier.core.spi.ReportsState;
 import dev.concierge.courier.core.spi.SourceException;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,7 +97,8 @@ final class SourceScheduler {
         if (entries.containsKey(name)) {
             throw new IllegalArgumentException("source name: " + name + " (expected: unique)");
         }
-        SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())));
+        SourceStats stats = new SourceStats(scheduled.processor().eventsBeside(CountsEvents.of(scheduled.source())),
+                ReportsState.of(scheduled.source()));
         Entry entry = new Entry(scheduled, new RingEmitter(name, ring, stats, scheduled.processor(), boundaries), stats,
                 new FailureEpisodes(log, FailureEpisodes.Kind.SOURCE, name, FailureEpisodes.DEFAULT_REMINDER, clock,
                         nanoClock),
@@ -254,6 +257,32 @@ final class SourceScheduler {
         }
         stopAndClose(entry, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         return true;
+    }
+
+    /**
+     * Asks every source that shares work with other couriers to leave its group
+     * ({@link LeavesBeforeStop}); collects go on. A source whose leave throws is
+     * logged and skipped. Returns the longest time they asked to keep collecting, zero when none did.
+     */
+    Duration leave() {
+        List<Entry> all;
+        synchronized (this) {
+            all = new ArrayList<>(entries.values());
+        }
+        Duration longest = Duration.ZERO;
+        for (Entry entry : all) {
+            if (entry.scheduled.source() instanceof LeavesBeforeStop leaving) {
+                try {
+                    Duration linger = leaving.leave();
+                    if (linger != null && linger.compareTo(longest) > 0) {
+                        longest = linger;
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("source {}: leaving its group before the stop failed; stopping it anyway", entry.name(), e);
+                }
+            }
+        }
+        return longest;
     }
 
     /**

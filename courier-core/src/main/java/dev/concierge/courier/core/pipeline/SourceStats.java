@@ -1,8 +1,10 @@
 package dev.concierge.courier.core.pipeline;
 
+import dev.concierge.courier.core.spi.ReportsState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -10,6 +12,7 @@ import java.util.function.LongSupplier;
 /** Running counts for one source. Written by the pipeline, read by anyone. */
 public final class SourceStats {
     private final Map<String, LongSupplier> events;
+    private final ReportsState reports;
     final AtomicLong runs = new AtomicLong();
     final AtomicLong overlapsSkipped = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
@@ -29,7 +32,22 @@ public final class SourceStats {
     }
 
     SourceStats(Map<String, LongSupplier> events) {
+        this(events, null);
+    }
+
+    SourceStats(Map<String, LongSupplier> events, ReportsState reports) {
         this.events = Map.copyOf(events);
+        this.reports = reports;
+    }
+
+    /** The source's gauges ({@link ReportsState}); empty without that ability. */
+    public Map<String, DoubleSupplier> gauges() {
+        return reports == null ? Map.of() : reports.gauges();
+    }
+
+    /** What the source holds now ({@link ReportsState}); empty without it. */
+    public Map<String, Object> state() {
+        return reports == null ? Map.of() : reports.state();
     }
 
     /**

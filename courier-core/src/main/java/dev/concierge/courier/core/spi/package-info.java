@@ -7,7 +7,10 @@
  * <p>Optional abilities are interfaces a plugin instance may also implement, asked of the instance, never of
  * its class: {@link dev.concierge.courier.core.spi.LldDiscoverable} for a source that lists what it found as
  * Zabbix low-level discovery rows ({@link dev.concierge.courier.core.spi.LldRows}), which
- * {@link dev.concierge.courier.core.spi.LldJson} writes. One ability belongs to a plugin's type instead,
+ * {@link dev.concierge.courier.core.spi.LldJson} writes; {@link dev.concierge.courier.core.spi.CountsEvents}
+ * for counts of its own; {@link dev.concierge.courier.core.spi.ReportsState} for a source's gauges and state
+ * (status document, {@code /metrics}); {@link dev.concierge.courier.core.spi.LeavesBeforeStop} for a source
+ * that shares work with other couriers and leaves its group before the pipeline stops its sources. One ability belongs to a plugin's type instead,
  * because using it must not create the plugin: {@link dev.concierge.courier.core.spi.RendersSamples}, a sink
  * type that shows what its sink would send ({@code courier test}). Two more are default methods of both types,
  * asked by {@code courier check} without creating anything to send: {@code checkLocally} (what this machine can

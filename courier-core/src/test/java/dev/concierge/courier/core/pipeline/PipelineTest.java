@@ -363,4 +363,58 @@ class PipelineTest {
         assertThat(first.runs()).isEqualTo(runsAfterRemoval);
         assertThat(pipeline.sourceStats()).containsOnlyKeys("second");
     }
+
+    /** A source sharing work with other couriers: it records what the pipeline asks of it, in order. */
+    private static final class LeavingSource implements dev.concierge.courier.core.spi.Source,
+            dev.concierge.courier.core.spi.LeavesBeforeStop, dev.concierge.courier.core.spi.ReportsState {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String name() {
+            return "shared";
+        }
+
+        @Override
+        public void collect(dev.concierge.courier.core.spi.Emitter out) {
+            calls.add("collect");
+        }
+
+        @Override
+        public Duration leave() {
+            calls.add("leave");
+            return Duration.ofMillis(300);
+        }
+
+        @Override
+        public java.util.Map<String, java.util.function.DoubleSupplier> gauges() {
+            return java.util.Map.of("targets.owned", () -> 7);
+        }
+
+        @Override
+        public java.util.Map<String, Object> state() {
+            return java.util.Map.of("sharing", java.util.Map.of("targets_owned", 7));
+        }
+
+        @Override
+        public void close() {
+            calls.add("close");
+        }
+    }
+
+    @Test
+    void asksASharingSourceToLeaveBeforeStoppingItAndKeepsCollectingMeanwhile() {
+        LeavingSource source = new LeavingSource();
+        start(List.of(new ScheduledSource(source, Duration.ofMillis(20))), List.of());
+        await().until(() -> source.calls.size() >= 2);
+        assertThat(pipeline.sourceStats().get("shared").gauges().get("targets.owned").getAsDouble()).isEqualTo(7);
+        assertThat(pipeline.sourceStats().get("shared").state()).containsKey("sharing");
+
+        pipeline.stop(Duration.ofSeconds(4));
+
+        List<String> calls = List.copyOf(source.calls);
+        int left = calls.indexOf("leave");
+        assertThat(left).isPositive();
+        assertThat(calls.get(calls.size() - 1)).isEqualTo("close");
+        assertThat(calls.subList(left + 1, calls.size() - 1)).isNotEmpty().containsOnly("collect");
+    }
 }

@@ -12,6 +12,8 @@ package dev.concierge.courier.sources.consul;
  *       used.</li>
  *   <li>An index of 0 is sent as 1, since {@code index=0} never blocks and would make a busy loop.</li>
  *   <li>A response without the header (a proxy that drops it) is treated like index 0.</li>
+ *   <li>After a failed query the next one sends no index: it returns at once, so the answer after an outage
+ *       is not held for a whole {@code wait}.</li>
  * </ul>
  *
  * <p>Not thread-safe: one instance per watch loop.
@@ -36,6 +38,15 @@ final class BlockingIndex {
     }
 
     /** Records a successful response's {@code X-Consul-Index}; null when the header was missing. */
+    /**
+     * A query failed (agent away, timeout, error answer): the next one sends no index, so it answers at once
+     * with the agent's current data instead of being held for up to a whole {@code wait} on an index the
+     * agent may have left behind (a restarted agent, a restored snapshot).
+     */
+    void failed() {
+        last = NONE;
+    }
+
     Step accept(Long responseIndex) {
         long index = responseIndex == null ? 0 : responseIndex;
         if (last != NONE && Long.compareUnsigned(index, last) < 0) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * One blocking query repeated on its own daemon thread for as long as the loop is open: each answer is
  * handed whole to a listener, the index is handled by {@link BlockingIndex}, the pace by
  * {@link QueryBudget}, and failures (transport errors, read timeouts, non-200 answers, unparsable bodies)
- * wait a jittered backoff before the same query is sent again with the same index.
+ * wait a jittered backoff before the query is sent again without an index, so that it answers at once.
  *
  * <p>The listener runs on the loop's thread and only ever sees a complete, successfully parsed answer, never
  * part of one; after a failure it keeps what it had.
@@ -107,6 +107,7 @@ final class BlockingQueryLoop<T> implements AutoCloseable {
                     // Not the agent's answer or the network: a bug, worth its stack trace; the loop goes on.
                     LOG.error("consul {}: query failed unexpectedly; retrying after the backoff", what, t);
                 }
+                index.failed();
                 consecutiveFailures++;
                 failures.incrementAndGet();
                 String reason = describe(t);

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The configuration of one Consul source (config {@code type: consul}); see {@code sample.yaml} beside this
@@ -42,12 +44,14 @@ import java.util.regex.Pattern;
  *                         ({@code instance_host}, default {@code node})
  * @param scrape           how passing instances are scraped ({@code scrape})
  * @param register         self-registration in the local agent; null when not configured ({@code register})
+ * @param sharing          sharing the targets with the other couriers registered under the same service name;
+ *                         null to scrape every passing instance ({@code sharing}; needs {@code register})
  */
 public record ConsulConfig(String name, URI agent, Secret token, List<String> services, String tag,
                            Duration blockingWait, Duration readTimeout, Duration connectTimeout,
                            Duration minQueryInterval, Duration backoffInitial, Duration backoffMax,
                            Duration interval, String host, InstanceHost instanceHost, Scrape scrape,
-                           Registration register) {
+                           Registration register, Sharing sharing) {
 
     /** The config {@code type} naming this plugin. */
     public static final String TYPE = "consul";
@@ -184,6 +188,43 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         }
     }
 
+    /**
+     * Sharing the scrape targets among the couriers that register under the same service name: each scrapes the
+     * targets rendezvous hashing gives it among the passing couriers.
+     *
+     * @param replicas how many couriers scrape each target ({@code replicas}, default 1, 1..16)
+     * @param targetId the template of a target's id, which ownership follows ({@code target_id}, default
+     *                 {@value TargetIdTemplate#DEFAULT}); identity fields only, never labels
+     * @param settle   the time Consul takes to tell every courier about a change; a courier that loses a
+     *                 target keeps scraping it for one interval plus this ({@code settle}, default
+     *                 {@value #DEFAULT_SETTLE_TEXT})
+     */
+    public record Sharing(int replicas, String targetId, Duration settle) {
+        static final String DEFAULT_SETTLE_TEXT = "5s";
+        public static final Duration DEFAULT_SETTLE = DurationSyntax.parse(DEFAULT_SETTLE_TEXT);
+        public static final int MAX_REPLICAS = 16;
+
+        /** One replica, the default target id and settle time. */
+        public static Sharing defaults() {
+            return new Sharing(1, TargetIdTemplate.DEFAULT, DEFAULT_SETTLE);
+        }
+    }
+
+    /** A configuration without sharing: every passing instance is scraped. */
+    public ConsulConfig(String name, URI agent, Secret token, List<String> services, String tag,
+                        Duration blockingWait, Duration readTimeout, Duration connectTimeout,
+                        Duration minQueryInterval, Duration backoffInitial, Duration backoffMax,
+                        Duration interval, String host, InstanceHost instanceHost, Scrape scrape,
+                        Registration register) {
+        this(name, agent, token, services, tag, blockingWait, readTimeout, connectTimeout, minQueryInterval,
+                backoffInitial, backoffMax, interval, host, instanceHost, scrape, register, null);
+    }
+
+    /** How long a lost target is still scraped: one interval plus the settle time; zero without sharing. */
+    public Duration linger() {
+        return sharing == null ? Duration.ZERO : interval.plus(sharing.settle());
+    }
+
     public ConsulConfig {
         services = services == null ? List.of() : List.copyOf(services);
         if (readTimeout == null && blockingWait != null) {
@@ -191,6 +232,7 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         }
         List<SettingProblem> problems = check(name, agent, token, services, tag, blockingWait, readTimeout, connectTimeout,
                 minQueryInterval, backoffInitial, backoffMax, interval, host, instanceHost, scrape, register);
+        checkSharing(problems, sharing, register);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(what(name), problems);
         }
@@ -229,7 +271,9 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         return "consul source " + name + ": agent " + agent + (token == null ? "" : " with token " + token)
                 + ", services " + services + (tag == null ? "" : ", tag " + tag) + ", wait "
                 + DurationSyntax.format(blockingWait) + ", every " + DurationSyntax.format(interval) + ", scrape " + scrape.type()
-                + (register == null ? "" : ", registers " + register.id());
+                + (register == null ? "" : ", registers " + register.id())
+                + (sharing == null ? "" : ", shares targets with the other " + register.name() + " couriers ("
+                + sharing.replicas() + (sharing.replicas() == 1 ? " replica" : " replicas") + ")");
     }
 
     private static List<SettingProblem> check(String name, URI agent, Secret token, List<String> services, String tag, Duration wait,
@@ -312,6 +356,28 @@ public record ConsulConfig(String name, URI agent, Secret token, List<String> se
         if (scrape.concurrency() < 1 || scrape.concurrency() > 64) {
             problems.add(SettingProblem.of("scrape.concurrency", String.valueOf(scrape.concurrency()), "1..64"));
         }
+    }
+
+    private static void checkSharing(List<SettingProblem> problems, Sharing sharing, Registration register) {
+        if (sharing == null) {
+            return;
+        }
+        if (register == null) {
+            problems.add(SettingProblem.of("sharing", "set without register",
+                    "register: the couriers find each other as the passing instances of its service"));
+        }
+        if (sharing.replicas() < 1 || sharing.replicas() > Sharing.MAX_REPLICAS) {
+            problems.add(SettingProblem.of("sharing.replicas", String.valueOf(sharing.replicas()),
+                    "1.." + Sharing.MAX_REPLICAS));
+        }
+        String templateProblem = TargetIdTemplate.problem(sharing.targetId());
+        if (templateProblem != null) {
+            problems.add(SettingProblem.of("sharing.target_id", quoted(sharing.targetId()) + ": " + templateProblem,
+                    "a template of " + new TreeSet<>(TargetIdTemplate.PLACEHOLDERS).stream()
+                            .map(p -> "{" + p + "}").collect(Collectors.joining(", "))
+                            + ", such as " + TargetIdTemplate.DEFAULT));
+        }
+        positive(problems, "sharing.settle", sharing.settle());
     }
 
     private static void checkRegistration(List<SettingProblem> problems, Registration register) {

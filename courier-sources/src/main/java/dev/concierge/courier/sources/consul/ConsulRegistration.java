@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ final class ConsulRegistration implements AutoCloseable {
     private final BooleanSupplier healthy;
     private final ScheduledExecutorService heartbeat;
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private boolean registered; // heartbeat thread only
     private int failuresInARow; // heartbeat thread only
 
@@ -156,6 +158,10 @@ final class ConsulRegistration implements AutoCloseable {
      */
     @Override
     public void close() {
+        // Called early by a courier leaving its group, and again when the source closes: deregister once.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         heartbeat.shutdownNow();
         try {
             heartbeat.awaitTermination(10, TimeUnit.SECONDS);

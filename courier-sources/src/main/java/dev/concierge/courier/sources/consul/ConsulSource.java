@@ -9,7 +9,9 @@ import dev.concierge.courier.core.model.SampleValue;
 import dev.concierge.courier.core.pipeline.Backoff;
 import dev.concierge.courier.core.pipeline.FullJitterBackoff;
 import dev.concierge.courier.core.spi.Emitter;
+import dev.concierge.courier.core.spi.LeavesBeforeStop;
 import dev.concierge.courier.core.spi.LldDiscoverable;
+import dev.concierge.courier.core.spi.ReportsState;
 import dev.concierge.courier.core.spi.LldRow;
 import dev.concierge.courier.core.spi.LldRows;
 import dev.concierge.courier.core.spi.SecretMask;
@@ -34,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * stopped and the sinks drained): it deregisters the courier, stops the watches, closes the HTTP clients and
  * every target source.
  */
-public final class ConsulSource implements Source, CountsEvents, LldDiscoverable {
+public final class ConsulSource implements Source, CountsEvents, LldDiscoverable, ReportsState, LeavesBeforeStop {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulSource.class);
 
     /** Per instance: 1 while every check of the instance passes, else 0. */
@@ -75,6 +78,10 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
     private final ConsulAgentConnection connection;
     private final ConsulDiscovery discovery;
     private final ConsulRegistration registration;
+    // With sharing: the couriers registered under the same name, and this courier's share of the targets.
+    private final CourierMembership membership;
+    private final OwnedTargets owned;
+    private final TargetIdTemplate targetIds;
     private final ExecutorService scrapers;
     private final long createdNanos = System.nanoTime();
     private volatile long lastCollectNanos;
@@ -105,6 +112,16 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
         this.discovery = new ConsulDiscovery(config, connection.watch(), backoff, System::nanoTime);
         this.registration = config.register() == null ? null
                 : new ConsulRegistration(config.register(), connection, this::healthy);
+        if (config.sharing() != null) {
+            this.membership = new CourierMembership(config.register().name(), connection.watch(), config.waitSeconds(),
+                    backoff, new QueryBudget(config.minQueryInterval().toNanos(), System::nanoTime), clock);
+            this.owned = new OwnedTargets(config.register().id(), config.sharing().replicas(), config.linger());
+            this.targetIds = TargetIdTemplate.parse(config.sharing().targetId());
+        } else {
+            this.membership = null;
+            this.owned = null;
+            this.targetIds = null;
+        }
         AtomicInteger threads = new AtomicInteger();
         this.scrapers = Executors.newFixedThreadPool(config.scrape().concurrency(), r -> {
             Thread t = new Thread(r, "consul-scrape-" + config.name() + "-" + threads.incrementAndGet());
@@ -132,6 +149,9 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
         ConsulSource source = new ConsulSource(Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(scrapeTypes, "scrapeTypes"), Objects.requireNonNull(clock, "clock"));
         source.discovery.start();
+        if (source.membership != null) {
+            source.membership.start();
+        }
         if (source.registration != null) {
             source.registration.start();
         }
@@ -153,6 +173,8 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
         collected = true;
         Instant at = clock.instant();
         Map<String, ServiceSnapshot> snapshots = discovery.snapshots();
+        // Ownership first: with sharing, health samples follow it, so that each is sent by its owners only.
+        reconcile(snapshots, at);
         List<Sample> samples = new ArrayList<>();
         for (ServiceSnapshot snapshot : snapshots.values()) {
             if (snapshot.current()) {
@@ -160,16 +182,44 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
             }
         }
         offer(samples, out);
-        reconcile(snapshots);
         scrape(out);
+    }
+
+    /**
+     * The id a target is shared by ({@code sharing.target_id}), from the port and path it is scraped on, as
+     * {@link #targetOf} finds them.
+     */
+    private String shareId(ServiceInstance instance) {
+        int port = instance.port();
+        String portText = instance.meta().get(ConsulConfig.Scrape.META_PORT);
+        if (portText != null) {
+            try {
+                port = Integer.parseInt(portText.strip());
+            } catch (NumberFormatException e) {
+                // targetOf skips such an instance; its id keeps the service port.
+            }
+        }
+        return targetIds.render(instance, port, instance.meta().getOrDefault(ConsulConfig.Scrape.META_PATH,
+                config.scrape().path()));
+    }
+
+    /** Without sharing, every health sample; with it, those of the instances and services this courier owns. */
+    private boolean reportsHealthOf(String shareId) {
+        return owned == null || owned.owns(shareId);
     }
 
     private void healthSamples(ServiceSnapshot snapshot, Instant at, List<Sample> out) {
         for (ServiceInstance instance : snapshot.instances()) {
+            if (owned != null && !reportsHealthOf(shareId(instance))) {
+                continue;
+            }
             Labels labels = Labels.of("service", instance.service(), "instance", instance.id(), "node", instance.node());
             out.add(new Sample(PASSING_METRIC, labels, MetricType.GAUGE, null,
                     SampleValue.of(instance.state() == HealthState.PASSING ? 1L : 0L), at.getEpochSecond(),
                     at.getNano(), hostOf(instance), config.name()));
+        }
+        if (owned != null && !reportsHealthOf("service " + snapshot.service())) {
+            return;
         }
         for (HealthState state : HealthState.values()) {
             Labels labels = Labels.of("service", snapshot.service(), "state", state.label());
@@ -182,10 +232,14 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
         return config.instanceHost() == ConsulConfig.InstanceHost.NODE ? instance.node() : instance.id();
     }
 
-    /** Closes targets whose instance stopped passing, creates those of newly passing instances. */
-    private void reconcile(Map<String, ServiceSnapshot> snapshots) {
+    /**
+     * Closes targets whose instance stopped passing (or, with sharing, that this courier no longer owns and
+     * has stopped lingering on), creates those of newly passing (or newly owned) instances.
+     */
+    private void reconcile(Map<String, ServiceSnapshot> snapshots, Instant at) {
         Set<ScrapeTarget> wanted = new HashSet<>();
         Map<String, ScrapeTarget> byHost = new HashMap<>();
+        Map<ScrapeTarget, String> ids = new HashMap<>();
         for (ServiceSnapshot snapshot : snapshots.values()) {
             for (ServiceInstance instance : snapshot.passing()) {
                 ScrapeTarget target = targetOf(instance);
@@ -193,12 +247,19 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
                     continue;
                 }
                 wanted.add(target);
+                if (owned != null) {
+                    ids.put(target, shareId(instance));
+                }
                 ScrapeTarget sameHost = byHost.putIfAbsent(target.host(), target);
                 if (sameHost != null && warnOnce("host " + target.host())) {
                     LOG.warn("consul source {}: {} and {} share host {}; their samples mix (set instance_host: service_id "
                             + "to keep them apart)", config.name(), sameHost.instanceId(), target.instanceId(), target.host());
                 }
             }
+        }
+        if (owned != null) {
+            Set<String> scrape = owned.update(new HashSet<>(ids.values()), membership.current(), at);
+            wanted.removeIf(target -> !scrape.contains(ids.get(target)));
         }
         targets.entrySet().removeIf(e -> {
             if (wanted.contains(e.getKey())) {
@@ -374,12 +435,12 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
 
     /** Failed blocking queries so far, over every watch. */
     public long queryFailures() {
-        return discovery.failures();
+        return discovery.failures() + (membership == null ? 0 : membership.failures());
     }
 
     /** Times an index went backwards and a watch started over. */
     public long indexResets() {
-        return discovery.resets();
+        return discovery.resets() + (membership == null ? 0 : membership.resets());
     }
 
     /** Failed agent calls of the self-registration so far; 0 without registration. */
@@ -387,25 +448,111 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
         return registration == null ? 0 : registration.failures();
     }
 
-    /**
-     * Deregisters (when registered), stops the watches, closes both HTTP clients (which ends queries in
-     * flight), the scrape threads and every target source. Called once, after the last collect.
-     */
+    /** What it counted, by event; with sharing also {@code handoffs_in}, {@code handoffs_out}, {@code membership_changes}. */
     @Override
     public Map<String, LongSupplier> events() {
-        return Map.of("scrape_failures", this::scrapeFailures, "skipped_instances", this::skippedInstances,
-                "query_failures", this::queryFailures, "index_resets", this::indexResets,
-                "registration_failures", this::registrationFailures);
+        Map<String, LongSupplier> events = new LinkedHashMap<>(Map.of("scrape_failures", this::scrapeFailures,
+                "skipped_instances", this::skippedInstances, "query_failures", this::queryFailures, "index_resets",
+                this::indexResets, "registration_failures", this::registrationFailures));
+        if (owned != null) {
+            events.put("handoffs_in", owned::handoffsIn);
+            events.put("handoffs_out", owned::handoffsOut);
+            events.put("membership_changes", membership::changes);
+        }
+        return events;
     }
 
+    /**
+     * With sharing: {@code targets.owned}, {@code targets.lingering} (lost, still scraped until the new owner
+     * has surely started), {@code sharing.couriers}, {@code sharing.membership.stale} (1 while the agent does
+     * not answer and the last known membership is used) and {@code sharing.seconds.since.membership.change}.
+     * Without sharing, none.
+     */
+    @Override
+    public Map<String, DoubleSupplier> gauges() {
+        if (owned == null) {
+            return Map.of();
+        }
+        // As the status document: from the membership the latest collect computed ownership from.
+        return Map.of("targets.owned", () -> owned.view().owned().size(),
+                "targets.lingering", () -> owned.view().releasing().size(),
+                "sharing.couriers", () -> owned.view().members() == null ? 0 : owned.view().members().ids().size(),
+                "sharing.membership.stale", () -> owned.view().members() == null || !owned.view().members().current() ? 1 : 0,
+                "sharing.seconds.since.membership.change", () -> owned.view().members() == null ? 0
+                        : Math.max(0, Duration.between(owned.view().members().changedAt(), clock.instant()).toMillis() / 1000.0));
+    }
+
+    /**
+     * With sharing, {@code sharing}: this courier's id, the replicas, the membership ({@code current},
+     * {@code stale} or {@code unknown}) with its couriers, when it last changed and since when it is stale,
+     * the targets owned and lingering, the handoff counts and the latest handoffs, newest first. Without
+     * sharing, nothing.
+     */
+    @Override
+    public Map<String, Object> state() {
+        if (owned == null) {
+            return Map.of();
+        }
+        OwnedTargets.View view = owned.view();
+        // The membership the ownership was computed from (the latest collect's), not a newer one the watch
+        // has heard of since: owned targets and couriers always agree.
+        CourierMembers members = view.members();
+        Map<String, Object> sharing = new LinkedHashMap<>();
+        sharing.put("courier_id", config.register().id());
+        sharing.put("replicas", config.sharing().replicas());
+        sharing.put("membership", members == null ? "unknown" : members.current() ? "current" : "stale");
+        sharing.put("couriers", members == null ? List.of() : List.copyOf(members.ids()));
+        sharing.put("membership_changed_at", members == null ? null : members.changedAt().toString());
+        sharing.put("stale_since", members == null || members.staleSince() == null ? null : members.staleSince().toString());
+        sharing.put("targets_owned", view.owned().size());
+        sharing.put("owned", view.owned().stream().sorted().toList());
+        List<Object> lingering = new ArrayList<>();
+        view.releasing().forEach((id, until) -> lingering.add(Map.of("target", id, "until", until.toString())));
+        sharing.put("lingering", lingering);
+        sharing.put("handoffs_in", view.handoffsIn());
+        sharing.put("handoffs_out", view.handoffsOut());
+        List<Object> recent = new ArrayList<>();
+        for (OwnedTargets.Handoff handoff : view.recent()) {
+            recent.add(Map.of("at", handoff.at().toString(), "target", handoff.targetId(), "direction",
+                    handoff.in() ? "in" : "out", "from", handoff.from(), "to", handoff.to()));
+        }
+        sharing.put("recent_handoffs", recent);
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("sharing", sharing);
+        return state;
+    }
+
+    /**
+     * Deregisters the courier at once, so that the other couriers see it leave and take its targets over,
+     * and returns how long it should go on scraping: one interval plus the settle time with sharing (the
+     * targets it loses linger that long), zero without.
+     */
+    @Override
+    public Duration leave() {
+        if (registration != null) {
+            registration.close();
+        }
+        return config.linger();
+    }
+
+    /**
+     * Deregisters (when registered and not done by {@link #leave()}), stops the watches, closes both HTTP clients (which ends queries in
+     * flight), the scrape threads and every target source. Called once, after the last collect.
+     */
     @Override
     public void close() {
         if (registration != null) {
             registration.close();
         }
         discovery.stop();
+        if (membership != null) {
+            membership.stop();
+        }
         connection.close();
         discovery.join(Duration.ofSeconds(2));
+        if (membership != null) {
+            membership.join(Duration.ofSeconds(2));
+        }
         scrapers.shutdownNow();
         targets.values().forEach(t -> closeQuietly(t.source));
         targets.clear();

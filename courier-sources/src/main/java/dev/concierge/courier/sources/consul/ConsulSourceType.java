@@ -32,7 +32,7 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
     public ConsulConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
         settings.expectKeys("agent", "token", "services", "tag", "wait", "read_timeout", "connect_timeout",
-                "min_query_interval", "backoff", "interval", "host", "instance_host", "scrape", "register");
+                "min_query_interval", "backoff", "interval", "host", "instance_host", "scrape", "register", "sharing");
         URI agent = settings.optionalUrl("agent", ConsulConfig.DEFAULT_AGENT);
         Secret token = settings.optionalSecret("token", null);
         List<String> services = settings.optionalStringList("services");
@@ -53,13 +53,14 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
         ConsulConfig.Scrape scrape = scrape(settings.optionalMapping("scrape"), interval);
         ConsulConfig.Registration register = settings.has("register")
                 ? registration(settings.optionalMapping("register"), context.defaultHost()) : null;
+        ConsulConfig.Sharing sharing = settings.has("sharing") ? sharing(settings.optionalMapping("sharing")) : null;
         if (settings.problemCount() > before) {
             return null;
         }
         return settings.build(() -> new ConsulConfig(context.name(), agent,
                 token == null || token.isEmpty() ? null : token, services, tag, wait, readTimeout, connectTimeout,
                 minQueryInterval, backoffInitial, backoffMax, interval, host,
-                ConsulConfig.InstanceHost.ofConfigName(instanceHost), scrape, register));
+                ConsulConfig.InstanceHost.ofConfigName(instanceHost), scrape, register, sharing));
     }
 
     /** An unwritten {@code timeout} follows the source's {@code interval} when that is shorter than the default. */
@@ -77,6 +78,15 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
         ScrapeHttpSettings http = ScrapeHttpSettings.bind(scrape);
         return new ConsulConfig.Scrape(type, path, scheme, timeout, maxSize.bytes(), concurrency,
                 http == null ? ScrapeHttpSettings.NONE : http);
+    }
+
+    private static ConsulConfig.Sharing sharing(Settings sharing) {
+        ConsulConfig.Sharing defaults = ConsulConfig.Sharing.defaults();
+        sharing.expectKeys("replicas", "target_id", "settle");
+        int replicas = sharing.optionalInt("replicas", 1, ConsulConfig.Sharing.MAX_REPLICAS, defaults.replicas());
+        String targetId = sharing.optionalString("target_id", defaults.targetId());
+        Duration settle = sharing.optionalDuration("settle", defaults.settle());
+        return new ConsulConfig.Sharing(replicas, targetId, settle);
     }
 
     private static ConsulConfig.Registration registration(Settings register, String defaultHost) {
@@ -104,7 +114,9 @@ public final class ConsulSourceType implements SourceType<ConsulConfig> {
     @Override
     public String summary(ConsulConfig config) {
         return config.agent() + " services " + config.services()
-                + (config.tag() == null ? "" : " and tag " + config.tag()) + " every " + DurationSyntax.format(config.interval());
+                + (config.tag() == null ? "" : " and tag " + config.tag()) + " every " + DurationSyntax.format(config.interval())
+                + (config.sharing() == null ? "" : ", sharing targets with the passing " + config.register().name()
+                + " couriers, " + config.sharing().replicas() + " per target");
     }
 
     @Override

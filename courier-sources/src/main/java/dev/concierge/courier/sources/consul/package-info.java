@@ -9,7 +9,8 @@
  *
  * <p>Threads: one daemon thread per watched service holds its blocking query
  * ({@code consul-watch-service-<name>}), one more watches the catalog when a tag is configured, one runs the
- * registration heartbeat, and a small pool scrapes targets during a collect. Collect itself runs on the
+ * registration heartbeat, one watches the courier service when targets are shared
+ * ({@code consul-watch-couriers-<name>}), and a small pool scrapes targets during a collect. Collect itself runs on the
  * pipeline's scheduler thread and only reads the watches' latest answers; it never waits for Consul.
  *
  * <p>Conventions of this package:
@@ -20,7 +21,8 @@
  *       same index, so they never disagree, and each service holds one blocking connection instead of two.</li>
  *   <li>Blocking queries follow PROTOCOLS.md §6.2: {@code X-Consul-Index} is sent back with {@code wait};
  *       an index that goes backwards is discarded and the next query starts without one; 0 is sent as 1;
- *       each watch is rate-limited by a token bucket of 2; failures wait a full-jitter backoff. A listener
+ *       each watch is rate-limited by a token bucket of 2; failures wait a full-jitter backoff, and the query
+ *       after a failure sends no index, so it answers at once instead of blocking for a whole wait. A listener
  *       only ever receives a whole, parsed answer; after a failure the last answer stays, marked stale, and
  *       its targets keep being scraped while its health samples pause until the next good answer.</li>
  *   <li>The ACL token never reaches consul-api, which in 1.4.5 sends it as the deprecated {@code ?token=}
@@ -42,6 +44,16 @@
  *       it.</li>
  *   <li>consul-api concatenates service names and check IDs into paths unencoded; every path segment is
  *       percent-encoded here, and service names are validated at configuration.</li>
+ *   <li>Sharing ({@code sharing}): the couriers are the passing instances of the service they register
+ *       under ({@link dev.concierge.courier.sources.consul.CourierMembership}); each target has a stable id from
+ *       an operator's template ({@link dev.concierge.courier.sources.consul.TargetIdTemplate}); the top
+ *       {@code replicas} couriers by rendezvous weight own it
+ *       ({@link dev.concierge.courier.sources.consul.RendezvousHashing}); a lost target is scraped for one more
+ *       interval plus the settle time, a gained one at once
+ *       ({@link dev.concierge.courier.sources.consul.OwnedTargets}). Health samples follow ownership: an
+ *       instance's by its target's owners, a service's counts by the owners of {@code "service <name>"}. While
+ *       the agent does not answer, the last known membership stays in force, marked stale. On a clean stop the
+ *       courier deregisters before its sources stop ({@code LeavesBeforeStop}).</li>
  *   <li>Discovered instances are logged when they start and stop being scraped; scrape failures when a
  *       target starts and stops failing; repeated query failures at debug. Everything logged is counted in
  *       {@link dev.concierge.courier.sources.consul.ConsulSource}'s counters.</li>

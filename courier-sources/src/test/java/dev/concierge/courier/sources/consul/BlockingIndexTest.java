@@ -53,4 +53,15 @@ class BlockingIndexTest {
         assertThat(index.next()).isEqualTo(aboveLongMax);
         assertThat(index.accept(5L)).isEqualTo(BlockingIndex.Step.RESET);
     }
+
+    @Test
+    void sendsNoIndexAfterAFailedQuerySoTheFirstQueryBackAnswersAtOnce() {
+        index.accept(500L);
+
+        index.failed();
+
+        assertThat(index.next()).isEqualTo(BlockingIndex.NONE);
+        assertThat(index.accept(20L)).isEqualTo(BlockingIndex.Step.ADVANCED);
+        assertThat(index.next()).isEqualTo(20L);
+    }
 }

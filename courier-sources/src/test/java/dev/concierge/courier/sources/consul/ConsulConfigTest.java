@@ -77,4 +77,33 @@ class ConsulConfigTest {
         assertThat(ConsulAgentConnection.pathSegment("courier-01:ttl")).isEqualTo("courier-01%3Attl");
         assertThat(ConsulAgentConnection.pathSegment("a b/c")).isEqualTo("a%20b%2Fc");
     }
+
+    @Test
+    void sharingNeedsARegistrationAndAUsableTargetIdTemplate() {
+        assertThatThrownBy(() -> new ConsulConfig("consul", ConsulConfig.DEFAULT_AGENT, null, List.of("web"), null,
+                Duration.ofMinutes(5), null, ConsulConfig.DEFAULT_CONNECT_TIMEOUT,
+                ConsulConfig.DEFAULT_MIN_QUERY_INTERVAL, ConsulConfig.DEFAULT_BACKOFF_INITIAL,
+                ConsulConfig.DEFAULT_BACKOFF_MAX, ConsulConfig.DEFAULT_INTERVAL, "courier-01",
+                ConsulConfig.InstanceHost.NODE, ConsulConfig.Scrape.defaults(), null,
+                new ConsulConfig.Sharing(0, "{service}/{labels}", Duration.ZERO)))
+                .hasMessageContaining("sharing: set without register")
+                .hasMessageContaining("sharing.replicas: 0 (expected: 1..16)")
+                .hasMessageContaining("sharing.target_id: \"{service}/{labels}\": unknown placeholder {labels}")
+                .hasMessageContaining("sharing.settle: 0s (expected: > 0)");
+    }
+
+    @Test
+    void aLostTargetLingersForOneIntervalPlusTheSettleTime() {
+        ConsulConfig.Registration register = new ConsulConfig.Registration("courier", "c1", "c1:ttl", null, 0,
+                List.of(), Map.of(), Duration.ofSeconds(30), Duration.ofMinutes(1));
+        ConsulConfig config = new ConsulConfig("consul", ConsulConfig.DEFAULT_AGENT, null, List.of("web"), null,
+                Duration.ofMinutes(5), null, ConsulConfig.DEFAULT_CONNECT_TIMEOUT,
+                ConsulConfig.DEFAULT_MIN_QUERY_INTERVAL, ConsulConfig.DEFAULT_BACKOFF_INITIAL,
+                ConsulConfig.DEFAULT_BACKOFF_MAX, Duration.ofSeconds(10), "courier-01",
+                ConsulConfig.InstanceHost.NODE, ConsulConfig.Scrape.defaults(), register,
+                ConsulConfig.Sharing.defaults());
+
+        assertThat(config.linger()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.toString()).contains("shares targets with the other courier couriers (1 replica)");
+    }
 }

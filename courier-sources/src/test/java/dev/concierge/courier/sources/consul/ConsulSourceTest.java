@@ -257,6 +257,27 @@ class ConsulSourceTest {
     }
 
     @Test
+    void queriesWithoutAnIndexAfterAFailureSoTheAnswerIsNotHeldForAWholeWait() {
+        consul.stubFor(health().withQueryParam("index", absent()).willReturn(answer(7, b())));
+        // The agent goes away while a query blocks on index 7; a query on index 7 after it would be held.
+        consul.stubFor(health().withQueryParam("index", equalTo("7")).inScenario("away")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500).withBody("agent restarting")).willSetStateTo("back"));
+        consul.stubFor(health().withQueryParam("index", equalTo("7")).inScenario("away").whenScenarioStateIs("back")
+                .willReturn(answer(7, b()).withFixedDelay((int) HOLD.toMillis())));
+        ConsulSource source = create(config(null, null));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(consul.findAll(anyRequestedFor(urlPathEqualTo(HEALTH)))).hasSizeGreaterThanOrEqualTo(3));
+        List<String> queries = consul.findAll(anyRequestedFor(urlPathEqualTo(HEALTH))).stream()
+                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+                .map(r -> r.queryParameter("index").isPresent() ? r.queryParameter("index").firstValue() : "none")
+                .toList();
+        assertThat(queries.subList(0, 3)).containsExactly("none", "7", "none");
+        assertThat(source.queryFailures()).isEqualTo(1);
+    }
+
+    @Test
     void retriesAQueryThatOutlastsTheReadTimeout() {
         // Held for longer than the 1.5s read timeout: the client gives up and asks again.
         consul.stubFor(health().inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
