@@ -31,9 +31,13 @@ import java.util.Objects;
  *                 machine's host name)
  * @param sampleLimit the most samples one scrape may yield; a scrape with more fails whole ({@code sample_limit},
  *                 0 for none; default derived from the heap, {@link SampleLimit#ofThisHeap()})
+ * @param onInvalid what a scrape with problems costs: the bad lines ({@code drop_line}, the default) or the
+ *                 whole scrape ({@code fail}); see {@link InvalidScrapePolicy}
+ * @param createdSeries whether OpenMetrics {@code _created} samples are also sent as series
+ *                 ({@code created_series}, default false: they are the start times of their series)
  */
 public record PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host,
-                               SampleLimit sampleLimit) {
+                               SampleLimit sampleLimit, InvalidScrapePolicy onInvalid, boolean createdSeries) {
 
     /** The config {@code type} naming this plugin. */
     public static final String TYPE = "prometheus";
@@ -44,6 +48,12 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     public static final Duration DEFAULT_TIMEOUT = DurationSyntax.parse(DEFAULT_TIMEOUT_TEXT);
     public static final long DEFAULT_MAX_BYTES = ByteSize.parse(DEFAULT_MAX_SIZE_TEXT).bytes();
 
+    /** A source that drops bad lines and leaves {@code _created} samples out. */
+    public PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host,
+                            SampleLimit sampleLimit) {
+        this(name, url, interval, timeout, maxBytes, host, sampleLimit, InvalidScrapePolicy.DROP_LINE, false);
+    }
+
     /** A source whose sample limit follows the heap. */
     public PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host) {
         this(name, url, interval, timeout, maxBytes, host, SampleLimit.ofThisHeap());
@@ -51,6 +61,7 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
 
     public PrometheusConfig {
         Objects.requireNonNull(sampleLimit, "sampleLimit");
+        Objects.requireNonNull(onInvalid, "onInvalid");
         List<SettingProblem> problems = check(name, url, interval, timeout, maxBytes, host);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name),
@@ -64,23 +75,31 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     }
 
     public PrometheusConfig withInterval(Duration interval) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, onInvalid, createdSeries);
     }
 
     public PrometheusConfig withTimeout(Duration timeout) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, onInvalid, createdSeries);
     }
 
     public PrometheusConfig withMaxBytes(long maxBytes) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, onInvalid, createdSeries);
     }
 
     public PrometheusConfig withHost(String host) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, onInvalid, createdSeries);
     }
 
     public PrometheusConfig withSampleLimit(SampleLimit sampleLimit) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, onInvalid, createdSeries);
+    }
+
+    public PrometheusConfig withOnInvalid(InvalidScrapePolicy onInvalid) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, onInvalid, createdSeries);
+    }
+
+    public PrometheusConfig withCreatedSeries(boolean createdSeries) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, onInvalid, createdSeries);
     }
 
     /**
@@ -95,7 +114,7 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     public String toString() {
         return "prometheus source " + name + ": " + RedactedUrl.of(url) + " every " + ScrapeSettings.format(interval)
                 + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host
-                + ", sample_limit " + sampleLimit;
+                + ", sample_limit " + sampleLimit + ", on_invalid " + onInvalid + (createdSeries ? ", created_series" : "");
     }
 
     private static List<SettingProblem> check(String name, URI url, Duration interval, Duration timeout, long maxBytes,

@@ -25,7 +25,8 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
     @Override
     public PrometheusConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
-        settings.expectKeys("url", "interval", "timeout", "max_size", "host", "sample_limit");
+        settings.expectKeys("url", "interval", "timeout", "max_size", "host", "sample_limit", "on_invalid",
+                "created_series");
         URI url = settings.requiredUrl("url");
         Duration interval = settings.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL);
         Duration timeout = settings.optionalDuration("timeout",
@@ -33,11 +34,14 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
         ByteSize maxSize = settings.optionalSize("max_size", ByteSize.ofBytes(PrometheusConfig.DEFAULT_MAX_BYTES));
         String host = settings.optionalString("host", context.defaultHost());
         SampleLimit sampleLimit = ScrapeSettings.sampleLimit(settings);
+        String onInvalid = settings.optionalChoice("on_invalid", InvalidScrapePolicy.WORDS,
+                InvalidScrapePolicy.DROP_LINE.word());
+        boolean createdSeries = settings.optionalBoolean("created_series", false);
         if (settings.problemCount() > before) {
             return null;
         }
         return settings.build(() -> new PrometheusConfig(context.name(), url, interval, timeout, maxSize.bytes(), host,
-                sampleLimit));
+                sampleLimit, InvalidScrapePolicy.of(onInvalid), createdSeries));
     }
 
     @Override

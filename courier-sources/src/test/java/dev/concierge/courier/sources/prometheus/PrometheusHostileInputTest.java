@@ -89,7 +89,9 @@ class PrometheusHostileInputTest {
 
         assertThat(problems(parse(text, PrometheusFormat.OPENMETRICS_1_0))).containsExactly(
                 "line 1, column 1: comment (expected: # HELP, # TYPE, # UNIT or # EOF)",
-                "line 2, column 4: carriage return (expected: \\n line endings only)");
+                "line 2, column 4: carriage return (expected: \\n line endings only)",
+                // OpenMetrics allows exemplars only on a counter's _total and a histogram's _bucket
+                "line 3, column 3: exemplar on b (expected: exemplars only on a counter's _total and a histogram's _bucket)");
         assertThat(problems(parse(text, PrometheusFormat.TEXT_0_0_4))).containsExactly(
                 "line 3, column 5: unexpected \"# {t=\"x\"} 1\" after the value (expected: end of line)");
     }

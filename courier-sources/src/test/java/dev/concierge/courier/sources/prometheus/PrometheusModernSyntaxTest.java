@@ -55,21 +55,21 @@ class PrometheusModernSyntaxTest {
     @Test
     void readsQuotedNamesInOpenMetricsMetadataSamplesAndExemplars() {
         PrometheusParseResult result = parse("""
-                # TYPE "rpc.duration" histogram
-                # UNIT "rpc.duration" seconds
-                # HELP "rpc.duration" Duration.
-                {"rpc.duration_bucket",le="1.0"} 1 # {"trace.id"="abc"} 0.5
-                {"rpc.duration_bucket",le="+Inf"} 2
-                {"rpc.duration_count"} 2
-                {"rpc.duration_sum"} 0.7
+                # TYPE "rpc.duration_seconds" histogram
+                # UNIT "rpc.duration_seconds" seconds
+                # HELP "rpc.duration_seconds" Duration.
+                {"rpc.duration_seconds_bucket",le="1.0"} 1 # {"trace.id"="abc"} 0.5
+                {"rpc.duration_seconds_bucket",le="+Inf"} 2
+                {"rpc.duration_seconds_count"} 2
+                {"rpc.duration_seconds_sum"} 0.7
                 # EOF
                 """, PrometheusFormat.OPENMETRICS_1_0);
         assertThat(result.problems()).isEmpty();
         assertThat(lines(result)).containsExactly(
-                "histogram rpc.duration_bucket{le=1.0} I(1)",
-                "histogram rpc.duration_bucket{le=+Inf} I(2)",
-                "histogram rpc.duration_count{} I(2)",
-                "histogram rpc.duration_sum{} D(0.7)");
+                "histogram rpc.duration_seconds_bucket{le=1.0} I(1)",
+                "histogram rpc.duration_seconds_bucket{le=+Inf} I(2)",
+                "histogram rpc.duration_seconds_count{} I(2)",
+                "histogram rpc.duration_seconds_sum{} D(0.7)");
     }
 
     @Test
