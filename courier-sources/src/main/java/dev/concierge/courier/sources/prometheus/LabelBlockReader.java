@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the label block of a sample line or an exemplar, {@code {name="value",...}}, into names and values
- * in the order written: blanks between tokens and a trailing comma allowed; {@code \\}, {@code \"} and
- * {@code \n} escapes in values, any other escape refused; values strict UTF-8; a label with an empty value
+ * in the order written: legacy or quoted UTF-8 names, and a quoted metric name in the braces where allowed
+ * (see {@link #read(byte[], int, int, boolean, boolean)}); blanks between tokens and (in 0.0.4) a trailing
+ * comma allowed; {@code \\}, {@code \"} and {@code \n} escapes in values, any other escape refused in
+ * 0.0.4 and kept as written in OpenMetrics; values strict UTF-8; a label with an empty value
  * dropped (Prometheus treats it as absent). Refused, each with one problem at its column: a block not
  * closed, a bad name, a missing {@code =} or quote, {@code __name__}, a name twice, more than
  * {@link PrometheusTextParser#MAX_LABELS} labels.

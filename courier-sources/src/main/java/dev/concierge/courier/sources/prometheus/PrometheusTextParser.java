@@ -35,28 +35,37 @@ import java.util.Set;
  *   <li>{@code # HELP}, {@code # TYPE}, {@code # UNIT} (read past; a HELP text is not kept), {@code # EOF}
  *       (OpenMetrics only; required there). Other comments are ignored in 0.0.4 and reported in
  *       OpenMetrics, which forbids them.</li>
- *   <li>Types {@code counter gauge histogram gaugehistogram summary untyped unknown stateset info}; a
- *       sample with no TYPE before it starts an untyped family of its own name.</li>
+ *   <li>Types {@code counter gauge histogram gaugehistogram summary untyped unknown stateset info}; in
+ *       0.0.4 in any case and with Go's {@code gauge_histogram} too, as Go's parser reads them; a sample
+ *       with no TYPE before it starts an untyped family of its own name.</li>
  *   <li>Sample names are the family name plus the suffixes its type allows: counter {@code _total},
  *       {@code _created}; histogram {@code _bucket}, {@code _sum}, {@code _count}, {@code _created};
- *       gaugehistogram {@code _bucket}, {@code _gsum}, {@code _gcount}; summary {@code _sum},
- *       {@code _count}, {@code _created}; info {@code _info}.</li>
- *   <li>Labels with {@code \\}, {@code \"} and {@code \n} escapes; runs of spaces and tabs between
- *       tokens; a trailing comma in the label set. A label with an empty value is dropped: Prometheus
- *       treats it as absent, so {@code x{a=""}} and {@code x} are the same series.</li>
+ *       gaugehistogram {@code _bucket}, {@code _gsum}, {@code _gcount} (and in 0.0.4 {@code _sum},
+ *       {@code _count}); summary {@code _sum}, {@code _count}, {@code _created}; info {@code _info}. In
+ *       0.0.4 a sample that the current family does not own joins an earlier typed family that owns it,
+ *       so a summary or histogram interleaved with another family stays one family, as in Go's parser.</li>
+ *   <li>Names legacy or quoted UTF-8 (Prometheus 3): {@code {"my.metric","a.b"="x"}}, the metric name
+ *       as a quoted string anywhere in the braces, once; quoted names in metadata and exemplars.</li>
+ *   <li>Labels with {@code \\}, {@code \"} and {@code \n} escapes (in OpenMetrics any other escape is
+ *       kept as written); in 0.0.4 runs of spaces and tabs between tokens, a trailing comma in the label
+ *       set and a value right after the closing brace. A label with an empty value is dropped:
+ *       Prometheus treats it as absent, so {@code x{a=""}} and {@code x} are the same series.</li>
  *   <li>Values in Go float syntax plus {@code NaN}, {@code +Inf}, {@code -Inf}, {@code Inf} and
  *       {@code Infinity} in any case; underscores, hex floats and Java's {@code 1.0d} are refused, as
  *       Prometheus refuses them ({@link GoFloatParser} states the grammar).</li>
  *   <li>Timestamps: 0.0.4 integer milliseconds, OpenMetrics float seconds, both exactly to the
  *       nanosecond; absent means the scrape time.</li>
  *   <li>OpenMetrics exemplars ({@code # {trace_id="a"} 0.5 1.7e9}) are checked and ignored.</li>
+ *   <li>OpenMetrics {@code _created} samples become {@link SeriesStart}s unless told to keep them.</li>
  * </ul>
  *
  * <p>What it reports: every line it cannot use (with line, column and reason) is skipped and the rest kept;
  * a line longer than the cap; a label value that is not UTF-8; duplicate label names; a {@code le} or
- * {@code quantile} that is not a number; a second TYPE for a family or a TYPE after its samples; in
- * OpenMetrics a missing {@code # EOF}, an unterminated last line (a truncated body) and anything after
- * {@code # EOF}. The parser never throws on input.
+ * {@code quantile} that is not a number; a second TYPE for a family or a TYPE after its samples. In
+ * OpenMetrics also what its ABNF and reference parser refuse: a missing {@code # EOF}, an unterminated last
+ * line (a truncated body), anything after {@code # EOF}, blank lines, blanks other than one space between
+ * tokens, a trailing comma, metadata repeated or after the samples, a unit the name does not end with,
+ * clashing names, and what {@link OpenMetricsFamilyRules} checks. The parser never throws on input.
  */
 public final class PrometheusTextParser {
     /** The default cap on one line: long enough for any real series, short enough to bound the work. */
