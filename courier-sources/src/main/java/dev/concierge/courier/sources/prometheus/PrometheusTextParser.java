@@ -79,6 +79,8 @@ public final class PrometheusTextParser {
     public static final int MAX_LABELS = 256;
     /** OpenMetrics 1.0: an exemplar's label names and values together hold at most 128 UTF-8 characters. */
     static final int MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
+    /** Typed family names remembered across scrapes (for interleaved 0.0.4 families) before starting again. */
+    private static final int MAX_TYPED_FAMILIES_KEPT = 16_384;
 
     private final int maxLineLength;
     private final boolean keepCreated;
@@ -109,7 +111,8 @@ public final class PrometheusTextParser {
     // 0.0.4's typed families by name (interleaved lines), OpenMetrics's names taken by families so far.
     private byte[] in;
     private boolean openMetrics;
-    private final Map<String, Family> typedFamilies = new HashMap<>();
+    private final Map<String, TypedFamily> typedFamilies = new HashMap<>();
+    private int parseNumber;
     private final Set<String> claimedNames = new HashSet<>();
     private int lineNumber;
     private int previousSeries = -1;
@@ -175,13 +178,14 @@ public final class PrometheusTextParser {
 
         in = body;
         this.openMetrics = openMetrics;
+        parseNumber++;
         problems.begin();
         lineNumber = 0;
         // Sized for the body's lines, but never beyond the limit: a huge body must not cost its size up front.
         int expected = Math.max(16, Math.min(sampleLimit, length / 64));
         List<Sample> samples = new ArrayList<>(expected);
         List<String> families = new ArrayList<>(expected);
-        List<SeriesStart> starts = new ArrayList<>();
+        List<SeriesStart> starts = null; // most expositions have none: no list for them
         boolean overLimit = false;
         Map<String, Integer> typeLines = new HashMap<>();
         Family family = null;
@@ -323,6 +327,9 @@ public final class PrometheusTextParser {
                 family.hasSamples = true;
                 if (family.type.hasCreated && FamilyType.isSuffixed(name, family.name, "_created")) {
                     if (!keepCreated) {
+                        if (starts == null) {
+                            starts = new ArrayList<>();
+                        }
                         starts.add(start(family.name, sample, samples.size()));
                         skippedCreated++;
                         continue;
@@ -339,7 +346,7 @@ public final class PrometheusTextParser {
                 // The series cache keeps what the next scrape of a sane exposition reuses, not this one's flood.
                 seriesCache.fit(0);
                 return new PrometheusParseResult(samples, families, problems.kept(), problems.count(), skippedCreated,
-                        true, starts);
+                        true, starts == null ? List.of() : starts);
             }
             if (openMetrics) {
                 rules.finish();
@@ -352,13 +359,15 @@ public final class PrometheusTextParser {
             labelSets.fit(samples.size());
             seriesCache.fit(samples.size());
             return new PrometheusParseResult(samples, families, problems.kept(), problems.count(), skippedCreated,
-                    false, starts);
+                    false, starts == null ? List.of() : starts);
         } finally {
             in = null;
             rules.finish();
             problems.end();
             previousSeries = -1;
-            typedFamilies.clear();
+            if (typedFamilies.size() > MAX_TYPED_FAMILIES_KEPT) {
+                typedFamilies.clear(); // names that came and went: start again rather than grow
+            }
             claimedNames.clear();
         }
     }
@@ -373,20 +382,24 @@ public final class PrometheusTextParser {
         if (openMetrics) {
             return openFamily(name, FamilyType.UNKNOWN);
         }
-        if (!typedFamilies.isEmpty()) {
-            Family typed = typedFamilies.get(name);
+        Family typed = typedFamily(name);
+        if (typed != null && typed.type.owns(typed.name, name)) {
+            return typed;
+        }
+        int underscore = name.lastIndexOf('_');
+        if (underscore > 0) {
+            typed = typedFamily(name.substring(0, underscore));
             if (typed != null && typed.type.owns(typed.name, name)) {
                 return typed;
             }
-            int underscore = name.lastIndexOf('_');
-            if (underscore > 0) {
-                typed = typedFamilies.get(name.substring(0, underscore));
-                if (typed != null && typed.type.owns(typed.name, name)) {
-                    return typed;
-                }
-            }
         }
         return new Family(name, FamilyType.UNTYPED);
+    }
+
+    /** The family that a TYPE line of this parse named {@code name}, or null. */
+    private Family typedFamily(String name) {
+        TypedFamily entry = typedFamilies.get(name);
+        return entry != null && entry.parse == parseNumber ? entry.family : null;
     }
 
     /**
@@ -558,7 +571,10 @@ public final class PrometheusTextParser {
             return current;
         }
         if (!openMetrics) {
-            typedFamilies.put(name, typed);
+            // The entry of a name seen in earlier scrapes is reused: an unchanged exporter costs no allocation.
+            TypedFamily entry = typedFamilies.computeIfAbsent(name, n -> new TypedFamily());
+            entry.family = typed;
+            entry.parse = parseNumber;
         }
         return typed;
     }
@@ -852,6 +868,12 @@ public final class PrometheusTextParser {
             this.name = name;
             this.type = type;
         }
+    }
+
+    /** Text 0.0.4: a family a TYPE line named, in the parse numbered {@code parse}. */
+    private static final class TypedFamily {
+        Family family;
+        int parse;
     }
 
     /** The word after {@code #} that makes a comment line metadata. */

@@ -5,6 +5,7 @@ import static dev.concierge.courier.sources.prometheus.PrometheusTextParserTest.
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.concierge.courier.core.model.Labels;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -132,6 +133,21 @@ class PrometheusModernSyntaxTest {
                 "untyped load2{} D(1.0)",
                 "summary lat_count{} I(4)");
         assertThat(result.families()).containsExactly("rpc", "load", "rpc", "other", "rpc", "rpc", "lat", "load2", "lat");
+    }
+
+    @Test
+    void forgetsTheTypedFamiliesOfThePreviousScrape() {
+        PrometheusTextParser parser = new PrometheusTextParser();
+        byte[] typed = "# TYPE rpc histogram\nrpc_bucket{le=\"+Inf\"} 1\nload 1\nrpc_count 1\n".getBytes(StandardCharsets.UTF_8);
+        byte[] untyped = "load 1\nrpc_count 1\n".getBytes(StandardCharsets.UTF_8);
+
+        parser.parse(typed, PrometheusFormat.TEXT_0_0_4, PrometheusTextParserTest.SCRAPED, "h", "s");
+        PrometheusParseResult second = parser.parse(untyped, PrometheusFormat.TEXT_0_0_4, PrometheusTextParserTest.SCRAPED, "h", "s");
+        PrometheusParseResult third = parser.parse(typed, PrometheusFormat.TEXT_0_0_4, PrometheusTextParserTest.SCRAPED, "h", "s");
+
+        assertThat(lines(second)).containsExactly("untyped load{} D(1.0)", "untyped rpc_count{} D(1.0)");
+        assertThat(lines(third)).containsExactly("histogram rpc_bucket{le=+Inf} I(1)", "untyped load{} D(1.0)",
+                "histogram rpc_count{} I(1)");
     }
 
     @Test
