@@ -1,6 +1,7 @@
 package dev.concierge.courier.sources.prometheus;
 
 import dev.concierge.courier.core.model.Labels;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,6 +36,7 @@ final class OpenMetricsFamilyRules {
     enum Verdict { KEEP, DUPLICATE, INVALID }
 
     private final ParseProblems problems;
+    private final ParsedNumber boundNumber = new ParsedNumber();
 
     private String family;
     private FamilyType type;
@@ -197,7 +199,7 @@ final class OpenMetricsFamilyRules {
         histogramLastLine = line;
         switch (suffix) {
             case "_bucket" -> {
-                double bound = Double.parseDouble(labels.get("le").replace("Inf", "Infinity"));
+                double bound = bound(labels.get("le"));
                 if (bound < 0) {
                     negativeBuckets = true;
                 }
@@ -226,6 +228,15 @@ final class OpenMetricsFamilyRules {
                 // _created: a start time, no part of the buckets' arithmetic
             }
         }
+    }
+
+    /** A bound the parser has checked and written canonically ({@code 1.0}, {@code +Inf}); NaN if it is not one. */
+    private double bound(String le) {
+        if (le == null) {
+            return Double.NaN;
+        }
+        byte[] bytes = le.getBytes(StandardCharsets.ISO_8859_1);
+        return GoFloatParser.parse(bytes, 0, bytes.length, boundNumber) ? boundNumber.value() : Double.NaN;
     }
 
     private void closeHistogramGroup() {

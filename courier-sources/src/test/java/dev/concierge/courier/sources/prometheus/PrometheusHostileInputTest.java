@@ -194,9 +194,10 @@ class PrometheusHostileInputTest {
         List<byte[]> corpus = new ArrayList<>();
         corpus.add(PrometheusCorpus.text().getBytes(StandardCharsets.UTF_8));
         corpus.add(PrometheusCorpus.openMetrics().getBytes(StandardCharsets.UTF_8));
+        corpus.add(PrometheusCorpus.utf8Names().getBytes(StandardCharsets.UTF_8));
         byte[] alphabet = "{}\",=\\# \n\te+-.0123456789abcxyzNaInf_:\u00c3\u0080".getBytes(StandardCharsets.ISO_8859_1);
         PrometheusTextParser parser = new PrometheusTextParser(256, true);
-        for (long seed = 0; seed < 3000; seed++) {
+        for (long seed = 0; seed < 4500; seed++) {
             Random random = new Random(seed);
             byte[] input = corpus.get(random.nextInt(corpus.size())).clone();
             int mutations = 1 + random.nextInt(8);

@@ -74,6 +74,23 @@ class PrometheusModernSyntaxTest {
     }
 
     @Test
+    void readsTheUtf8CorpusWithoutAProblem() {
+        PrometheusParseResult result = parse(PrometheusCorpus.utf8Names(), PrometheusFormat.OPENMETRICS_1_0);
+        assertThat(result.problems()).isEmpty();
+        assertThat(lines(result)).containsExactly(
+                "counter my.requests_total{code=ok, http.status=200} D(3.0)",
+                "histogram lat.s_bucket{le=0.5} I(1)",
+                "histogram lat.s_bucket{le=+Inf} I(2)",
+                "histogram lat.s_count{} I(2)",
+                "histogram lat.s_sum{} D(0.75)",
+                "untyped plain{ä.b=ü} D(1.0)");
+        assertThat(result.starts()).singleElement().satisfies(start -> {
+            assertThat(start.family()).isEqualTo("my.requests");
+            assertThat(start.epochSecond()).isEqualTo(1_700_000_000L);
+        });
+    }
+
+    @Test
     void refusesTwoMetricNamesAndUnquotedNamesThatAreNotLegacy() {
         PrometheusParseResult result = parse("""
                 a{"b"} 1
