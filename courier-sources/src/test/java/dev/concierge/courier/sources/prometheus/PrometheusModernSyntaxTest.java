@@ -91,6 +91,18 @@ class PrometheusModernSyntaxTest {
     }
 
     @Test
+    void refusesAnOpenMetricsCounterSampleWithoutItsSuffixButReadsItInText004() {
+        String body = "# TYPE a counter\na_total 1\na 2\n# EOF\n";
+        PrometheusParseResult openMetrics = parse(body, PrometheusFormat.OPENMETRICS_1_0);
+        assertThat(openMetrics.problems()).extracting(PrometheusParseProblem::line).containsExactly(3);
+        assertThat(lines(openMetrics)).containsExactly("counter a_total{} D(1.0)");
+
+        PrometheusParseResult text = parse("# TYPE a counter\na 2\n", PrometheusFormat.TEXT_0_0_4);
+        assertThat(text.problems()).isEmpty();
+        assertThat(lines(text)).containsExactly("counter a{} D(2.0)");
+    }
+
+    @Test
     void refusesTwoMetricNamesAndUnquotedNamesThatAreNotLegacy() {
         PrometheusParseResult result = parse("""
                 a{"b"} 1
