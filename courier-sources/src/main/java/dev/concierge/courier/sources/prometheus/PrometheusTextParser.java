@@ -296,10 +296,8 @@ public final class PrometheusTextParser {
                     }
                     name = known >= 0 ? seriesCache.name(known) : strings.intern(in, p, nameEnd);
                 }
-                // OpenMetrics names a counter's samples _total and _created only; 0.0.4 names the family x_total.
                 if (family == null || !(known >= 0 && seriesCache.readIn(known, family.name, family.type))
-                        && !family.type.owns(family.name, name)
-                        || openMetrics && family.type == FamilyType.COUNTER && name.length() == family.name.length()) {
+                        && !family.type.owns(family.name, name)) {
                     family = familyOf(name);
                     if (family == null) {
                         continue; // an OpenMetrics name clash, reported
