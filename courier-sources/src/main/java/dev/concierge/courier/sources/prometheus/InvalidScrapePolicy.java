@@ -7,12 +7,13 @@ import java.util.List;
  * Immutable.
  *
  * <p>Problems of a line (a bad label, value or timestamp; a value OpenMetrics forbids, such as a negative
- * counter; a sample out of its family's order) cost that line. Problems of the exposition as a whole
- * (OpenMetrics: no {@code # EOF}, text after it, a family whose lines are not together, a histogram without
- * its {@code +Inf} bucket or whose count disagrees with it) cost no line: they are reported at the line
- * where they were found and the lines themselves are kept, because each of those samples is, alone, a
- * well-formed reading of the exporter. Either kind is counted, and under {@link #FAIL} either refuses the
- * scrape.
+ * counter; a sample that breaks its family's grouping or ordering, or whose name another family has) cost
+ * that line. Problems of the exposition as a whole cost no line: OpenMetrics without {@code # EOF} (its
+ * complete lines are kept), and a histogram group found inconsistent when it ends (no {@code +Inf} bucket,
+ * a {@code _count} that differs from it, a sum without a count), reported at the group's last line with its
+ * samples kept, because each of them is, alone, a well-formed reading of the exporter. Text after
+ * {@code # EOF} is reported once and not read. Every problem is counted, and under {@link #FAIL} any one
+ * refuses the scrape.
  */
 public enum InvalidScrapePolicy {
     /** The bad line is dropped and counted, the rest of the scrape is kept (the default). */
