@@ -175,6 +175,20 @@ class CourierConfigTest {
     }
 
     @Test
+    void reportsABadOnInvalidOfAPrometheusSourceAtItsLineAndColumn() throws Exception {
+        Path file = write("""
+                data_dir: /tmp/courier
+                sources:
+                  - {name: a, type: prometheus, url: "http://127.0.0.1:9100/metrics", on_invalid: skip}
+                sinks:
+                  - {name: zabbix, type: zabbix, server: "127.0.0.1"}
+                """);
+
+        assertThatThrownBy(() -> load(file, Map.of()))
+                .hasMessageContaining("courier.yaml:3:83: sources[0].on_invalid: \"skip\" (expected: one of drop_line, fail)");
+    }
+
+    @Test
     void letsAnUnwrittenTimeoutFollowAnIntervalShorterThanItsDefault() throws Exception {
         Path file = write("""
                 data_dir: /tmp/courier

@@ -11,6 +11,12 @@ enum FamilyType {
     GAUGE("gauge", MetricType.GAUGE, false, false, ""),
     HISTOGRAM("histogram", MetricType.HISTOGRAM, true, true, "_bucket", "_sum", "_count", "_created"),
     GAUGEHISTOGRAM("gaugehistogram", MetricType.HISTOGRAM, false, true, "_bucket", "_gsum", "_gcount"),
+    /**
+     * Text 0.0.4's gauge histogram, {@code gaugehistogram} or Go's {@code gauge_histogram}: Go's parser
+     * names its sum and count {@code _sum} and {@code _count}, OpenMetrics {@code _gsum} and {@code _gcount}.
+     */
+    GAUGEHISTOGRAM_TEXT("gauge_histogram", MetricType.HISTOGRAM, false, true, "_bucket", "_gsum", "_gcount", "_sum",
+            "_count"),
     SUMMARY("summary", MetricType.SUMMARY, true, false, "", "_sum", "_count", "_created"),
     UNTYPED("untyped", MetricType.UNTYPED, false, false, ""),
     UNKNOWN("unknown", MetricType.UNTYPED, false, false, ""),
@@ -37,14 +43,39 @@ enum FamilyType {
         this.suffixes = suffixes;
     }
 
-    /** The type whose word is {@code b[start, end)}, or null. */
-    static FamilyType of(byte[] b, int start, int end) {
+    /**
+     * The type whose word is {@code b[start, end)}, or null. OpenMetrics: its eight words exactly. Text 0.0.4
+     * as Go's parser reads it (upper-casing the word, so in any case): its five words, {@code gauge_histogram},
+     * and the OpenMetrics words exporters also write there ({@code gaugehistogram}, {@code stateset},
+     * {@code info}, {@code unknown}).
+     */
+    static FamilyType of(byte[] b, int start, int end, boolean openMetrics) {
         for (FamilyType t : ALL) {
-            if (PrometheusLineScanner.matches(b, start, end, t.word)) {
-                return t;
+            if (openMetrics) {
+                if (t != UNTYPED && t != GAUGEHISTOGRAM_TEXT && PrometheusLineScanner.matches(b, start, end, t.word)) {
+                    return t;
+                }
+            } else if (matchesIgnoringCase(b, start, end, t.word)) {
+                return t == GAUGEHISTOGRAM ? GAUGEHISTOGRAM_TEXT : t;
             }
         }
         return null;
+    }
+
+    private static boolean matchesIgnoringCase(byte[] b, int start, int end, String word) {
+        if (end - start != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            int c = b[start + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a sample named {@code sampleName} belongs to a family of this type named {@code family}. */
@@ -69,7 +100,7 @@ enum FamilyType {
      */
     boolean countsOnly(String name, String family) {
         return switch (this) {
-            case HISTOGRAM, GAUGEHISTOGRAM -> isSuffixed(name, family, "_bucket") || isSuffixed(name, family, "_count")
+            case HISTOGRAM, GAUGEHISTOGRAM, GAUGEHISTOGRAM_TEXT -> isSuffixed(name, family, "_bucket") || isSuffixed(name, family, "_count")
                     || isSuffixed(name, family, "_gcount");
             case SUMMARY -> isSuffixed(name, family, "_count");
             case INFO, STATESET -> true;

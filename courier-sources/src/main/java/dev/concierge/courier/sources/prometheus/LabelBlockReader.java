@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the label block of a sample line or an exemplar, {@code {name="value",...}}, into names and values
- * in the order written: blanks between tokens and a trailing comma allowed; {@code \\}, {@code \"} and
- * {@code \n} escapes in values, any other escape refused; values strict UTF-8; a label with an empty value
+ * in the order written: legacy or quoted UTF-8 names, and a quoted metric name in the braces where allowed
+ * (see {@link #read(byte[], int, int, boolean, boolean)}); blanks between tokens and (in 0.0.4) a trailing
+ * comma allowed; {@code \\}, {@code \"} and {@code \n} escapes in values, any other escape refused in
+ * 0.0.4 and kept as written in OpenMetrics; values strict UTF-8; a label with an empty value
  * dropped (Prometheus treats it as absent). Refused, each with one problem at its column: a block not
  * closed, a bad name, a missing {@code =} or quote, {@code __name__}, a name twice, more than
  * {@link PrometheusTextParser#MAX_LABELS} labels.
@@ -21,8 +23,10 @@ final class LabelBlockReader {
     private final String[] values = new String[PrometheusTextParser.MAX_LABELS];
     private int count;
     private byte[] unescaped = new byte[256];
-    // What labelValue read.
+    // What quoted read; the metric name of the block, if it held one; the format of the block being read.
     private String pendingValue;
+    private String metricName;
+    private boolean openMetrics;
 
     LabelBlockReader(StringInterner strings, ParseProblems problems) {
         this.strings = strings;
@@ -63,12 +67,31 @@ final class LabelBlockReader {
     }
 
     /**
-     * Reads the block that opens with the brace at {@code in[p]}; returns the index after its closing brace,
-     * or -1 after reporting what was wrong (the labels read so far are then of no use).
+     * Reads the block that opens with the brace at {@code in[p]} with the rules of text 0.0.4, where no
+     * metric name may stand inside the braces; see {@link #read(byte[], int, int, boolean, boolean)}.
      */
     int read(byte[] in, int p, int lineEnd) {
+        return read(in, p, lineEnd, false, false);
+    }
+
+    /**
+     * Reads the block that opens with the brace at {@code in[p]}; returns the index after its closing brace,
+     * or -1 after reporting what was wrong (the labels read so far are then of no use).
+     *
+     * <p>Label names are legacy ({@code [a-zA-Z_][a-zA-Z0-9_]*}) or quoted UTF-8 strings, with the escapes of
+     * values (Prometheus 3, text 1.0.0 and OpenMetrics with {@code escaping=allow-utf-8}). A quoted string
+     * followed by {@code ,} or {@code }} rather than {@code =} is the metric name, in any place but only once
+     * and only where {@code nameAllowed} (no name before the braces); it is then {@link #metricName()}. In
+     * OpenMetrics a trailing comma is refused and an escape other than {@code \\}, {@code \"} and
+     * {@code \n} is kept as written, as the specification and its reference parser read it; text 0.0.4
+     * allows the comma and refuses the escape, as Go's parser does.
+     */
+    int read(byte[] in, int p, int lineEnd, boolean openMetrics, boolean nameAllowed) {
         count = 0;
+        metricName = null;
+        this.openMetrics = openMetrics;
         p++;
+        boolean afterComma = false;
         while (true) {
             p = PrometheusLineScanner.skipBlanks(in, p, lineEnd);
             if (p == lineEnd) {
@@ -76,16 +99,56 @@ final class LabelBlockReader {
                 return -1;
             }
             if (in[p] == '}') {
+                if (afterComma && openMetrics) {
+                    problems.at(p, "} after a comma (expected: another label; OpenMetrics allows no trailing comma)");
+                    return -1;
+                }
                 return p + 1;
             }
             int nameStart = p;
-            int nameEnd = PrometheusLineScanner.scanLabelName(in, p, lineEnd);
-            if (nameEnd == nameStart) {
-                problems.at(p, "expected a label name [a-zA-Z_][a-zA-Z0-9_]*, found "
-                        + ParseProblems.quoted(in, p, Math.min(p + 1, lineEnd)));
-                return -1;
+            String labelName;
+            if (in[p] == '"') {
+                p = quoted(in, p + 1, lineEnd, "quoted name");
+                if (p < 0) {
+                    return -1;
+                }
+                String text = pendingValue;
+                int q = PrometheusLineScanner.skipBlanks(in, p, lineEnd);
+                if (q < lineEnd && (in[q] == ',' || in[q] == '}')) {
+                    if (!nameAllowed || metricName != null) {
+                        problems.at(nameStart, "metric name " + ParseProblems.quoted(in, nameStart, p)
+                                + " (expected: one metric name, before the braces or as the first quoted string in them)");
+                        return -1;
+                    }
+                    if (text.isEmpty()) {
+                        problems.at(nameStart, "empty metric name (expected: at least one character)");
+                        return -1;
+                    }
+                    metricName = text;
+                    p = q;
+                    if (in[p] == ',') {
+                        p++;
+                        afterComma = true;
+                    }
+                    continue;
+                }
+                if (text.isEmpty()) {
+                    problems.at(nameStart, "empty label name (expected: at least one character)");
+                    return -1;
+                }
+                labelName = strings.intern(text);
+            } else {
+                int nameEnd = PrometheusLineScanner.scanLabelName(in, p, lineEnd);
+                if (nameEnd == nameStart) {
+                    problems.at(p, "expected a label name [a-zA-Z_][a-zA-Z0-9_]*, found "
+                            + ParseProblems.quoted(in, p, Math.min(p + 1, lineEnd)));
+                    return -1;
+                }
+                labelName = strings.intern(in, nameStart, nameEnd);
+                p = nameEnd;
             }
-            p = PrometheusLineScanner.skipBlanks(in, nameEnd, lineEnd);
+            int nameEnd = p;
+            p = PrometheusLineScanner.skipBlanks(in, p, lineEnd);
             if (p == lineEnd || in[p] != '=') {
                 problems.at(p, "expected = after label name " + ParseProblems.quoted(in, nameStart, nameEnd));
                 return -1;
@@ -95,7 +158,6 @@ final class LabelBlockReader {
                 problems.at(p, "expected \" to open the value of label " + ParseProblems.quoted(in, nameStart, nameEnd));
                 return -1;
             }
-            String labelName = strings.intern(in, nameStart, nameEnd);
             p = labelValue(in, p + 1, lineEnd, labelName);
             if (p < 0) {
                 return -1;
@@ -121,8 +183,10 @@ final class LabelBlockReader {
                 count++;
             }
             p = PrometheusLineScanner.skipBlanks(in, p, lineEnd);
+            afterComma = false;
             if (p < lineEnd && in[p] == ',') {
                 p++;
+                afterComma = true;
             } else if (p == lineEnd || in[p] != '}') {
                 problems.at(p, "expected , or } after the value of label " + labelName);
                 return -1;
@@ -130,11 +194,44 @@ final class LabelBlockReader {
         }
     }
 
+    /** The metric name the block held as a quoted string, or null; meaningful after a successful {@link #read}. */
+    String metricName() {
+        return metricName;
+    }
+
+    /** Code points in the names and values read, for OpenMetrics's limit of 128 on an exemplar's labels. */
+    int codePoints() {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            n += names[i].codePointCount(0, names[i].length()) + values[i].codePointCount(0, values[i].length());
+        }
+        return n;
+    }
+
     /**
-     * Reads a quoted label value from just after its opening quote; stores it in {@link #pendingValue} and
-     * returns the index after the closing quote, or -1 (with a problem).
+     * Reads a quoted string outside a label block (a quoted name in {@code # HELP}, {@code # TYPE} or
+     * {@code # UNIT}) from just after its opening quote, with the escapes of {@code openMetrics}'s format;
+     * returns the index after the closing quote, and the text is {@link #quotedText()}, or -1 (with a problem).
      */
+    int readQuoted(byte[] in, int p, int lineEnd, String what, boolean openMetrics) {
+        this.openMetrics = openMetrics;
+        return quoted(in, p, lineEnd, what);
+    }
+
+    /** The text of the last {@link #readQuoted}. */
+    String quotedText() {
+        return pendingValue;
+    }
+
     private int labelValue(byte[] in, int p, int lineEnd, String labelName) {
+        return quoted(in, p, lineEnd, "value of label " + labelName);
+    }
+
+    /**
+     * Reads a quoted string from just after its opening quote; stores it in {@link #pendingValue} and
+     * returns the index after the closing quote, or -1 (with a problem naming {@code what}).
+     */
+    private int quoted(byte[] in, int p, int lineEnd, String what) {
         int start = p;
         boolean escaped = false;
         boolean ascii = true;
@@ -154,21 +251,21 @@ final class LabelBlockReader {
             p++;
         }
         if (p >= lineEnd) {
-            problems.at(start - 1, "value of label " + labelName + " not closed (expected: \")");
+            problems.at(start - 1, what + " not closed (expected: \")");
             return -1;
         }
         int end = p;
         if (!escaped) {
             if (!ascii && !isUtf8(in, start, end)) {
-                problems.at(start, "value of label " + labelName + " is not valid UTF-8");
+                problems.at(start, what + " is not valid UTF-8");
                 return -1;
             }
             pendingValue = end - start <= StringInterner.MAX_LENGTH && ascii ? strings.intern(in, start, end)
                     : new String(in, start, end - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             return end + 1;
         }
-        if (unescaped.length < end - start) {
-            unescaped = new byte[Math.max(end - start, 2 * unescaped.length)];
+        if (unescaped.length < 2 * (end - start)) {
+            unescaped = new byte[Math.max(2 * (end - start), 2 * unescaped.length)];
         }
         int n = 0;
         for (int i = start; i < end; i++) {
@@ -180,9 +277,14 @@ final class LabelBlockReader {
                     case '"' -> unescaped[n++] = '"';
                     case 'n' -> unescaped[n++] = '\n';
                     default -> {
-                        problems.at(i - 1, "escape \\" + ParseProblems.quotedChar(e) + " in the value of label "
-                                + labelName + " (expected: \\\\, \\\" or \\n)");
-                        return -1;
+                        if (!openMetrics) {
+                            problems.at(i - 1, "escape \\" + ParseProblems.quotedChar(e) + " in the " + what
+                                    + " (expected: \\\\, \\\" or \\n)");
+                            return -1;
+                        }
+                        // OpenMetrics: any other escape stands for itself, backslash included.
+                        unescaped[n++] = '\\';
+                        unescaped[n++] = e;
                     }
                 }
             } else {
@@ -190,7 +292,7 @@ final class LabelBlockReader {
             }
         }
         if (!ascii && !isUtf8(unescaped, 0, n)) {
-            problems.at(start, "value of label " + labelName + " is not valid UTF-8");
+            problems.at(start, what + " is not valid UTF-8");
             return -1;
         }
         pendingValue = new String(unescaped, 0, n, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);

@@ -45,6 +45,14 @@ final class ParseProblems {
         }
     }
 
+    /** A problem of a whole line read before, {@code number} (a histogram group found incomplete later). */
+    void atLine(int number, String reason) {
+        count++;
+        if (kept.size() < PrometheusTextParser.MAX_PROBLEMS_KEPT) {
+            kept.add(new PrometheusParseProblem(number, 0, reason));
+        }
+    }
+
     /** A problem at index {@code p} of the input. */
     void at(int p, String reason) {
         count++;

@@ -37,9 +37,14 @@ import java.util.Objects;
  *                 null, the default, fails such a scrape, as Prometheus 3 does
  * @param http     headers, credentials and TLS ({@code headers}, {@code basic_auth}, {@code authorization},
  *                 {@code tls})
+ * @param onInvalid what a scrape with problems costs: the bad lines ({@code drop_line}, the default) or the
+ *                 whole scrape ({@code fail}); see {@link InvalidScrapePolicy}
+ * @param createdSeries whether OpenMetrics {@code _created} samples are also sent as series
+ *                 ({@code created_series}, default false: they are the start times of their series)
  */
 public record PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host,
-                               SampleLimit sampleLimit, PrometheusFormat fallbackProtocol, ScrapeHttpSettings http) {
+                               SampleLimit sampleLimit, PrometheusFormat fallbackProtocol, ScrapeHttpSettings http,
+                               InvalidScrapePolicy onInvalid, boolean createdSeries) {
 
     /** The config {@code type} naming this plugin. */
     public static final String TYPE = "prometheus";
@@ -55,15 +60,20 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
         this(name, url, interval, timeout, maxBytes, host, SampleLimit.ofThisHeap());
     }
 
-    /** A source without fallback protocol, headers or credentials. */
+    /**
+     * A source without fallback protocol, headers or credentials, that drops bad lines and leaves
+     * {@code _created} samples out.
+     */
     public PrometheusConfig(String name, URI url, Duration interval, Duration timeout, long maxBytes, String host,
                             SampleLimit sampleLimit) {
-        this(name, url, interval, timeout, maxBytes, host, sampleLimit, null, ScrapeHttpSettings.NONE);
+        this(name, url, interval, timeout, maxBytes, host, sampleLimit, null, ScrapeHttpSettings.NONE,
+                InvalidScrapePolicy.DROP_LINE, false);
     }
 
     public PrometheusConfig {
         Objects.requireNonNull(sampleLimit, "sampleLimit");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(onInvalid, "onInvalid");
         List<SettingProblem> problems = check(name, url, interval, timeout, maxBytes, host);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(TYPE + " source" + (name == null || name.isBlank() ? "" : " " + name),
@@ -77,31 +87,48 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
     }
 
     public PrometheusConfig withInterval(Duration interval) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
     }
 
     public PrometheusConfig withTimeout(Duration timeout) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
     }
 
     public PrometheusConfig withMaxBytes(long maxBytes) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
     }
 
     public PrometheusConfig withHost(String host) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
     }
 
     public PrometheusConfig withSampleLimit(SampleLimit sampleLimit) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
     }
 
     public PrometheusConfig withFallbackProtocol(PrometheusFormat fallbackProtocol) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
     }
 
     public PrometheusConfig withHttp(ScrapeHttpSettings http) {
-        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http);
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
+    }
+
+    public PrometheusConfig withOnInvalid(InvalidScrapePolicy onInvalid) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
+    }
+
+    public PrometheusConfig withCreatedSeries(boolean createdSeries) {
+        return new PrometheusConfig(name, url, interval, timeout, maxBytes, host, sampleLimit, fallbackProtocol, http,
+                onInvalid, createdSeries);
     }
 
     /**
@@ -118,7 +145,8 @@ public record PrometheusConfig(String name, URI url, Duration interval, Duration
                 + ", timeout " + ScrapeSettings.format(timeout) + ", max " + ByteSize.format(maxBytes) + ", host " + host
                 + ", sample_limit " + sampleLimit
                 + (fallbackProtocol == null ? "" : ", fallback_protocol " + fallbackProtocol)
-                + (http.equals(ScrapeHttpSettings.NONE) ? "" : ", " + http);
+                + (http.equals(ScrapeHttpSettings.NONE) ? "" : ", " + http)
+                + ", on_invalid " + onInvalid + (createdSeries ? ", created_series" : "");
     }
 
     private static List<SettingProblem> check(String name, URI url, Duration interval, Duration timeout, long maxBytes,

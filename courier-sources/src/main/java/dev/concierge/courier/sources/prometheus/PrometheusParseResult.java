@@ -16,9 +16,18 @@ import java.util.List;
  * @param skippedCreated OpenMetrics {@code _created} samples left out because the parser was told to
  * @param overSampleLimit whether the exposition held more samples than the parser was allowed to read: it
  *                       stopped there, so the samples are the first ones only and the collect must fail
+ * @param starts        the start times that the {@code _created} samples left out gave their series, in
+ *                      exposition order
  */
 public record PrometheusParseResult(List<Sample> samples, List<String> families, List<PrometheusParseProblem> problems,
-                                    int problemCount, int skippedCreated, boolean overSampleLimit) {
+                                    int problemCount, int skippedCreated, boolean overSampleLimit,
+                                    List<SeriesStart> starts) {
+
+    /** A result without start times. */
+    public PrometheusParseResult(List<Sample> samples, List<String> families, List<PrometheusParseProblem> problems,
+                                 int problemCount, int skippedCreated, boolean overSampleLimit) {
+        this(samples, families, problems, problemCount, skippedCreated, overSampleLimit, List.of());
+    }
 
     /** A whole exposition, within any sample limit. */
     public PrometheusParseResult(List<Sample> samples, List<String> families, List<PrometheusParseProblem> problems,
@@ -30,6 +39,7 @@ public record PrometheusParseResult(List<Sample> samples, List<String> families,
         samples = List.copyOf(samples);
         families = List.copyOf(families);
         problems = List.copyOf(problems);
+        starts = List.copyOf(starts);
         if (samples.size() != families.size()) {
             throw new IllegalArgumentException("families: " + families.size() + " (expected: one per sample, "
                     + samples.size() + ")");

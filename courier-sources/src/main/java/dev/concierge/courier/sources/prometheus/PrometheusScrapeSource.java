@@ -50,7 +50,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Non-finite values ({@code NaN}, {@code +Inf}, {@code -Inf}) are skipped and counted
  *       ({@link #nonFiniteValues()}), as the Dropwizard source does: no sink stores them (Zabbix numeric
  *       items refuse them), and a NaN quantile only means "no observations yet".</li>
- *   <li>OpenMetrics {@code _created} samples are left out: they are creation times, not measurements.</li>
+ *   <li>With {@code on_invalid: fail}, a scrape with any problem is refused whole instead: nothing is offered,
+ *       the collect fails with the first problems, and {@link #refusedScrapes()} counts it
+ *       ({@link InvalidScrapePolicy} says which problems cost a line and which the whole exposition).</li>
+ *   <li>OpenMetrics {@code _created} samples are left out unless {@code created_series} is set: they are
+ *       the start times of their series ({@link PrometheusParseResult#starts()}), not measurements.</li>
  *   <li>A scrape with more samples than {@code sample_limit} fails whole, as in Prometheus: the parser stops
  *       at the first sample past the limit, nothing is offered, and {@link #sampleLimitExceeded()} counts it.</li>
  * </ul>
@@ -71,12 +75,13 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     private final PrometheusConfig config;
     private final DocumentFetcher fetcher;
     private final Clock clock;
-    private final PrometheusTextParser parser = new PrometheusTextParser();
+    private final PrometheusTextParser parser;
     private final AtomicLong malformedLines = new AtomicLong();
     private final AtomicLong nonFiniteValues = new AtomicLong();
     private final AtomicLong sampleLimitExceeded = new AtomicLong();
     private final AtomicLong fallbackProtocolUsed = new AtomicLong();
     private boolean inFallbackEpisode;
+    private final AtomicLong refusedScrapes = new AtomicLong();
     private int previousProblemCount;
     private volatile PrometheusParseResult lastExposition;
     private volatile BuiltRows builtRows;
@@ -145,6 +150,7 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
         this.config = Objects.requireNonNull(config, "config");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.parser = new PrometheusTextParser(PrometheusTextParser.DEFAULT_MAX_LINE_LENGTH, config.createdSeries());
     }
 
     @Override
@@ -178,6 +184,12 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
         }
         if (parsed.hasProblems()) {
             malformedLines.addAndGet(parsed.problemCount());
+            if (config.onInvalid() == InvalidScrapePolicy.FAIL) {
+                previousProblemCount = parsed.problemCount();
+                refusedScrapes.incrementAndGet();
+                throw new SourceException(fetcher.location() + ": refused whole (on_invalid: fail), "
+                        + parsed.problemCount() + " problems: " + firstProblems(parsed.problems()));
+            }
             if (parsed.samples().isEmpty()) {
                 previousProblemCount = parsed.problemCount();
                 throw new SourceException(fetcher.location() + ": no usable sample, " + parsed.problemCount()
@@ -289,6 +301,11 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
         return fallbackProtocolUsed.get();
     }
 
+    /** Scrapes refused whole so far because they had problems and {@code on_invalid} is {@code fail}. */
+    public long refusedScrapes() {
+        return refusedScrapes.get();
+    }
+
     /** Samples skipped so far because their value was NaN, +Inf or -Inf. */
     public long nonFiniteValues() {
         return nonFiniteValues.get();
@@ -297,7 +314,8 @@ public final class PrometheusScrapeSource implements Source, CountsEvents, LldDi
     @Override
     public Map<String, LongSupplier> events() {
         return Map.of("malformed_lines", this::malformedLines, "non_finite_skipped", this::nonFiniteValues,
-                "sample_limit_exceeded", this::sampleLimitExceeded, "fallback_protocol_used", this::fallbackProtocolUsed);
+                "sample_limit_exceeded", this::sampleLimitExceeded, "fallback_protocol_used", this::fallbackProtocolUsed,
+                "invalid_scrapes_refused", this::refusedScrapes);
     }
 
     /** The passwords and tokens this source sends; a failed collect's message is masked with them. */

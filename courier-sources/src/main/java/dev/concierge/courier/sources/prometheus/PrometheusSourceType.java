@@ -29,7 +29,7 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
     public PrometheusConfig bind(Settings settings, PluginContext context) {
         int before = settings.problemCount();
         settings.expectKeys("url", "interval", "timeout", "max_size", "host", "sample_limit", "fallback_protocol",
-                "headers", "basic_auth", "authorization", "tls");
+                "headers", "basic_auth", "authorization", "tls", "on_invalid", "created_series");
         URI url = settings.requiredUrl("url");
         Duration interval = settings.optionalDuration("interval", PrometheusConfig.DEFAULT_INTERVAL);
         Duration timeout = settings.optionalDuration("timeout",
@@ -39,11 +39,15 @@ public final class PrometheusSourceType implements SourceType<PrometheusConfig> 
         SampleLimit sampleLimit = ScrapeSettings.sampleLimit(settings);
         String fallback = settings.optionalChoice("fallback_protocol", PrometheusNegotiation.FALLBACK_NAMES, null);
         ScrapeHttpSettings http = ScrapeHttpSettings.bind(settings);
+        String onInvalid = settings.optionalChoice("on_invalid", InvalidScrapePolicy.WORDS,
+                InvalidScrapePolicy.DROP_LINE.word());
+        boolean createdSeries = settings.optionalBoolean("created_series", false);
         if (settings.problemCount() > before) {
             return null;
         }
         return settings.build(() -> new PrometheusConfig(context.name(), url, interval, timeout, maxSize.bytes(), host,
-                sampleLimit, fallback == null ? null : PrometheusNegotiation.fallbackOf(fallback), http));
+                sampleLimit, fallback == null ? null : PrometheusNegotiation.fallbackOf(fallback), http,
+                InvalidScrapePolicy.of(onInvalid), createdSeries));
     }
 
     @Override

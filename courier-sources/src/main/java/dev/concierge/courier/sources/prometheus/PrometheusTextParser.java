@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Parses the Prometheus text exposition 0.0.4 and OpenMetrics 1.0 (PROTOCOLS.md section 4) straight from
@@ -33,28 +35,37 @@ import java.util.Objects;
  *   <li>{@code # HELP}, {@code # TYPE}, {@code # UNIT} (read past; a HELP text is not kept), {@code # EOF}
  *       (OpenMetrics only; required there). Other comments are ignored in 0.0.4 and reported in
  *       OpenMetrics, which forbids them.</li>
- *   <li>Types {@code counter gauge histogram gaugehistogram summary untyped unknown stateset info}; a
- *       sample with no TYPE before it starts an untyped family of its own name.</li>
+ *   <li>Types {@code counter gauge histogram gaugehistogram summary untyped unknown stateset info}; in
+ *       0.0.4 in any case and with Go's {@code gauge_histogram} too, as Go's parser reads them; a sample
+ *       with no TYPE before it starts an untyped family of its own name.</li>
  *   <li>Sample names are the family name plus the suffixes its type allows: counter {@code _total},
  *       {@code _created}; histogram {@code _bucket}, {@code _sum}, {@code _count}, {@code _created};
- *       gaugehistogram {@code _bucket}, {@code _gsum}, {@code _gcount}; summary {@code _sum},
- *       {@code _count}, {@code _created}; info {@code _info}.</li>
- *   <li>Labels with {@code \\}, {@code \"} and {@code \n} escapes; runs of spaces and tabs between
- *       tokens; a trailing comma in the label set. A label with an empty value is dropped: Prometheus
- *       treats it as absent, so {@code x{a=""}} and {@code x} are the same series.</li>
+ *       gaugehistogram {@code _bucket}, {@code _gsum}, {@code _gcount} (and in 0.0.4 {@code _sum},
+ *       {@code _count}); summary {@code _sum}, {@code _count}, {@code _created}; info {@code _info}. In
+ *       0.0.4 a sample that the current family does not own joins an earlier typed family that owns it,
+ *       so a summary or histogram interleaved with another family stays one family, as in Go's parser.</li>
+ *   <li>Names legacy or quoted UTF-8 (Prometheus 3): {@code {"my.metric","a.b"="x"}}, the metric name
+ *       as a quoted string anywhere in the braces, once; quoted names in metadata and exemplars.</li>
+ *   <li>Labels with {@code \\}, {@code \"} and {@code \n} escapes (in OpenMetrics any other escape is
+ *       kept as written); in 0.0.4 runs of spaces and tabs between tokens, a trailing comma in the label
+ *       set and a value right after the closing brace. A label with an empty value is dropped:
+ *       Prometheus treats it as absent, so {@code x{a=""}} and {@code x} are the same series.</li>
  *   <li>Values in Go float syntax plus {@code NaN}, {@code +Inf}, {@code -Inf}, {@code Inf} and
  *       {@code Infinity} in any case; underscores, hex floats and Java's {@code 1.0d} are refused, as
  *       Prometheus refuses them ({@link GoFloatParser} states the grammar).</li>
  *   <li>Timestamps: 0.0.4 integer milliseconds, OpenMetrics float seconds, both exactly to the
  *       nanosecond; absent means the scrape time.</li>
  *   <li>OpenMetrics exemplars ({@code # {trace_id="a"} 0.5 1.7e9}) are checked and ignored.</li>
+ *   <li>OpenMetrics {@code _created} samples become {@link SeriesStart}s unless told to keep them.</li>
  * </ul>
  *
  * <p>What it reports: every line it cannot use (with line, column and reason) is skipped and the rest kept;
  * a line longer than the cap; a label value that is not UTF-8; duplicate label names; a {@code le} or
- * {@code quantile} that is not a number; a second TYPE for a family or a TYPE after its samples; in
- * OpenMetrics a missing {@code # EOF}, an unterminated last line (a truncated body) and anything after
- * {@code # EOF}. The parser never throws on input.
+ * {@code quantile} that is not a number; a second TYPE for a family or a TYPE after its samples. In
+ * OpenMetrics also what its ABNF and reference parser refuse: a missing {@code # EOF}, an unterminated last
+ * line (a truncated body), anything after {@code # EOF}, blank lines, blanks other than one space between
+ * tokens, a trailing comma, metadata repeated or after the samples, a unit the name does not end with,
+ * clashing names, and what {@link OpenMetricsFamilyRules} checks. The parser never throws on input.
  */
 public final class PrometheusTextParser {
     /** The default cap on one line: long enough for any real series, short enough to bound the work. */
@@ -66,6 +77,10 @@ public final class PrometheusTextParser {
      * {@code label_limit}. This bound keeps a hostile line from costing quadratic work.
      */
     public static final int MAX_LABELS = 256;
+    /** OpenMetrics 1.0: an exemplar's label names and values together hold at most 128 UTF-8 characters. */
+    static final int MAX_EXEMPLAR_LABEL_CODE_POINTS = 128;
+    /** Typed family names remembered across scrapes (for interleaved 0.0.4 families) before starting again. */
+    private static final int MAX_TYPED_FAMILIES_KEPT = 16_384;
 
     private final int maxLineLength;
     private final boolean keepCreated;
@@ -85,8 +100,20 @@ public final class PrometheusTextParser {
     private final ParsedNumber scratchNumber = new ParsedNumber();
     private final SampleTimestamp scratchTimestamp = new SampleTimestamp();
 
-    // Per parse: the input, the line being read, and the series of the last good line.
+    // Per sample line, for the OpenMetrics rules and _created: the value's place, and what followed it.
+    private int lineValueStart;
+    private int lineValueEnd;
+    private boolean lineTimestamped;
+    private boolean lineExemplar;
+    private final OpenMetricsFamilyRules rules = new OpenMetricsFamilyRules(problems);
+
+    // Per parse: the input and its format, the line being read, and the series of the last good line; text
+    // 0.0.4's typed families by name (interleaved lines), OpenMetrics's names taken by families so far.
     private byte[] in;
+    private boolean openMetrics;
+    private final Map<String, TypedFamily> typedFamilies = new HashMap<>();
+    private int parseNumber;
+    private final Set<String> claimedNames = new HashSet<>();
     private int lineNumber;
     private int previousSeries = -1;
 
@@ -150,12 +177,15 @@ public final class PrometheusTextParser {
         int defaultNanos = scrapeTime.getNano();
 
         in = body;
+        this.openMetrics = openMetrics;
+        parseNumber++;
         problems.begin();
         lineNumber = 0;
         // Sized for the body's lines, but never beyond the limit: a huge body must not cost its size up front.
         int expected = Math.max(16, Math.min(sampleLimit, length / 64));
         List<Sample> samples = new ArrayList<>(expected);
         List<String> families = new ArrayList<>(expected);
+        List<SeriesStart> starts = null; // most expositions have none: no list for them
         boolean overLimit = false;
         Map<String, Integer> typeLines = new HashMap<>();
         Family family = null;
@@ -189,14 +219,22 @@ public final class PrometheusTextParser {
                 }
                 int p = PrometheusLineScanner.skipBlanks(in, lineStart, lineEnd);
                 if (p == lineEnd) {
+                    if (openMetrics) {
+                        problems.ofLine("empty line (expected: none in OpenMetrics)");
+                    }
+                    continue;
+                }
+                if (openMetrics && p != lineStart) {
+                    problems.at(lineStart, "blank at the start of the line (expected: none in OpenMetrics)");
                     continue;
                 }
                 if (in[p] == '#') {
                     int wordStart = PrometheusLineScanner.skipBlanks(in, p + 1, lineEnd);
                     int wordEnd = PrometheusLineScanner.scanWord(in, wordStart, lineEnd);
-                    Keyword keyword = Keyword.of(in, wordStart, wordEnd, openMetrics);
+                    // OpenMetrics metadata is "# " and the keyword, one space exactly; anything else is a comment.
+                    Keyword keyword = openMetrics && wordStart != p + 2 ? null : Keyword.of(in, wordStart, wordEnd, openMetrics);
                     if (keyword == Keyword.EOF) {
-                        if (PrometheusLineScanner.skipBlanks(in, wordEnd, lineEnd) != lineEnd) {
+                        if (openMetrics ? wordEnd != lineEnd : PrometheusLineScanner.skipBlanks(in, wordEnd, lineEnd) != lineEnd) {
                             problems.at(wordEnd, "text after # EOF on its line (expected: nothing)");
                         }
                         eof = true;
@@ -221,10 +259,29 @@ public final class PrometheusTextParser {
                 int nameEnd;
                 int seriesEnd;
                 int seriesHash = 0;
+                String name;
+                boolean nameInBraces = false;
                 if (known >= 0 && seriesCache.isAt(known, in, p, lineEnd)) {
                     nameEnd = p + seriesCache.name(known).length();
                     seriesEnd = p + seriesCache.keyLength(known);
                     seriesHash = seriesCache.hash(known);
+                    name = seriesCache.name(known);
+                } else if (in[p] == '{') {
+                    // Prometheus 3: {"my.metric", ...}, the quoted name inside the braces. Never cached: the
+                    // cache finds a name's end by its length, which is not its length in bytes here.
+                    known = -1;
+                    labels.clear();
+                    seriesEnd = labels.read(in, p, lineEnd, openMetrics, true);
+                    if (seriesEnd < 0) {
+                        continue;
+                    }
+                    if (labels.metricName() == null) {
+                        problems.at(p, "labels without a metric name (expected: a name before the braces or a quoted one in them)");
+                        continue;
+                    }
+                    name = strings.intern(labels.metricName());
+                    nameEnd = p;
+                    nameInBraces = true;
                 } else {
                     nameEnd = PrometheusLineScanner.scanMetricName(in, p, lineEnd);
                     if (nameEnd == p) {
@@ -237,11 +294,14 @@ public final class PrometheusTextParser {
                         seriesHash = PrometheusLineScanner.hash(in, p, seriesEnd);
                         known = seriesCache.find(in, p, seriesEnd, seriesHash);
                     }
+                    name = known >= 0 ? seriesCache.name(known) : strings.intern(in, p, nameEnd);
                 }
-                String name = known >= 0 ? seriesCache.name(known) : strings.intern(in, p, nameEnd);
                 if (family == null || !(known >= 0 && seriesCache.readIn(known, family.name, family.type))
                         && !family.type.owns(family.name, name)) {
-                    family = new Family(name, FamilyType.UNTYPED);
+                    family = familyOf(name);
+                    if (family == null) {
+                        continue; // an OpenMetrics name clash, reported
+                    }
                 }
                 if (known >= 0 && !seriesCache.readIn(known, family.name, family.type)) {
                     known = -1; // the same series under another TYPE: read it again
@@ -249,19 +309,31 @@ public final class PrometheusTextParser {
                 Sample sample;
                 if (known >= 0) {
                     previousSeries = known;
-                    sample = knownSample(known, seriesEnd, lineEnd, family, openMetrics, defaultSecond, defaultNanos,
-                            host, source);
+                    sample = knownSample(known, seriesEnd, lineEnd, family, defaultSecond, defaultNanos, host, source);
                 } else {
-                    sample = sample(name, p, nameEnd, seriesEnd, seriesHash, lineEnd, family, openMetrics,
+                    sample = sample(name, p, nameEnd, seriesEnd, seriesHash, lineEnd, family, nameInBraces,
                             defaultSecond, defaultNanos, host, source);
                 }
                 if (sample == null) {
                     continue;
                 }
+                if (openMetrics) {
+                    OpenMetricsFamilyRules.Verdict verdict = rules.check(name, sample.labels(), lineValue.value(),
+                            lineTimestamped, lineSecond, lineNanos, lineExemplar, lineValueStart, lineNumber);
+                    if (verdict != OpenMetricsFamilyRules.Verdict.KEEP) {
+                        continue; // invalid (reported), or the same series at the same time again (dropped)
+                    }
+                }
                 family.hasSamples = true;
-                if (!keepCreated && family.type.hasCreated && FamilyType.isSuffixed(name, family.name, "_created")) {
-                    skippedCreated++;
-                    continue;
+                if (family.type.hasCreated && FamilyType.isSuffixed(name, family.name, "_created")) {
+                    if (!keepCreated) {
+                        if (starts == null) {
+                            starts = new ArrayList<>();
+                        }
+                        starts.add(start(family.name, sample, samples.size()));
+                        skippedCreated++;
+                        continue;
+                    }
                 }
                 if (samples.size() == sampleLimit) {
                     overLimit = true;
@@ -274,19 +346,108 @@ public final class PrometheusTextParser {
                 // The series cache keeps what the next scrape of a sane exposition reuses, not this one's flood.
                 seriesCache.fit(0);
                 return new PrometheusParseResult(samples, families, problems.kept(), problems.count(), skippedCreated,
-                        true);
+                        true, starts == null ? List.of() : starts);
             }
-            if (openMetrics && !eof) {
-                problems.ofLine("no # EOF line: the exposition may be truncated (expected: # EOF as the last line)");
+            if (openMetrics) {
+                rules.finish();
+                if (!eof) {
+                    // Of the last line read; of line 1 in an empty body, so that every problem has a line.
+                    problems.atLine(Math.max(1, lineNumber),
+                            "no # EOF line: the exposition may be truncated (expected: # EOF as the last line)");
+                }
             }
             labelSets.fit(samples.size());
             seriesCache.fit(samples.size());
-            return new PrometheusParseResult(samples, families, problems.kept(), problems.count(), skippedCreated);
+            return new PrometheusParseResult(samples, families, problems.kept(), problems.count(), skippedCreated,
+                    false, starts == null ? List.of() : starts);
         } finally {
             in = null;
+            rules.finish();
             problems.end();
             previousSeries = -1;
+            if (typedFamilies.size() > MAX_TYPED_FAMILIES_KEPT) {
+                typedFamilies.clear(); // names that came and went: start again rather than grow
+            }
+            claimedNames.clear();
         }
+    }
+
+    /**
+     * The family of a sample that the current family does not own. Text 0.0.4: a family whose TYPE came
+     * before and that owns the name, because Go's parser and Prometheus read a summary or histogram whose
+     * lines are interleaved with another family's as one family; else a new untyped family. OpenMetrics,
+     * which forbids interleaving: a new unknown family, or null (and a problem) when the name is taken.
+     */
+    private Family familyOf(String name) {
+        if (openMetrics) {
+            return openFamily(name, FamilyType.UNKNOWN);
+        }
+        Family typed = typedFamily(name);
+        if (typed != null && typed.type.owns(typed.name, name)) {
+            return typed;
+        }
+        int underscore = name.lastIndexOf('_');
+        if (underscore > 0) {
+            typed = typedFamily(name.substring(0, underscore));
+            if (typed != null && typed.type.owns(typed.name, name)) {
+                return typed;
+            }
+        }
+        return new Family(name, FamilyType.UNTYPED);
+    }
+
+    /** The family that a TYPE line of this parse named {@code name}, or null. */
+    private Family typedFamily(String name) {
+        TypedFamily entry = typedFamilies.get(name);
+        return entry != null && entry.parse == parseNumber ? entry.family : null;
+    }
+
+    /**
+     * A new family; in OpenMetrics first claims its name and the names of its samples, null (and a problem)
+     * when another family has one of them ({@code # TYPE a_created gauge} then {@code # TYPE a counter}).
+     */
+    private Family openFamily(String name, FamilyType type) {
+        if (openMetrics) {
+            if (!claim(name, type, true)) {
+                return null;
+            }
+            rules.begin(name, type);
+        }
+        return new Family(name, type);
+    }
+
+    private boolean claim(String name, FamilyType type, boolean withName) {
+        if (withName && claimedNames.contains(name)) {
+            problems.ofLine("family " + name + " again, or a name another family's samples use (expected: "
+                    + "a family's lines together, and unique names)");
+            return false;
+        }
+        for (String suffix : type.suffixes) {
+            if (!suffix.isEmpty() && claimedNames.contains(name + suffix)) {
+                problems.ofLine("family " + name + " of type " + type.word + " would have samples named "
+                        + name + suffix + ", which is another family's name (expected: unique names)");
+                return false;
+            }
+        }
+        claimedNames.add(name);
+        for (String suffix : type.suffixes) {
+            claimedNames.add(name + suffix);
+        }
+        return true;
+    }
+
+    /** The start time that a {@code _created} sample gives its series, exact when its value is written so. */
+    private SeriesStart start(String familyName, Sample created, int sampleIndex) {
+        double seconds = lineValue.value();
+        long second = 0;
+        int nanos = 0;
+        if (scratchTimestamp.readSeconds(in, lineValueStart, lineValueEnd)) {
+            second = scratchTimestamp.second();
+            nanos = scratchTimestamp.nanos();
+        } else if (Double.isFinite(seconds)) {
+            second = (long) Math.floor(seconds);
+        }
+        return new SeriesStart(familyName, created.labels(), second, nanos, seconds, sampleIndex);
     }
 
     /** Series kept for the next scrape, for tests of the bound. */
@@ -308,23 +469,78 @@ public final class PrometheusTextParser {
     private Family metadata(Keyword keyword, int afterKeyword, int lineEnd, Family current,
                             Map<String, Integer> typeLines) {
         int nameStart = PrometheusLineScanner.skipBlanks(in, afterKeyword, lineEnd);
-        int nameEnd = PrometheusLineScanner.scanMetricName(in, nameStart, lineEnd);
-        if (nameEnd == nameStart || (nameEnd < lineEnd && !PrometheusLineScanner.isBlank(in[nameEnd]))) {
-            problems.at(nameStart, "# " + keyword.word + " without a metric name [a-zA-Z_:][a-zA-Z0-9_:]*");
+        if (openMetrics && nameStart != afterKeyword + 1) {
+            problems.at(afterKeyword, "# " + keyword.word + " without a metric name after one space");
             return current;
         }
-        String name = strings.intern(in, nameStart, nameEnd);
+        int nameEnd;
+        String name;
+        if (nameStart < lineEnd && in[nameStart] == '"') {
+            nameEnd = labels.readQuoted(in, nameStart + 1, lineEnd, "quoted metric name", openMetrics);
+            if (nameEnd < 0) {
+                return current;
+            }
+            name = strings.intern(labels.quotedText());
+            if (name.isEmpty()) {
+                problems.at(nameStart, "# " + keyword.word + " with an empty metric name");
+                return current;
+            }
+        } else {
+            nameEnd = PrometheusLineScanner.scanMetricName(in, nameStart, lineEnd);
+            if (nameEnd == nameStart) {
+                problems.at(nameStart, "# " + keyword.word + " without a metric name [a-zA-Z_:][a-zA-Z0-9_:]* or \"quoted\"");
+                return current;
+            }
+            name = strings.intern(in, nameStart, nameEnd);
+        }
+        if (nameEnd < lineEnd && !PrometheusLineScanner.isBlank(in[nameEnd])) {
+            problems.at(nameEnd, "# " + keyword.word + " " + name + " followed by " + ParseProblems.quoted(in, nameEnd, lineEnd)
+                    + " (expected: a blank)");
+            return current;
+        }
+        if (openMetrics && (nameEnd == lineEnd || in[nameEnd] != ' ')) {
+            problems.at(nameEnd, "# " + keyword.word + " " + name + " (expected: one space, then "
+                    + (keyword == Keyword.TYPE ? "the type)" : keyword == Keyword.UNIT ? "the unit, which may be empty)" : "the text, which may be empty)"));
+            return current;
+        }
         Family family = current != null && current.name.equals(name) ? current : null;
-        if (keyword != Keyword.TYPE) {
-            // HELP text and UNIT are not kept; they only open the family when they come first.
+        if (keyword == Keyword.HELP || keyword == Keyword.UNIT) {
+            if (openMetrics) {
+                boolean help = keyword == Keyword.HELP;
+                if (family != null && (help ? family.help : family.unit)) {
+                    problems.ofLine("second # " + keyword.word + " for " + name + " (expected: at most one)");
+                    return current;
+                }
+                if (family != null && family.hasSamples) {
+                    problems.ofLine("# " + keyword.word + " for " + name + " after its samples (expected: before them)");
+                    return current;
+                }
+                if (!help && !unitFits(name, nameEnd + 1, lineEnd, family == null ? null : family.type)) {
+                    return current;
+                }
+                if (family == null) {
+                    family = openFamily(name, FamilyType.UNKNOWN);
+                    if (family == null) {
+                        return current;
+                    }
+                }
+                if (help) {
+                    family.help = true;
+                } else {
+                    family.unit = nameEnd + 1 < lineEnd;
+                }
+                return family;
+            }
+            // HELP text is not kept; it only opens the family when it comes first.
             return family != null ? family : new Family(name, FamilyType.UNTYPED);
         }
         int typeStart = PrometheusLineScanner.skipBlanks(in, nameEnd, lineEnd);
         int typeEnd = PrometheusLineScanner.scanWord(in, typeStart, lineEnd);
-        FamilyType type = FamilyType.of(in, typeStart, typeEnd);
-        if (type == null || PrometheusLineScanner.skipBlanks(in, typeEnd, lineEnd) != lineEnd) {
-            problems.at(typeStart, "# TYPE " + name + " " + ParseProblems.quoted(in, typeStart, lineEnd)
-                    + " (expected: counter, gauge, histogram, gaugehistogram, summary, untyped, unknown, stateset or info)");
+        FamilyType type = FamilyType.of(in, typeStart, typeEnd, openMetrics);
+        if (type == null || (openMetrics ? typeEnd != lineEnd : PrometheusLineScanner.skipBlanks(in, typeEnd, lineEnd) != lineEnd)) {
+            problems.at(typeStart, "# TYPE " + name + " " + ParseProblems.quoted(in, typeStart, lineEnd) + (openMetrics
+                    ? " (expected: counter, gauge, histogram, gaugehistogram, summary, unknown, stateset or info, and nothing after it)"
+                    : " (expected: counter, gauge, histogram, gaugehistogram, summary, untyped, unknown, stateset or info)"));
             return current;
         }
         Integer firstLine = typeLines.putIfAbsent(name, lineNumber);
@@ -337,26 +553,82 @@ public final class PrometheusTextParser {
             problems.at(nameStart, "# TYPE for " + name + " after its samples (expected: before them)");
             return current;
         }
-        return new Family(name, type);
+        if (openMetrics && family != null) {
+            // The family its HELP or UNIT opened: it keeps its name and now claims its samples' names too.
+            if (family.unit && (type == FamilyType.INFO || type == FamilyType.STATESET)) {
+                problems.ofLine("# TYPE " + name + " " + type.word + " with a unit (expected: none for info and stateset)");
+                return current;
+            }
+            if (!claim(name, type, false)) {
+                return current;
+            }
+            family.type = type;
+            rules.retype(type);
+            return family;
+        }
+        Family typed = openFamily(name, type);
+        if (typed == null) {
+            return current;
+        }
+        if (!openMetrics) {
+            // The entry of a name seen in earlier scrapes is reused: an unchanged exporter costs no allocation.
+            TypedFamily entry = typedFamilies.computeIfAbsent(name, n -> new TypedFamily());
+            entry.family = typed;
+            entry.parse = parseNumber;
+        }
+        return typed;
+    }
+
+    /**
+     * OpenMetrics: whether the unit in {@code in[p, lineEnd)} is one for family {@code name} of type
+     * {@code type} (null when not known yet): empty, or a word that ends the name after an underscore, and
+     * none for info and stateset; false after reporting why not.
+     */
+    private boolean unitFits(String name, int p, int lineEnd, FamilyType type) {
+        int unitEnd = PrometheusLineScanner.scanWord(in, p, lineEnd);
+        if (unitEnd != lineEnd) {
+            problems.at(unitEnd, "# UNIT " + name + " followed by " + ParseProblems.quoted(in, unitEnd, lineEnd)
+                    + " (expected: the unit and nothing after it)");
+            return false;
+        }
+        if (p == lineEnd) {
+            return true;
+        }
+        String unit = new String(in, p, unitEnd - p, StandardCharsets.UTF_8);
+        if (!name.endsWith("_" + unit)) {
+            problems.at(p, "# UNIT " + name + " " + unit + " (expected: a unit the name ends with, after an underscore)");
+            return false;
+        }
+        if (type == FamilyType.INFO || type == FamilyType.STATESET) {
+            problems.at(p, "# UNIT for " + type.word + " " + name + " (expected: none for info and stateset)");
+            return false;
+        }
+        return true;
     }
 
     /**
      * Reads labels, value, timestamp and exemplar after the name; null (and a problem) when the line is bad.
      * The series of a good line joins the series cache, so that the next scrape reads only its value.
+     * {@code labelsRead}: the name stood in the braces, which were read already and end at {@code seriesEnd}.
      */
     private Sample sample(String name, int nameStart, int p, int seriesEnd, int seriesHash, int lineEnd,
-                          Family family, boolean openMetrics, long defaultSecond, int defaultNanos, String host,
+                          Family family, boolean labelsRead, long defaultSecond, int defaultNanos, String host,
                           String source) {
-        labels.clear();
-        int brace = PrometheusLineScanner.skipBlanks(in, p, lineEnd); // the Go parser allows blanks between name and labels
-        if (brace < lineEnd && in[brace] == '{') {
-            p = labels.read(in, brace, lineEnd);
-            if (p < 0) {
-                return null;
+        if (labelsRead) {
+            p = seriesEnd;
+        } else {
+            labels.clear();
+            // the Go parser allows blanks between name and labels; OpenMetrics does not
+            int brace = openMetrics ? p : PrometheusLineScanner.skipBlanks(in, p, lineEnd);
+            if (brace < lineEnd && in[brace] == '{') {
+                p = labels.read(in, brace, lineEnd, openMetrics, false);
+                if (p < 0) {
+                    return null;
+                }
             }
         }
         int labelsEnd = p;
-        if (!readValue(name, p, lineEnd, openMetrics, defaultSecond, defaultNanos)) {
+        if (!readValue(name, p, lineEnd, defaultSecond, defaultNanos)) {
             return null;
         }
         FamilyType type = family.type;
@@ -373,35 +645,39 @@ public final class PrometheusTextParser {
         Labels set = labelSets.labels(labels.names(), labels.values(), labels.count());
         // What the label block read (name, labels, errors) follows from its bytes alone, so the series is
         // only cached when those bytes are exactly the ones seriesEnd found.
-        if (labelsEnd == seriesEnd) {
+        if (!labelsRead && labelsEnd == seriesEnd) {
             int series = seriesCache.put(seriesHash, in, nameStart, seriesEnd, name, set, family.name, type,
                     countsOnly);
             if (series >= 0) {
                 previousSeries = series;
             }
         }
-        return new Sample(name, set, type.type, null, sampleValue(countsOnly), lineSecond, lineNanos, host, source);
+        return new Sample(name, set, type.type, null, sampleValue(countsOnly), lineSecond, lineNanos, host, source,
+                NameSyntax.PROMETHEUS);
     }
 
     /** A line of a series read before in the same family: only its value, timestamp and exemplar are read. */
-    private Sample knownSample(int known, int seriesEnd, int lineEnd, Family family, boolean openMetrics,
-                               long defaultSecond, int defaultNanos, String host, String source) {
+    private Sample knownSample(int known, int seriesEnd, int lineEnd, Family family, long defaultSecond,
+                               int defaultNanos, String host, String source) {
         String name = seriesCache.name(known);
-        if (!readValue(name, seriesEnd, lineEnd, openMetrics, defaultSecond, defaultNanos)) {
+        if (!readValue(name, seriesEnd, lineEnd, defaultSecond, defaultNanos)) {
             return null;
         }
         return new Sample(name, seriesCache.labels(known), family.type.type, null,
-                sampleValue(seriesCache.countsOnly(known)), lineSecond, lineNanos, host, source);
+                sampleValue(seriesCache.countsOnly(known)), lineSecond, lineNanos, host, source, NameSyntax.PROMETHEUS);
     }
 
     /**
      * Reads value, timestamp and exemplar from the end of the series part into {@link #lineValue},
      * {@link #lineSecond} and {@link #lineNanos}; false (and a problem) when the line is bad.
      */
-    private boolean readValue(String name, int p, int lineEnd, boolean openMetrics, long defaultSecond,
-                              int defaultNanos) {
+    private boolean readValue(String name, int p, int lineEnd, long defaultSecond, int defaultNanos) {
+        if (openMetrics) {
+            return readOpenMetricsValue(name, p, lineEnd, defaultSecond, defaultNanos);
+        }
         int valueStart = PrometheusLineScanner.skipBlanks(in, p, lineEnd);
-        if (valueStart == p || valueStart == lineEnd) {
+        // Go's parser reads a value written right after the closing brace ({a="b"}-Inf); a bare name needs the blank.
+        if ((valueStart == p && in[p - 1] != '}') || valueStart == lineEnd) {
             problems.at(p, valueStart == lineEnd ? "no value after " + name + " (expected: a number)"
                     : "expected a space between " + name + " and its value");
             return false;
@@ -412,33 +688,85 @@ public final class PrometheusTextParser {
                     + " (expected: a number, NaN, +Inf or -Inf)");
             return false;
         }
-
+        lineValueStart = valueStart;
+        lineValueEnd = valueEnd;
         lineSecond = defaultSecond;
         lineNanos = defaultNanos;
-        boolean timestamped = false;
+        lineTimestamped = false;
+        lineExemplar = false;
         p = PrometheusLineScanner.skipBlanks(in, valueEnd, lineEnd);
         if (p < lineEnd && in[p] != '#') {
             int tsEnd = PrometheusLineScanner.scanWord(in, p, lineEnd);
-            if (openMetrics ? !lineTimestamp.readSeconds(in, p, tsEnd) : !lineTimestamp.readMillis(in, p, tsEnd)) {
-                problems.at(p, "timestamp " + ParseProblems.quoted(in, p, tsEnd) + (openMetrics
-                        ? " (expected: seconds since the epoch, such as 1520879607.789)"
-                        : " (expected: integer milliseconds since the epoch)"));
+            if (!lineTimestamp.readMillis(in, p, tsEnd)) {
+                problems.at(p, "timestamp " + ParseProblems.quoted(in, p, tsEnd)
+                        + " (expected: integer milliseconds since the epoch)");
                 return false;
             }
             lineSecond = lineTimestamp.second();
             lineNanos = lineTimestamp.nanos();
-            timestamped = true;
+            lineTimestamped = true;
             p = PrometheusLineScanner.skipBlanks(in, tsEnd, lineEnd);
         }
         if (p < lineEnd) {
-            if (!openMetrics || in[p] != '#' || !skipExemplar(p + 1, lineEnd)) {
+            problems.at(p, "unexpected " + ParseProblems.quoted(in, p, lineEnd) + " after the "
+                    + (lineTimestamped ? "timestamp" : "value") + " (expected: end of line)");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * OpenMetrics: {@code " " value [" " timestamp] [" # " exemplar]}, one space exactly between tokens and
+     * none at the end, as the ABNF and the reference parser have it.
+     */
+    private boolean readOpenMetricsValue(String name, int p, int lineEnd, long defaultSecond, int defaultNanos) {
+        if (p == lineEnd || in[p] != ' ' || p + 1 == lineEnd || PrometheusLineScanner.isBlank(in[p + 1])) {
+            problems.at(p, p == lineEnd || PrometheusLineScanner.skipBlanks(in, p, lineEnd) == lineEnd
+                    ? "no value after " + name + " (expected: one space and a number)"
+                    : "expected one space between " + name + " and its value");
+            return false;
+        }
+        int valueStart = p + 1;
+        int valueEnd = PrometheusLineScanner.scanWord(in, valueStart, lineEnd);
+        if (!GoFloatParser.parse(in, valueStart, valueEnd, lineValue)) {
+            problems.at(valueStart, "value " + ParseProblems.quoted(in, valueStart, valueEnd)
+                    + " (expected: a number, NaN, +Inf or -Inf)");
+            return false;
+        }
+        lineValueStart = valueStart;
+        lineValueEnd = valueEnd;
+        lineSecond = defaultSecond;
+        lineNanos = defaultNanos;
+        lineTimestamped = false;
+        lineExemplar = false;
+        p = valueEnd; // at the line end or a blank
+        if (p < lineEnd && (in[p] != ' ' || p + 1 == lineEnd || PrometheusLineScanner.isBlank(in[p + 1]))) {
+            problems.at(p, "blank after the value (expected: one space and a timestamp or an exemplar, or the line end)");
+            return false;
+        }
+        if (p < lineEnd && in[p + 1] != '#') {
+            int tsStart = p + 1;
+            int tsEnd = PrometheusLineScanner.scanWord(in, tsStart, lineEnd);
+            if (!lineTimestamp.readSeconds(in, tsStart, tsEnd)) {
+                problems.at(tsStart, "timestamp " + ParseProblems.quoted(in, tsStart, tsEnd)
+                        + " (expected: seconds since the epoch, such as 1520879607.789, within 64-bit seconds)");
+                return false;
+            }
+            lineSecond = lineTimestamp.second();
+            lineNanos = lineTimestamp.nanos();
+            lineTimestamped = true;
+            p = tsEnd;
+        }
+        if (p < lineEnd) {
+            if (in[p] != ' ' || p + 1 == lineEnd || in[p + 1] != '#' || !skipExemplar(p + 2, lineEnd)) {
                 if (!problems.keptOnThisLine()) {
                     problems.at(p, "unexpected " + ParseProblems.quoted(in, p, lineEnd) + " after the "
-                            + (timestamped ? "timestamp" : "value")
-                            + (openMetrics ? " (expected: end of line or an exemplar # {...} value)" : " (expected: end of line)"));
+                            + (lineTimestamped ? "timestamp" : "value")
+                            + " (expected: end of line or an exemplar # {...} value)");
                 }
                 return false;
             }
+            lineExemplar = true;
         }
         return true;
     }
@@ -460,7 +788,8 @@ public final class PrometheusTextParser {
      * Checks that label {@code name} is present and numeric, and rewrites an integer bound in the canonical
      * form ({@code 1} becomes {@code 1.0}) so that one bucket has one key whatever format the exporter
      * chose: Go's 0.0.4 writes {@code le="1"}, OpenMetrics and the other clients {@code le="1.0"}, and
-     * Prometheus 3 normalises the same way on ingestion.
+     * Prometheus 3 normalises the same way on ingestion. OpenMetrics also wants an infinite bound written
+     * {@code +Inf} or {@code -Inf} and a quantile within [0, 1].
      */
     private String canonicalBound(String name) {
         for (int i = 0; i < labels.count(); i++) {
@@ -471,10 +800,19 @@ public final class PrometheusTextParser {
                     problems.ofLine("label " + name + "=\"" + text + "\" (expected: a number or +Inf)");
                     return null;
                 }
+                double bound = scratchNumber.value();
+                if (openMetrics && Double.isInfinite(bound) && !text.equals("+Inf") && !text.equals("-Inf")) {
+                    problems.ofLine("label " + name + "=\"" + text + "\" (expected: an infinity written +Inf or -Inf)");
+                    return null;
+                }
+                if (openMetrics && name.equals("quantile") && !(bound >= 0 && bound <= 1)) {
+                    problems.ofLine("label quantile=\"" + text + "\" (expected: a number from 0 to 1)");
+                    return null;
+                }
                 if (scratchNumber.isLong()) {
                     labels.setValue(i, strings.intern(text + ".0"));
-                } else if (Double.isInfinite(scratchNumber.value())) {
-                    labels.setValue(i, scratchNumber.value() > 0 ? "+Inf" : "-Inf");
+                } else if (Double.isInfinite(bound)) {
+                    labels.setValue(i, bound > 0 ? "+Inf" : "-Inf");
                 }
                 return labels.value(i);
             }
@@ -484,40 +822,59 @@ public final class PrometheusTextParser {
         return null;
     }
 
-    /** Skips an OpenMetrics exemplar from just after its {@code #}: {@code {labels} value [timestamp]}. */
+    /**
+     * Skips an OpenMetrics exemplar from just after its {@code "# "}: {@code {labels} value [timestamp]},
+     * one space between tokens, at most 128 code points of label names and values.
+     */
     private boolean skipExemplar(int p, int lineEnd) {
-        int q = PrometheusLineScanner.skipBlanks(in, p, lineEnd);
-        if (q == p || q == lineEnd || in[q] != '{') {
+        if (p >= lineEnd || in[p] != ' ' || p + 1 == lineEnd || in[p + 1] != '{') {
             return false;
         }
-        q = exemplarLabels.read(in, q, lineEnd);
+        int q = exemplarLabels.read(in, p + 1, lineEnd, true, false);
         if (q < 0) {
             return false; // the reader reported what was wrong inside the exemplar
         }
-        int valueStart = PrometheusLineScanner.skipBlanks(in, q, lineEnd);
-        int valueEnd = PrometheusLineScanner.scanWord(in, valueStart, lineEnd);
-        if (valueStart == q || !GoFloatParser.parse(in, valueStart, valueEnd, scratchNumber)) {
+        if (exemplarLabels.codePoints() > MAX_EXEMPLAR_LABEL_CODE_POINTS) {
+            problems.at(p + 1, "exemplar labels of " + exemplarLabels.codePoints() + " characters (expected: at most "
+                    + MAX_EXEMPLAR_LABEL_CODE_POINTS + ")");
             return false;
         }
-        int tsStart = PrometheusLineScanner.skipBlanks(in, valueEnd, lineEnd);
-        if (tsStart == lineEnd) {
+        if (q == lineEnd || in[q] != ' ' || q + 1 == lineEnd || PrometheusLineScanner.isBlank(in[q + 1])) {
+            return false;
+        }
+        int valueStart = q + 1;
+        int valueEnd = PrometheusLineScanner.scanWord(in, valueStart, lineEnd);
+        if (!GoFloatParser.parse(in, valueStart, valueEnd, scratchNumber)) {
+            return false;
+        }
+        if (valueEnd == lineEnd) {
             return true;
         }
-        int tsEnd = PrometheusLineScanner.scanWord(in, tsStart, lineEnd);
-        return tsStart > valueEnd && scratchTimestamp.readSeconds(in, tsStart, tsEnd)
-                && PrometheusLineScanner.skipBlanks(in, tsEnd, lineEnd) == lineEnd;
+        if (in[valueEnd] != ' ' || valueEnd + 1 == lineEnd) {
+            return false;
+        }
+        int tsEnd = PrometheusLineScanner.scanWord(in, valueEnd + 1, lineEnd);
+        return tsEnd == lineEnd && scratchTimestamp.readSeconds(in, valueEnd + 1, tsEnd);
     }
 
     /** The family the following samples belong to. */
     private static final class Family {
         final String name;
-        final FamilyType type;
+        FamilyType type; // OpenMetrics: a TYPE after the family's HELP or UNIT sets it
         boolean hasSamples;
+        boolean help;
+        boolean unit;
 
         Family(String name, FamilyType type) {
             this.name = name;
             this.type = type;
         }
+    }
+
+    /** Text 0.0.4: a family a TYPE line named, in the parse numbered {@code parse}. */
+    private static final class TypedFamily {
+        Family family;
+        int parse;
     }
 
     /** The word after {@code #} that makes a comment line metadata. */

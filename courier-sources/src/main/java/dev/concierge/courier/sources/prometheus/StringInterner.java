@@ -36,8 +36,16 @@ final class StringInterner {
         return s;
     }
 
-    /** {@link #intern(byte[], int, int)} of the ISO-8859-1 bytes of {@code s}. */
+    /**
+     * {@link #intern(byte[], int, int)} of the ISO-8859-1 bytes of {@code s}; {@code s} itself when it holds a
+     * character beyond ASCII (a quoted UTF-8 name), which the table, keyed by bytes read as Latin-1, cannot hold.
+     */
     String intern(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s;
+            }
+        }
         byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
         return intern(bytes, 0, bytes.length);
     }

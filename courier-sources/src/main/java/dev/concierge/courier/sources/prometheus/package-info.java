@@ -47,10 +47,26 @@
  * {@code counter[{#NAME},cpu={#CPU},mode={#MODE}]} produces exactly the keys the sink sends: Zabbix quotes a
  * substituted key parameter by the same rule when the value needs it.
  *
+ * <h2>Names</h2>
+ * Metric and label names may be UTF-8 in Prometheus 3's quoted syntax ({@code {"my.metric","a.b"="x"} 1},
+ * {@code # TYPE "my.metric" counter}), in both formats. A sample's {@code name} and label names are the
+ * true names, escapes resolved and nothing else changed; how a sink renders a name that is not legacy
+ * ({@code underscores}, {@code dots}, {@code values}) is the sink's choice, not the parser's.
+ *
  * <h2>Problems</h2>
  * The parser never throws on input: every line it cannot use is reported with its line, column and reason
- * and skipped, and every other line is kept. An OpenMetrics exposition without {@code # EOF} is reported as
- * possibly truncated and its complete lines are kept (an unterminated last line is dropped); Prometheus
- * itself would drop the whole scrape.
+ * and skipped, and every other line is kept. OpenMetrics is checked as its reference parser checks it
+ * ({@link dev.concierge.courier.sources.prometheus.OpenMetricsFamilyRules}); a problem of a line costs the
+ * line, a problem of the exposition as a whole (no {@code # EOF}, a histogram group without its
+ * {@code +Inf} bucket) is reported and costs none. An OpenMetrics exposition without {@code # EOF} is
+ * reported as possibly truncated and its complete lines are kept (an unterminated last line is dropped);
+ * Prometheus itself would drop the whole scrape, which the source's {@code on_invalid: fail} does
+ * ({@link dev.concierge.courier.sources.prometheus.InvalidScrapePolicy}).
+ *
+ * <h2>Start times</h2>
+ * An OpenMetrics {@code _created} sample of a counter, histogram or summary is the start time of the series
+ * of its family with the same labels: the parse result lists it as a
+ * {@link dev.concierge.courier.sources.prometheus.SeriesStart}, and it becomes a sample only when the source
+ * is configured with {@code created_series: true}.
  */
 package dev.concierge.courier.sources.prometheus;

@@ -41,4 +41,20 @@ final class PrometheusCorpus {
                 # EOF
                 """;
     }
+
+    static String utf8Names() {
+        return """
+                # TYPE "my.requests" counter
+                # HELP "my.requests" Requests, "quoted" \\ and \\n.
+                {"my.requests_total","http.status"="200",code="ok"} 3 # {"trace.id"="a"} 1
+                {"my.requests_created","http.status"="200",code="ok"} 1700000000
+                # TYPE "lat.s" histogram
+                {"lat.s_bucket",le="0.5"} 1
+                {"lat.s_bucket",le="+Inf"} 2
+                {"lat.s_count"} 2
+                {"lat.s_sum"} 0.75
+                plain{"ä.b"="ü"} 1
+                # EOF
+                """;
+    }
 }

@@ -89,7 +89,9 @@ class PrometheusHostileInputTest {
 
         assertThat(problems(parse(text, PrometheusFormat.OPENMETRICS_1_0))).containsExactly(
                 "line 1, column 1: comment (expected: # HELP, # TYPE, # UNIT or # EOF)",
-                "line 2, column 4: carriage return (expected: \\n line endings only)");
+                "line 2, column 4: carriage return (expected: \\n line endings only)",
+                // OpenMetrics allows exemplars only on a counter's _total and a histogram's _bucket
+                "line 3, column 3: exemplar on b (expected: exemplars only on a counter's _total and a histogram's _bucket)");
         assertThat(problems(parse(text, PrometheusFormat.TEXT_0_0_4))).containsExactly(
                 "line 3, column 5: unexpected \"# {t=\"x\"} 1\" after the value (expected: end of line)");
     }
@@ -192,9 +194,10 @@ class PrometheusHostileInputTest {
         List<byte[]> corpus = new ArrayList<>();
         corpus.add(PrometheusCorpus.text().getBytes(StandardCharsets.UTF_8));
         corpus.add(PrometheusCorpus.openMetrics().getBytes(StandardCharsets.UTF_8));
+        corpus.add(PrometheusCorpus.utf8Names().getBytes(StandardCharsets.UTF_8));
         byte[] alphabet = "{}\",=\\# \n\te+-.0123456789abcxyzNaInf_:\u00c3\u0080".getBytes(StandardCharsets.ISO_8859_1);
         PrometheusTextParser parser = new PrometheusTextParser(256, true);
-        for (long seed = 0; seed < 3000; seed++) {
+        for (long seed = 0; seed < 4500; seed++) {
             Random random = new Random(seed);
             byte[] input = corpus.get(random.nextInt(corpus.size())).clone();
             int mutations = 1 + random.nextInt(8);

@@ -144,7 +144,7 @@ class PrometheusSeriesCacheTest {
 
         assertThat(lines(result)).containsExactly("untyped a{} D(1.0)", "untyped b_b{} D(2.0)",
                 "untyped c{x=1} D(3.0)", "untyped d{y=2} D(4.0)", "untyped a{} D(1.0)", "untyped b{y=3} D(5.0)",
-                "untyped d{} D(7.0)", "untyped b2{} D(8.0)");
+                "untyped c{x=1} D(6.0)", "untyped d{} D(7.0)", "untyped b2{} D(8.0)");
     }
 
     @Test
@@ -157,7 +157,7 @@ class PrometheusSeriesCacheTest {
                 """;
         for (String bad : List.of(
                 "x{a=\"1\",b=\"2\"} one\n",
-                "x{a=\"1\",b=\"2\"}1\n",
+                "x{a=\"1\",b=\"2\"}1x\n",
                 "x{a=\"1\",b=\"2\"}\n",
                 "x{a=\"1\",b=\"2\"} 1 12.5\n",
                 "x{a=\"1\",b=\"2\"} 1 2 3\n",
@@ -179,22 +179,28 @@ class PrometheusSeriesCacheTest {
     void timestampsAndExemplarsAreReadOnEveryScrape() {
         PrometheusParseResult result = assertSecondParseIsFresh("""
                 # TYPE foo histogram
-                foo_bucket{le="1.0"} 11 # {trace_id="a"} 0.67 1520879607.789
+                foo_bucket{le="1.0"} 11 1520879600 # {trace_id="a"} 0.67 1520879607.789
                 foo_bucket{le="+Inf"} 17 1520879600
-                foo_count 17
-                foo_sum 3.5
+                foo_count 17 1520879600
+                foo_sum 3.5 1520879600
+                # TYPE bar counter
+                bar_total 1 # {trace_id="c"} 1
                 # EOF
                 """, """
                 # TYPE foo histogram
-                foo_bucket{le="1.0"} 12 1520879610.5 # {trace_id="b"} 0.5
-                foo_bucket{le="+Inf"} 18
-                foo_count 18 # {x="y"} 1
-                foo_sum 3.5 1520879611
+                foo_bucket{le="1.0"} 12 1520879610.5
+                foo_bucket{le="+Inf"} 18 1520879610.5 # {trace_id="b"} 0.5
+                foo_count 18 1520879610.5
+                foo_sum 3.5 1520879610.5
+                # TYPE bar counter
+                bar_total 2 1520879611
                 # EOF
                 """, PrometheusFormat.OPENMETRICS_1_0);
 
         assertThat(lines(result)).containsExactly("histogram foo_bucket{le=1.0} I(12) @1520879610.500000000",
-                "histogram foo_bucket{le=+Inf} I(18)", "histogram foo_count{} I(18)", "histogram foo_sum{} D(3.5) @1520879611.0");
+                "histogram foo_bucket{le=+Inf} I(18) @1520879610.500000000",
+                "histogram foo_count{} I(18) @1520879610.500000000", "histogram foo_sum{} D(3.5) @1520879610.500000000",
+                "counter bar_total{} D(2.0) @1520879611.0");
         assertThat(result.problems()).isEmpty();
     }
 

@@ -103,7 +103,7 @@ class PrometheusTextParserTest {
                 # TYPE process_cpu_seconds counter
                 # UNIT process_cpu_seconds seconds
                 process_cpu_seconds_total 4.20072246e+06 1520879607.789
-                process_cpu_seconds_created 1520000000
+                process_cpu_seconds_created 1520000000 1520879607.789
                 # TYPE foo histogram
                 foo_bucket{le="0.0"} 0
                 foo_bucket{le="1e-05"} 0
