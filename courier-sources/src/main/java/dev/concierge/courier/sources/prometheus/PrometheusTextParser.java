@@ -1,6 +1,7 @@
 package dev.concierge.courier.sources.prometheus;
 
 import dev.concierge.courier.core.model.Labels;
+import dev.concierge.courier.core.model.NameSyntax;
 import dev.concierge.courier.core.model.Sample;
 import dev.concierge.courier.core.model.SampleValue;
 import java.nio.charset.StandardCharsets;
