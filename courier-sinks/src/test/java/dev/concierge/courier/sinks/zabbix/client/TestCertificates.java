@@ -1,12 +1,12 @@
 package dev.concierge.courier.sinks.zabbix.client;
 
+import dev.concierge.courier.core.tls.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A CA, a Zabbix server certificate and a client certificate made with {@code /usr/bin/openssl} into a
@@ -33,7 +33,6 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
     public static final String SERVER_SUBJECT = "CN=" + SERVER_CN + ",OU=Zabbix,O=Concierge Courier Tests,C=LV";
     public static final String CLIENT_SUBJECT = "CN=courier-sink,OU=Z\u00fcrich,O=Courier\\, Tests\\+Co,C=LV";
 
-    private static final String OPENSSL = "/usr/bin/openssl";
 
     /** Makes every file in {@code dir}; a few seconds of key generation on a busy machine. */
     public static TestCertificates create(Path dir) throws IOException, InterruptedException {
@@ -89,25 +88,7 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
         return conf;
     }
 
-    /** Runs openssl; its output goes to a file, and into the exception when it fails. */
     static String openssl(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(OPENSSL));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "openssl-", ".out");
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            if (!p.waitFor(2, TimeUnit.MINUTES)) {
-                p.destroyForcibly().waitFor();
-                throw new IOException(String.join(" ", command) + ": no exit within 2 minutes");
-            }
-            String output = Files.readString(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + "\n" + output);
-            }
-            return output;
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return TestPki.openssl(dir, args);
     }
 }
