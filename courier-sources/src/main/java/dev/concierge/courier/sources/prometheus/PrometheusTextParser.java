@@ -684,17 +684,9 @@ public final class PrometheusTextParser {
             return false;
         }
         int valueEnd = PrometheusLineScanner.scanWord(in, valueStart, lineEnd);
-        if (!GoFloatParser.parse(in, valueStart, valueEnd, lineValue)) {
-            problems.at(valueStart, "value " + ParseProblems.quoted(in, valueStart, valueEnd)
-                    + " (expected: a number, NaN, +Inf or -Inf)");
+        if (!startLine(valueStart, valueEnd, defaultSecond, defaultNanos)) {
             return false;
         }
-        lineValueStart = valueStart;
-        lineValueEnd = valueEnd;
-        lineSecond = defaultSecond;
-        lineNanos = defaultNanos;
-        lineTimestamped = false;
-        lineExemplar = false;
         p = PrometheusLineScanner.skipBlanks(in, valueEnd, lineEnd);
         if (p < lineEnd && in[p] != '#') {
             int tsEnd = PrometheusLineScanner.scanWord(in, p, lineEnd);
@@ -716,6 +708,22 @@ public final class PrometheusTextParser {
         return true;
     }
 
+    /** Reads the value at {@code valueStart..valueEnd} and resets what the rest of the line may set. */
+    private boolean startLine(int valueStart, int valueEnd, long defaultSecond, int defaultNanos) {
+        if (!GoFloatParser.parse(in, valueStart, valueEnd, lineValue)) {
+            problems.at(valueStart, "value " + ParseProblems.quoted(in, valueStart, valueEnd)
+                    + " (expected: a number, NaN, +Inf or -Inf)");
+            return false;
+        }
+        lineValueStart = valueStart;
+        lineValueEnd = valueEnd;
+        lineSecond = defaultSecond;
+        lineNanos = defaultNanos;
+        lineTimestamped = false;
+        lineExemplar = false;
+        return true;
+    }
+
     /**
      * OpenMetrics: {@code " " value [" " timestamp] [" # " exemplar]}, one space exactly between tokens and
      * none at the end, as the ABNF and the reference parser have it.
@@ -729,17 +737,9 @@ public final class PrometheusTextParser {
         }
         int valueStart = p + 1;
         int valueEnd = PrometheusLineScanner.scanWord(in, valueStart, lineEnd);
-        if (!GoFloatParser.parse(in, valueStart, valueEnd, lineValue)) {
-            problems.at(valueStart, "value " + ParseProblems.quoted(in, valueStart, valueEnd)
-                    + " (expected: a number, NaN, +Inf or -Inf)");
+        if (!startLine(valueStart, valueEnd, defaultSecond, defaultNanos)) {
             return false;
         }
-        lineValueStart = valueStart;
-        lineValueEnd = valueEnd;
-        lineSecond = defaultSecond;
-        lineNanos = defaultNanos;
-        lineTimestamped = false;
-        lineExemplar = false;
         p = valueEnd; // at the line end or a blank
         if (p < lineEnd && (in[p] != ' ' || p + 1 == lineEnd || PrometheusLineScanner.isBlank(in[p + 1]))) {
             problems.at(p, "blank after the value (expected: one space and a timestamp or an exemplar, or the line end)");
