@@ -284,12 +284,14 @@ class SharedTargetsRunTest {
             worstTakeover = Math.max(worstTakeover, heirFirst - killedAt);
         }
         // Re-owned within the TTL (the check goes critical) plus the heir's next collect; the span without a
-        // scrape adds the interval since the dead courier's last one. One interval more is allowed for the
-        // blocking answer and the scheduling of a shared machine.
+        // scrape adds the interval since the dead courier's last one. Three intervals more are allowed for the
+        // blocking answer and the scheduling of a loaded machine: the bound tells a handoff from a wait for
+        // DeregisterCriticalServiceAfter (1m) or a whole blocking wait; BENCHMARKS.md has the measured figures.
+        Duration slack = INTERVAL.multipliedBy(3);
         assertThat(worstTakeover).as("longest time from SIGKILL to the new owner's first scrape")
-                .isLessThanOrEqualTo(ttl.plus(INTERVAL).plus(INTERVAL).toMillis() / 1000.0);
+                .isLessThanOrEqualTo(ttl.plus(INTERVAL).plus(slack).toMillis() / 1000.0);
         assertThat(worstGap).as("longest gap after SIGKILL").isLessThanOrEqualTo(
-                (ttl.plus(INTERVAL).plus(INTERVAL).plus(INTERVAL).toMillis()) / 1000.0);
+                (ttl.plus(INTERVAL).plus(INTERVAL).plus(slack).toMillis()) / 1000.0);
 
         // A fourth joins: it takes its share, from both, and nothing else moves.
         long outBefore = handoffsOut("courier-1") + handoffsOut("courier-2");
@@ -314,7 +316,7 @@ class SharedTargetsRunTest {
         // The old owner goes on for one interval plus the settle time after it heard: the new one has started.
         assertThat(worstJoinGap).as("gap on a join").isLessThanOrEqualTo(0);
         assertThat(worstOverlap).as("overlap on a join").isLessThanOrEqualTo(
-                INTERVAL.plus(SETTLE).plus(INTERVAL).plus(INTERVAL).toMillis() / 1000.0);
+                INTERVAL.plus(SETTLE).plus(INTERVAL).plus(slack).toMillis() / 1000.0);
         System.out.printf(java.util.Locale.ROOT, "handoff figures: SIGKILL to new owner's first scrape max %.2f s,"
                         + " gap max %.2f s (TTL %d s, interval %d s); join overlap max %.2f s, %d of %d targets moved%n",
                 worstTakeover, worstGap, ttl.toSeconds(), INTERVAL.toSeconds(), worstOverlap, moved.size(), TARGETS);
