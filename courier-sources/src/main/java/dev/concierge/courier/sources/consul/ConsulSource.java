@@ -190,17 +190,27 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
      * {@link #targetOf} finds them.
      */
     private String shareId(ServiceInstance instance) {
-        int port = instance.port();
+        int port = scrapePort(instance);
+        // targetOf skips an instance whose port does not parse; its id keeps the service port.
+        return targetIds.render(instance, port == -1 ? instance.port() : port, scrapePath(instance));
+    }
+
+    /** The port an instance is scraped on: its {@code META_PORT} meta, else the service port; -1 if unparsable. */
+    private static int scrapePort(ServiceInstance instance) {
         String portText = instance.meta().get(ConsulConfig.Scrape.META_PORT);
-        if (portText != null) {
-            try {
-                port = Integer.parseInt(portText.strip());
-            } catch (NumberFormatException e) {
-                // targetOf skips such an instance; its id keeps the service port.
-            }
+        if (portText == null) {
+            return instance.port();
         }
-        return targetIds.render(instance, port, instance.meta().getOrDefault(ConsulConfig.Scrape.META_PATH,
-                config.scrape().path()));
+        try {
+            return Integer.parseInt(portText.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The metrics path an instance is scraped on: its {@code META_PATH} meta, else the configured path. */
+    private String scrapePath(ServiceInstance instance) {
+        return instance.meta().getOrDefault(ConsulConfig.Scrape.META_PATH, config.scrape().path());
     }
 
     /** Without sharing, every health sample; with it, those of the instances and services this courier owns. */
@@ -300,22 +310,15 @@ public final class ConsulSource implements Source, CountsEvents, LldDiscoverable
         if (scrapeTypes.factory(type) == null) {
             return skip(instance, "scrape type " + type + " (expected: one of " + scrapeTypes.types() + " or none)");
         }
-        int port = instance.port();
+        int port = scrapePort(instance);
         String portText = instance.meta().get(ConsulConfig.Scrape.META_PORT);
-        if (portText != null) {
-            try {
-                port = Integer.parseInt(portText.strip());
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-        }
         if (port < 1 || port > 65535) {
             return skip(instance, "port " + (portText != null ? portText : instance.port()) + " (expected: 1..65535)");
         }
         if (instance.address().isEmpty()) {
             return skip(instance, "no address (expected: Service.Address or Node.Address)");
         }
-        String path = instance.meta().getOrDefault(ConsulConfig.Scrape.META_PATH, config.scrape().path());
+        String path = scrapePath(instance);
         if (!path.startsWith("/")) {
             return skip(instance, "metrics path " + path + " (expected: a path starting with /)");
         }
